@@ -1,0 +1,186 @@
+"""Find the graph's Turtle files, read them safely and load them into a store.
+
+The bundled graph is ``graph/`` plus ``ontology/`` of the checkout gutkg runs from. Loading also
+materialises the plain causal edge of every claim (RO:0002304 for increases, RO:0002305 for
+decreases), so simple SPARQL needs no reification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from gutkg.errors import InputError
+from gutkg.store import Store, new_store
+
+#: Suffixes read as RDF, with their format name.
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
+                ".rdf": "rdfxml", ".owl": "rdfxml", ".jsonld": "jsonld"}
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def project_root() -> Path:
+    """The checkout holding ``graph/`` and ``ontology/``: ``$GUTKG_HOME``, the source tree, or cwd."""
+    for candidate in (os.environ.get("GUTKG_HOME"), _PACKAGE_ROOT, Path.cwd()):
+        if candidate and (Path(candidate) / "ontology" / "gutkg.ttl").is_file():
+            return Path(candidate)
+    raise InputError("cannot find the bundled graph (ontology/gutkg.ttl). Run gutkg from a gutkg "
+                     "checkout, install it with 'pip install -e .', or set GUTKG_HOME to the checkout.")
+
+
+def default_graph_dir() -> Path:
+    return project_root() / "graph"
+
+
+def ontology_dir() -> Path:
+    return project_root() / "ontology"
+
+
+def ontology_files() -> list[Path]:
+    """The vocabulary (not the shapes: they describe the data, they are not part of it)."""
+    return [ontology_dir() / "gutkg.ttl"]
+
+
+def shapes_file() -> Path:
+    return ontology_dir() / "shapes.ttl"
+
+
+def find_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Every RDF file under ``paths`` (folders are searched recursively), sorted, deduplicated.
+
+    Raises :class:`InputError` for a path that does not exist, a folder that cannot be read, or a
+    folder with no RDF file in it.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                files = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+            except PermissionError as exc:
+                raise InputError(f"cannot read folder {path}: {exc.strerror}. Check its permissions.") from None
+            if not files and not os.access(path, os.R_OK | os.X_OK):
+                raise InputError(f"cannot read folder {path}: permission denied. Check its permissions.")
+            if not files:
+                raise InputError(f"no RDF files (*.ttl, *.nt, ...) in {path}. Point --graph at the folder holding the graph's Turtle files.")
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"no such file or folder: {path}")
+    return sorted(dict.fromkeys(p.resolve() for p in found))
+
+
+def read_rdf(path: Path) -> bytes:
+    """The bytes of ``path``, checked to be readable UTF-8 (a clear error otherwise)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}. Check the path and its permissions.") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}, line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}). "
+                         "Re-save the file as UTF-8.") from None
+    return data
+
+
+def fmt_of(path: Path) -> str:
+    try:
+        return RDF_SUFFIXES[path.suffix]
+    except KeyError:
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r}; use one of "
+                         + ", ".join(sorted(RDF_SUFFIXES))) from None
+
+
+MATERIALISE = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+INSERT { ?cause <%s> ?effect } WHERE {
+  ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign <%s> .
+}"""
+
+
+def materialise_plain_edges(store: Store) -> None:
+    """Add ``cause RO:0002304/RO:0002305 effect`` for every increasing/decreasing claim."""
+    from gutkg.vocab import PLAIN_EDGE
+
+    for sign, relation in PLAIN_EDGE.items():
+        store.update(MATERIALISE % (relation, sign))
+
+
+def input_files(graph: Sequence[Path | str] | None = None, *, ontology: bool = True) -> list[Path]:
+    """The files a load reads: ``graph`` (default: the bundled graph) plus the vocabulary."""
+    files = find_files(graph or [default_graph_dir()])
+    if ontology:
+        files = sorted(set(files) | {p.resolve() for p in ontology_files()})
+    return files
+
+
+def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory",
+         ontology: bool = True) -> Store:
+    """Load the graph (default: the bundled one) into a new store and materialise plain edges.
+
+    ``store`` is ``memory`` (rdflib), ``oxigraph`` (embedded, cached on disk keyed by the input
+    files' content: an unchanged graph is reopened without parsing) or ``oxigraph:PATH``.
+    """
+    files = input_files(graph, ontology=ontology)
+    if store == "oxigraph":
+        return _cached_oxigraph(files)
+    target = new_store(store)
+    for path in files:
+        target.load(read_rdf(path), fmt=fmt_of(path), source=str(path))
+    materialise_plain_edges(target)
+    return target
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("GUTKG_CACHE") or Path.home() / ".cache" / "gutkg")
+
+
+def cache_key(files: Sequence[Path]) -> str:
+    """A digest of the gutkg version and every input file's name and content."""
+    from gutkg import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        digest.update(str(path).encode() + b"\0")
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _cached_oxigraph(files: Sequence[Path]) -> Store:
+    """Reopen the Oxigraph store built from exactly these files, or build it once."""
+    from gutkg.store.oxigraph import OxigraphStore
+
+    root = cache_dir() / "oxigraph"
+    final = root / cache_key(files)
+    if (final / "COMPLETE").is_file():
+        return OxigraphStore(final, read_only=True)
+    root.mkdir(parents=True, exist_ok=True)
+    building = root / f".build-{os.getpid()}-{final.name}"
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        store = OxigraphStore(building)
+        for path in files:
+            read_rdf(path)  # UTF-8 check with a clear message before the bulk loader sees it
+            store.load_file(path, fmt=fmt_of(path))
+        materialise_plain_edges(store)
+        store.flush()
+        (building / "COMPLETE").write_text("ok\n")
+        del store
+        try:
+            building.rename(final)
+        except OSError:  # another process finished first: use its copy
+            shutil.rmtree(building, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return OxigraphStore(final, read_only=True)

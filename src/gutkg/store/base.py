@@ -1,0 +1,89 @@
+"""The store contract every backend fulfils (in-memory rdflib, embedded Oxigraph, remote SPARQL)."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+
+from gutkg.errors import ParseError
+from gutkg.store.terms import QueryResult, Term
+
+#: RDF formats a store loads and dumps, by short name.
+FORMATS = ("turtle", "ntriples", "nquads", "rdfxml", "jsonld", "trig")
+
+
+class Store(ABC):
+    """A set of RDF triples that can be loaded, queried with SPARQL and dumped.
+
+    Callers speak SPARQL and :class:`~gutkg.store.terms.Term`; no backend type leaks out, so a
+    remote endpoint fits without changing callers.
+    """
+
+    #: Short human name of the backend (``memory``, ``oxigraph``, ``sparql``).
+    backend: str = ""
+
+    @abstractmethod
+    def load(self, data: bytes | str, *, fmt: str = "turtle", source: str = "<input>") -> None:
+        """Parse ``data`` and add its triples; raise :class:`ParseError` naming ``source``."""
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a SPARQL query; ``bindings`` pre-bind variables (never string formatting)."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (used by gutkg itself, never for user input)."""
+
+    @abstractmethod
+    def dump(self, fmt: str = "ntriples") -> bytes:
+        """Serialise every triple in ``fmt``."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Number of triples."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files or connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def to_rdflib(self):  # type: ignore[no-untyped-def]
+        """An rdflib Graph copy (for pySHACL). Backends holding an rdflib Graph return it as is."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        graph.parse(data=self.dump("ntriples"), format="nt")
+        return graph
+
+
+_QUERY_POS = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
+
+
+def query_parse_error(message: str, sparql: str) -> ParseError:
+    """A :class:`ParseError` for a SPARQL syntax error, with line, column and the offending text."""
+    match = _QUERY_POS.search(message)
+    if not match:
+        return ParseError(f"SPARQL syntax error: {message}", source="query")
+    line, col = int(match[1]), int(match[2])
+    lines = sparql.splitlines() or [""]
+    excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
+    return ParseError(f"SPARQL syntax error: {match[3].strip()}", source="query", line=line,
+                      column=col, excerpt=excerpt)
+
+
+def turtle_parse_error(exc: SyntaxError, source: str, text: str) -> ParseError:
+    """A :class:`ParseError` for an Oxigraph Turtle syntax error, with line and column."""
+    args = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], tuple) else None
+    line = exc.lineno if exc.lineno else (args[1] if args else None)
+    col = exc.offset if exc.offset else (args[2] if args else None)
+    msg = str(exc.args[0] if exc.args else exc)
+    msg = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", msg)
+    lines = text.splitlines()
+    excerpt = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    return ParseError(f"Turtle syntax error: {msg}", source=source, line=line, column=col,
+                      excerpt=excerpt)

@@ -1,0 +1,99 @@
+"""In-memory store on an rdflib Graph: the default for the bundled graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from gutkg.errors import ParseError
+from gutkg.store.base import Store, query_parse_error
+from gutkg.store.terms import QueryResult, Term
+
+_RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "rdfxml": "xml",
+                  "jsonld": "json-ld", "trig": "trig"}
+
+
+def _to_term(node: object) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return Term.iri(str(node))
+    if isinstance(node, Literal):
+        return Term.literal(str(node), str(node.datatype) if node.datatype else None,
+                            node.language)
+    if isinstance(node, BNode):
+        return Term.bnode(str(node))
+    return Term.literal(str(node))
+
+
+def _from_term(term: Term):  # type: ignore[no-untyped-def]
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    return Literal(term.value, lang=term.lang, datatype=term.datatype)
+
+
+class MemoryStore(Store):
+    """Triples in an rdflib ``Graph``.
+
+    >>> s = MemoryStore()
+    >>> s.load('<http://e.org/a> <http://e.org/p> "x" .', fmt="ntriples")
+    >>> len(s), s.query("ASK { ?s ?p 'x' }").boolean
+    (1, True)
+    """
+
+    backend = "memory"
+
+    def __init__(self) -> None:
+        import rdflib
+
+        self.graph = rdflib.Graph()
+
+    def load(self, data: bytes | str, *, fmt: str = "turtle", source: str = "<input>") -> None:
+        from rdflib.plugins.parsers.notation3 import BadSyntax
+
+        try:
+            self.graph.parse(data=data, format=_RDFLIB_FORMAT[fmt])
+        except BadSyntax as exc:
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            lines = text.splitlines()
+            line = exc.lines + 1
+            excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
+            raise ParseError(f"Turtle syntax error: {exc._why}", source=source, line=line,
+                             excerpt=excerpt) from None
+        except Exception as exc:  # rdflib raises many unrelated types for bad input
+            raise ParseError(f"cannot parse as {fmt}: {exc}", source=source) from None
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        from pyparsing import ParseException
+
+        init = {k: _from_term(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.graph.query(sparql, initBindings=init)
+        except ParseException as exc:
+            raise query_parse_error(f"error at {exc.lineno}:{exc.col}: {exc.msg}", sparql) from None
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type in {"CONSTRUCT", "DESCRIBE"}:
+            triples = [(_to_term(s), _to_term(p), _to_term(o)) for s, p, o in result.graph]
+            return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+        names = [str(v) for v in result.vars or []]
+        rows = [tuple(_to_term(v) for v in row) for row in result]
+        return QueryResult("select", vars=names, rows=rows)
+
+    def update(self, sparql: str) -> None:
+        self.graph.update(sparql)
+
+    def dump(self, fmt: str = "ntriples") -> bytes:
+        out = self.graph.serialize(format=_RDFLIB_FORMAT[fmt], encoding="utf-8")
+        return out if isinstance(out, bytes) else out.encode()
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def to_rdflib(self):  # type: ignore[no-untyped-def]
+        return self.graph

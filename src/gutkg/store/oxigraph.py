@@ -1,0 +1,142 @@
+"""Embedded Oxigraph store (pyoxigraph): fast, optionally persistent on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from gutkg.errors import ParseError, StoreError
+from gutkg.store.base import Store, query_parse_error, turtle_parse_error
+from gutkg.store.terms import QueryResult, Term
+
+
+def _formats():  # type: ignore[no-untyped-def]
+    from pyoxigraph import RdfFormat
+
+    return {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
+            "nquads": RdfFormat.N_QUADS, "rdfxml": RdfFormat.RDF_XML,
+            "jsonld": RdfFormat.JSON_LD, "trig": RdfFormat.TRIG}
+
+
+def to_term(node: object) -> Term | None:
+    """An Oxigraph term as a :class:`Term`."""
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if node is None:
+        return None
+    if isinstance(node, NamedNode):
+        return Term.iri(node.value)
+    if isinstance(node, Literal):
+        return Term.literal(node.value, node.datatype.value if node.datatype else None,
+                            node.language)
+    if isinstance(node, BlankNode):
+        return Term.bnode(node.value)
+    return Term.literal(str(node))
+
+
+def from_term(term: Term):  # type: ignore[no-untyped-def]
+    """A :class:`Term` as an Oxigraph term."""
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if term.kind == "uri":
+        return NamedNode(term.value)
+    if term.kind == "bnode":
+        return BlankNode(term.value)
+    if term.lang:
+        return Literal(term.value, language=term.lang)
+    if term.datatype:
+        return Literal(term.value, datatype=NamedNode(term.datatype))
+    return Literal(term.value)
+
+
+class OxigraphStore(Store):
+    """Triples in a pyoxigraph ``Store``, in memory or at ``path``.
+
+    ``read_only=True`` opens an existing on-disk store without parsing anything (many processes
+    may do so at once).
+
+    >>> s = OxigraphStore()
+    >>> s.load('<http://e.org/a> <http://e.org/p> "x" .', fmt="ntriples")
+    >>> len(s), [r[0].value for r in s.query("SELECT ?o WHERE { ?s ?p ?o }")]
+    (1, ['x'])
+    """
+
+    backend = "oxigraph"
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        from pyoxigraph import Store as OxStore
+
+        self.path = Path(path) if path else None
+        try:
+            if self.path is None:
+                self.ox = OxStore()
+            elif read_only:
+                self.ox = OxStore.read_only(str(self.path))
+            else:
+                self.ox = OxStore(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}. "
+                             "Delete the folder to rebuild it, or choose another --store path.") from None
+
+    def load(self, data: bytes | str, *, fmt: str = "turtle", source: str = "<input>") -> None:
+        try:
+            if self.path is None:
+                self.ox.load(data, format=_formats()[fmt])
+            else:
+                self.ox.bulk_load(data, format=_formats()[fmt])
+        except SyntaxError as exc:
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            raise turtle_parse_error(exc, source, text) from None
+        except (ValueError, OSError) as exc:
+            raise ParseError(f"cannot load as {fmt}: {exc}", source=source) from None
+
+    def load_file(self, path: Path, *, fmt: str = "turtle") -> None:
+        """Bulk-load a file without reading it into Python memory."""
+        try:
+            self.ox.bulk_load(path=str(path), format=_formats()[fmt])
+        except SyntaxError as exc:
+            raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        from pyoxigraph import QueryBoolean, QuerySolutions, Variable
+
+        subs = {Variable(k): from_term(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.ox.query(sparql, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise query_parse_error(str(exc), sparql) from None
+        if isinstance(result, QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [tuple(to_term(sol[i]) for i in range(len(names))) for sol in result]
+            return QueryResult("select", vars=names, rows=rows)
+        triples = [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in result]
+        return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+
+    def update(self, sparql: str) -> None:
+        self.ox.update(sparql)
+
+    def dump(self, fmt: str = "ntriples") -> bytes:
+        from pyoxigraph import DefaultGraph
+
+        out = self.ox.dump(format=_formats()[fmt], from_graph=DefaultGraph())
+        return out if isinstance(out, bytes) else b""
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def flush(self) -> None:
+        self.ox.flush()
+
+
+def parse_triples(data: bytes | str, *, fmt: str = "turtle", source: str = "<input>") -> list[tuple[Term, Term, Term]]:
+    """Parse RDF text into :class:`Term` triples (no store), with positioned syntax errors."""
+    from pyoxigraph import parse
+
+    try:
+        return [(to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
+                for q in parse(data, format=_formats()[fmt])]
+    except SyntaxError as exc:
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        raise turtle_parse_error(exc, source, text) from None

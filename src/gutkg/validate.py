@@ -1,0 +1,222 @@
+"""Validation: SHACL shapes (pySHACL) plus referential checks, as a report people can read.
+
+Results are grouped by problem (one heading per message, the resources under it with the file
+each is defined in), not one line per triple.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gutkg.errors import GutKGError
+from gutkg.store import Store
+
+_CHECKS = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX bibo: <http://purl.org/ontology/bibo/>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+"""
+
+#: Referential checks: (problem, fix, query selecting ?resource ?value).
+REFERENTIAL: list[tuple[str, str, str]] = [
+    ("claim cause or effect is not a concept of the graph",
+     "define the concept (gutkg add concept) or correct the claim's gkv:cause / gkv:effect",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:CausalClaim ; (gkv:cause|gkv:effect) ?value .
+        FILTER NOT EXISTS { ?value a ?cat . ?cat rdfs:subClassOf* gkv:Concept }
+     }"""),
+    ("evidence cites a reference that is not in the graph",
+     "add the reference (verified rows of shared/reference/bibliography.tsv only) or correct dcterms:source",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:Evidence ; dcterms:source ?value .
+        FILTER NOT EXISTS { ?value a ?t . ?t rdfs:subClassOf* bibo:Document }
+     }"""),
+    ("claim points to evidence that is not defined",
+     "define the evidence item or remove the obo:RO_0002558 link",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:CausalClaim ; obo:RO_0002558 ?value .
+        FILTER NOT EXISTS { ?value a gkv:Evidence }
+     }"""),
+    ("duplicate claims: same cause, effect and sign",
+     "merge them: keep one claim and move the other's evidence to it",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:CausalClaim ; gkv:cause ?c ; gkv:effect ?e ; gkv:sign ?s .
+        ?value a gkv:CausalClaim ; gkv:cause ?c ; gkv:effect ?e ; gkv:sign ?s .
+        FILTER (STR(?resource) < STR(?value))
+     }"""),
+    ("claim with the same concept as cause and effect",
+     "a concept cannot be its own cause here: model the loop through its intermediate steps",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:CausalClaim ; gkv:cause ?value ; gkv:effect ?value .
+     }"""),
+    ("evidence item not used by any claim",
+     "link it from a claim with obo:RO_0002558, or delete it",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:Evidence .
+        FILTER NOT EXISTS { ?claim obo:RO_0002558 ?resource }
+     }"""),
+    ("hypothesis with no claims",
+     "link claims to it with dcterms:isPartOf, or delete it",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource a gkv:Hypothesis .
+        FILTER NOT EXISTS { ?claim dcterms:isPartOf ?resource }
+     }"""),
+    ("two concepts share a label or synonym",
+     "labels and synonyms must name one concept: rename or merge",
+     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
+        ?resource (skos:prefLabel|skos:altLabel) ?l1 . ?other (skos:prefLabel|skos:altLabel) ?l2 .
+        ?resource a ?c1 . ?c1 rdfs:subClassOf gkv:Concept . ?other a ?c2 . ?c2 rdfs:subClassOf gkv:Concept .
+        FILTER (?resource != ?other && LCASE(STR(?l1)) = LCASE(STR(?l2)))
+        BIND (STR(?l1) AS ?value)
+     }"""),
+]
+
+
+@dataclass
+class Problem:
+    """One kind of problem and every place it occurs."""
+
+    message: str
+    fix: str = ""
+    severity: str = "violation"
+    places: list[tuple[str, str, str]] = field(default_factory=list)  # (file, resource, detail)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"message": self.message, "fix": self.fix, "severity": self.severity,
+                "count": len(self.places),
+                "places": [{"file": f, "resource": r, "detail": d} for f, r, d in self.places]}
+
+
+@dataclass
+class Report:
+    """A grouped validation report. ``conforms`` is true when there are no violations."""
+
+    problems: list[Problem]
+    files: list[str]
+    triples: int
+
+    @property
+    def conforms(self) -> bool:
+        return not any(p.severity == "violation" for p in self.problems)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"conforms": self.conforms, "files": self.files, "triples": self.triples,
+                "problems": [p.as_dict() for p in self.problems]}
+
+    def text(self) -> str:
+        if not self.problems:
+            return f"ok: {len(self.files)} files, {self.triples} triples, no problems"
+        out = []
+        for p in self.problems:
+            out.append(f"{p.severity.upper()}: {p.message} ({len(p.places)})")
+            if p.fix:
+                out.append(f"  fix: {p.fix}")
+            for file, resource, detail in p.places[:50]:
+                out.append(f"  - {file}: {resource}" + (f"  [{detail}]" if detail else ""))
+            if len(p.places) > 50:
+                out.append(f"  ... and {len(p.places) - 50} more")
+        verdict = "invalid" if not self.conforms else "valid with warnings"
+        out.append(f"{verdict}: {sum(len(p.places) for p in self.problems)} problems in "
+                   f"{len(self.problems)} groups ({len(self.files)} files, {self.triples} triples)")
+        return "\n".join(out)
+
+
+def subject_files(files: Sequence[Path]) -> dict[str, str]:
+    """Which file defines each subject (first file wins), for pointing users at the right place."""
+    from gutkg.load import fmt_of, read_rdf
+    from gutkg.store.oxigraph import parse_triples
+
+    where: dict[str, str] = {}
+    for path in files:
+        for s, _p, _o in parse_triples(read_rdf(path), fmt=fmt_of(path), source=str(path)):
+            where.setdefault(s.value, _short(path))
+    return where
+
+
+def _short(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = True) -> Report:
+    """Check ``store`` against the shapes and the referential checks."""
+    from gutkg.canonical import qname
+
+    where = subject_files(files) if files else {}
+    groups: dict[tuple[str, str], Problem] = {}
+
+    def add(message: str, fix: str, resource: str, detail: str, severity: str = "violation") -> None:
+        key = (severity, message)
+        if key not in groups:
+            groups[key] = Problem(message, fix, severity)
+        groups[key].places.append((where.get(resource, "?"), qname(resource), detail))
+
+    for message, fix, sparql in REFERENTIAL:
+        severity = "warning" if message.startswith(("evidence item not used", "hypothesis with no")) else "violation"
+        for row in store.query(sparql).rows:
+            resource, value = row
+            add(message, fix, resource.value if resource else "?",
+                qname(value.value) if value and value.is_iri else (value.value if value else ""),
+                severity)
+    if shacl:
+        for resource, message, detail, severity in _shacl_results(store):
+            add(message, "", resource, detail, severity)
+    problems = sorted(groups.values(), key=lambda p: (p.severity != "violation", p.message))
+    for p in problems:
+        p.places.sort()
+    return Report(problems, [_short(f) for f in files], len(store))
+
+
+def _shacl_results(store: Store) -> list[tuple[str, str, str, str]]:
+    """(focus node, message, value, severity) for every SHACL result."""
+    import rdflib
+    from pyshacl import validate as shacl_validate
+
+    from gutkg.load import shapes_file
+    from gutkg.vocab import SH
+
+    shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
+    _conforms, results, _text = shacl_validate(store.to_rdflib(), shacl_graph=shapes,
+                                               inference="none", advanced=True)
+    out = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        severity = results.value(result, SH.resultSeverity)
+        sev = "violation" if severity == SH.Violation else "warning"
+        detail = ""
+        if value is not None:
+            detail = str(value) if not isinstance(value, rdflib.BNode) else ""
+        out.append((str(focus), str(message or "constraint violated"), detail, sev))
+    return out
+
+
+def validate(paths: Sequence[Path | str] | None = None, *, store: str = "memory") -> Report:
+    """Load ``paths`` (default: the bundled graph) with the vocabulary and validate them."""
+    from gutkg.load import input_files, load
+
+    files = input_files(paths)
+    loaded = load(paths, store=store)
+    return validate_store(loaded, [f for f in files if f.name != "gutkg.ttl"])
+
+
+def ensure_valid(store: Store, files: Sequence[Path] = ()) -> Report:
+    """Raise a :class:`~gutkg.errors.ValidationError` carrying the report if ``store`` is invalid."""
+    from gutkg.errors import ValidationError
+
+    report = validate_store(store, files)
+    if not report.conforms:
+        raise ValidationError("the change would make the graph invalid:\n" + report.text(), report)
+    return report
+
+
+__all__ = ["GutKGError", "Problem", "Report", "ensure_valid", "validate", "validate_store"]

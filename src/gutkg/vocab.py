@@ -1,0 +1,246 @@
+"""The only module that spells IRIs.
+
+Every IRI gutkg uses is named here: our vocabulary (:class:`GKV`, closed, so a typo fails at
+import), the namespaces our instances live in, the reused vocabularies, and the named relation
+sets. A test checks :class:`GKV` against ``ontology/gutkg.ttl`` both ways.
+
+>>> str(GKV.CausalClaim)
+'https://w3id.org/gutkg/vocab#CausalClaim'
+>>> GKV.CasualClaim  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+AttributeError: term 'CasualClaim' not in namespace 'https://w3id.org/gutkg/vocab#'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/gutkg/"
+
+
+class GKV(DefinedNamespace):
+    """The gutkg vocabulary (``ontology/gutkg.ttl``)."""
+
+    _NS = Namespace(BASE + "vocab#")
+    _fail = True
+
+    # concept categories
+    Concept: URIRef
+    AnatomicalStructure: URIRef
+    CellType: URIRef
+    MolecularComponent: URIRef
+    MicrobialEntity: URIRef
+    ImmuneProcess: URIRef
+    PhysiologicalState: URIRef
+    Disease: URIRef
+    Exposure: URIRef
+    Intervention: URIRef
+    MeasurementMethod: URIRef
+    definitionSource: URIRef
+    # claims
+    CausalClaim: URIRef
+    cause: URIRef
+    effect: URIRef
+    sign: URIRef
+    status: URIRef
+    mechanism: URIRef
+    Sign: URIRef
+    Increases: URIRef
+    Decreases: URIRef
+    NoEffect: URIRef
+    signValue: URIRef
+    Status: URIRef
+    Established: URIRef
+    Supported: URIRef
+    Hypothesised: URIRef
+    Contested: URIRef
+    Refuted: URIRef
+    # evidence
+    Evidence: URIRef
+    evidenceType: URIRef
+    studyDesign: URIRef
+    species: URIRef
+    model: URIRef
+    ModelSystem: URIRef
+    InVivo: URIRef
+    ExVivo: URIRef
+    InVitro: URIRef
+    Synthesis: URIRef
+    directionEvidence: URIRef
+    DirectionEvidence: URIRef
+    Interventional: URIRef
+    GermFreeOrTransfer: URIRef
+    Genetic: URIRef
+    Temporal: URIRef
+    CrossSectional: URIRef
+    Unspecified: URIRef
+    strength: URIRef
+    EvidenceStrength: URIRef
+    Minimal: URIRef
+    Weak: URIRef
+    Moderate: URIRef
+    Strong: URIRef
+    rank: URIRef
+    stance: URIRef
+    Stance: URIRef
+    Supports: URIRef
+    Opposes: URIRef
+    restsOnZonulinAssay: URIRef
+    # hypotheses
+    Question: URIRef
+    Hypothesis: URIRef
+    answers: URIRef
+    # references
+    journal: URIRef
+    verification: URIRef
+    VerificationLevel: URIRef
+    Verified: URIRef
+    PartiallyVerified: URIRef
+    verifiedBy: URIRef
+
+
+ONTOLOGY = URIRef(BASE + "vocab")
+
+# Namespaces our instances live in (one persistent base IRI).
+CONCEPT = Namespace(BASE + "concept/")
+CLAIM = Namespace(BASE + "claim/")
+EVIDENCE = Namespace(BASE + "evidence/")
+REF = Namespace(BASE + "ref/")
+HYPOTHESIS = Namespace(BASE + "hypothesis/")
+QUESTION = Namespace(BASE + "question/")
+
+# Reused vocabularies.
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+MESH = Namespace("http://id.nlm.nih.gov/mesh/")
+UNIPROT = Namespace("http://purl.uniprot.org/uniprot/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+#: RO:0002558 "has evidence": a claim to each of its evidence items.
+HAS_EVIDENCE = OBO["RO_0002558"]
+#: RO:0002304 "causally upstream of, positive effect": the plain edge of an increasing claim.
+RO_POSITIVE = OBO["RO_0002304"]
+#: RO:0002305 "causally upstream of, negative effect": the plain edge of a decreasing claim.
+RO_NEGATIVE = OBO["RO_0002305"]
+#: RO:0002411 "causally upstream of": the plain edge when the sign is not known.
+RO_UPSTREAM = OBO["RO_0002411"]
+
+#: Claim signs that assert a causal effect, with their numeric value (a path's sign is the product).
+SIGN_VALUE: dict[URIRef, int] = {GKV.Increases: 1, GKV.Decreases: -1, GKV.NoEffect: 0}
+#: Signs that mean "more cause, more effect".
+INCREASES = frozenset({GKV.Increases})
+#: Signs that mean "more cause, less effect".
+DECREASES = frozenset({GKV.Decreases})
+#: Signs that assert an effect at all (tested-no-effect claims are kept but are not causal edges).
+CAUSAL = INCREASES | DECREASES
+#: The plain edge materialised for each sign (none for tested-no-effect).
+PLAIN_EDGE: dict[URIRef, URIRef] = {GKV.Increases: RO_POSITIVE, GKV.Decreases: RO_NEGATIVE}
+
+#: Concept category classes, in display order, with short names used by the CLI and exports.
+CATEGORIES: dict[URIRef, str] = {
+    GKV.AnatomicalStructure: "anatomy",
+    GKV.CellType: "cell",
+    GKV.MolecularComponent: "molecule",
+    GKV.MicrobialEntity: "microbial",
+    GKV.ImmuneProcess: "immune",
+    GKV.PhysiologicalState: "state",
+    GKV.Disease: "disease",
+    GKV.Exposure: "exposure",
+    GKV.Intervention: "intervention",
+    GKV.MeasurementMethod: "measurement",
+}
+
+#: Value sets: IRI -> short name used in the CLI, JSON and the network projection.
+SIGNS: dict[URIRef, str] = {GKV.Increases: "increases", GKV.Decreases: "decreases", GKV.NoEffect: "no effect"}
+STATUSES: dict[URIRef, str] = {
+    GKV.Established: "established",
+    GKV.Supported: "supported",
+    GKV.Hypothesised: "hypothesised",
+    GKV.Contested: "contested",
+    GKV.Refuted: "refuted",
+}
+#: Ordered evidence-strength scale: IRI -> (rank, name). Documented in ontology/gutkg.ttl.
+STRENGTHS: dict[URIRef, tuple[int, str]] = {
+    GKV.Minimal: (1, "minimal"),
+    GKV.Weak: (2, "weak"),
+    GKV.Moderate: (3, "moderate"),
+    GKV.Strong: (4, "strong"),
+}
+MODELS: dict[URIRef, str] = {
+    GKV.InVivo: "in vivo",
+    GKV.ExVivo: "ex vivo",
+    GKV.InVitro: "in vitro",
+    GKV.Synthesis: "review synthesis",
+}
+DIRECTIONS: dict[URIRef, str] = {
+    GKV.Interventional: "interventional",
+    GKV.GermFreeOrTransfer: "germ-free or transfer",
+    GKV.Genetic: "genetic",
+    GKV.Temporal: "temporal",
+    GKV.CrossSectional: "cross-sectional only",
+    GKV.Unspecified: "unspecified",
+}
+STANCES: dict[URIRef, str] = {GKV.Supports: "supports", GKV.Opposes: "opposes"}
+
+#: Species the graph uses (verified NCBITaxon rows): IRI -> short name.
+SPECIES: dict[URIRef, str] = {
+    OBO["NCBITaxon_9606"]: "human",
+    OBO["NCBITaxon_10090"]: "mouse",
+    OBO["NCBITaxon_10116"]: "rat",
+}
+
+#: Prefixes used when writing Turtle and when reading CURIEs given by users.
+PREFIXES: dict[str, str] = {
+    "gkv": str(GKV._NS),
+    "gkc": str(CONCEPT),
+    "gkcl": str(CLAIM),
+    "gkev": str(EVIDENCE),
+    "gkref": str(REF),
+    "gkh": str(HYPOTHESIS),
+    "gkq": str(QUESTION),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "bibo": str(BIBO),
+    "obo": str(OBO),
+    "biolink": str(BIOLINK),
+    "mesh": str(MESH),
+    "uniprot": str(UNIPROT),
+    "sh": str(SH),
+}
+
+#: External CURIE prefixes (as users type them) -> IRI prefix, for resolving mapped identifiers.
+CURIE_PREFIXES: dict[str, str] = {
+    "UBERON": str(OBO) + "UBERON_",
+    "CL": str(OBO) + "CL_",
+    "GO": str(OBO) + "GO_",
+    "PR": str(OBO) + "PR_",
+    "CHEBI": str(OBO) + "CHEBI_",
+    "MONDO": str(OBO) + "MONDO_",
+    "HP": str(OBO) + "HP_",
+    "NCBITAXON": str(OBO) + "NCBITaxon_",
+    "RO": str(OBO) + "RO_",
+    "ECO": str(OBO) + "ECO_",
+    "OBI": str(OBO) + "OBI_",
+    "EFO": "http://www.ebi.ac.uk/efo/EFO_",
+    "CHMO": str(OBO) + "CHMO_",
+    "IDO": str(OBO) + "IDO_",
+    "MESH": str(MESH),
+    "UNIPROTKB": str(UNIPROT),
+    "HGNC": "https://identifiers.org/hgnc:",
+    "INTERPRO": "https://identifiers.org/interpro:",
+}
+
+__all__ = [
+    "BASE", "BIBO", "BIOLINK", "CATEGORIES", "CAUSAL", "CLAIM", "CONCEPT", "CURIE_PREFIXES",
+    "DCTERMS", "DECREASES", "DIRECTIONS", "EVIDENCE", "GKV", "HAS_EVIDENCE", "HYPOTHESIS",
+    "INCREASES", "MESH", "MODELS", "OBO", "ONTOLOGY", "OWL", "PLAIN_EDGE", "PREFIXES", "PROV",
+    "QUESTION", "RDF", "RDFS", "REF", "RO_NEGATIVE", "RO_POSITIVE", "RO_UPSTREAM", "SH", "SIGNS",
+    "SIGN_VALUE", "SKOS", "SPECIES", "STANCES", "STATUSES", "STRENGTHS", "UNIPROT", "XSD",
+]

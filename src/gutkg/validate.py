@@ -62,10 +62,10 @@ REFERENTIAL: list[tuple[str, str, str]] = [
         FILTER NOT EXISTS { ?claim obo:RO_0002558 ?resource }
      }"""),
     ("hypothesis with no claims",
-     "link claims to it with dcterms:isPartOf, or delete it",
+     "list its claims with dcterms:hasPart, or delete it",
      _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
         ?resource a gkv:Hypothesis .
-        FILTER NOT EXISTS { ?claim dcterms:isPartOf ?resource }
+        FILTER NOT EXISTS { ?resource dcterms:hasPart ?claim }
      }"""),
     ("two concepts share a label or synonym",
      "labels and synonyms must name one concept: rename or merge",

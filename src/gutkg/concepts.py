@@ -1,0 +1,175 @@
+"""Concepts: look them up by label, synonym, id or CURIE; rank matches for search.
+
+Resolution is strict by design (curies' ``Converter.expand``): an unknown or ambiguous name raises
+:class:`~gutkg.errors.UnknownConceptError` listing the closest matches, never a guess.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from gutkg.errors import UnknownConceptError
+from gutkg.store import Store
+
+QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+SELECT ?c ?cat ?label ?alt ?definition ?match ?kind ?broader WHERE {
+  ?c a ?cat . ?cat rdfs:subClassOf gkv:Concept .
+  OPTIONAL { ?c skos:prefLabel ?label }
+  { } UNION { ?c skos:altLabel ?alt } UNION { ?c skos:definition ?definition }
+  UNION { ?c skos:exactMatch ?match BIND("exact" AS ?kind) }
+  UNION { ?c skos:closeMatch ?match BIND("close" AS ?kind) }
+  UNION { ?c skos:broader ?broader }
+}"""
+
+
+@dataclass
+class Concept:
+    """A concept with its names and mappings (plain data, no RDF types)."""
+
+    id: str
+    iri: str
+    label: str
+    category: str
+    definition: str = ""
+    synonyms: list[str] = field(default_factory=list)
+    exact: list[str] = field(default_factory=list)
+    close: list[str] = field(default_factory=list)
+    broader: list[str] = field(default_factory=list)
+
+    @property
+    def curie(self) -> str:
+        return f"gkc:{self.id}"
+
+    def as_dict(self) -> dict[str, object]:
+        from gutkg.mappings import curie_of
+
+        return {"id": self.id, "curie": self.curie, "iri": self.iri, "label": self.label,
+                "category": self.category, "definition": self.definition,
+                "synonyms": self.synonyms, "broader": self.broader,
+                "mappings": [{"curie": curie_of(i), "iri": i, "match": k}
+                             for k, iris in (("exact", self.exact), ("close", self.close))
+                             for i in iris]}
+
+
+def normalise(text: str) -> str:
+    """Case-, hyphen-, apostrophe- and space-insensitive form of a name.
+
+    >>> normalise("  Crohn’s  Disease ")
+    "crohn's disease"
+    >>> normalise("IL-1β") == normalise("il 1β")
+    True
+    """
+    text = text.casefold().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[\s_\-‐–—]+", " ", text)
+    return text.strip()
+
+
+class ConceptIndex:
+    """All concepts of a store, indexed by every name a user might type."""
+
+    def __init__(self, concepts: list[Concept]) -> None:
+        self.concepts = {c.id: c for c in concepts}
+        self._names: dict[str, set[str]] = {}
+        for c in concepts:
+            for name in self._names_of(c):
+                self._names.setdefault(normalise(name), set()).add(c.id)
+
+    @staticmethod
+    def _names_of(c: Concept) -> list[str]:
+        from gutkg.mappings import curie_of
+
+        names = [c.label, c.id, c.curie, c.iri, *c.synonyms]
+        names += [curie_of(i) for i in c.exact] + list(c.exact)
+        return [n for n in names if n]
+
+    @classmethod
+    def from_store(cls, store: Store) -> ConceptIndex:
+        from gutkg.vocab import CATEGORIES, CONCEPT
+
+        short = {str(k): v for k, v in CATEGORIES.items()}
+        found: dict[str, Concept] = {}
+        for row in store.query(QUERY).rows:
+            c, cat, label, alt, definition, match, kind, broader = row
+            assert c is not None and cat is not None
+            iri = c.value
+            if cat.value not in short:
+                continue
+            cid = iri[len(str(CONCEPT)):] if iri.startswith(str(CONCEPT)) else iri
+            concept = found.setdefault(cid, Concept(cid, iri, label.value if label else cid,
+                                                    short[cat.value]))
+            if alt and alt.value not in concept.synonyms:
+                concept.synonyms.append(alt.value)
+            if definition:
+                concept.definition = definition.value
+            if match and kind:
+                target = concept.exact if kind.value == "exact" else concept.close
+                if match.value not in target:
+                    target.append(match.value)
+            if broader:
+                bid = broader.value.removeprefix(str(CONCEPT))
+                if bid not in concept.broader:
+                    concept.broader.append(bid)
+        for concept in found.values():
+            concept.synonyms.sort(key=str.casefold)
+            concept.exact.sort()
+            concept.close.sort()
+            concept.broader.sort()
+        return cls(sorted(found.values(), key=lambda c: c.id))
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.concepts.values())
+
+    def resolve(self, name: str, *, strict: bool = True) -> Concept | None:
+        """The concept ``name`` denotes (label, synonym, id, CURIE or IRI; case-insensitive).
+
+        With ``strict`` (the default) an unknown or ambiguous name raises
+        :class:`UnknownConceptError` with the closest matches; otherwise it returns None.
+        """
+        ids = self._names.get(normalise(name), set())
+        if len(ids) == 1:
+            return self.concepts[next(iter(ids))]
+        if not strict:
+            return None
+        if ids:
+            raise UnknownConceptError(name, sorted(self.concepts[i].label for i in ids), ambiguous=True)
+        raise UnknownConceptError(name, [c.label for c, _ in self.search(name, limit=5)])
+
+    def search(self, text: str, *, limit: int = 20) -> list[tuple[Concept, float]]:
+        """Concepts ranked by how well a label or synonym matches ``text`` (score 0-100).
+
+        Exact label > exact synonym > prefix > whole word > substring > fuzzy.
+        """
+        query = normalise(text)
+        if not query:
+            return []
+        scores: dict[str, float] = {}
+        for c in self.concepts.values():
+            best = 0.0
+            for weight, name in [(1.0, c.label), (1.0, c.id)] + [(0.9, s) for s in c.synonyms]:
+                n = normalise(name)
+                if n == query:
+                    s = 100.0
+                elif n.startswith(query):
+                    s = 80.0
+                elif re.search(rf"\b{re.escape(query)}", n):
+                    s = 65.0
+                elif query in n:
+                    s = 50.0
+                else:
+                    ratio = difflib.SequenceMatcher(None, query, n).ratio()
+                    s = 45.0 * ratio if ratio >= 0.6 else 0.0
+                best = max(best, s * weight)
+            if normalise(c.definition).find(query) >= 0 and best < 20:
+                best = 20.0
+            if best > 0:
+                scores[c.id] = best
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self.concepts[kv[0]].label.casefold()))
+        return [(self.concepts[cid], round(score, 1)) for cid, score in ranked[:limit]]

@@ -1,0 +1,234 @@
+"""The only module that turns RDF claims into a ``networkx.MultiDiGraph``.
+
+Node = concept id (``zonulin``), with ``label``, ``category``, ``iri``. Edge key = claim id, with:
+
+``sign`` (+1, -1, 0), ``sign_label``, ``status``, ``mechanism``, ``hypotheses`` (ids),
+``evidence`` (list of dicts: ``id``, ``source``, ``citation``, ``url``, ``doi``, ``pmid``, ``stance``,
+``type``, ``design``, ``species``, ``model``, ``system`` (species or model: ``human``, ``mouse``,
+``rat``, ``in vitro``...), ``direction``, ``strength`` (rank 1-4), ``strength_label``,
+``zonulin_assay``, ``description``), and summaries over the *supporting* evidence:
+``strength`` (max rank, 0 when there is none), ``strength_label``, ``systems``, ``directions``,
+``designs``, ``citations`` (short citations of all evidence), ``opposed`` (any opposing item).
+
+Graph attributes: ``questions`` {id: {label, definition, hypotheses}}, ``hypotheses``
+{id: {label, definition, question, claims}}, ``references`` {key: dict}.
+
+The summaries are recomputed by :func:`summarise` after evidence filters
+(:mod:`gutkg.analysis.filters`) drop items, so every consumer reads the same fields.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gutkg.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+CLAIMS = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?claim ?cause ?effect ?sign ?status ?mechanism ?ev ?source ?stance ?etype ?design ?species
+       ?model ?direction ?strength ?zonulin ?description WHERE {
+  ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign ?sign ; gkv:status ?status .
+  OPTIONAL { ?claim gkv:mechanism ?mechanism }
+  OPTIONAL {
+    ?claim obo:RO_0002558 ?ev .
+    OPTIONAL { ?ev dcterms:source ?source }
+    OPTIONAL { ?ev gkv:stance ?stance }
+    OPTIONAL { ?ev gkv:evidenceType ?etype }
+    OPTIONAL { ?ev gkv:studyDesign ?design }
+    OPTIONAL { ?ev gkv:species ?species }
+    OPTIONAL { ?ev gkv:model ?model }
+    OPTIONAL { ?ev gkv:directionEvidence ?direction }
+    OPTIONAL { ?ev gkv:strength ?strength }
+    OPTIONAL { ?ev gkv:restsOnZonulinAssay ?zonulin }
+    OPTIONAL { ?ev dcterms:description ?description }
+  }
+}"""
+
+HYPOTHESES = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?q ?qlabel ?qdef ?h ?hlabel ?hdef ?claim WHERE {
+  ?q a gkv:Question . OPTIONAL { ?q skos:prefLabel ?qlabel } OPTIONAL { ?q skos:definition ?qdef }
+  OPTIONAL {
+    ?h gkv:answers ?q . OPTIONAL { ?h skos:prefLabel ?hlabel } OPTIONAL { ?h skos:definition ?hdef }
+    OPTIONAL { ?h dcterms:hasPart ?claim }
+  }
+}"""
+
+#: Known OBI study designs and ECO evidence types, for readable labels (verified rows only).
+DESIGN_LABELS = {
+    "OBI_0004001": "randomized clinical trial", "OBI_0004002": "non-randomized clinical trial",
+    "OBI_0003699": "clinical trial", "OBI_0003697": "clinical investigation",
+    "OBI_0003693": "observational investigation", "OBI_0003698": "observational clinical investigation",
+    "OBI_0003694": "longitudinal investigation", "OBI_0003692": "case-control investigation",
+    "OBI_0003696": "animal investigation",
+}
+EVIDENCE_LABELS = {
+    "ECO_0000000": "evidence", "ECO_0000006": "experimental evidence",
+    "ECO_0000269": "experimental evidence used in manual assertion",
+    "ECO_0000180": "clinical study evidence", "ECO_0007121": "clinical study evidence",
+    "ECO_0000179": "animal model system study evidence", "ECO_0007120": "animal model system study evidence",
+    "ECO_0000181": "in vitro assay evidence", "ECO_0007122": "in vitro assay evidence",
+    "ECO_0000178": "in vivo assay evidence", "ECO_0000204": "author statement",
+    "ECO_0000304": "traceable author statement", "ECO_0000303": "author statement without traceable support",
+    "ECO_0006016": "author statement supported from referenced clinical study",
+    "ECO_0000305": "curator inference", "ECO_0007645": "curator inference from journal publication",
+    "ECO_0001091": "knockout phenotypic evidence", "ECO_0001021": "cell permeability assay evidence",
+    "ECO_0005587": "confocal microscopy evidence",
+}
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def to_network(store: Store) -> nx.MultiDiGraph:
+    """Project the claims of ``store`` onto a MultiDiGraph (see the module docstring).
+
+    Claims missing cause, effect, sign or status are not silently skipped: ``gutkg validate``
+    reports them, and the query requires all four, so such a claim simply is not a claim here.
+    """
+    import networkx as nx
+
+    from gutkg.concepts import ConceptIndex
+    from gutkg.references import references
+    from gutkg.vocab import DIRECTIONS, MODELS, SIGN_VALUE, SIGNS, SPECIES, STANCES, STATUSES, STRENGTHS
+
+    graph = nx.MultiDiGraph()
+    for c in ConceptIndex.from_store(store):
+        graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri)
+    refs = references(store)
+    graph.graph["references"] = {k: r.as_dict() for k, r in refs.items()}
+
+    sign_of = {str(k): v for k, v in SIGN_VALUE.items()}
+    sign_label = {str(k): v for k, v in SIGNS.items()}
+    status_of = {str(k): v for k, v in STATUSES.items()}
+    strength_of = {str(k): v for k, v in STRENGTHS.items()}
+    species_of = {str(k): v for k, v in SPECIES.items()}
+    model_of = {str(k): v for k, v in MODELS.items()}
+    direction_of = {str(k): v for k, v in DIRECTIONS.items()}
+    stance_of = {str(k): v for k, v in STANCES.items()}
+
+    claims: dict[str, dict[str, Any]] = {}
+    evidence: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in store.query(CLAIMS).dicts():
+        cid = _local(str(row["claim"]))
+        claim = claims.setdefault(cid, {
+            "claim": cid, "iri": str(row["claim"]),
+            "cause": _local(str(row["cause"])), "effect": _local(str(row["effect"])),
+            "sign": sign_of.get(str(row["sign"]), 0), "sign_label": sign_label.get(str(row["sign"]), "?"),
+            "status": status_of.get(str(row["status"]), _local(str(row["status"]))),
+            "mechanism": str(row["mechanism"] or ""), "hypotheses": []})
+        if row["ev"] is None:
+            continue
+        eid = _local(str(row["ev"]))
+        items = evidence.setdefault(claim["claim"], {})
+        item = items.get(eid)
+        if item is None:
+            ref = refs.get(_local(str(row["source"]))) if row["source"] else None
+            rank, slabel = strength_of.get(str(row["strength"]), (0, "none"))
+            design = _local(str(row["design"])) if row["design"] else ""
+            etype = _local(str(row["etype"])) if row["etype"] else ""
+            item = items[eid] = {
+                "id": eid, "source": ref.key if ref else "", "citation": ref.citation if ref else "",
+                "url": ref.url if ref else "", "doi": ref.doi if ref else "",
+                "pmid": ref.pmid if ref else "",
+                "stance": stance_of.get(str(row["stance"]), "supports"),
+                "type": etype.replace("_", ":"), "type_label": EVIDENCE_LABELS.get(etype, etype),
+                "design": design.replace("_", ":"), "design_label": DESIGN_LABELS.get(design, design),
+                "species": [], "model": model_of.get(str(row["model"]), ""),
+                "direction": direction_of.get(str(row["direction"]), ""),
+                "strength": rank, "strength_label": slabel,
+                "zonulin_assay": bool(row["zonulin"]), "description": str(row["description"] or "")}
+        if row["species"] is not None:
+            name = species_of.get(str(row["species"]), _local(str(row["species"])).replace("_", ":"))
+            if name not in item["species"]:
+                item["species"].append(name)
+
+    for cid, claim in claims.items():
+        items = sorted(evidence.get(cid, {}).values(), key=lambda e: e["id"])
+        for item in items:
+            item["species"].sort()
+            item["system"] = system_of(item)
+        claim["evidence"] = items
+
+    questions: dict[str, dict[str, Any]] = {}
+    hypotheses: dict[str, dict[str, Any]] = {}
+    for row in store.query(HYPOTHESES).dicts():
+        qid = _local(str(row["q"]))
+        q = questions.setdefault(qid, {"id": qid, "label": str(row["qlabel"] or qid),
+                                       "definition": str(row["qdef"] or ""), "hypotheses": []})
+        if row["h"] is None:
+            continue
+        hid = _local(str(row["h"]))
+        h = hypotheses.setdefault(hid, {"id": hid, "label": str(row["hlabel"] or hid),
+                                        "definition": str(row["hdef"] or ""), "question": qid,
+                                        "claims": []})
+        if hid not in q["hypotheses"]:
+            q["hypotheses"].append(hid)
+        if row["claim"] is not None:
+            cl = _local(str(row["claim"]))
+            if cl not in h["claims"]:
+                h["claims"].append(cl)
+            if cl in claims and hid not in claims[cl]["hypotheses"]:
+                claims[cl]["hypotheses"].append(hid)
+    for q in questions.values():
+        q["hypotheses"].sort()
+    for h in hypotheses.values():
+        h["claims"].sort()
+    graph.graph["questions"] = dict(sorted(questions.items()))
+    graph.graph["hypotheses"] = dict(sorted(hypotheses.items()))
+
+    for cid in sorted(claims):
+        claim = claims[cid]
+        claim["hypotheses"].sort()
+        for end in (claim["cause"], claim["effect"]):
+            if end not in graph:
+                graph.add_node(end, label=end, category="unknown", iri="")
+        attrs = {k: v for k, v in claim.items() if k not in {"cause", "effect"}}
+        graph.add_edge(claim["cause"], claim["effect"], key=cid, **attrs)
+        summarise(graph.edges[claim["cause"], claim["effect"], cid])
+    return graph
+
+
+def system_of(item: dict[str, Any]) -> str:
+    """Species or model of an evidence item: ``in vitro`` for cell culture, else the species.
+
+    >>> system_of({"model": "in vitro", "species": ["human"]})
+    'in vitro'
+    >>> system_of({"model": "in vivo", "species": ["mouse"]})
+    'mouse'
+    """
+    if item.get("model") == "in vitro":
+        return "in vitro"
+    species = item.get("species") or []
+    return ", ".join(species) if species else "unspecified"
+
+
+def summarise(edge: dict[str, Any]) -> dict[str, Any]:
+    """Recompute an edge's evidence summaries from its ``evidence`` list (in place)."""
+    from gutkg.vocab import STRENGTHS
+
+    names = {rank: name for rank, name in STRENGTHS.values()}
+    supporting = [e for e in edge["evidence"] if e["stance"] == "supports"]
+    edge["strength"] = max((e["strength"] for e in supporting), default=0)
+    edge["strength_label"] = names.get(edge["strength"], "none")
+    edge["systems"] = sorted({s.strip() for e in supporting for s in e["system"].split(",")})
+    edge["directions"] = sorted({e["direction"] for e in supporting if e["direction"]})
+    edge["designs"] = sorted({e["design_label"] for e in supporting if e["design_label"]})
+    edge["citations"] = sorted({e["citation"] for e in edge["evidence"] if e["citation"]})
+    edge["opposed"] = any(e["stance"] == "opposes" for e in edge["evidence"])
+    return edge
+
+
+def load_network(graph: list[str] | None = None, *, store: str = "memory") -> nx.MultiDiGraph:
+    """Load the graph (default: the bundled one) and project it: the one-call entry point."""
+    from gutkg.load import load
+
+    return to_network(load(graph, store=store))

@@ -1,0 +1,54 @@
+"""Shared fixtures: the bundled graph and tiny named fixture graphs in tests/data/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data(name: str) -> Path:
+    """Path of a fixture file in tests/data/."""
+    return DATA / name
+
+
+@pytest.fixture(scope="session")
+def bundled_store():
+    """The bundled graph loaded once into the in-memory store (read-only: do not modify)."""
+    from gutkg.load import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def bundled_network(bundled_store):
+    """The bundled graph projected to a MultiDiGraph (read-only: copy before modifying)."""
+    from gutkg.network import to_network
+
+    return to_network(bundled_store)
+
+
+@pytest.fixture
+def small_store():
+    """tests/data/valid_small.ttl loaded into a fresh in-memory store."""
+    from gutkg.load import load
+
+    return load([data("valid_small.ttl")])
+
+
+@pytest.fixture
+def run_cli():
+    """Run the gutkg CLI in-process: run_cli("show", "zonulin") -> click Result."""
+    from click.testing import CliRunner
+
+    from gutkg.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):  # noqa: A002
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return run

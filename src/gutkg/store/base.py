@@ -87,3 +87,44 @@ def turtle_parse_error(exc: SyntaxError, source: str, text: str) -> ParseError:
     excerpt = lines[line - 1] if line and 0 < line <= len(lines) else ""
     return ParseError(f"Turtle syntax error: {msg}", source=source, line=line, column=col,
                       excerpt=excerpt)
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """``sparql`` with a ``VALUES`` block binding ``bindings`` at the top of its outer pattern.
+
+    The terms are serialised (escaped) by :meth:`Term.n3`, never pasted as text, so a hostile value
+    stays a value. Used where a backend has no native binding API that fits.
+
+    >>> inject_values("SELECT ?o WHERE { ?s ?p ?o }", {"s": Term.iri("http://e.org/a")})
+    'SELECT ?o WHERE { VALUES (?s) { (<http://e.org/a>) } ?s ?p ?o }'
+    """
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"invalid variable name {name!r}")
+    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(bindings[n].n3() for n in names) + ") } ")
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        if ch == "#":
+            end = sparql.find("\n", i)
+            i = n if end < 0 else end
+        elif ch in "\"'":
+            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
+            end = sparql.find(quote, i + len(quote))
+            while end > 0 and sparql[end - 1] == "\\" and len(quote) == 1:
+                end = sparql.find(quote, end + 1)
+            i = n if end < 0 else end + len(quote)
+            continue
+        elif ch == "<":
+            match = re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:])
+            if match:
+                i += match.end()
+                continue
+        elif ch == "{":
+            return sparql[: i + 1] + " " + block + sparql[i + 1:].lstrip()
+        i += 1
+    raise ValueError("cannot bind parameters: the query has no group pattern")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gutkg.errors import ParseError, StoreError
-from gutkg.store.base import Store, query_parse_error, turtle_parse_error
+from gutkg.store.base import Store, inject_values, query_parse_error, turtle_parse_error
 from gutkg.store.terms import QueryResult, Term
 
 
@@ -98,11 +98,12 @@ class OxigraphStore(Store):
             raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        from pyoxigraph import QueryBoolean, QuerySolutions, Variable
+        from pyoxigraph import QueryBoolean, QuerySolutions
 
-        subs = {Variable(k): from_term(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.ox.query(sparql, substitutions=subs or None)
+            self.ox.query(sparql) if bindings else None  # positions refer to the user's text
+            text = inject_values(sparql, bindings) if bindings else sparql
+            result = self.ox.query(text)
         except SyntaxError as exc:
             raise query_parse_error(str(exc), sparql) from None
         if isinstance(result, QueryBoolean):

@@ -11,7 +11,9 @@ Node = concept id (``zonulin``), with ``label``, ``category``, ``iri``. Edge key
 ``designs``, ``citations`` (short citations of all evidence), ``opposed`` (any opposing item).
 
 Graph attributes: ``questions`` {id: {label, definition, hypotheses}}, ``hypotheses``
-{id: {label, definition, question, claims}}, ``references`` {key: dict}.
+{id: {label, definition, question, claims}}, ``references`` {key: dict}, ``broader``
+{concept id: [broader concept ids]} (the skos:broader hierarchy, e.g. celiac disease ->
+autoimmune disease; concepts without a broader one are absent).
 
 The summaries are recomputed by :func:`summarise` after evidence filters
 (:mod:`gutkg.analysis.filters`) drop items, so every consumer reads the same fields.
@@ -101,8 +103,10 @@ def to_network(store: Store) -> nx.MultiDiGraph:
     from gutkg.vocab import DIRECTIONS, MODELS, SIGN_VALUE, SIGNS, SPECIES, STANCES, STATUSES, STRENGTHS
 
     graph = nx.MultiDiGraph()
-    for c in ConceptIndex.from_store(store):
+    index = ConceptIndex.from_store(store)
+    for c in index:
         graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri)
+    graph.graph["broader"] = {c.id: list(c.broader) for c in index if c.broader}
     refs = references(store)
     graph.graph["references"] = {k: r.as_dict() for k, r in refs.items()}
 

@@ -48,7 +48,7 @@ def run_cli():
 
     runner = CliRunner()
 
-    def run(*args: str, input: str | None = None):  # noqa: A002
+    def run(*args: str, input: str | None = None):
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
     return run

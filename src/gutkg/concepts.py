@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gutkg.errors import UnknownConceptError
@@ -124,7 +125,7 @@ class ConceptIndex:
     def __len__(self) -> int:
         return len(self.concepts)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Concept]:
         return iter(self.concepts.values())
 
     def resolve(self, name: str, *, strict: bool = True) -> Concept | None:

@@ -66,7 +66,8 @@ def find_files(paths: Iterable[Path | str]) -> list[Path]:
             if not files and not os.access(path, os.R_OK | os.X_OK):
                 raise InputError(f"cannot read folder {path}: permission denied. Check its permissions.")
             if not files:
-                raise InputError(f"no RDF files (*.ttl, *.nt, ...) in {path}. Point --graph at the folder holding the graph's Turtle files.")
+                raise InputError(f"no RDF files (*.ttl, *.nt, ...) in {path}. "
+                                 "Point --graph at the folder holding the graph's Turtle files.")
             found.extend(files)
         elif path.is_file():
             found.append(path)

@@ -156,11 +156,11 @@ def to_network(store: Store) -> nx.MultiDiGraph:
                 item["species"].append(name)
 
     for cid, claim in claims.items():
-        items = sorted(evidence.get(cid, {}).values(), key=lambda e: e["id"])
-        for item in items:
-            item["species"].sort()
-            item["system"] = system_of(item)
-        claim["evidence"] = items
+        ordered = sorted(evidence.get(cid, {}).values(), key=lambda e: e["id"])
+        for entry in ordered:
+            entry["species"].sort()
+            entry["system"] = system_of(entry)
+        claim["evidence"] = ordered
 
     questions: dict[str, dict[str, Any]] = {}
     hypotheses: dict[str, dict[str, Any]] = {}

@@ -6,7 +6,6 @@ each is defined in), not one line per triple.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,16 +158,22 @@ def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = Tr
             groups[key] = Problem(message, fix, severity)
         groups[key].places.append((where.get(resource, "?"), qname(resource), detail))
 
+    seen: set[tuple[str, str]] = set()
     for message, fix, sparql in REFERENTIAL:
         severity = "warning" if message.startswith(("evidence item not used", "hypothesis with no")) else "violation"
         for row in store.query(sparql).rows:
-            resource, value = row
-            add(message, fix, resource.value if resource else "?",
+            subject, value = row
+            res = subject.value if subject else "?"
+            seen.add((res, value.value if value else ""))
+            add(message, fix, res,
                 qname(value.value) if value and value.is_iri else (value.value if value else ""),
                 severity)
     if shacl:
         for resource, message, detail, severity in _shacl_results(store):
-            add(message, "", resource, detail, severity)
+            if (resource, detail) in seen:  # already reported, with its fix, by a referential check
+                continue
+            shown = "" if detail == resource else (qname(detail) if detail.startswith("http") else detail)
+            add(message, "", resource, shown, severity)
     problems = sorted(groups.values(), key=lambda p: (p.severity != "violation", p.message))
     for p in problems:
         p.places.sort()

@@ -6,11 +6,22 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from gutkg.store import Store
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _DomainError(click.ClickException):
+    """A GutKGError at the CLI boundary, keeping its exit code (2 for unreadable input)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 class GutKGGroup(click.Group):
@@ -22,9 +33,7 @@ class GutKGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except GutKGError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = exc.exit_code
-            raise error from None
+            raise _DomainError(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise click.Abort() from None
         except BrokenPipeError:  # e.g. `gutkg search x | head`
@@ -52,7 +61,7 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
                         default=default, show_default=True, help="Output format.")
 
 
-def open_store(graph: tuple[str, ...] | list[str], store: str):  # type: ignore[no-untyped-def]
+def open_store(graph: tuple[str, ...] | list[str], store: str) -> Store:
     """Load the requested graph into the requested store."""
     from gutkg.load import load
 
@@ -65,7 +74,7 @@ def emit_json(data: object) -> None:
 
 def _jsonable(value: object) -> object:
     if hasattr(value, "as_dict"):
-        return value.as_dict()  # type: ignore[no-any-return]
+        return value.as_dict()
     if isinstance(value, set | frozenset):
         return sorted(value)
     return str(value)

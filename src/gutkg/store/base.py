@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from typing import Any
 
 from gutkg.errors import ParseError
 from gutkg.store.terms import QueryResult, Term
@@ -52,7 +53,7 @@ class Store(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def to_rdflib(self):  # type: ignore[no-untyped-def]
+    def to_rdflib(self) -> Any:
         """An rdflib Graph copy (for pySHACL). Backends holding an rdflib Graph return it as is."""
         import rdflib
 

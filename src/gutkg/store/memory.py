@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from gutkg.errors import ParseError
 from gutkg.store.base import Store, query_parse_error
@@ -27,7 +28,7 @@ def _to_term(node: object) -> Term | None:
     return Term.literal(str(node))
 
 
-def _from_term(term: Term):  # type: ignore[no-untyped-def]
+def _from_term(term: Term) -> Any:
     from rdflib import BNode, Literal, URIRef
 
     if term.kind == "uri":
@@ -35,6 +36,14 @@ def _from_term(term: Term):  # type: ignore[no-untyped-def]
     if term.kind == "bnode":
         return BNode(term.value)
     return Literal(term.value, lang=term.lang, datatype=term.datatype)
+
+
+def _raise_positioned(data: bytes | str, fmt: str, source: str) -> None:
+    """Re-parse with Oxigraph to report a syntax error with line and column, if it finds one."""
+    from gutkg.store.oxigraph import parse_triples
+
+    if fmt in {"turtle", "ntriples", "nquads", "trig"}:
+        parse_triples(data, fmt=fmt, source=source)
 
 
 class MemoryStore(Store):
@@ -59,6 +68,7 @@ class MemoryStore(Store):
         try:
             self.graph.parse(data=data, format=_RDFLIB_FORMAT[fmt])
         except BadSyntax as exc:
+            _raise_positioned(data, fmt, source)  # Oxigraph gives line *and* column
             text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
             lines = text.splitlines()
             line = exc.lines + 1
@@ -79,10 +89,10 @@ class MemoryStore(Store):
         if result.type == "ASK":
             return QueryResult("ask", boolean=bool(result.askAnswer))
         if result.type in {"CONSTRUCT", "DESCRIBE"}:
-            triples = [(_to_term(s), _to_term(p), _to_term(o)) for s, p, o in result.graph]
+            triples = [(_to_term(s), _to_term(p), _to_term(o)) for s, p, o in result.graph or []]
             return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
         names = [str(v) for v in result.vars or []]
-        rows = [tuple(_to_term(v) for v in row) for row in result]
+        rows = [tuple(_to_term(v) for v in row) for row in result]  # type: ignore[union-attr]
         return QueryResult("select", vars=names, rows=rows)
 
     def update(self, sparql: str) -> None:
@@ -95,5 +105,5 @@ class MemoryStore(Store):
     def __len__(self) -> int:
         return len(self.graph)
 
-    def to_rdflib(self):  # type: ignore[no-untyped-def]
+    def to_rdflib(self) -> Any:
         return self.graph

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from gutkg.errors import ParseError, StoreError
 from gutkg.store.base import Store, inject_values, query_parse_error, turtle_parse_error
 from gutkg.store.terms import QueryResult, Term
 
 
-def _formats():  # type: ignore[no-untyped-def]
+def _formats() -> dict[str, Any]:
     from pyoxigraph import RdfFormat
 
     return {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
@@ -34,7 +35,7 @@ def to_term(node: object) -> Term | None:
     return Term.literal(str(node))
 
 
-def from_term(term: Term):  # type: ignore[no-untyped-def]
+def from_term(term: Term) -> Any:
     """A :class:`Term` as an Oxigraph term."""
     from pyoxigraph import BlankNode, Literal, NamedNode
 

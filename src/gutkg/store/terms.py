@@ -33,9 +33,7 @@ class Term:
 
     @classmethod
     def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
-        if lang:
-            datatype = None
-        elif datatype == XSD + "string":
+        if lang or datatype == XSD + "string":
             datatype = None
         return cls("literal", value, datatype, lang)
 

@@ -1,0 +1,53 @@
+"""vocab.py is closed and matches ontology/gutkg.ttl both ways."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from gutkg.load import ontology_files
+from gutkg.vocab import CATEGORIES, GKV, STRENGTHS
+
+
+def ontology_terms() -> set[str]:
+    g = rdflib.Graph().parse(ontology_files()[0])
+    ns = str(GKV._NS)
+    return {str(s) for s in g.subjects() if str(s).startswith(ns)}
+
+
+def test_every_vocab_term_is_defined_in_the_ontology():
+    declared = {str(GKV[name]) for name in GKV.__annotations__}
+    missing = declared - ontology_terms()
+    assert declared, "vocab.py declares no terms"
+    assert not missing, f"in vocab.py but not in ontology/gutkg.ttl: {sorted(missing)}"
+
+
+def test_every_ontology_term_is_in_vocab():
+    declared = {str(GKV[name]) for name in GKV.__annotations__}
+    extra = ontology_terms() - declared
+    assert not extra, f"in ontology/gutkg.ttl but not in vocab.py: {sorted(extra)}"
+
+
+def test_every_term_has_label_and_comment():
+    g = rdflib.Graph().parse(ontology_files()[0])
+    for term in ontology_terms():
+        s = rdflib.URIRef(term)
+        assert g.value(s, rdflib.RDFS.label), f"{term} has no rdfs:label"
+        assert g.value(s, rdflib.RDFS.comment), f"{term} has no rdfs:comment"
+
+
+def test_a_typo_fails_at_import_time():
+    with pytest.raises(AttributeError):
+        GKV.CasualClaim  # noqa: B018
+
+
+def test_strength_scale_is_ordered_in_the_ontology():
+    g = rdflib.Graph().parse(ontology_files()[0])
+    for term, (rank, _name) in STRENGTHS.items():
+        assert int(g.value(term, GKV.rank)) == rank
+
+
+def test_categories_are_subclasses_of_concept():
+    g = rdflib.Graph().parse(ontology_files()[0])
+    for cls in CATEGORIES:
+        assert (cls, rdflib.RDFS.subClassOf, GKV.Concept) in g

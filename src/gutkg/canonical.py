@@ -110,7 +110,7 @@ def to_turtle(triples: Iterable[Triple], header: str = "") -> str:
 
     >>> t = [(Term.iri(BASE + "concept/a"), Term.iri(PREFIXES["skos"] + "prefLabel"),
     ...       Term.literal("A", lang="en"))]
-    >>> print(to_turtle(t).splitlines()[-2])
+    >>> print(to_turtle(t).splitlines()[-1])
     gkc:a skos:prefLabel "A"@en .
     """
     by_subject: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))

@@ -1,6 +1,7 @@
 """The only module that turns RDF claims into a ``networkx.MultiDiGraph``.
 
-Node = concept id (``zonulin``), with ``label``, ``category``, ``iri``. Edge key = claim id, with:
+Node = concept id (``zonulin``), with ``label``, ``category``, ``iri``, ``definition``,
+``synonyms`` (list), ``broader`` (ids) and ``mappings`` (list of ``{curie, iri, match}``). Edge key = claim id, with:
 
 ``sign`` (+1, -1, 0), ``sign_label``, ``status``, ``mechanism``, ``hypotheses`` (ids),
 ``evidence`` (list of dicts: ``id``, ``source``, ``citation``, ``url``, ``doi``, ``pmid``, ``stance``,
@@ -105,7 +106,9 @@ def to_network(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     index = ConceptIndex.from_store(store)
     for c in index:
-        graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri)
+        graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri,
+                       definition=c.definition, synonyms=list(c.synonyms),
+                       broader=list(c.broader), mappings=c.as_dict()["mappings"])
     graph.graph["broader"] = {c.id: list(c.broader) for c in index if c.broader}
     refs = references(store)
     graph.graph["references"] = {k: r.as_dict() for k, r in refs.items()}
@@ -194,7 +197,8 @@ def to_network(store: Store) -> nx.MultiDiGraph:
         claim["hypotheses"].sort()
         for end in (claim["cause"], claim["effect"]):
             if end not in graph:
-                graph.add_node(end, label=end, category="unknown", iri="")
+                graph.add_node(end, label=end, category="unknown", iri="", definition="",
+                               synonyms=[], broader=[], mappings=[])
         attrs = {k: v for k, v in claim.items() if k not in {"cause", "effect"}}
         graph.add_edge(claim["cause"], claim["effect"], key=cid, **attrs)
         summarise(graph.edges[claim["cause"], claim["effect"], cid])

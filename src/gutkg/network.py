@@ -1,7 +1,8 @@
 """The only module that turns RDF claims into a ``networkx.MultiDiGraph``.
 
 Node = concept id (``zonulin``), with ``label``, ``category``, ``iri``, ``definition``,
-``synonyms`` (list), ``broader`` (ids) and ``mappings`` (list of ``{curie, iri, match}``). Edge key = claim id, with:
+``synonyms`` (list), ``broader`` (ids) and ``mappings`` (list of ``{curie, iri, match}``).
+Edge key = claim id, with:
 
 ``sign`` (+1, -1, 0), ``sign_label``, ``status``, ``mechanism``, ``hypotheses`` (ids),
 ``evidence`` (list of dicts: ``id``, ``source``, ``citation``, ``url``, ``doi``, ``pmid``, ``stance``,

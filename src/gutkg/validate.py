@@ -6,6 +6,7 @@ each is defined in), not one line per triple.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,15 +67,23 @@ REFERENTIAL: list[tuple[str, str, str]] = [
         ?resource a gkv:Hypothesis .
         FILTER NOT EXISTS { ?resource dcterms:hasPart ?claim }
      }"""),
-    ("two concepts share a label or synonym",
-     "labels and synonyms must name one concept: rename or merge",
-     _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
-        ?resource (skos:prefLabel|skos:altLabel) ?l1 . ?other (skos:prefLabel|skos:altLabel) ?l2 .
-        ?resource a ?c1 . ?c1 rdfs:subClassOf gkv:Concept . ?other a ?c2 . ?c2 rdfs:subClassOf gkv:Concept .
-        FILTER (?resource != ?other && LCASE(STR(?l1)) = LCASE(STR(?l2)))
-        BIND (STR(?l1) AS ?value)
-     }"""),
 ]
+
+
+_LABELS = _CHECKS + """SELECT ?resource ?label WHERE {
+    ?resource a ?cat . ?cat rdfs:subClassOf gkv:Concept . ?resource skos:prefLabel|skos:altLabel ?label }"""
+
+
+def shared_labels(store: Store) -> list[tuple[str, str]]:
+    """(concept IRI, label) for every label or synonym naming more than one concept.
+
+    Done in Python (one pass) rather than as a SPARQL self-join, which is quadratic in rdflib.
+    """
+    owners: dict[str, set[str]] = defaultdict(set)
+    for subject, label in store.query(_LABELS).rows:
+        if subject and label:
+            owners[label.value.casefold().strip()].add(subject.value)
+    return sorted((iri, label) for label, iris in owners.items() if len(iris) > 1 for iri in iris)
 
 
 @dataclass
@@ -168,6 +177,9 @@ def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = Tr
             add(message, fix, res,
                 qname(value.value) if value and value.is_iri else (value.value if value else ""),
                 severity)
+    for iri, label in shared_labels(store):
+        add("two concepts share a label or synonym",
+            "labels and synonyms must name one concept: rename or merge", iri, label)
     if shacl:
         for resource, message, detail, severity in _shacl_results(store):
             if (resource, detail) in seen:  # already reported, with its fix, by a referential check

@@ -1,6 +1,7 @@
 """One contract, every backend: the same store tests on each store (oaklib compliance style).
 
-Backends are listed in BACKENDS; remote backends are added by fixtures that start real servers.
+Backends are listed in BACKENDS (embedded) and REMOTE_BACKENDS (real servers that tests/servers.py
+starts on loopback ports: Oxigraph server and Virtuoso; each remote test gets a fresh named graph).
 Every comparison first asserts a non-empty result, so an empty store cannot pass.
 """
 
@@ -13,6 +14,8 @@ from gutkg.store import Store, Term, new_store
 from tests.conftest import data
 
 BACKENDS = ["memory", "oxigraph"]
+REMOTE_BACKENDS = ["oxigraph-server", "virtuoso"]
+ALL_BACKENDS = BACKENDS + REMOTE_BACKENDS
 EX = "http://example.org/"
 NT = (
     f'<{EX}a> <{EX}p> <{EX}b> .\n'
@@ -24,10 +27,14 @@ NT = (
 
 
 def make_store(backend: str) -> Store:
+    if backend in REMOTE_BACKENDS:
+        from tests.servers import remote_store
+
+        return remote_store(backend)
     return new_store(backend)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=ALL_BACKENDS)
 def store(request) -> Store:
     s = make_store(request.param)
     s.load(NT, fmt="ntriples", source="contract.nt")
@@ -86,7 +93,7 @@ def test_syntax_error_has_position(store):
     assert "SPARQL syntax error" in str(err.value)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_malformed_turtle_names_file_and_line(backend):
     bad = "@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:a ex:p \"open .\n"
     with pytest.raises(ParseError) as err:
@@ -108,4 +115,22 @@ def test_bundled_fixture_loads_the_same_everywhere(backend):
     # plain edges are materialised on load
     ro = "<http://purl.obolibrary.org/obo/RO_0002304>"
     assert loaded.query(f"ASK {{ <https://w3id.org/gutkg/concept/alpha> {ro} "
+                        "<https://w3id.org/gutkg/concept/beta> }").boolean
+
+
+@pytest.mark.parametrize("backend", REMOTE_BACKENDS)
+def test_pushed_fixture_answers_the_same_remotely(backend):
+    from gutkg.load import load
+    from gutkg.push import push
+    from tests.servers import remote_store
+
+    target = remote_store(backend)
+    push(load([data("valid_small.ttl")], store="memory"), target.gsp_url, graph=target.graph,
+         query_url=target.query_url, user=target.http.user, password=target.http.password)
+    q = "SELECT ?c WHERE { ?c a <https://w3id.org/gutkg/vocab#CausalClaim> } ORDER BY ?c"
+    rows = target.query(q).rows
+    assert len(rows) == 2
+    assert rows == load([data("valid_small.ttl")], store="memory").query(q).rows
+    ro = "<http://purl.obolibrary.org/obo/RO_0002304>"
+    assert target.query(f"ASK {{ <https://w3id.org/gutkg/concept/alpha> {ro} "
                         "<https://w3id.org/gutkg/concept/beta> }").boolean

@@ -127,8 +127,15 @@ def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory",
     """Load the graph (default: the bundled one) into a new store and materialise plain edges.
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (embedded, cached on disk keyed by the input
-    files' content: an unchanged graph is reopened without parsing) or ``oxigraph:PATH``.
+    files' content: an unchanged graph is reopened without parsing), ``oxigraph:PATH``, or a
+    remote endpoint ``sparql+http(s)://...``, returned as is: it already holds the graph.
     """
+    if store.startswith(("sparql+http://", "sparql+https://")):  # holds the graph already
+        if graph:
+            raise InputError("--graph reads local files, but --store names a SPARQL endpoint that "
+                             "already holds its graph. Push the files first (gutkg push --graph "
+                             "DIR --to URL), then query without --graph.")
+        return new_store(store)
     files = input_files(graph, ontology=ontology)
     if store == "oxigraph":
         return _cached_oxigraph(files)
@@ -162,8 +169,13 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
     from gutkg.store.oxigraph import OxigraphStore
 
     root = cache_dir() / "oxigraph"
+    remembered = _stat_index(root, files)
+    known = remembered.read_text().strip() if remembered.is_file() else ""
+    if known and (root / known / "COMPLETE").is_file():  # unchanged files: no hashing at all
+        return OxigraphStore(root / known, read_only=True)
     final = root / cache_key(files)
     if (final / "COMPLETE").is_file():
+        _remember(remembered, final.name)
         return OxigraphStore(final, read_only=True)
     root.mkdir(parents=True, exist_ok=True)
     building = root / f".build-{os.getpid()}-{final.name}"
@@ -171,7 +183,7 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
     try:
         store = OxigraphStore(building)
         for path in files:
-            read_rdf(path)  # UTF-8 check with a clear message before the bulk loader sees it
+            check_utf8(path)  # a clear message before the bulk loader sees it (streamed)
             store.load_file(path, fmt=fmt_of(path))
         materialise_plain_edges(store)
         store.flush()
@@ -184,4 +196,56 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    _remember(remembered, final.name)
     return OxigraphStore(final, read_only=True)
+
+
+def _stat_index(root: Path, files: Sequence[Path]) -> Path:
+    """Where the content key of ``files`` is remembered, by their names, sizes and mtimes.
+
+    Hashing a multi-gigabyte graph takes seconds; ``stat`` takes microseconds. As make and git do,
+    an unchanged (path, size, mtime, inode) means unchanged content; any change falls back to the
+    content hash, so an edited file is never served stale.
+    """
+    from gutkg import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        st = path.stat()
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+    return root / "by-stat" / digest.hexdigest()[:32]
+
+
+def _remember(index: Path, key: str) -> None:
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index.with_name(f".{index.name}.{os.getpid()}")
+        tmp.write_text(key + "\n")
+        tmp.replace(index)
+    except OSError:  # a read-only cache still works, just without the shortcut
+        pass
+
+
+def check_utf8(path: Path) -> None:
+    """Raise :class:`InputError` (with the line) if ``path`` is not UTF-8; reads in blocks."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 22):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    bad = block[: max(exc.start, 0)]
+                    line += bad.count(b"\n")
+                    raise InputError(f"{path}, line {line}: not UTF-8 (byte 0x{block[exc.start]:02x}). "
+                                     "Re-save the file as UTF-8.") from None
+                line += block.count(b"\n")
+            decoder.decode(b"", final=True)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}. Check the path and its permissions.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: ends in the middle of a UTF-8 character. Re-save the file as "
+                         "UTF-8.") from None

@@ -62,3 +62,11 @@ class StoreError(GutKGError):
 
 class QueryError(GutKGError):
     """A SPARQL query that cannot run: refused (updates, SERVICE, LOAD), too large, or timed out."""
+
+
+class DuplicateError(ValidationError):
+    """A change would add something the graph already has (``existing`` names it, as a CURIE)."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        self.existing = existing
+        super().__init__(message)

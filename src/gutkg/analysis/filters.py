@@ -134,3 +134,98 @@ def apply_filter(graph: nx.MultiDiGraph, flt: EvidenceFilter | None) -> nx.Multi
 def dropped_edges(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
     """Claims in ``before`` that a filter removed, as (cause, effect, claim id)."""
     return sorted((u, v, k) for u, v, k in before.edges(keys=True) if not after.has_edge(u, v, k))
+
+
+#: Bare words accepted by :func:`parse_filter`, by the field they set.
+SYSTEM_WORDS = ("human", "mouse", "rat", "in vitro", "ex vivo")
+DIRECTION_WORDS = ("interventional", "germ-free or transfer", "genetic", "temporal",
+                   "cross-sectional only")
+
+
+def parse_filter(text: str) -> EvidenceFilter:
+    """An :class:`EvidenceFilter` from a short spec, as ``--compare-evidence`` takes it.
+
+    Comma-separated terms, each ``key=value`` (keys: species, min-strength, status, design,
+    exclude-contested) or a bare word: a species or model (``human``, ``mouse``, ``in vitro``), a
+    strength (``moderate`` = at least moderate), a status, a direction of evidence
+    (``interventional``) or ``exclude-contested``. Values of one key are joined with ``|``.
+
+    >>> parse_filter("human").describe()
+    'species/model: human'
+    >>> parse_filter("human, interventional, min-strength=moderate").describe()
+    'species/model: human; strength >= moderate; design: interventional'
+    >>> parse_filter("status=established|supported").status
+    ('established', 'supported')
+    """
+    from gutkg.errors import GutKGError
+
+    species: list[str] = []
+    status: list[str] = []
+    design: list[str] = []
+    strength: str | None = None
+    contested = False
+    for raw in (t.strip() for t in text.split(",")):
+        if not raw:
+            continue
+        key, _, value = raw.partition("=")
+        key, value = key.strip().lower().replace("_", "-"), value.strip()
+        if not value:
+            key, value = _classify(key), key
+        values = [v.strip().lower() for v in value.split("|") if v.strip()]
+        if key == "species":
+            species += values
+        elif key == "status":
+            status += values
+        elif key == "design":
+            design += values
+        elif key in ("min-strength", "strength"):
+            strength = values[-1] if values else None
+        elif key == "exclude-contested":
+            contested = value.lower() not in ("false", "no", "0")
+        else:
+            raise GutKGError(
+                f"cannot read evidence filter term {raw!r}: use key=value with key one of species, "
+                "min-strength, status, design, exclude-contested, or a bare word such as human, "
+                "mouse, in vitro, interventional, moderate, supported, exclude-contested")
+    flt = EvidenceFilter(species=tuple(species), min_strength=strength, status=tuple(status),
+                         design=tuple(design), exclude_contested=contested)
+    flt.min_rank  # noqa: B018 - validates the strength name
+    for name in flt.status:
+        if name not in STATUSES:
+            raise GutKGError(f"unknown status {name!r}: use one of " + ", ".join(STATUSES))
+    return flt
+
+
+def _classify(word: str) -> str:
+    w = word.replace("-", " ") if word not in ("exclude-contested", "germ-free or transfer") else word
+    if word == "exclude-contested":
+        return "exclude-contested"
+    if w in SYSTEM_WORDS:
+        return "species"
+    if word in STRENGTH_RANK:
+        return "min-strength"
+    if word in STATUSES:
+        return "status"
+    if word in DIRECTION_WORDS or w in DIRECTION_WORDS:
+        return "design"
+    return word
+
+
+def why_dropped(edge: dict[str, Any], flt: EvidenceFilter) -> str:
+    """Why ``flt`` removes a claim, naming the evidence it rests on.
+
+    >>> e = {"status": "supported", "evidence": [{"stance": "supports", "system": "mouse",
+    ...      "strength": 3, "strength_label": "moderate", "citation": "Doe 2020"}]}
+    >>> why_dropped(e, EvidenceFilter(species=("human",)))
+    'no supporting evidence passes (species/model: human); it rests on: mouse, moderate, Doe 2020'
+    """
+    if flt.status and edge.get("status") not in flt.status:
+        return f"status {edge.get('status')} is not kept ({', '.join(flt.status)})"
+    if flt.exclude_contested and edge.get("status") == "contested":
+        return "contested claims are excluded"
+    items = [e for e in edge.get("evidence", []) if e.get("stance") == "supports"]
+    if not items:
+        return "it has no supporting evidence (hypothesised)"
+    rests = sorted({", ".join(x for x in (e.get("system", ""), e.get("strength_label", ""),
+                                          e.get("citation", "")) if x) for e in items})
+    return f"no supporting evidence passes ({flt.describe()}); it rests on: " + "; ".join(rests)

@@ -1,0 +1,322 @@
+"""Shared pieces of the analyses: the causal view, claim and chain records, budgets, names.
+
+Every analysis works on the ``MultiDiGraph`` of :mod:`gutkg.network` (one edge per claim). Causal
+traversal (paths, loops, common causes, adjustment, ranking) uses the *causal view*: a plain
+``DiGraph`` with one edge per ordered pair that has at least one claim with a sign (+1 or -1) whose
+status is not ``refuted``. Tested-no-effect and refuted claims are not causal edges, but they are
+never hidden: rivals, contradictions and explain's direct claims list them.
+
+A chain (a path or a loop) is reported per claim: where two claims join the same pair (one says
+increases, one says decreases), each reading is its own chain, so every chain has one net sign.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gutkg.analysis.filters import EvidenceFilter
+    from gutkg.concepts import ConceptIndex
+
+#: Status order used to rank chains (higher is better) and to pick a chain's weakest status.
+STATUS_RANK = {"established": 4, "supported": 3, "contested": 2, "hypothesised": 1, "refuted": 0}
+STRENGTH_NAMES = {0: "none", 1: "minimal", 2: "weak", 3: "moderate", 4: "strong"}
+SIGN_SYMBOL = {1: "+", -1: "−", 0: "0"}
+
+#: What the causal view keeps, said in every result so a reader knows what was traversed.
+CAUSAL_RULE = "causal edges: claims that increase or decrease, status not refuted"
+CAUSAL_RULE_WITH_REFUTED = "causal edges: claims that increase or decrease, refuted ones included"
+
+
+class Budget:
+    """A wall-clock budget checked cheaply inside search loops.
+
+    ``Budget(None)`` never expires; ``Budget(0)`` expires at the first check (useful in tests to
+    exercise the truncated path without relying on timing).
+
+    >>> Budget(None).expired()
+    False
+    >>> Budget(0).expired()
+    True
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self._ticks = 0
+        self._expired = seconds is not None and seconds <= 0
+
+    def expired(self) -> bool:
+        if self._expired:
+            return True
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self._expired = True
+        return self._expired
+
+    def tick(self, every: int = 2048) -> bool:
+        """True when the budget is spent; reads the clock only once every ``every`` calls."""
+        if self._expired:
+            return True
+        self._ticks += 1
+        if self._ticks % every:
+            return False
+        return self.expired()
+
+
+@dataclass
+class Hop:
+    """One claim on a chain, with the evidence summary a reader needs to judge it."""
+
+    claim: str
+    cause: str
+    effect: str
+    cause_label: str
+    effect_label: str
+    sign: int
+    sign_label: str
+    status: str
+    strength: int
+    strength_label: str
+    systems: list[str]
+    directions: list[str]
+    citations: list[str]
+    opposed: bool
+    hypotheses: list[str]
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        """``supported, moderate; human, mouse; Arrieta et al. 2006`` (for text output)."""
+        parts = [self.status, self.strength_label if self.strength else "no evidence"]
+        if self.systems:
+            parts[-1] += "; " + ", ".join(self.systems)
+        if self.opposed:
+            parts.append("opposing evidence")
+        cites = "; ".join(self.citations[:3]) + (" …" if len(self.citations) > 3 else "")
+        return ", ".join(parts) + ("; " + cites if cites else "; no citation")
+
+
+def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, evidence: bool = True) -> Hop:
+    """The :class:`Hop` for claim ``key`` from ``u`` to ``v``."""
+    d = graph.edges[u, v, key]
+    items = []
+    if evidence:
+        items = [{k: e.get(k, "") for k in ("citation", "url", "stance", "system", "strength",
+                                            "strength_label", "direction", "design_label",
+                                            "type_label", "description")}
+                 for e in d.get("evidence", [])]
+    return Hop(claim=key, cause=u, effect=v, cause_label=label(graph, u), effect_label=label(graph, v),
+               sign=d.get("sign", 0), sign_label=d.get("sign_label", ""), status=d.get("status", ""),
+               strength=d.get("strength", 0), strength_label=d.get("strength_label", "none"),
+               systems=list(d.get("systems", [])), directions=list(d.get("directions", [])),
+               citations=list(d.get("citations", [])), opposed=bool(d.get("opposed")),
+               hypotheses=list(d.get("hypotheses", [])), evidence=items)
+
+
+@dataclass
+class Chain:
+    """A causal chain: consecutive claims, with its net sign and its weakest link.
+
+    ``sign`` is the product of the claims' signs; ``weakest`` the lowest supporting-evidence strength
+    on the chain (0 when a link has no evidence); ``weakest_status`` the lowest status.
+    """
+
+    nodes: list[str]
+    hops: list[Hop]
+
+    @property
+    def sign(self) -> int:
+        s = 1
+        for h in self.hops:
+            s *= h.sign
+        return s
+
+    @property
+    def length(self) -> int:
+        return len(self.hops)
+
+    @property
+    def weakest(self) -> int:
+        return min((h.strength for h in self.hops), default=0)
+
+    @property
+    def weakest_status(self) -> str:
+        return min((h.status for h in self.hops), key=lambda s: STATUS_RANK.get(s, 0), default="")
+
+    def rank_key(self) -> tuple[Any, ...]:
+        """Strongest weakest link first, then shorter, then better weakest status, then name."""
+        return (-self.weakest, self.length, -STATUS_RANK.get(self.weakest_status, 0),
+                [h.claim for h in self.hops])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"nodes": self.nodes, "length": self.length, "sign": self.sign,
+                "weakest_strength": self.weakest, "weakest_strength_label": STRENGTH_NAMES[self.weakest],
+                "weakest_status": self.weakest_status, "hops": [h.as_dict() for h in self.hops]}
+
+
+def expand_claims(graph: nx.MultiDiGraph, nodes: list[str], keys_of: Any, limit: int,
+                  *, evidence: bool = True) -> list[Chain]:
+    """All per-claim readings of a node sequence (at most ``limit``).
+
+    ``keys_of(u, v)`` lists the claims usable for the hop ``u -> v``.
+    """
+    readings: list[list[str]] = [[]]
+    pairs = list(pairwise(nodes))
+    for u, v in pairs:
+        keys = keys_of(u, v)
+        readings = [[*r, k] for r in readings for k in keys][:limit]
+    return [Chain(nodes=list(nodes),
+                  hops=[hop(graph, u, v, k, evidence=evidence)
+                        for (u, v), k in zip(pairs, r, strict=True)])
+            for r in readings]
+
+
+def is_causal(data: dict[str, Any], include_refuted: bool = False) -> bool:
+    """Whether a claim is a causal edge: a sign of +1 or -1 and (by default) not refuted."""
+    return data.get("sign", 0) != 0 and (include_refuted or data.get("status") != "refuted")
+
+
+def causal_claims(graph: nx.MultiDiGraph, u: str, v: str, *, include_refuted: bool = False,
+                  min_strength: int = 0) -> list[str]:
+    """The causal claims from ``u`` to ``v``, strongest first."""
+    data = graph.get_edge_data(u, v) or {}
+    keys = [k for k, d in data.items()
+            if is_causal(d, include_refuted) and d.get("strength", 0) >= min_strength]
+    return sorted(keys, key=lambda k: (-data[k].get("strength", 0), k))
+
+
+def causal_view(graph: nx.MultiDiGraph, *, include_refuted: bool = False) -> nx.DiGraph:
+    """The causal ``DiGraph``: one edge per pair with a causal claim, ``strength`` = the best one.
+
+    Nodes are all the concepts (with their attributes); edge attribute ``claims`` lists the claim
+    ids behind the edge.
+
+    Notes
+    -----
+    O(V + E). Parallel claims collapse: cycle and path *shapes* are found on this graph, then
+    expanded per claim (:func:`expand_claims`).
+    """
+    import networkx as nx
+
+    view = nx.DiGraph()
+    view.add_nodes_from(graph.nodes(data=True))
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        if not is_causal(d, include_refuted):
+            continue
+        if view.has_edge(u, v):
+            e = view.edges[u, v]
+            e["claims"].append(key)
+            e["strength"] = max(e["strength"], d.get("strength", 0))
+        else:
+            view.add_edge(u, v, claims=[key], strength=d.get("strength", 0))
+    return view
+
+
+def label(graph: nx.MultiDiGraph, node: str) -> str:
+    return str(graph.nodes[node].get("label", node)) if node in graph else node
+
+
+def narrower(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    """Every concept below ``node`` in the skos:broader hierarchy (transitively), sorted.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph(broader={"celiac": ["autoimmune"], "t1d": ["autoimmune"]})
+    >>> narrower(g, "autoimmune")
+    ['celiac', 't1d']
+    """
+    below: dict[str, list[str]] = {}
+    for child, parents in graph.graph.get("broader", {}).items():
+        for p in parents:
+            below.setdefault(p, []).append(child)
+    seen: set[str] = set()
+    todo = [node]
+    while todo:
+        for child in below.get(todo.pop(), []):
+            if child not in seen and child != node:
+                seen.add(child)
+                todo.append(child)
+    return sorted(seen)
+
+
+def node_id(graph: nx.MultiDiGraph, name: str, index: ConceptIndex | None = None) -> str:
+    """The concept id ``name`` denotes: via ``index`` (labels, synonyms, CURIEs) when given, else
+    by id or label in the graph. Unknown or ambiguous names raise ``UnknownConceptError``.
+    """
+    from gutkg.concepts import normalise
+    from gutkg.errors import UnknownConceptError
+
+    if index is not None:
+        concept = index.resolve(name)
+        assert concept is not None
+        if concept.id not in graph:
+            raise UnknownConceptError(name, [])
+        return concept.id
+    if name in graph:
+        return name
+    wanted = normalise(name.removeprefix("gkc:"))
+    hits = sorted(n for n, d in graph.nodes(data=True)
+                  if wanted in (normalise(str(n)), normalise(str(d.get("label", n)))))
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise UnknownConceptError(name, [label(graph, h) for h in hits], ambiguous=True)
+    names = {normalise(str(d.get("label", n))): label(graph, n) for n, d in graph.nodes(data=True)}
+    close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
+    close += [names[k] for k in names if wanted and wanted in k and names[k] not in close]
+    raise UnknownConceptError(name, [names.get(c, c) for c in close][:5])
+
+
+def distinct(graph: nx.MultiDiGraph, a: str, b: str, what: str = "concepts") -> None:
+    """Refuse A = B with a message that says what to ask instead."""
+    if a == b:
+        from gutkg.errors import GutKGError
+
+        raise GutKGError(f"both {what} are {label(graph, a)!r}: give two different concepts "
+                         f"(for feedback through one concept use: gutkg loops --through {a!r})")
+
+
+def filtered(graph: nx.MultiDiGraph, flt: EvidenceFilter | None) -> nx.MultiDiGraph:
+    """``graph`` under ``flt`` (the graph itself, uncopied, when there is no filter)."""
+    if flt is None or flt.is_empty:
+        return graph
+    from gutkg.analysis.filters import apply_filter
+
+    return apply_filter(graph, flt)
+
+
+def filter_note(before: nx.MultiDiGraph, after: nx.MultiDiGraph, flt: EvidenceFilter | None) -> str:
+    """What a filter kept, e.g. ``species/model: human: keeps 40 of 250 claims``, or ''."""
+    if flt is None or flt.is_empty:
+        return ""
+    return (f"{flt.describe()}: keeps {after.number_of_edges()} of {before.number_of_edges()} "
+            "claims")
+
+
+def backward_distances(pred: Any, target: str, limit: int, allowed: Any = None) -> dict[str, int]:
+    """Hop distance from every node to ``target`` (at most ``limit``), following ``pred``.
+
+    ``allowed(node)`` restricts the nodes walked through. Used to prune depth-first searches: a
+    partial chain is extended only through nodes that can still reach the target in time.
+    """
+    dist = {target: 0}
+    frontier = [target]
+    for d in range(1, limit + 1):
+        nxt = []
+        for v in frontier:
+            for u in pred(v):
+                if u not in dist and (allowed is None or allowed(u)):
+                    dist[u] = d
+                    nxt.append(u)
+        if not nxt:
+            break
+        frontier = nxt
+    return dist

@@ -1,0 +1,323 @@
+"""Every way two concepts could be associated, with the evidence for each step.
+
+``explain(graph, a, b)`` answers questions such as the founding one: *does dysbiosis cause autoimmune
+disease, does autoimmune disease cause dysbiosis, or does increased permeability drive both?* An
+association between A and B can come from:
+
+1. **direct claims** A → B or B → A (every claim, including tested-no-effect and refuted ones);
+2. **mediated chains** A → … → B or B → … → A (causal claims only, intermediate concepts other
+   than A and B);
+3. **common causes**: concepts C with a causal chain to A that avoids B *and* a chain to B that
+   avoids A (the confounding route, "C drives both");
+4. **feedback loops** containing both A and B (a vicious or balancing circle).
+
+Narrower concepts. Claims about a narrower concept (``celiac disease`` has ``skos:broader``
+``autoimmune disease``) are evidence about the umbrella, so by default (``include_narrower=True``)
+A and B stand for themselves *and* every concept below them; each such claim or chain is labelled
+with the narrower concept it is really about. Pass ``include_narrower=False`` to use the named
+concepts only. When one concept lies below the other, the overlap is left out and a note says so.
+
+With ``compare=[filter, ...]`` the same analysis runs again under each evidence filter (for example
+human evidence only) and :mod:`gutkg.analysis.compare` reports what survives and which links drop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from gutkg.analysis.core import (
+    CAUSAL_RULE,
+    CAUSAL_RULE_WITH_REFUTED,
+    STATUS_RANK,
+    Budget,
+    Chain,
+    Hop,
+    backward_distances,
+    causal_view,
+    distinct,
+    filter_note,
+    filtered,
+    hop,
+    label,
+    narrower,
+)
+from gutkg.analysis.loops import Loop, _State, bounded_cycles
+from gutkg.analysis.paths import SearchState, ranked_chains
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gutkg.analysis.compare import Comparison
+    from gutkg.analysis.filters import EvidenceFilter
+
+
+@dataclass
+class CommonCause:
+    """A concept with causal chains to both A and B, each avoiding the other."""
+
+    node: str
+    label: str
+    to_a: Chain
+    to_b: Chain
+    through: list[str] = field(default_factory=list)
+
+    @property
+    def weakest(self) -> int:
+        return min(self.to_a.weakest, self.to_b.weakest)
+
+    def rank_key(self) -> tuple[Any, ...]:
+        return (-self.weakest, self.to_a.length + self.to_b.length, bool(self.through), self.node)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"node": self.node, "label": self.label, "weakest_strength": self.weakest,
+                "through_other_common_causes": self.through,
+                "to_a": self.to_a.as_dict(), "to_b": self.to_b.as_dict()}
+
+
+@dataclass
+class Explanation:
+    """All four kinds of explanation for A and B, a plain-language summary, and comparisons."""
+
+    a: str
+    b: str
+    a_label: str
+    b_label: str
+    a_set: list[str]
+    b_set: list[str]
+    include_narrower: bool
+    max_length: int
+    loop_length: int
+    direct_ab: list[Hop]
+    direct_ba: list[Hop]
+    chains_ab: list[Chain]
+    chains_ba: list[Chain]
+    common_causes: list[CommonCause]
+    loops: list[Loop]
+    counts: dict[str, int]
+    common_cause_ids: list[str]
+    labels: dict[str, str] = field(default_factory=dict)
+    truncated: bool = False
+    reason: str = ""
+    filter: str = "no filter"
+    filter_note: str = ""
+    causal_rule: str = CAUSAL_RULE
+    notes: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+
+    @property
+    def marks(self) -> dict[str, str]:
+        """Text marks for narrower concepts: ``celiac disease ⊂ autoimmune disease``."""
+        out = {}
+        for members, umbrella in ((self.a_set, self.a_label), (self.b_set, self.b_label)):
+            for n in members:
+                if n not in (self.a, self.b):
+                    out[n] = f" [⊂ {umbrella}]"
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label,
+            "a_set": self.a_set, "b_set": self.b_set, "include_narrower": self.include_narrower,
+            "max_length": self.max_length, "loop_length": self.loop_length,
+            "filter": self.filter, "filter_note": self.filter_note,
+            "causal_rule": self.causal_rule, "truncated": self.truncated, "reason": self.reason,
+            "notes": self.notes, "summary": self.summary, "counts": self.counts,
+            "direct_ab": [h.as_dict() for h in self.direct_ab],
+            "direct_ba": [h.as_dict() for h in self.direct_ba],
+            "chains_ab": [c.as_dict() for c in self.chains_ab],
+            "chains_ba": [c.as_dict() for c in self.chains_ba],
+            "common_causes": [c.as_dict() for c in self.common_causes],
+            "loops": [lp.as_dict() for lp in self.loops],
+            "comparisons": [c.as_dict() for c in self.comparisons],
+        }
+
+    def text(self) -> str:
+        from gutkg.analysis.explain_text import explanation_text
+
+        return explanation_text(self)
+
+
+def concept_sets(graph: nx.MultiDiGraph, a: str, b: str,
+                 include_narrower: bool) -> tuple[list[str], list[str], list[str]]:
+    """A and B with (optionally) their narrower concepts, disjoint; plus notes on any overlap."""
+    a_set, b_set = {a}, {b}
+    notes = []
+    if include_narrower:
+        na, nb = set(narrower(graph, a)), set(narrower(graph, b))
+        for inner, outer, n_outer, n_inner in ((b, a, na, nb), (a, b, nb, na)):
+            if inner in n_outer:
+                n_outer -= {inner} | n_inner
+                notes.append(f"{label(graph, inner)} is narrower than {label(graph, outer)}: claims "
+                             f"about it (or below it) count only for {label(graph, inner)} here")
+        shared = na & nb
+        if shared:
+            na -= shared
+            nb -= shared
+            notes.append("left out, as narrower than both: "
+                         + ", ".join(label(graph, n) for n in sorted(shared)))
+        a_set |= na
+        b_set |= nb
+        extra = sorted(na | nb)
+        if extra:
+            notes.append("narrower concepts included (marked ⊂): "
+                         + ", ".join(label(graph, n) for n in extra)
+                         + "; --no-include-narrower leaves them out")
+    return sorted(a_set, key=lambda n: (n != a, n)), sorted(b_set, key=lambda n: (n != b, n)), notes
+
+
+def _direct(graph: nx.MultiDiGraph, sources: list[str], targets: list[str],
+            umbrella: dict[str, str]) -> list[Hop]:
+    out = []
+    for u in sources:
+        for v in targets:
+            for key in (graph.get_edge_data(u, v) or {}):
+                h = hop(graph, u, v, key)
+                about = [label(graph, n) for n in (u, v) if n in umbrella]
+                if about:
+                    h.note = "about " + " and ".join(about) + " (narrower)"
+                out.append(h)
+    return sorted(out, key=lambda h: (-h.strength, -STATUS_RANK.get(h.status, 0), h.sign == 0,
+                                      h.claim))
+
+
+def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], b_set: list[str],
+                     loop_length: int, limit: int, include_refuted: bool, clock: Budget,
+                     state: SearchState) -> tuple[list[Loop], int]:
+    from gutkg.analysis.core import causal_claims, expand_claims
+
+    small, other = (a_set, set(b_set)) if len(a_set) <= len(b_set) else (b_set, set(a_set))
+    cycles: dict[tuple[str, ...], list[str]] = {}  # canonical rotation -> cycle
+    inner = _State()
+    for n in small:
+        for cycle in bounded_cycles(view, loop_length, through=n, budget=clock, state=inner):
+            if other & set(cycle):
+                cycles.setdefault(tuple(cycle), cycle)
+        if inner.truncated:
+            state.truncated, state.reason = True, inner.reason
+            break
+
+    def keys_of(u: str, v: str) -> list[str]:
+        return causal_claims(work, u, v, include_refuted=include_refuted)
+
+    starts = set(a_set)
+    loops = []
+    for c in cycles.values():
+        i = next(i for i, n in enumerate(c) if n in starts)  # begin at A, as the reader asked
+        c = c[i:] + c[:i]
+        loops += [Loop(nodes=list(c), hops=ch.hops)
+                  for ch in expand_claims(work, [*c, c[0]], keys_of, 10_000)]
+    loops.sort(key=Loop.rank_key)
+    return loops[:limit], len(loops)
+
+
+def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],
+                     max_length: int) -> list[str]:
+    """Concepts with a chain (at most ``max_length`` claims) to A avoiding B, and to B avoiding A."""
+    sa, sb = set(a_set), set(b_set)
+
+    def reach(targets: set[str], avoid: set[str]) -> set[str]:
+        found: set[str] = set()
+        for t in targets:
+            found |= set(backward_distances(view.predecessors, t, max_length,
+                                            allowed=lambda u: u not in avoid))
+        return found
+
+    both = reach(sa, sb) & reach(sb, sa)
+    return sorted(both - sa - sb)
+
+
+def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop_length: int = 6,
+            limit: int = 10, include_narrower: bool = True, budget: float | None = 20.0,
+            flt: EvidenceFilter | None = None, compare: list[EvidenceFilter] | None = None,
+            include_refuted: bool = False) -> Explanation:
+    """Explain the association of concept ids ``a`` and ``b`` (see the module docstring).
+
+    ``limit`` caps each list (chains each way, common causes, loops); counts of everything found
+    are in ``counts``. ``budget`` (seconds) bounds the whole analysis.
+
+    Notes
+    -----
+    Chains and loops are searched with the bounded searches of :mod:`gutkg.analysis.paths` and
+    :mod:`gutkg.analysis.loops`; common causes by two backward breadth-first searches (O(V + E)),
+    then one best chain each way per common cause.
+    """
+    distinct(graph, a, b)
+    work = filtered(graph, flt)
+    view = causal_view(work, include_refuted=include_refuted)
+    clock, state = Budget(budget), SearchState()
+    a_set, b_set, notes = concept_sets(graph, a, b, include_narrower)
+    umbrella = {n: a for n in a_set if n != a} | {n: b for n in b_set if n != b}
+    avoid = set(a_set) | set(b_set)
+
+    def chains(src: list[str], dst: list[str]) -> tuple[list[Chain], int]:
+        return ranked_chains(work, view, src, dst, max_length=max_length, limit=limit,
+                             avoid=avoid, min_length=2, include_refuted=include_refuted,
+                             clock=clock, state=state)
+
+    chains_ab, n_ab = chains(a_set, b_set)
+    chains_ba, n_ba = chains(b_set, a_set)
+    cc_ids = common_cause_ids(view, a_set, b_set, max_length)
+    causes = []
+    for c in cc_ids:
+        if clock.expired():
+            state.truncated, state.reason = True, "time budget spent"
+            break
+        to_a, _ = ranked_chains(work, view, [c], a_set, max_length=max_length, limit=1,
+                                avoid=set(b_set), include_refuted=include_refuted, clock=clock,
+                                state=state)
+        to_b, _ = ranked_chains(work, view, [c], b_set, max_length=max_length, limit=1,
+                                avoid=set(a_set), include_refuted=include_refuted, clock=clock,
+                                state=state)
+        if to_a and to_b:
+            causes.append(CommonCause(node=c, label=label(graph, c), to_a=to_a[0], to_b=to_b[0]))
+    shared = set(cc_ids)
+    for cause in causes:
+        on = {n for ch in (cause.to_a, cause.to_b) for n in ch.nodes[1:-1]}
+        cause.through = sorted(on & shared)
+    causes.sort(key=CommonCause.rank_key)
+    loops, n_loops = _loops_with_both(work, view, a_set, b_set, loop_length, limit,
+                                      include_refuted, clock, state)
+    result = Explanation(
+        a=a, b=b, a_label=label(graph, a), b_label=label(graph, b), a_set=a_set, b_set=b_set,
+        include_narrower=include_narrower, max_length=max_length, loop_length=loop_length,
+        direct_ab=_direct(work, a_set, b_set, umbrella),
+        direct_ba=_direct(work, b_set, a_set, umbrella),
+        chains_ab=chains_ab, chains_ba=chains_ba, common_causes=causes[:limit], loops=loops,
+        counts={"chains_ab": n_ab, "chains_ba": n_ba, "common_causes": len(causes),
+                "loops": n_loops},
+        common_cause_ids=cc_ids, labels={n: label(graph, n) for n in cc_ids},
+        truncated=state.truncated, reason=state.reason,
+        filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE, notes=notes)
+    if state.truncated and state.reason == "time budget spent":
+        result.reason = (f"time budget of {budget:g} s spent: the lists hold what was found so "
+                         "far; raise --budget or lower --max-length / --loop-length")
+    if flt is not None and not flt.is_empty and work.number_of_edges() == 0:
+        result.notes.append(f"the filter ({flt.describe()}) leaves no claim at all")
+    from gutkg.analysis.explain_text import summarise
+
+    result.summary = summarise(result)
+    for other in compare or []:
+        from gutkg.analysis.compare import compare_explanations
+
+        merged = _merge(flt, other)
+        again = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=limit,
+                        include_narrower=include_narrower, budget=budget, flt=merged,
+                        include_refuted=include_refuted)
+        result.comparisons.append(compare_explanations(work, result, again, merged))
+    return result
+
+
+def _merge(base: EvidenceFilter | None, extra: EvidenceFilter) -> EvidenceFilter:
+    """``extra`` applied on top of ``base`` (a comparison never loosens the main filter)."""
+    from gutkg.analysis.filters import EvidenceFilter
+
+    if base is None or base.is_empty:
+        return extra
+    ranks = [r for r in (base.min_rank, extra.min_rank) if r]
+    return EvidenceFilter(species=extra.species or base.species,
+                          min_strength=max(ranks) if ranks else None,
+                          status=extra.status or base.status, design=extra.design or base.design,
+                          exclude_contested=base.exclude_contested or extra.exclude_contested)

@@ -1,0 +1,196 @@
+"""Readable text for :class:`~gutkg.analysis.explain.Explanation`, and its plain-language summary.
+
+The layout follows how a researcher reads an argument: the direct evidence each way, the routes
+through other concepts each way, the shared causes, the feedback loops, then a summary in sentences,
+then (with ``--compare-evidence``) what survives a stricter standard of evidence and what drops.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gutkg.analysis.core import STRENGTH_NAMES, Chain, Hop
+from gutkg.analysis.text import arrow, chain_block, chain_head, hop_line, section, status_lines, wrap
+
+if TYPE_CHECKING:
+    from gutkg.analysis.compare import Comparison
+    from gutkg.analysis.explain import Explanation
+
+CAVEAT = ("Strength is the strongest supporting evidence for a claim (minimal < weak < moderate < "
+          "strong); a chain is only as strong as its weakest claim. The graph records published "
+          "claims; it does not estimate effect sizes.")
+
+
+def _evidence_lines(h: Hop, indent: str) -> list[str]:
+    lines = []
+    for e in h.evidence:
+        bits = [e.get("system") or "", e.get("direction") or "", e.get("design_label") or "",
+                e.get("strength_label") or ""]
+        text = ", ".join(b for b in bits if b and b != "none")
+        stance = "" if e.get("stance") == "supports" else " (OPPOSES the claim)"
+        lines.append(wrap(f"{e.get('citation') or 'uncited'}: {text}{stance}", indent))
+    if not h.evidence:
+        lines.append(wrap("no evidence item: a hypothesis", indent))
+    return lines
+
+
+def _direct_block(title: str, hops: list[Hop], marks: dict[str, str]) -> list[str]:
+    out = [section(title, len(hops))]
+    if not hops:
+        out.append("    none")
+    for h in hops:
+        out.append(hop_line(h, "    ", marks))
+        out.extend(_evidence_lines(h, "        - "))
+    return out
+
+
+def _chains_block(title: str, chains: list[Chain], found: int, marks: dict[str, str],
+                  loops: bool = False) -> list[str]:
+    shown = f"{len(chains)}" if found <= len(chains) else f"best {len(chains)} of {found}"
+    out = [section(title, shown)]
+    if not chains:
+        out.append("    none")
+    for i, c in enumerate(chains, 1):
+        out.append(chain_block(i, c, kind=getattr(c, "kind", "") if loops else "", marks=marks))
+    return out
+
+
+def explanation_text(e: Explanation) -> str:
+    marks = e.marks
+    out = [f"How could {e.a_label} and {e.b_label} be associated?"]
+    out += status_lines(e.filter, e.filter_note, e.causal_rule, e.truncated, e.reason, e.notes)
+    out.append(f"chains of at most {e.max_length} claims, loops of at most {e.loop_length}")
+    ab, ba = f"{e.a_label} → {e.b_label}", f"{e.b_label} → {e.a_label}"
+    out += _direct_block(f"1. Direct claims {ab}", e.direct_ab, marks)
+    out += _direct_block(f"2. Direct claims {ba}", e.direct_ba, marks)
+    out += _chains_block(f"3. Mediated chains {e.a_label} → … → {e.b_label}", e.chains_ab,
+                         e.counts.get("chains_ab", 0), marks)
+    out += _chains_block(f"4. Mediated chains {e.b_label} → … → {e.a_label}", e.chains_ba,
+                         e.counts.get("chains_ba", 0), marks)
+    found = e.counts.get("common_causes", 0)
+    shown = f"{len(e.common_causes)}" if found <= len(e.common_causes) else \
+        f"best {len(e.common_causes)} of {found}"
+    out.append(section("5. Common causes: concepts with a chain to each, avoiding the other",
+                       shown))
+    if not e.common_causes:
+        out.append("    none")
+    for i, c in enumerate(e.common_causes, 1):
+        via = (f"  (acts through: {', '.join(e.labels.get(n, n) for n in c.through)})"
+               if c.through else "")
+        out.append(f"{i:>3}. {c.label}: weakest link {STRENGTH_NAMES[c.weakest]}{via}")
+        for side in (c.to_a, c.to_b):
+            out.append(wrap(chain_head(side, marks), "       ⇒ "))
+            out.extend(hop_line(h, "         · ", marks) for h in side.hops)
+    out += _chains_block(f"6. Feedback loops containing both (at most {e.loop_length} claims)",
+                         list(e.loops), e.counts.get("loops", 0), marks, loops=True)
+    out.append(section("Summary"))
+    out.extend(wrap(s, "  • ") for s in e.summary)
+    for cmp in e.comparisons:
+        out += comparison_lines(cmp)
+    return "\n".join(out)
+
+
+def comparison_lines(cmp: Comparison) -> list[str]:
+    out = [section(f"Compared with evidence filter: {cmp.filter}")]
+    if cmp.filter_note:
+        out.append(f"  {cmp.filter_note}")
+    current = None
+    for v in cmp.verdicts:
+        if v.section != current:
+            current = v.section
+            alive = sum(x.survives for x in cmp.section(current))
+            out.append(f"  {current}: {alive} of {len(cmp.section(current))} survive")
+        if v.survives:
+            after = STRENGTH_NAMES[v.weakest_after or 0]
+            change = "" if v.weakest_after == v.weakest_before else \
+                f" (weakest link {STRENGTH_NAMES[v.weakest_before]} → {after})"
+            out.append(wrap(f"survives: {v.item}{change}", "      ✓ "))
+        else:
+            out.append(wrap(f"drops:    {v.item}", "      ✗ "))
+    if not cmp.verdicts:
+        out.append("  nothing to compare: the unfiltered analysis found nothing")
+    out.append(f"  Links that drop ({len(cmp.dropped_links)}):")
+    for d in cmp.dropped_links:
+        out.append(wrap(f"{d.hop.cause_label} {arrow(d.hop.sign)} {d.hop.effect_label} "
+                        f"[{d.hop.status}]: {d.why}", "    - "))
+    return out
+
+
+def _direction(e: Explanation, direct: list[Hop], chains: list[Chain], found: int,
+               src: str, dst: str) -> str:
+    causal = [h for h in direct if h.sign != 0 and h.status != "refuted"]
+    null = [h for h in direct if h.sign == 0 or h.status == "refuted"]
+    bits = []
+    if causal:
+        best = max(causal, key=lambda h: h.strength)
+        signs = {h.sign_label for h in causal}
+        umbrella = sum(1 for h in causal if h.cause not in (e.a, e.b) or h.effect not in (e.a, e.b))
+        about = f", {umbrella} of them about narrower concepts" if umbrella else ""
+        bits.append(f"{len(causal)} direct claim{'s' if len(causal) > 1 else ''} that {src} "
+                    f"{'/'.join(sorted(signs))} {dst} (best evidence: "
+                    f"{best.strength_label if best.strength else 'none, hypothesised'}"
+                    + (f", in {', '.join(best.systems)}" if best.systems else "") + about + ")")
+    for h in null:
+        what = "refuted claim" if h.status == "refuted" else f"{h.status} claim of no effect"
+        bits.append(f"a {what}: {h.cause_label} on {h.effect_label}")
+    if chains:
+        c = chains[0]
+        bits.append(f"{found} chain{'s' if found > 1 else ''} through other concepts, the best "
+                    f"{chain_head(c)} (weakest link {STRENGTH_NAMES[c.weakest]}, net "
+                    f"{'+' if c.sign > 0 else '−'})")
+    if not bits:
+        return (f"{src} → {dst}: no claim and no chain of at most {e.max_length} claims"
+                + (" under this filter." if e.filter != "no filter" else "."))
+    return f"{src} → {dst}: " + "; ".join(bits) + "."
+
+
+def _best(direct: list[Hop], chains: list[Chain]) -> int:
+    causal = [h.strength for h in direct if h.sign != 0 and h.status != "refuted"]
+    return max(causal + [c.weakest for c in chains], default=-1)
+
+
+def _human(direct: list[Hop], chains: list[Chain]) -> tuple[int, int]:
+    routes = [[h] for h in direct if h.sign != 0 and h.status != "refuted"] + \
+        [c.hops for c in chains]
+    human = [r for r in routes if all("human" in h.systems for h in r)]
+    return len(human), len(routes)
+
+
+def summarise(e: Explanation) -> list[str]:
+    """Plain-language sentences: each direction, common causes, loops, balance, caveat."""
+    a, b = e.a_label, e.b_label
+    lines = [_direction(e, e.direct_ab, e.chains_ab, e.counts.get("chains_ab", 0), a, b),
+             _direction(e, e.direct_ba, e.chains_ba, e.counts.get("chains_ba", 0), b, a)]
+    n_cc = e.counts.get("common_causes", 0)
+    if e.common_causes:
+        lead = ", ".join(f"{c.label} ({STRENGTH_NAMES[c.weakest]})" for c in e.common_causes[:4])
+        lines.append(f"Common causes: {n_cc} concept{'s' if n_cc > 1 else ''} could drive both, "
+                     f"led by {lead} (weakest link of the weaker side in brackets).")
+    else:
+        lines.append(f"Common causes: none within {e.max_length} claims.")
+    n_loops = e.counts.get("loops", 0)
+    if e.loops:
+        kinds = [lp.kind for lp in e.loops]
+        lines.append(f"Feedback: {n_loops} loop{'s' if n_loops > 1 else ''} contain both "
+                     f"({kinds.count('reinforcing')} reinforcing, {kinds.count('balancing')} "
+                     f"balancing among those shown); the best: {chain_head(e.loops[0])}.")
+    else:
+        lines.append(f"Feedback: no loop of at most {e.loop_length} claims contains both.")
+    best_ab, best_ba = _best(e.direct_ab, e.chains_ab), _best(e.direct_ba, e.chains_ba)
+    if best_ab >= 0 and best_ba >= 0:
+        if best_ab == best_ba:
+            lines.append(f"Balance: both directions are supported about equally (best route "
+                         f"{STRENGTH_NAMES[best_ab]} each way).")
+        else:
+            strong, weak = (f"{a} → {b}", f"{b} → {a}") if best_ab > best_ba else \
+                (f"{b} → {a}", f"{a} → {b}")
+            lines.append(f"Balance: the best route {strong} is better supported "
+                         f"({STRENGTH_NAMES[max(best_ab, best_ba)]}) than {weak} "
+                         f"({STRENGTH_NAMES[min(best_ab, best_ba)]}).")
+    for src, dst, direct, chains in ((a, b, e.direct_ab, e.chains_ab), (b, a, e.direct_ba, e.chains_ba)):
+        n_h, n = _human(direct, chains)
+        if n:
+            lines.append(f"Human evidence: {n_h} of the {n} {src} → {dst} routes shown have human "
+                         "evidence on every link" + (" (try --compare-evidence human)." if n_h < n else "."))
+    lines.append(CAVEAT)
+    return lines

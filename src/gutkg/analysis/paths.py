@@ -1,0 +1,232 @@
+"""Causal chains ("how could A lead to B"), ranked by their weakest link, then by length.
+
+A chain is only as good as its weakest claim, so chains are ranked by the lowest evidence strength on
+them (strong > moderate > weak > minimal > no evidence), then by length (fewer steps first), then by
+their weakest status. The net sign of a chain is the product of its claims' signs: + means more A
+leads to more B.
+
+To return the best chains first without listing every chain, the search runs in strength levels:
+first only claims with strong evidence, then moderate and stronger, and so on down to claims with no
+evidence, stopping at the first level that fills the limit. Within a level, a depth-first search
+extends a partial chain only through concepts that can still reach the target within the length
+cap (backward distances), so dead ends are never entered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from gutkg.analysis.core import (
+    CAUSAL_RULE,
+    CAUSAL_RULE_WITH_REFUTED,
+    Budget,
+    Chain,
+    backward_distances,
+    causal_claims,
+    causal_view,
+    distinct,
+    expand_claims,
+    filter_note,
+    filtered,
+    label,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gutkg.analysis.filters import EvidenceFilter
+
+
+class SearchState:
+    """Whether a search stopped early, and why (shared by the searches of one analysis)."""
+
+    def __init__(self) -> None:
+        self.truncated = False
+        self.reason = ""
+
+
+def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterable[Hashable],
+                 max_length: int, *, avoid: Iterable[Hashable] = (), min_strength: int = 0,
+                 min_length: int = 1, budget: Budget | None = None,
+                 state: SearchState | None = None) -> Iterator[list[Hashable]]:
+    """Simple paths from any source to any target with ``min_length``..``max_length`` edges.
+
+    A path stops at the first target it meets and never passes through ``avoid`` or another
+    source. Only edges whose ``strength`` attribute is at least ``min_strength`` are walked.
+
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")], strength=1)
+    >>> sorted(simple_paths(g, ["a"], ["c"], 3))
+    [['a', 'b', 'c'], ['a', 'c']]
+    >>> sorted(simple_paths(g, ["a"], ["c"], 3, min_length=2))
+    [['a', 'b', 'c']]
+    """
+    budget = budget or Budget(None)
+    state = state or SearchState()
+    sources, targets, avoided = list(sources), set(targets), set(avoid)
+    blocked = avoided | set(sources)
+
+    def ok(u: Hashable, v: Hashable) -> bool:
+        return view.edges[u, v].get("strength", 0) >= min_strength
+
+    dist: dict[Hashable, int] = {}
+    for t in targets:
+        if t not in view:
+            continue
+        near = backward_distances(lambda v: (u for u in view.pred[v] if ok(u, v)), t, max_length,
+                                  allowed=lambda u: u not in targets
+                                  and (u not in avoided or u in sources))
+        for n, d in near.items():
+            if d < dist.get(n, max_length + 1):
+                dist[n] = d
+    for s in sources:
+        if s not in view or s not in dist:
+            continue
+        path = [s]
+        on_path = {s}
+        stack = [iter(view.succ[s])]
+        while stack:
+            if budget.tick():
+                state.truncated, state.reason = True, "time budget spent"
+                return
+            for w in stack[-1]:
+                if not ok(path[-1], w):
+                    continue
+                if w in targets:
+                    if len(path) >= min_length:
+                        yield [*path, w]
+                    continue
+                dw = dist.get(w)
+                if dw is None or w in on_path or w in blocked or len(path) + dw > max_length:
+                    continue
+                path.append(w)
+                on_path.add(w)
+                stack.append(iter(view.succ[w]))
+                break
+            else:
+                stack.pop()
+                on_path.discard(path.pop())
+
+
+@dataclass
+class PathResult:
+    """Chains from ``source`` to ``target``, best first."""
+
+    source: str
+    target: str
+    source_label: str
+    target_label: str
+    paths: list[Chain]
+    max_length: int
+    found: int
+    truncated: bool = False
+    reason: str = ""
+    filter: str = "no filter"
+    filter_note: str = ""
+    causal_rule: str = CAUSAL_RULE
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "source_label": self.source_label,
+                "target_label": self.target_label, "max_length": self.max_length,
+                "found": self.found, "shown": len(self.paths), "truncated": self.truncated,
+                "reason": self.reason, "filter": self.filter, "filter_note": self.filter_note,
+                "causal_rule": self.causal_rule, "notes": self.notes,
+                "paths": [p.as_dict() for p in self.paths]}
+
+    def text(self) -> str:
+        from gutkg.analysis.text import paths_text
+
+        return paths_text(self)
+
+
+def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], targets: list[str],
+                  *, max_length: int, limit: int, avoid: Iterable[str] = (), min_length: int = 1,
+                  include_refuted: bool = False, clock: Budget, state: SearchState,
+                  scan: int = 10_000) -> tuple[list[Chain], int]:
+    """The best ``limit`` per-claim chains from ``sources`` to ``targets``, and how many were seen.
+
+    Runs the strength levels described in the module docstring.
+    """
+    chosen: dict[tuple[str, ...], Chain] = {}
+    seen = 0
+    for level in (4, 3, 2, 1, 0):
+        for nodes in simple_paths(view, sources, targets, max_length, avoid=avoid,
+                                  min_strength=level, min_length=min_length, budget=clock,
+                                  state=state):
+            def keys_of(u: str, v: str, level: int = level) -> list[str]:
+                return causal_claims(work, u, v, include_refuted=include_refuted,
+                                     min_strength=level)
+
+            for chain in expand_claims(work, [str(n) for n in nodes], keys_of, scan):
+                ident = tuple(h.claim for h in chain.hops)
+                if ident not in chosen:
+                    chosen[ident] = chain
+                    seen += 1
+            if seen >= scan:
+                state.truncated = True
+                state.reason = f"stopped after {seen} chains (scan limit)"
+                break
+        if len(chosen) >= limit or state.truncated:
+            break
+    ranked = sorted(chosen.values(), key=Chain.rank_key)
+    return ranked[:limit], seen
+
+
+def find_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length: int = 5,
+               limit: int = 20, budget: float | None = 10.0, flt: EvidenceFilter | None = None,
+               include_refuted: bool = False) -> PathResult:
+    """Causal chains from concept id ``source`` to ``target``, best first (see module docstring).
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> for u, v, s, k in [("a", "b", 1, 3), ("b", "c", -1, 2), ("a", "c", 1, 1)]:
+    ...     _ = g.add_edge(u, v, key=f"{u}{v}", sign=s, status="supported", strength=k)
+    >>> r = find_paths(g, "a", "c")
+    >>> [(p.nodes, p.sign, p.weakest) for p in r.paths]
+    [(['a', 'b', 'c'], -1, 2), (['a', 'c'], 1, 1)]
+    """
+    distinct(graph, source, target)
+    work = filtered(graph, flt)
+    view = causal_view(work, include_refuted=include_refuted)
+    clock, state = Budget(budget), SearchState()
+    paths, seen = ranked_chains(work, view, [source], [target], max_length=max_length, limit=limit,
+                                include_refuted=include_refuted, clock=clock, state=state)
+    result = PathResult(source=source, target=target, source_label=label(graph, source),
+                        target_label=label(graph, target), paths=paths, max_length=max_length,
+                        found=seen, truncated=state.truncated, reason=state.reason,
+                        filter=flt.describe() if flt else "no filter",
+                        filter_note=filter_note(graph, work, flt),
+                        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
+    if state.truncated and state.reason == "time budget spent":
+        result.reason = (f"time budget of {budget:g} s spent: these are the chains found so far; "
+                         "raise --budget or lower --max-length")
+    if not paths and not state.truncated:
+        result.notes.append(no_path_reason(graph, work, view, source, target, max_length, flt,
+                                           include_refuted))
+    elif seen > len(paths):
+        result.notes.append(f"showing the best {len(paths)} of {seen}+ chains")
+    return result
+
+
+def no_path_reason(graph: nx.MultiDiGraph, work: nx.MultiDiGraph, view: nx.DiGraph, source: str,
+                   target: str, max_length: int, flt: EvidenceFilter | None,
+                   include_refuted: bool) -> str:
+    """Why there is no chain, and what to try: a longer cap, no filter, or nothing at all."""
+    import networkx as nx
+
+    a, b = label(graph, source), label(graph, target)
+    if flt is not None and not flt.is_empty and work.number_of_edges() == 0:
+        return f"the filter ({flt.describe()}) leaves no claim at all"
+    if nx.has_path(view, source, target):
+        n = nx.shortest_path_length(view, source, target)
+        return (f"no causal chain from {a} to {b} of at most {max_length} claims; the shortest has "
+                f"{n}: try --max-length {n}")
+    if flt is not None and not flt.is_empty:
+        full = causal_view(graph, include_refuted=include_refuted)
+        if nx.has_path(full, source, target):
+            return (f"no causal chain from {a} to {b} survives the filter ({flt.describe()}); "
+                    "without it there is one")
+    return f"no causal chain from {a} to {b} in the graph: {b} is not downstream of {a}"

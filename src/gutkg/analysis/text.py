@@ -1,0 +1,100 @@
+"""Plain-text rendering of analysis results, for the terminal and for ``print()`` in notebooks.
+
+Every line a reader sees about a claim carries its sign, status, evidence strength, species or model
+and short citations, so a chain can be judged link by link without opening another view.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from gutkg.analysis.core import SIGN_SYMBOL, STRENGTH_NAMES, Chain, Hop
+
+if TYPE_CHECKING:
+    from gutkg.analysis.loops import LoopResult
+    from gutkg.analysis.paths import PathResult
+
+WIDTH = 100
+
+
+def wrap(text: str, indent: str = "", width: int = WIDTH) -> str:
+    return textwrap.fill(text, width=width, initial_indent=indent,
+                         subsequent_indent=" " * len(indent) + "  ", break_on_hyphens=False)
+
+
+def section(title: str, count: int | str | None = None) -> str:
+    head = title if count is None else f"{title} ({count})"
+    return f"\n{head}\n{'─' * min(len(head), WIDTH)}"
+
+
+def arrow(sign: int) -> str:
+    """``─(+)→`` for an increase, ``─(−)→`` for a decrease, ``─(0)→`` for no effect."""
+    return f"─({SIGN_SYMBOL.get(sign, '?')})→"
+
+
+def hop_line(h: Hop, indent: str = "    ", marks: dict[str, str] | None = None) -> str:
+    """``cause ─(+)→ effect  [supported, moderate; human; Arrieta et al. 2006]``."""
+    marks = marks or {}
+    cause = h.cause_label + marks.get(h.cause, "")
+    effect = h.effect_label + marks.get(h.effect, "")
+    line = f"{cause} {arrow(h.sign)} {effect}  [{h.summary()}]"
+    if h.note and not (h.cause in marks or h.effect in marks):
+        line += f"  ({h.note})"
+    return wrap(line, indent)
+
+
+def chain_head(c: Chain, marks: dict[str, str] | None = None) -> str:
+    """``dysbiosis ─(+)→ permeability ─(+)→ autoimmune disease`` (a loop returns to its start)."""
+    marks = marks or {}
+    parts = [c.hops[0].cause_label + marks.get(c.hops[0].cause, "")] if c.hops else []
+    for h in c.hops:
+        parts.append(arrow(h.sign))
+        parts.append(h.effect_label + marks.get(h.effect, ""))
+    return " ".join(parts)
+
+
+def chain_block(n: int, c: Chain, *, kind: str = "", marks: dict[str, str] | None = None) -> str:
+    """A numbered chain: its shape, net sign and weakest link, then one line per claim."""
+    net = "net +" if c.sign > 0 else "net −"
+    what = f"{kind}, " if kind else ""
+    head = (wrap(chain_head(c, marks), f"{n:>3}. ") + f"\n       {what}{net}, {c.length} claim"
+            f"{'s' if c.length != 1 else ''}, weakest link: {STRENGTH_NAMES[c.weakest]} "
+            f"({c.weakest_status})")
+    return "\n".join([head, *(hop_line(h, "       · ", marks) for h in c.hops)])
+
+
+def status_lines(filter_desc: str, filter_note: str, causal_rule: str, truncated: bool,
+                 reason: str, notes: list[str]) -> list[str]:
+    lines = []
+    if filter_desc and filter_desc != "no filter":
+        lines.append(f"evidence filter: {filter_note or filter_desc}")
+    lines.append(causal_rule)
+    if truncated:
+        lines.append(f"TRUNCATED: {reason}")
+    lines.extend(notes)
+    return [wrap(line) for line in lines]
+
+
+def paths_text(r: PathResult) -> str:
+    out = [f"Causal chains from {r.source_label} to {r.target_label} "
+           f"(at most {r.max_length} claims; strongest weakest link first)"]
+    out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)
+    for i, c in enumerate(r.paths, 1):
+        out.append("")
+        out.append(chain_block(i, c))
+    return "\n".join(out)
+
+
+def loops_text(r: LoopResult) -> str:
+    where = f" through {r.through}" if r.through else ""
+    out = [f"Feedback loops{where} (at most {r.max_length} claims; strongest weakest link first)"]
+    out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)
+    if r.loops:
+        kinds = [lp.kind for lp in r.loops]
+        out.append(f"{kinds.count('reinforcing')} reinforcing (net +), "
+                   f"{kinds.count('balancing')} balancing (net −) shown")
+    for i, lp in enumerate(r.loops, 1):
+        out.append("")
+        out.append(chain_block(i, lp, kind=lp.kind))
+    return "\n".join(out)

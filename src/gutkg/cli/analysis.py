@@ -1,0 +1,234 @@
+"""Analysis commands: paths, loops, rivals, explain, adjust, rank.
+
+Thin wrappers over :mod:`gutkg.analysis`: parse options, resolve concept names, call the library,
+print its ``text()`` or ``as_dict()``. Every command takes the evidence filter options.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from gutkg.cli.common import emit_json, format_option, graph_options, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+STRENGTHS = ("minimal", "weak", "moderate", "strong")
+STATUSES = ("established", "supported", "hypothesised", "contested", "refuted")
+
+
+def evidence_options(func: F) -> F:
+    """The evidence filter options, turned into one ``flt`` argument (an ``EvidenceFilter``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, species: tuple[str, ...], min_strength: str | None,
+                status: tuple[str, ...], design: tuple[str, ...], exclude_contested: bool,
+                **kwargs: Any) -> Any:
+        from gutkg.analysis.filters import EvidenceFilter
+
+        flt = EvidenceFilter(species=tuple(s.lower() for s in species), min_strength=min_strength,
+                             status=tuple(status), design=tuple(d.lower() for d in design),
+                             exclude_contested=exclude_contested)
+        return func(*args, flt=flt, **kwargs)
+
+    options = [
+        click.option("--species", multiple=True, metavar="NAME",
+                     help="Keep evidence from this species or model only: human, mouse, rat, "
+                          "'in vitro' (repeatable)."),
+        click.option("--min-strength", type=click.Choice(STRENGTHS, case_sensitive=False),
+                     help="Keep evidence at least this strong."),
+        click.option("--status", multiple=True, type=click.Choice(STATUSES, case_sensitive=False),
+                     help="Keep claims with this status only (repeatable)."),
+        click.option("--design", multiple=True, metavar="NAME",
+                     help="Keep evidence of this design or direction: interventional, temporal, "
+                          "genetic, 'germ-free or transfer', 'randomized clinical trial'... "
+                          "(repeatable)."),
+        click.option("--exclude-contested", is_flag=True, help="Drop contested claims."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def refuted_option(func: F) -> F:
+    return click.option("--include-refuted", is_flag=True,
+                        help="Also traverse refuted claims (left out by default).")(func)
+
+
+def budget_option(default: float) -> Callable[[F], F]:
+    return click.option("--budget", type=click.FloatRange(0, 3600), default=default,
+                        show_default=True, metavar="SECONDS",
+                        help="Time budget; when spent, show what was found, marked truncated.")
+
+
+def _load(graph: tuple[str, ...], store: str) -> tuple[Any, Any]:
+    """The projected network and the concept index of the requested graph."""
+    from gutkg.concepts import ConceptIndex
+    from gutkg.network import to_network
+
+    st = open_store(graph, store)
+    return to_network(st), ConceptIndex.from_store(st)
+
+
+def _emit(result: Any, fmt: str) -> None:
+    if fmt == "json":
+        emit_json(result.as_dict())
+    else:
+        click.echo(result.text())
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-length", type=click.IntRange(1, 12), default=5, show_default=True,
+              help="Longest chain, in claims.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@budget_option(10.0)
+@refuted_option
+@evidence_options
+@graph_options
+@format_option()
+def paths(source: str, target: str, max_length: int, limit: int, budget: float,
+          include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Causal chains from SOURCE to TARGET, strongest weakest link first.
+
+    Each chain has its net sign (product of the signs) and, per claim, its status, evidence strength,
+    species or model and short citations. Example: gutkg paths gluten "celiac disease"
+    """
+    from gutkg.analysis.core import node_id
+    from gutkg.analysis.paths import find_paths
+
+    net, index = _load(graph, store)
+    a, b = node_id(net, source, index), node_id(net, target, index)
+    _emit(find_paths(net, a, b, max_length=max_length, limit=limit, budget=budget, flt=flt,
+                     include_refuted=include_refuted), fmt)
+
+
+@click.command()
+@click.option("--through", metavar="CONCEPT", help="Only loops through this concept.")
+@click.option("--max-length", type=click.IntRange(1, 10), default=4, show_default=True,
+              help="Longest loop, in claims.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@budget_option(10.0)
+@refuted_option
+@evidence_options
+@graph_options
+@format_option()
+def loops(through: str | None, max_length: int, limit: int, budget: float, include_refuted: bool,
+          flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Feedback loops, each reinforcing (net +) or balancing (net −), strongest first.
+
+    Example: gutkg loops --through "increased intestinal permeability"
+    """
+    from gutkg.analysis.core import node_id
+    from gutkg.analysis.loops import find_loops
+
+    net, index = _load(graph, store)
+    x = node_id(net, through, index) if through else None
+    _emit(find_loops(net, through=x, max_length=max_length, limit=limit, budget=budget, flt=flt,
+                     include_refuted=include_refuted), fmt)
+
+
+@click.command()
+@click.argument("question", required=False)
+@evidence_options
+@graph_options
+@format_option()
+def rivals(question: str | None, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Rival hypotheses of each question side by side, and the contradictions kept in the graph.
+
+    QUESTION is a question id or any unambiguous part of its label, e.g. gutkg rivals dysbiosis
+    """
+    from gutkg.analysis.rivals import rivals as run
+    from gutkg.network import to_network
+
+    _emit(run(to_network(open_store(graph, store)), question, flt=flt), fmt)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--compare-evidence", "compare", multiple=True, metavar="FILTER",
+              help="Also run under FILTER and show what survives and which links drop, e.g. "
+                   "human, 'human, interventional', min-strength=moderate (repeatable).")
+@click.option("--include-narrower/--no-include-narrower", default=True, show_default=True,
+              help="Count claims about narrower concepts (celiac disease ⊂ autoimmune disease) "
+                   "as evidence about A and B, labelled as such.")
+@click.option("--max-length", type=click.IntRange(2, 8), default=4, show_default=True,
+              help="Longest mediated chain or common-cause chain, in claims.")
+@click.option("--loop-length", type=click.IntRange(2, 10), default=6, show_default=True,
+              help="Longest feedback loop, in claims.")
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True,
+              help="Items shown per section.")
+@budget_option(20.0)
+@refuted_option
+@evidence_options
+@graph_options
+@format_option()
+def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, max_length: int,
+            loop_length: int, limit: int, budget: float, include_refuted: bool, flt: Any,
+            graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Every way A and B could be associated, with the evidence for each step.
+
+    Direct claims each way, mediated chains each way, common causes (concepts with chains to both,
+    each avoiding the other) and feedback loops containing both, then a plain-language summary.
+
+    \b
+    Example: gutkg explain dysbiosis "autoimmune disease" --compare-evidence human
+    """
+    from gutkg.analysis.core import node_id
+    from gutkg.analysis.explain import explain as run
+    from gutkg.analysis.filters import parse_filter
+
+    comparisons = [parse_filter(c) for c in compare]
+    net, index = _load(graph, store)
+    x, y = node_id(net, a, index), node_id(net, b, index)
+    _emit(run(net, x, y, max_length=max_length, loop_length=loop_length, limit=limit,
+              include_narrower=include_narrower, budget=budget, flt=flt, compare=comparisons,
+              include_refuted=include_refuted), fmt)
+
+
+@click.command()
+@click.argument("exposure")
+@click.argument("outcome")
+@refuted_option
+@evidence_options
+@graph_options
+@format_option()
+def adjust(exposure: str, outcome: str, include_refuted: bool, flt: Any,
+           graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Minimal adjustment sets and confounders for EXPOSURE → OUTCOME (backdoor criterion).
+
+    The graph has feedback loops; the output says how it was made acyclic and which claims were cut.
+    """
+    from gutkg.analysis.adjust import adjust as run
+    from gutkg.analysis.core import node_id
+
+    net, index = _load(graph, store)
+    e, o = node_id(net, exposure, index), node_id(net, outcome, index)
+    _emit(run(net, e, o, flt=flt, include_refuted=include_refuted), fmt)
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.option("--category", metavar="NAME",
+              help="Only list concepts of this category (disease, exposure, immune, ...).")
+@budget_option(30.0)
+@refuted_option
+@evidence_options
+@graph_options
+@format_option()
+def rank(limit: int, category: str | None, budget: float, include_refuted: bool, flt: Any,
+         graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Concepts ranked as upstream drivers (evidence-weighted reach) and bottlenecks (betweenness)."""
+    from gutkg.analysis.rank import rank as run
+
+    net = _load(graph, store)[0]
+    _emit(run(net, limit=limit, category=category, budget=budget, flt=flt,
+              include_refuted=include_refuted), fmt)
+
+
+COMMANDS = [paths, loops, rivals, explain, adjust, rank]

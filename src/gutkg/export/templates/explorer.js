@@ -1,0 +1,673 @@
+/* gutkg explorer: search, filter, read the evidence. Offline, no dependencies beyond vis-network.
+ * Graph text is data: it is only ever put into the page with textContent / value / title, and
+ * links are built only from http(s) IRIs, DOIs and PubMed ids. The view (filters, selection,
+ * highlight, camera) lives in the URL fragment, so a copied link reopens the same view. */
+(function () {
+  'use strict';
+
+  const DATA = JSON.parse(document.getElementById('gutkg-data').textContent);
+  performance.mark('gutkg:data');
+  const BIG = !!DATA.big;
+  const SIGN = {
+    '1': {name: 'increases', color: '#2f7d4a', arrow: 'arrow', cls: 'increases'},
+    '-1': {name: 'decreases', color: '#c0392b', arrow: 'bar', cls: 'decreases'},
+    '0': {name: 'no effect', color: '#8c8c8c', arrow: 'circle', cls: 'noeffect'},
+  };
+  const DIM_NODE = '#e6e6e6', DIM_EDGE = '#e3e3e3';
+  const MARK = {contested: 'contested', refuted: 'refuted'};
+
+  // ---------------------------------------------------------------- indexes
+  const nodes = new Map(), edges = new Map(), hyps = new Map(), questions = new Map();
+  const cats = new Map();
+  const outE = new Map(), inE = new Map();
+  for (const c of DATA.categories) cats.set(c.id, c);
+  for (const n of DATA.nodes) {
+    n.synonyms = n.synonyms || []; n.mappings = n.mappings || []; n.broader = n.broader || [];
+    nodes.set(n.id, n); outE.set(n.id, []); inE.set(n.id, []);
+  }
+  for (const e of DATA.edges) {
+    e.ev = e.ev || []; e.hypotheses = e.hypotheses || [];
+    edges.set(e.id, e); outE.get(e.from).push(e.id); inE.get(e.to).push(e.id);
+  }
+  for (const h of DATA.hypotheses) { h.claimSet = new Set(h.claims); hyps.set(h.id, h); }
+  for (const q of DATA.questions) questions.set(q.id, q);
+
+  // ---------------------------------------------------------------- helpers
+  function el(tag, props, ...kids) {
+    const e = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === undefined || v === null || v === false) continue;
+        if (k === 'text') e.textContent = v;
+        else if (k === 'cls') e.className = v;
+        else if (k === 'href') { const u = safeUrl(v); if (u) { e.href = u; e.target = '_blank'; e.rel = 'noopener noreferrer'; } }
+        else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
+        else if (k === 'style') Object.assign(e.style, v);
+        else if (k === 'data') Object.assign(e.dataset, v);
+        else e.setAttribute(k, String(v));
+      }
+    }
+    for (const kid of kids) {
+      if (kid === null || kid === undefined || kid === false) continue;
+      e.appendChild(typeof kid === 'string' ? document.createTextNode(kid) : kid);
+    }
+    return e;
+  }
+  function safeUrl(u) {
+    try { const url = new URL(String(u)); return /^https?:$/.test(url.protocol) ? url.href : null; }
+    catch (err) { return null; }
+  }
+  function doiUrl(doi) {
+    return 'https://doi.org/' + String(doi).split('/').map(encodeURIComponent).join('/');
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  function norm(s) {
+    return String(s).normalize('NFKC').toLowerCase().replace(/[’‘]/g, "'")
+      .replace(/[\s_\-‐–—]+/g, ' ').trim();
+  }
+  function label(id) { const n = nodes.get(id); return n ? n.label : id; }
+  function catColor(cat) { return (cats.get(cat) || cats.get('unknown')).color; }
+  function swatch(color) { return el('span', {cls: 'swatch', style: {background: color}}); }
+  const $ = (id) => document.getElementById(id);
+
+  // ---------------------------------------------------------------- state and permalink
+  const state = {
+    xcat: new Set(), xst: new Set(), min: 0, sys: new Set(), q: '', only: '', hl: '',
+    conn: false, sel: '', len: 4, cam: null,
+  };
+  function readHash() {
+    const p = new URLSearchParams(location.hash.replace(/^#/, ''));
+    state.xcat = new Set(p.getAll('xcat').filter((c) => cats.has(c)));
+    state.xst = new Set(p.getAll('xst').filter((s) => DATA.statuses.includes(s)));
+    state.min = Math.max(0, Math.min(4, parseInt(p.get('min') || '0', 10) || 0));
+    state.sys = new Set(p.getAll('sys').filter((s) => DATA.systems.includes(s)));
+    state.q = questions.has(p.get('q')) ? p.get('q') : '';
+    state.only = hyps.has(p.get('only')) ? p.get('only') : '';
+    state.hl = p.get('hl') || '';
+    state.conn = p.get('conn') === '1';
+    state.sel = p.get('sel') || '';
+    state.len = Math.max(1, Math.min(8, parseInt(p.get('len') || '4', 10) || 4));
+    const cam = (p.get('cam') || '').split(',').map(Number);
+    state.cam = cam.length === 3 && cam.every(Number.isFinite) && cam[2] > 0 ? cam : null;
+    if (!p.has('hl') && !p.has('sel') && !location.hash && DATA.highlights.length) state.hl = 'c:0';
+    if (!p.has('sel') && !location.hash && DATA.focus) state.sel = 'n:' + DATA.focus;
+  }
+  let hashTimer = 0;
+  function writeHash(withCamera) {
+    if (withCamera && network) {
+      const pos = network.getViewPosition();
+      state.cam = [pos.x, pos.y, network.getScale()];
+    }
+    const p = new URLSearchParams();
+    for (const c of state.xcat) p.append('xcat', c);
+    for (const s of state.xst) p.append('xst', s);
+    if (state.min) p.set('min', String(state.min));
+    for (const s of state.sys) p.append('sys', s);
+    if (state.q) p.set('q', state.q);
+    if (state.only) p.set('only', state.only);
+    if (state.hl) p.set('hl', state.hl);
+    if (state.conn) p.set('conn', '1');
+    if (state.sel) p.set('sel', state.sel);
+    if (state.len !== 4) p.set('len', String(state.len));
+    if (state.cam) p.set('cam', state.cam.map((v, i) => v.toFixed(i === 2 ? 4 : 1)).join(','));
+    const hash = '#' + p.toString();
+    if (location.hash !== hash) {
+      try { history.replaceState(null, '', hash); } catch (err) { /* e.g. a sandboxed srcdoc frame */ }
+    }
+  }
+  function saveCameraSoon() { clearTimeout(hashTimer); hashTimer = setTimeout(() => writeHash(true), 250); }
+
+  // ---------------------------------------------------------------- visual encoding
+  function nodeItem(n, dim, withPosition) {
+    const color = dim ? DIM_NODE : catColor(n.category);
+    const item = {
+      id: n.id, label: n.label, title: n.label + '\n' + (cats.get(n.category) || {}).label,
+      color: {background: color, border: dim ? '#d0d0d0' : '#555',
+        highlight: {background: catColor(n.category), border: '#000'},
+        hover: {background: catColor(n.category), border: '#000'}},
+      font: {color: dim ? '#b5b5b5' : '#222'},
+    };
+    if (withPosition) {
+      item.x = n.x; item.y = n.y;
+      item.size = 8 + Math.min(14, 2 * Math.sqrt(outE.get(n.id).length + inE.get(n.id).length));
+    }
+    return item;
+  }
+  function edgeTitle(e) {
+    return label(e.from) + ' \u2192 ' + label(e.to) + '\n' + SIGN[e.sign].name + ', ' + e.status +
+      ', evidence ' + DATA.strengths[e.strength] + (e.opposed ? ', evidence both ways' : '');
+  }
+  function edgeItem(e, dim) {
+    const sign = SIGN[String(e.sign)] || SIGN['1'];
+    const color = dim ? DIM_EDGE : sign.color;
+    return {
+      id: e.id, from: e.from, to: e.to, title: edgeTitle(e),
+      color: {color: color, highlight: sign.color, hover: sign.color, inherit: false},
+      width: 1 + e.strength,
+      dashes: e.status === 'hypothesised' ? [8, 6] : (MARK[e.status] ? [2, 4] : false),
+      arrows: {to: {enabled: true, type: sign.arrow, scaleFactor: 0.7}},
+      label: MARK[e.status] || (e.sign === 0 ? 'no effect' : undefined),
+      smooth: e.curve ? {enabled: true, type: 'curvedCW', roundness: e.curve} : false,
+    };
+  }
+
+  // ---------------------------------------------------------------- visibility
+  let visNodes = new Set(), visEdges = new Set();
+  function claimsOfQuestion(q) {
+    const out = new Set();
+    for (const h of (questions.get(q) || {hypotheses: []}).hypotheses) {
+      const hyp = hyps.get(h); if (hyp) for (const c of hyp.claims) out.add(c);
+    }
+    return out;
+  }
+  function keepsEvidence(e) {
+    if (!state.min && !state.sys.size) return true;
+    return e.ev.some((it) => it.stance === 'supports' && it.strength >= state.min &&
+      (!state.sys.size || it.systems.some((s) => state.sys.has(s))));
+  }
+  function computeVisible() {
+    const onlyH = state.only ? hyps.get(state.only).claimSet : null;
+    const onlyQ = state.q ? claimsOfQuestion(state.q) : null;
+    visEdges = new Set();
+    const touched = new Set();
+    for (const e of DATA.edges) {
+      if (state.xcat.has(nodes.get(e.from).category) || state.xcat.has(nodes.get(e.to).category)) continue;
+      if (state.xst.has(e.status)) continue;
+      if (onlyH && !onlyH.has(e.id)) continue;
+      if (onlyQ && !onlyQ.has(e.id)) continue;
+      if (!keepsEvidence(e)) continue;
+      visEdges.add(e.id); touched.add(e.from); touched.add(e.to);
+    }
+    const restrict = onlyH || onlyQ || state.conn;
+    visNodes = new Set();
+    for (const n of DATA.nodes) {
+      if (state.xcat.has(n.category)) continue;
+      if (restrict && !touched.has(n.id)) continue;
+      visNodes.add(n.id);
+    }
+    const sel = selected();
+    if (sel.node) visNodes.add(sel.node);
+    if (sel.edge && visEdges.has(sel.edge)) { visNodes.add(edges.get(sel.edge).from); visNodes.add(edges.get(sel.edge).to); }
+    $('counts').textContent = 'showing ' + visNodes.size + ' of ' + DATA.nodes.length + ' concepts, ' +
+      visEdges.size + ' of ' + DATA.edges.length + ' claims';
+  }
+  function refresh() {
+    computeVisible();
+    nodeView.refresh(); edgeView.refresh();
+    applyHighlight();
+    restoreSelection();
+  }
+
+  // ---------------------------------------------------------------- graph
+  const nodeSet = new vis.DataSet(DATA.nodes.map((n) => nodeItem(n, false, true)));
+  const edgeSet = new vis.DataSet(DATA.edges.map((e) => edgeItem(e, false)));
+  const nodeView = new vis.DataView(nodeSet, {filter: (n) => visNodes.has(n.id)});
+  const edgeView = new vis.DataView(edgeSet, {filter: (e) => visEdges.has(e.id)});
+  let network = null;
+  performance.mark('gutkg:datasets');
+
+  // ---------------------------------------------------------------- highlights
+  let dimmed = false;
+  function highlightSets() {
+    const [kind, ...rest] = state.hl.split(':');
+    const arg = rest.join(':');
+    if (kind === 'c') {
+      const h = DATA.highlights[parseInt(arg, 10)];
+      return h ? {nodes: new Set(h.nodes), edges: new Set(h.edges), label: h.label} : null;
+    }
+    if (kind === 'h' && hyps.has(arg)) {
+      const h = hyps.get(arg), ns = new Set();
+      for (const c of h.claims) { const e = edges.get(c); if (e) { ns.add(e.from); ns.add(e.to); } }
+      return {nodes: ns, edges: new Set(h.claims), label: 'hypothesis: ' + h.label};
+    }
+    if (kind === 'p') {
+      const [a, b] = arg.split('>');
+      if (!nodes.has(a) || !nodes.has(b)) return null;
+      const found = walks(a, b, state.len, false);
+      return union(found, 'paths from ' + label(a) + ' to ' + label(b), found.length ? '' :
+        'no path from ' + label(a) + ' to ' + label(b) + ' within ' + state.len + ' shown claims');
+    }
+    if (kind === 'l' && nodes.has(arg)) {
+      const found = walks(arg, arg, state.len, true);
+      return union(found, 'loops through ' + label(arg), found.length ? '' :
+        'no loop through ' + label(arg) + ' within ' + state.len + ' shown claims');
+    }
+    return null;
+  }
+  function union(found, name, empty) {
+    const ns = new Set(), es = new Set();
+    for (const w of found) { for (const n of w.nodes) ns.add(n); for (const e of w.edges) es.add(e); }
+    return {nodes: ns, edges: es, label: name, walks: found, empty: empty};
+  }
+  /* Simple paths a -> b (or loops through a) of at most maxLen shown claims, at most 30 walks.
+     Nodes that cannot reach the target in the remaining steps are pruned (reverse BFS). */
+  function walks(a, b, maxLen, loop) {
+    const dist = new Map([[b, 0]]);
+    let frontier = [b];
+    for (let d = 1; d <= maxLen && frontier.length; d++) {
+      const next = [];
+      for (const v of frontier) for (const id of inE.get(v)) {
+        if (!visEdges.has(id)) continue;
+        const u = edges.get(id).from;
+        if (!dist.has(u)) { dist.set(u, d); next.push(u); }
+      }
+      frontier = next;
+    }
+    const found = [], path = [a], onPath = new Set([a]);
+    const t0 = performance.now();
+    (function dfs(u) {
+      if (found.length >= 30 || performance.now() - t0 > 300) return;
+      const seen = new Set();
+      for (const id of outE.get(u)) {
+        if (!visEdges.has(id)) continue;
+        const v = edges.get(id).to;
+        if (seen.has(v)) continue;
+        seen.add(v);
+        const steps = path.length;
+        if (v === b && (loop || steps >= 1)) {
+          const ns = loop ? path.slice() : path.concat([b]);
+          found.push({nodes: ns, edges: stepEdges(loop ? path.concat([b]) : ns)});
+          if (loop) continue;
+          continue;
+        }
+        if (onPath.has(v) || steps >= maxLen) continue;
+        const left = dist.get(v);
+        if (left === undefined || steps + left > maxLen) continue;
+        path.push(v); onPath.add(v); dfs(v); path.pop(); onPath.delete(v);
+      }
+    })(a);
+    found.sort((x, y) => x.nodes.length - y.nodes.length);
+    return found;
+  }
+  function stepEdges(walk) {
+    const out = [];
+    for (let i = 0; i + 1 < walk.length; i++) {
+      for (const id of outE.get(walk[i])) if (visEdges.has(id) && edges.get(id).to === walk[i + 1]) out.push(id);
+    }
+    return out;
+  }
+  function applyHighlight() {
+    const hl = state.hl ? highlightSets() : null;
+    renderHighlightList(hl);
+    if (!hl && !dimmed) return;
+    const lit = hl && (hl.nodes.size || hl.edges.size) ? hl : null;
+    nodeSet.update(DATA.nodes.map((n) => nodeItem(n, !!lit && !lit.nodes.has(n.id))));
+    edgeSet.update(DATA.edges.map((e) => edgeItem(e, !!lit && !lit.edges.has(e.id))));
+    dimmed = !!lit;
+  }
+  function setHighlight(spec, fit) {
+    state.hl = spec;
+    applyHighlight();
+    writeHash(false);
+    const hl = spec ? highlightSets() : null;
+    if (fit && hl && hl.nodes.size) {
+      network.fit({nodes: [...hl.nodes].filter((n) => visNodes.has(n)), animation: {duration: 300}});
+    }
+  }
+
+  // ---------------------------------------------------------------- selection and cards
+  function selected() {
+    const [kind, ...rest] = state.sel.split(':');
+    const id = rest.join(':');
+    if (kind === 'n' && nodes.has(id)) return {node: id};
+    if (kind === 'e' && edges.has(id)) return {edge: id};
+    return {};
+  }
+  function restoreSelection() {
+    const sel = selected();
+    if (sel.node && visNodes.has(sel.node)) { network.selectNodes([sel.node], false); showNode(sel.node); }
+    else if (sel.edge && visEdges.has(sel.edge)) { network.setSelection({nodes: [], edges: [sel.edge]}, {unselectAll: true, highlightEdges: false}); showEdge(sel.edge); }
+    else if (sel.edge) { network.unselectAll(); showEdge(sel.edge); }
+    else { network.unselectAll(); hideCard(); }
+  }
+  function selectNode(id, zoom) {
+    state.sel = 'n:' + id;
+    if (!visNodes.has(id)) refresh(); else restoreSelection();
+    if (zoom) network.focus(id, {scale: Math.max(network.getScale(), 1.1), animation: {duration: 300, easingFunction: 'easeInOutQuad'}});
+    writeHash(!zoom);
+    if (zoom) saveCameraSoon();
+  }
+  function selectEdge(id) {
+    state.sel = 'e:' + id;
+    restoreSelection();
+    writeHash(false);
+  }
+  function clearSelection() { state.sel = ''; network.unselectAll(); hideCard(); writeHash(false); }
+  const card = $('card');
+  function hideCard() { card.hidden = true; clear(card); }
+  function openCard(...kids) {
+    clear(card);
+    card.appendChild(el('button', {cls: 'close', type: 'button', title: 'Close', 'aria-label': 'Close',
+      on: {click: clearSelection}}, '\u00d7'));
+    for (const k of kids) if (k) card.appendChild(k);
+    card.hidden = false;
+  }
+  function conceptButton(id) {
+    return el('button', {cls: 'link', type: 'button', on: {click: () => selectNode(id, true)}}, label(id));
+  }
+  function showNode(id) {
+    const n = nodes.get(id), cat = cats.get(n.category) || cats.get('unknown');
+    const dl = el('dl');
+    if (n.synonyms.length) dl.append(el('dt', {text: 'synonyms'}), el('dd', {text: n.synonyms.join('; ')}));
+    if (n.broader.length) {
+      const dd = el('dd');
+      n.broader.forEach((b, i) => { if (i) dd.append(', '); dd.append(conceptButton(b)); });
+      dl.append(el('dt', {text: 'broader'}), dd);
+    }
+    if (n.mappings.length) {
+      const dd = el('dd');
+      n.mappings.forEach((m, i) => {
+        if (i) dd.append(', ');
+        const a = safeUrl(m.iri) ? el('a', {href: m.iri, text: m.curie || m.iri}) : el('span', {text: m.curie || m.iri});
+        dd.append(a, ' (' + m.match + ')');
+      });
+      dl.append(el('dt', {text: 'mappings'}), dd);
+    }
+    openCard(
+      el('h2', {text: n.label}),
+      el('div', {cls: 'meta'}, swatch(cat.color), cat.label, el('span', {text: '\u00b7 gkc:' + n.id})),
+      n.definition ? el('p', {text: n.definition}) : null,
+      dl.childNodes.length ? dl : null,
+      el('div', {cls: 'actions'},
+        el('button', {type: 'button', on: {click: () => setHighlight('l:' + id, true)}}, 'Loops through this'),
+        el('button', {type: 'button', on: {click: () => { $('pathfrom').value = n.label; $('pathto').focus(); }}}, 'Path from here\u2026'),
+        el('button', {type: 'button', on: {click: () => { $('pathto').value = n.label; $('pathfrom').focus(); }}}, 'Path to here\u2026')),
+      claimList('Claims out', outE.get(id), 'to', '\u2192 '),
+      claimList('Claims in', inE.get(id), 'from', '\u2190 '),
+    );
+    card.dataset.kind = 'node'; card.dataset.id = id;
+  }
+  function claimList(title, ids, end, arrow) {
+    const frag = el('div');
+    frag.append(el('h3', {text: title + ' (' + ids.length + ')'}));
+    const ul = el('ul', {cls: 'plain claims'});
+    for (const id of ids) {
+      const e = edges.get(id), shown = visEdges.has(id);
+      ul.append(el('li', {cls: shown ? '' : 'filtered'},
+        el('button', {cls: 'link', type: 'button', on: {click: () => selectEdge(id)}}, arrow + label(e[end])),
+        el('span', {cls: 'tag', text: ' ' + SIGN[e.sign].name + ' \u00b7 ' + e.status +
+          (shown ? '' : ' \u00b7 hidden by filters')})));
+    }
+    if (!ids.length) ul.append(el('li', {cls: 'tag', text: 'none'}));
+    frag.append(ul);
+    return frag;
+  }
+  function showEdge(id) {
+    const e = edges.get(id), sign = SIGN[e.sign];
+    const chips = el('div', {cls: 'chips'},
+      el('span', {cls: 'chip ' + sign.cls, text: sign.name}),
+      el('span', {cls: 'chip ' + e.status, text: e.status}),
+      el('span', {cls: 'chip', text: 'evidence: ' + DATA.strengths[e.strength]}),
+      e.opposed ? el('span', {cls: 'chip opposed', text: 'evidence both ways'}) : null,
+      visEdges.has(id) ? null : el('span', {cls: 'chip hidden', text: 'hidden by filters'}));
+    const hypsEl = e.hypotheses.length ? el('div', {cls: 'meta'}, 'in hypotheses: ') : null;
+    if (hypsEl) e.hypotheses.forEach((h, i) => {
+      if (!hyps.has(h)) return;
+      if (i) hypsEl.append(', ');
+      hypsEl.append(el('button', {cls: 'link', type: 'button', on: {click: () => setHighlight('h:' + h, true)}}, hyps.get(h).label));
+    });
+    const ol = el('ol', {cls: 'evidence'});
+    for (const it of e.ev) {
+      const facts = [];
+      const who = [it.species, it.model].filter(Boolean).join(', ');
+      if (who) facts.push('species/model: ' + who);
+      if (it.design) facts.push('design: ' + it.design);
+      if (it.type) facts.push('evidence: ' + it.type);
+      if (it.direction) facts.push('direction: ' + it.direction);
+      facts.push('strength: ' + (it.strength_label || DATA.strengths[it.strength]));
+      const links = el('div', {cls: 'ev-links'});
+      if (it.doi) links.append(el('a', {href: doiUrl(it.doi), cls: 'doi', text: 'DOI ' + it.doi}));
+      if (it.pmid && /^\d+$/.test(it.pmid)) links.append(el('a', {href: 'https://pubmed.ncbi.nlm.nih.gov/' + it.pmid + '/', cls: 'pubmed', text: 'PubMed ' + it.pmid}));
+      if (!it.doi && !it.pmid && it.url && safeUrl(it.url)) links.append(el('a', {href: it.url, text: 'source'}));
+      ol.append(el('li', {cls: it.stance},
+        el('div', {cls: 'ev-head', text: (it.stance === 'opposes' ? 'opposes' : 'supports') + ' \u2014 ' + (it.citation || it.source || 'uncited')}),
+        el('div', {cls: 'ev-meta', text: facts.join(' \u00b7 ')}),
+        it.zonulin ? el('div', {cls: 'warn', text: 'rests on a commercial serum-zonulin assay'}) : null,
+        it.description ? el('div', {text: it.description}) : null,
+        links.childNodes.length ? links : null));
+    }
+    openCard(
+      el('h2', {}, conceptButton(e.from), ' \u2192 ', conceptButton(e.to)),
+      chips,
+      e.mechanism ? el('p', {}, el('b', {text: 'Mechanism: '}), e.mechanism) : null,
+      hypsEl,
+      el('h3', {text: 'Evidence (' + e.ev.length + ')'}),
+      e.ev.length ? ol : el('p', {cls: 'tag', text: 'No evidence item: the claim is hypothesised.'}),
+      el('div', {cls: 'meta', text: 'claim gkcl:' + e.id}),
+    );
+    card.dataset.kind = 'edge'; card.dataset.id = id;
+  }
+
+  // ---------------------------------------------------------------- search
+  const index = DATA.nodes.map((n) => ({id: n.id, label: norm(n.label), syn: n.synonyms.map(norm)}));
+  function search(text) {
+    const k = norm(text);
+    if (!k) return [];
+    const hits = [];
+    for (const it of index) {
+      let rank = -1, why = '';
+      if (it.label === k) rank = 0;
+      else if (it.syn.includes(k)) { rank = 1; why = nodes.get(it.id).synonyms[it.syn.indexOf(k)]; }
+      else if (it.label.startsWith(k)) rank = 2;
+      else if (it.label.includes(' ' + k)) rank = 3;
+      else if (it.label.includes(k)) rank = 4;
+      else {
+        const s = it.syn.findIndex((x) => x.includes(k));
+        if (s >= 0) { rank = 5; why = nodes.get(it.id).synonyms[s]; }
+        else if (it.id.includes(k.replace(/ /g, '_'))) rank = 6;
+      }
+      if (rank >= 0) hits.push({id: it.id, rank: rank, why: why});
+    }
+    hits.sort((a, b) => a.rank - b.rank || label(a.id).length - label(b.id).length || label(a.id).localeCompare(label(b.id)));
+    return hits.slice(0, 15);
+  }
+  const searchBox = $('search'), results = $('results');
+  let hits = [], active = 0;
+  function renderResults() {
+    clear(results);
+    hits.forEach((h, i) => {
+      results.append(el('li', {role: 'option', 'aria-selected': i === active ? 'true' : 'false', data: {id: h.id},
+        on: {mousedown: (ev) => { ev.preventDefault(); pick(i); }}},
+        swatch(catColor(nodes.get(h.id).category)), el('span', {text: label(h.id)}),
+        h.why ? el('span', {cls: 'why', text: '(' + h.why + ')'}) : null));
+    });
+    if (searchBox.value && !hits.length) results.append(el('li', {cls: 'why', text: 'no concept matches'}));
+    results.hidden = !searchBox.value;
+  }
+  function pick(i) {
+    const h = hits[i];
+    if (!h) return;
+    results.hidden = true;
+    searchBox.value = label(h.id);
+    selectNode(h.id, true);
+  }
+  searchBox.addEventListener('input', () => { hits = search(searchBox.value); active = 0; renderResults(); });
+  searchBox.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown') { active = Math.min(active + 1, hits.length - 1); renderResults(); ev.preventDefault(); }
+    else if (ev.key === 'ArrowUp') { active = Math.max(active - 1, 0); renderResults(); ev.preventDefault(); }
+    else if (ev.key === 'Enter') { hits = search(searchBox.value); pick(Math.min(active, hits.length - 1)); ev.preventDefault(); }
+    else if (ev.key === 'Escape') { results.hidden = true; }
+  });
+  searchBox.addEventListener('blur', () => { results.hidden = true; });
+  searchBox.addEventListener('focus', () => { if (searchBox.value) { hits = search(searchBox.value); renderResults(); } });
+
+  // ---------------------------------------------------------------- panel
+  function buildPanel() {
+    if (DATA.notes.length) {
+      $('notes').hidden = false;
+      for (const n of DATA.notes) $('notelist').append(el('li', {text: n}));
+    }
+    const count = new Map();
+    for (const n of DATA.nodes) count.set(n.category, (count.get(n.category) || 0) + 1);
+    for (const c of DATA.categories) {
+      if (!count.get(c.id)) continue;
+      $('catlist').append(el('label', {}, el('input', {type: 'checkbox', 'data-cat': c.id, on: {change: (ev) => {
+        if (ev.target.checked) state.xcat.delete(c.id); else state.xcat.add(c.id);
+        refresh(); writeHash(false);
+      }}}), swatch(c.color), el('span', {text: c.label}), el('span', {cls: 'count', text: String(count.get(c.id))})));
+    }
+    const scount = new Map();
+    for (const e of DATA.edges) scount.set(e.status, (scount.get(e.status) || 0) + 1);
+    const style = {hypothesised: 'dashed', contested: 'dotted', refuted: 'dotted'};
+    for (const s of DATA.statuses) {
+      $('statuslist').append(el('label', {}, el('input', {type: 'checkbox', 'data-status': s, on: {change: (ev) => {
+        if (ev.target.checked) state.xst.delete(s); else state.xst.add(s);
+        refresh(); writeHash(false);
+      }}}), el('span', {cls: 'line', style: {borderTopStyle: style[s] || 'solid'}}), el('span', {text: s + (MARK[s] ? ' (marked)' : '')}),
+      el('span', {cls: 'count', text: String(scount.get(s) || 0)})));
+    }
+    const minSel = $('minstrength');
+    DATA.strengths.forEach((s, i) => minSel.append(el('option', {value: String(i), text: i ? s + ' or stronger' : 'any (hypothesised too)'})));
+    minSel.addEventListener('change', () => { state.min = parseInt(minSel.value, 10); refresh(); writeHash(false); });
+    if (!DATA.systems.length) $('syswrap').hidden = true;
+    for (const s of DATA.systems) {
+      $('syslist').append(el('label', {}, el('input', {type: 'checkbox', 'data-sys': s, on: {change: (ev) => {
+        if (ev.target.checked) state.sys.add(s); else state.sys.delete(s);
+        refresh(); writeHash(false);
+      }}}), el('span', {text: s})));
+    }
+    $('conn').addEventListener('change', (ev) => { state.conn = ev.target.checked; refresh(); writeHash(false); });
+    const legend = $('edgelegend');
+    for (const k of ['1', '-1', '0']) {
+      legend.append(el('div', {}, el('span', {cls: 'line', style: {borderTopColor: SIGN[k].color}}),
+        el('span', {cls: 'glyph', style: {color: SIGN[k].color}, text: {arrow: '\u25b6', bar: '\u22a3', circle: '\u25cb'}[SIGN[k].arrow]}),
+        el('span', {text: SIGN[k].name})));
+    }
+    legend.append(el('div', {cls: 'sub', text: 'line width = strongest supporting evidence; dashed = hypothesised; dotted and labelled = contested or refuted'}));
+    const qSel = $('question');
+    qSel.append(el('option', {value: '', text: DATA.questions.length ? 'all questions' : 'no questions in this graph'}));
+    for (const q of DATA.questions) qSel.append(el('option', {value: q.id, text: q.label}));
+    qSel.addEventListener('change', () => {
+      state.q = qSel.value;
+      if (state.only && state.q && hyps.get(state.only).question !== state.q) state.only = '';
+      renderHyps(); refresh(); writeHash(false);
+    });
+    if (!DATA.hypotheses.length) $('hypsection').hidden = true;
+    const names = $('conceptnames');
+    for (const n of DATA.nodes) names.append(el('option', {value: n.label}));
+    const lenSel = $('pathlen');
+    for (let i = 1; i <= 8; i++) lenSel.append(el('option', {value: String(i), text: String(i)}));
+    lenSel.addEventListener('change', () => { state.len = parseInt(lenSel.value, 10); if (state.hl.startsWith('p:') || state.hl.startsWith('l:')) setHighlight(state.hl, false); });
+    $('findpaths').addEventListener('click', () => {
+      const a = resolveName($('pathfrom').value), b = resolveName($('pathto').value);
+      if (!a || !b) { say('type a concept name in both boxes'); return; }
+      setHighlight('p:' + a + '>' + b, true);
+    });
+    $('clearhl').addEventListener('click', () => setHighlight('', false));
+    $('fit').addEventListener('click', () => { network.fit({animation: {duration: 300}}); saveCameraSoon(); });
+    $('reset').addEventListener('click', () => {
+      try { history.replaceState(null, '', '#'); } catch (err) { /* sandboxed */ }
+      state.xcat.clear(); state.xst.clear(); state.sys.clear(); state.min = 0; state.q = ''; state.only = '';
+      state.hl = ''; state.conn = false; state.sel = ''; state.cam = null; state.len = 4;
+      syncControls(); refresh(); network.fit(); writeHash(false);
+    });
+    $('copylink').addEventListener('click', () => {
+      writeHash(true);
+      const done = () => say('link copied');
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(location.href).then(done, () => say('copy the address bar'));
+      } else say('copy the address bar');
+    });
+  }
+  function resolveName(text) {
+    const k = norm(text);
+    if (!k) return null;
+    const h = search(text);
+    return h.length ? h[0].id : null;
+  }
+  let sayTimer = 0;
+  function say(text) { $('status').textContent = text; clearTimeout(sayTimer); sayTimer = setTimeout(() => { $('status').textContent = ''; }, 3000); }
+  function renderHyps() {
+    const ul = clear($('hyplist'));
+    const list = DATA.hypotheses.filter((h) => !state.q || h.question === state.q);
+    if (state.only) ul.append(el('li', {}, el('button', {type: 'button', on: {click: () => { state.only = ''; renderHyps(); refresh(); writeHash(false); }}}, 'show all claims again')));
+    for (const h of list) {
+      ul.append(el('li', {cls: (state.only === h.id || state.hl === 'h:' + h.id) ? 'active' : '', title: h.definition, data: {hyp: h.id}},
+        el('span', {cls: 'name', text: h.label + ' (' + h.claims.length + ')'}),
+        el('button', {type: 'button', title: 'Highlight its claims', on: {click: () => { setHighlight(state.hl === 'h:' + h.id ? '' : 'h:' + h.id, true); renderHyps(); }}}, 'highlight'),
+        el('button', {type: 'button', cls: 'only', title: 'Show only this rival hypothesis', on: {click: () => { state.only = state.only === h.id ? '' : h.id; renderHyps(); refresh(); writeHash(false); }}}, state.only === h.id ? 'all' : 'only')));
+    }
+  }
+  function renderHighlightList(hl) {
+    const ul = clear($('hllist'));
+    DATA.highlights.forEach((h, i) => {
+      ul.append(el('li', {cls: state.hl === 'c:' + i ? 'active' : ''},
+        el('button', {cls: 'link', type: 'button', on: {click: () => setHighlight('c:' + i, true)}}, h.label)));
+    });
+    if (hl && hl.walks) {
+      if (hl.empty) ul.append(el('li', {cls: 'warn', text: hl.empty}));
+      for (const w of hl.walks) {
+        const names = (hl.label.startsWith('loops') ? w.nodes.concat([w.nodes[0]]) : w.nodes).map(label);
+        ul.append(el('li', {cls: 'tag', text: names.join(' \u2192 ')}));
+      }
+    }
+    $('hlhead').textContent = hl ? 'Highlighted: ' + hl.label : (DATA.highlights.length ? 'Highlights from the export' : '');
+    $('clearhl').hidden = !state.hl;
+  }
+  function syncControls() {
+    for (const box of document.querySelectorAll('[data-cat]')) box.checked = !state.xcat.has(box.dataset.cat);
+    for (const box of document.querySelectorAll('[data-status]')) box.checked = !state.xst.has(box.dataset.status);
+    for (const box of document.querySelectorAll('[data-sys]')) box.checked = state.sys.has(box.dataset.sys);
+    $('minstrength').value = String(state.min);
+    $('question').value = state.q;
+    $('conn').checked = state.conn;
+    $('pathlen').value = String(state.len);
+    renderHyps();
+  }
+
+  // ---------------------------------------------------------------- start
+  function applyState() {
+    syncControls();
+    refresh();
+    if (state.cam) network.moveTo({position: {x: state.cam[0], y: state.cam[1]}, scale: state.cam[2]});
+    else {
+      const hl = state.hl ? highlightSets() : null;
+      const sel = selected();
+      const focusOn = hl && hl.nodes.size ? [...hl.nodes] : sel.node ? [sel.node] : null;
+      if (focusOn) network.fit({nodes: focusOn.filter((n) => visNodes.has(n))});
+      else network.fit();
+    }
+  }
+  readHash();
+  buildPanel();
+  computeVisible();
+  network = new vis.Network($('graph'), {nodes: nodeView, edges: edgeView}, {
+    autoResize: true,
+    physics: {enabled: false},
+    layout: {improvedLayout: false},
+    interaction: {hover: !BIG, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG, tooltipDelay: 250,
+      multiselect: false, keyboard: false, selectConnectedEdges: true},
+    nodes: {shape: 'dot', size: 10, borderWidth: 1, borderWidthSelected: 3,
+      font: {size: 14, face: 'system-ui, sans-serif', strokeWidth: 3, strokeColor: '#ffffff'}},
+    edges: {selectionWidth: 2, arrowStrikethrough: false, hoverWidth: 0.5,
+      font: {size: 10, color: '#8a5a00', strokeWidth: 3, strokeColor: '#ffffff', align: 'horizontal'}},
+  });
+  performance.mark('gutkg:network');
+  network.on('click', (p) => {
+    if (p.nodes.length) selectNode(p.nodes[0], false);
+    else if (p.edges.length) selectEdge(p.edges[0]);
+    else if (state.sel) clearSelection();
+  });
+  network.on('dragEnd', saveCameraSoon);
+  network.on('zoom', saveCameraSoon);
+  window.addEventListener('hashchange', () => { readHash(); applyState(); });
+  applyState();
+  network.once('afterDrawing', () => {
+    performance.mark('gutkg:ready');
+    window.gutkgReady = performance.now();
+    document.documentElement.dataset.ready = '1';
+  });
+  network.redraw();
+
+  /* A small API for notebooks, scripts and tests. */
+  window.gutkg = {
+    network: network, state: state, data: DATA,
+    visibleNodes: () => [...visNodes], visibleEdges: () => [...visEdges],
+    selectNode: selectNode, selectEdge: selectEdge, setHighlight: setHighlight, search: search,
+    edgeMidpoint: (id) => {
+      const e = edges.get(id), p = network.getPositions([e.from, e.to]);
+      return network.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2});
+    },
+    nodePoint: (id) => network.canvasToDOM(network.getPositions([id])[id]),
+  };
+})();

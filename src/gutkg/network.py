@@ -23,6 +23,7 @@ The summaries are recomputed by :func:`summarise` after evidence filters
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gutkg.store import Store
@@ -33,25 +34,48 @@ if TYPE_CHECKING:
 CLAIMS = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?claim ?cause ?effect ?sign ?status ?mechanism ?ev ?source ?stance ?etype ?design ?species
-       ?model ?direction ?strength ?zonulin ?description WHERE {
+SELECT ?claim ?cause ?effect ?sign ?status ?mechanism ?ev WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign ?sign ; gkv:status ?status .
   OPTIONAL { ?claim gkv:mechanism ?mechanism }
-  OPTIONAL {
-    ?claim obo:RO_0002558 ?ev .
-    OPTIONAL { ?ev dcterms:source ?source }
-    OPTIONAL { ?ev gkv:stance ?stance }
-    OPTIONAL { ?ev gkv:evidenceType ?etype }
-    OPTIONAL { ?ev gkv:studyDesign ?design }
-    OPTIONAL { ?ev gkv:species ?species }
-    OPTIONAL { ?ev gkv:model ?model }
-    OPTIONAL { ?ev gkv:directionEvidence ?direction }
-    OPTIONAL { ?ev gkv:strength ?strength }
-    OPTIONAL { ?ev gkv:restsOnZonulinAssay ?zonulin }
-    OPTIONAL { ?ev dcterms:description ?description }
-  }
+  OPTIONAL { ?claim obo:RO_0002558 ?ev }
 }"""
+
+#: Evidence items, one flat query: nesting these OPTIONALs inside the claim's OPTIONAL makes
+#: Virtuoso 7.2 estimate ~4,000 s and refuse the query (MaxQueryCostEstimationTime).
+EVIDENCE = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?ev ?source ?stance ?etype ?design ?species ?model ?direction ?strength ?zonulin
+       ?description WHERE {
+  ?claim obo:RO_0002558 ?ev .
+  OPTIONAL { ?ev dcterms:source ?source }
+  OPTIONAL { ?ev gkv:stance ?stance }
+  OPTIONAL { ?ev gkv:evidenceType ?etype }
+  OPTIONAL { ?ev gkv:studyDesign ?design }
+  OPTIONAL { ?ev gkv:species ?species }
+  OPTIONAL { ?ev gkv:model ?model }
+  OPTIONAL { ?ev gkv:directionEvidence ?direction }
+  OPTIONAL { ?ev gkv:strength ?strength }
+  OPTIONAL { ?ev gkv:restsOnZonulinAssay ?zonulin }
+  OPTIONAL { ?ev dcterms:description ?description }
+}"""
+
+
+_EVIDENCE_VARS = ("source", "stance", "etype", "design", "species", "model", "direction",
+                  "strength", "zonulin", "description")
+
+
+def _claim_rows(store: Store) -> Iterator[dict[str, object]]:
+    """Rows of CLAIMS joined with EVIDENCE on ``?ev`` (a claim without evidence: one row)."""
+    items: dict[object, list[dict[str, object]]] = {}
+    for row in store.query(EVIDENCE).dicts():
+        items.setdefault(row["ev"], []).append(row)
+    empty: dict[str, object] = dict.fromkeys(_EVIDENCE_VARS)
+    for row in store.query(CLAIMS).dicts():
+        for item in items.get(row["ev"], [empty]) if row["ev"] is not None else [empty]:
+            yield {**empty, **item, **row}
+
 
 HYPOTHESES = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
@@ -125,7 +149,7 @@ def to_network(store: Store) -> nx.MultiDiGraph:
 
     claims: dict[str, dict[str, Any]] = {}
     evidence: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in store.query(CLAIMS).dicts():
+    for row in _claim_rows(store):
         cid = _local(str(row["claim"]))
         claim = claims.setdefault(cid, {
             "claim": cid, "iri": str(row["claim"]),

@@ -7,6 +7,22 @@ bash scripts/setup-system.sh
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+
+# --- test-only JavaScript (teaching exports) ----------------------------------------------------
+# cytoscape.js and mermaid read our Cytoscape JSON and Mermaid exports back in headless Chromium.
+# Installed from the npm registry (pinned by assets/teaching/package-lock.json) into the git-ignored
+# assets/teaching/node_modules, never into the package; skipped when the lock file is unchanged.
+if command -v npm >/dev/null 2>&1; then
+  lock_hash=$(sha256sum assets/teaching/package-lock.json | cut -d' ' -f1)
+  stamp=assets/teaching/node_modules/.gutkg-lock-hash
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+    (cd assets/teaching && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$lock_hash" > "$stamp"
+  fi
+else
+  echo "gutkg: npm not found: the Cytoscape JSON and Mermaid read-back tests will be skipped" >&2
+fi
+# -------------------------------------------------------------------------------------------------
 status=0
 .venv/bin/python -m pytest -q "$@" || status=$?
 if [ "$status" -eq 5 ]; then

@@ -1,0 +1,452 @@
+"""Slide-ready figures of a selection: Graphviz lays the graph out, we frame it for a projector.
+
+Graphviz (``dot``) places concepts and claims so that nothing overlaps and causes read left to right
+(or top to bottom, whichever fits the slide better). The drawing is then framed at the requested
+pixel size with a title, a legend of the encodings (the palette of :mod:`gutkg.export.style`, the
+same as the browser page) and the short citations as numbered footnotes, which the edges carry
+as ``[n]`` marks. PNG and PDF are rendered from that one SVG by CairoSVG, so the three agree.
+
+Legibility is checked, not hoped for: every label must be at least :data:`MIN_LABEL_PX` pixels tall
+when the figure fills a 1920×1080 screen. A selection too large for that is refused with a hint
+(narrow it) rather than drawn illegibly.
+
+>>> parse_size("1920x1080")
+(1920, 1080)
+>>> parse_size("0x0")  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+gutkg.errors.InputError: bad --size '0x0': ...
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gutkg.errors import GutKGError, InputError
+from gutkg.export import style
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+#: Output formats, by file suffix.
+FORMATS = ("svg", "png", "pdf")
+#: Smallest label height, in pixels, when the figure fills a 1920×1080 screen.
+MIN_LABEL_PX = 14.0
+#: Font sizes in Graphviz layout units (points) for concept labels and footnote marks.
+NODE_FONT = 20.0
+EDGE_FONT = 15.0
+#: The frame is designed at 1920×1080 and scaled to the requested size.
+BASE_W, BASE_H = 1920, 1080
+_SIZE = re.compile(r"^\s*(\d{1,5})\s*[x×X,]\s*(\d{1,5})\s*$")
+
+
+@dataclass
+class Figure:
+    """A rendered figure and what went into it."""
+
+    svg: str
+    width: int
+    height: int
+    title: str
+    rankdir: str
+    label_px: float
+    footnotes: list[str] = field(default_factory=list)
+    concepts: int = 0
+    claims: int = 0
+
+    def render(self, fmt: str) -> bytes:
+        """The figure as ``svg``, ``png`` or ``pdf`` bytes."""
+        fmt = check_format(fmt)
+        if fmt == "svg":
+            return self.svg.encode("utf-8")
+        try:
+            import cairosvg
+        except (ImportError, OSError) as exc:  # OSError: the cairo library itself is missing
+            raise GutKGError(f"cannot render {fmt.upper()}: CairoSVG is unavailable ({exc}). "
+                             "Install it with: pip install cairosvg (it needs the cairo library, "
+                             "which Graphviz installs), or export SVG.") from None
+        data = self.svg.encode("utf-8")
+        if fmt == "png":
+            return bytes(cairosvg.svg2png(bytestring=data, output_width=self.width,
+                                          output_height=self.height))
+        return bytes(cairosvg.svg2pdf(bytestring=data))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "width": self.width, "height": self.height,
+                "rankdir": self.rankdir, "label_px": round(self.label_px, 1),
+                "concepts": self.concepts, "claims": self.claims, "footnotes": self.footnotes}
+
+
+def parse_size(text: str | tuple[int, int]) -> tuple[int, int]:
+    """``"1920x1080"`` -> (1920, 1080); sizes outside 320..10000 pixels are refused."""
+    if isinstance(text, tuple):
+        width, height = text
+    else:
+        match = _SIZE.match(str(text))
+        if not match:
+            raise InputError(f"bad --size {text!r}: write WIDTHxHEIGHT in pixels, e.g. 1920x1080")
+        width, height = int(match[1]), int(match[2])
+    if not (320 <= width <= 10000 and 180 <= height <= 10000):
+        raise InputError(f"bad --size '{width}x{height}': width must be 320-10000 and height "
+                         "180-10000 pixels, e.g. 1920x1080")
+    return width, height
+
+
+def check_format(fmt: str) -> str:
+    """A known figure format (case-insensitive), else :class:`InputError`."""
+    name = fmt.lower().lstrip(".")
+    if name not in FORMATS:
+        raise InputError(f"unknown figure format {fmt!r}: use one of {', '.join(FORMATS)} "
+                         "(the -o file's suffix picks it)")
+    return name
+
+
+def format_of(path: str | Path, fmt: str | None = None) -> str:
+    """The figure format for ``path``: ``fmt`` if given, else the file suffix."""
+    if fmt:
+        return check_format(fmt)
+    suffix = Path(path).suffix
+    if not suffix:
+        raise InputError(f"cannot tell the figure format of {path}: end the file name with "
+                         ".svg, .png or .pdf")
+    return check_format(suffix)
+
+
+def dot_binary() -> str:
+    """The Graphviz ``dot`` program ($GUTKG_DOT or on PATH), or a :class:`GutKGError` saying how to get it."""
+    found = os.environ.get("GUTKG_DOT") or shutil.which("dot")
+    if not found:
+        raise GutKGError("Graphviz 'dot' was not found. Install Graphviz (Debian/Ubuntu: "
+                         "apt-get install graphviz; macOS: brew install graphviz) or set GUTKG_DOT.")
+    return found
+
+
+def run_dot(source: str, fmt: str = "svg") -> bytes:
+    """Run Graphviz ``dot -T<fmt>`` on ``source``; a layout failure is a :class:`GutKGError`."""
+    try:
+        done = subprocess.run([dot_binary(), f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        raise GutKGError("Graphviz took more than 2 minutes: narrow the selection") from None
+    if done.returncode != 0:
+        raise GutKGError("Graphviz failed: " + done.stderr.decode("utf-8", "replace").strip())
+    return done.stdout
+
+
+def dot_quote(text: str) -> str:
+    """A DOT double-quoted string; backslashes are doubled so Graphviz's ``\\N``-style escapes stay text.
+
+    >>> dot_quote('a "b" \\\\N')
+    '"a \\\\"b\\\\" \\\\\\\\N"'
+    """
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def dot_lines(lines: list[str]) -> str:
+    """A DOT label of centred ``lines``.
+
+    >>> dot_lines(["a", "b"])
+    '"a\\\\nb"'
+    """
+    return "\\n".join(dot_quote(line)[1:-1] for line in lines).join('""')
+
+
+def wrap_label(text: str, width: int = 20) -> list[str]:
+    """Lines of a concept label, broken at spaces only (so joining them with spaces restores it).
+
+    >>> wrap_label("increased intestinal permeability")
+    ['increased intestinal', 'permeability']
+    """
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def footnote_numbers(graph: nx.MultiDiGraph) -> tuple[dict[str, int], list[str]]:
+    """Number the references cited by the claims of ``graph`` in citation order.
+
+    Returns {reference key: number} and the footnote lines ("Doe et al. 2019, Test J").
+    """
+    refs = graph.graph.get("references", {})
+    keys: dict[str, str] = {}
+    for _, _, data in graph.edges(data=True):
+        for item in data.get("evidence", []):
+            if item.get("source"):
+                keys[item["source"]] = item.get("citation") or item["source"]
+    ordered = sorted(keys, key=lambda k: (keys[k].casefold(), k))
+    numbers = {k: i + 1 for i, k in enumerate(ordered)}
+    notes = []
+    for key in ordered:
+        journal = refs.get(key, {}).get("journal", "")
+        notes.append(keys[key] + (f", {journal}" if journal else ""))
+    return numbers, notes
+
+
+def edge_marks(data: dict[str, Any], numbers: dict[str, int]) -> str:
+    """The ``[1,3]`` footnote mark of a claim ('' when it cites nothing)."""
+    cited = sorted({numbers[e["source"]] for e in data.get("evidence", []) if e.get("source") in numbers})
+    return "[" + ",".join(map(str, cited)) + "]" if cited else ""
+
+
+def to_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
+           numbers: dict[str, int] | None = None) -> str:
+    """Graphviz source for the figure's drawing (no title or legend: the frame adds those)."""
+    th = style.THEMES[theme]
+    numbers = numbers if numbers is not None else footnote_numbers(graph)[0]
+    font = style.FONT_FAMILY
+    lines = [
+        "digraph gutkg {",
+        f"  graph [rankdir={rankdir}, bgcolor=transparent, pad=0.1, nodesep=0.35, ranksep=0.55,"
+        f' splines=true, overlap=false, fontname="{font}"];',
+        f'  node [shape=box, style="rounded,filled", fontname="{font}", fontsize={NODE_FONT:g},'
+        f' fontcolor="{th.node_text}", color="{th.node_border}", penwidth=1.4, margin="0.18,0.08"];',
+        f'  edge [fontname="{font}", fontsize={EDGE_FONT:g}, fontcolor="{th.text}", arrowsize=1.1];',
+    ]
+    for node in sorted(graph.nodes):
+        data = graph.nodes[node]
+        label = dot_lines(wrap_label(str(data.get("label") or node)))
+        fill = style.node_fill(str(data.get("category", "unknown")))
+        lines.append(f"  {dot_quote(str(node))} [id={dot_quote('node-' + str(node))}, "
+                     f"label={label}, fillcolor=\"{fill}\", fontcolor=\"{style.text_on(fill)}\"];")
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        look = style.edge_style(data, theme)
+        mark = edge_marks(data, numbers)
+        attrs = [f"id={dot_quote('claim-' + str(key))}", f'color="{look["color"]}"',
+                 f"arrowhead={look['arrowhead']}", f"style={look['style']}",
+                 f"penwidth={look['penwidth']:g}"]
+        if mark:
+            attrs.append(f"label={dot_quote(mark)}")
+        lines.append(f"  {dot_quote(str(u))} -> {dot_quote(str(v))} [{', '.join(attrs)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+_VIEWBOX = re.compile(r'viewBox="([\d.\-]+) ([\d.\-]+) ([\d.\-]+) ([\d.\-]+)"')
+
+
+def _layout(graph: nx.MultiDiGraph, theme: str, rankdir: str,
+            numbers: dict[str, int]) -> tuple[str, float, float]:
+    """Graphviz's SVG drawing: (inner markup, width, height) in layout units."""
+    svg = run_dot(to_dot(graph, theme=theme, rankdir=rankdir, numbers=numbers)).decode("utf-8")
+    box = _VIEWBOX.search(svg)
+    start = svg.find("<g id=\"graph0\"")
+    end = svg.rfind("</svg>")
+    if not box or start < 0 or end < 0:
+        raise GutKGError("Graphviz returned an SVG gutkg cannot read; check your Graphviz version")
+    return svg[start:end], float(box[3]), float(box[4])
+
+
+def _text_width(text: str, size: float) -> float:
+    """A safe estimate of the rendered width of ``text`` in DejaVu Sans at ``size``."""
+    return len(text) * size * 0.6
+
+
+def _wrap_px(text: str, size: float, width: float) -> list[str]:
+    chars = max(int(width / (size * 0.6)), 10)
+    return textwrap.wrap(text, chars, break_long_words=True) or [""]
+
+
+def _pack(entries: list[str], size: float, width: float, sep: str = "  ·  ") -> list[str]:
+    """Entries packed into lines of at most ``width`` px, an entry broken only when it alone is too long.
+
+    >>> _pack(["[1] aaaa", "[2] bbbb", "[3] cccc"], 10, 200)
+    ['[1] aaaa  ·  [2] bbbb', '[3] cccc']
+    """
+    chars = max(int(width / (size * 0.6)), 10)
+    lines: list[str] = []
+    for entry in entries:
+        if lines and len(lines[-1]) + len(sep) + len(entry) <= chars:
+            lines[-1] += sep + entry
+        else:
+            lines += textwrap.wrap(entry, chars) or [entry]
+    return lines
+
+
+def _t(x: float, y: float, text: str, size: float, fill: str, *, bold: bool = False,
+       anchor: str = "start") -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    return (f'<text xml:space="preserve" x="{x:.1f}" y="{y:.1f}" font-family="{style.FONT_FAMILY}"'
+            f' font-size="{size:.1f}"{weight} fill="{fill}" text-anchor="{anchor}">{escape(text, quote=False)}</text>')
+
+
+def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float,
+            u: float) -> tuple[list[str], float]:
+    """SVG of the legend panel at (x, y), only for the encodings the figure uses; returns its height."""
+    th = style.THEMES[theme]
+    size, row = 18 * u, 30 * u
+    out: list[str] = []
+    cy = y + 34 * u
+    out.append(_t(x + 16 * u, cy, "Legend", 22 * u, th.text, bold=True))
+    cy += 14 * u
+    categories = [c for c in style.CATEGORY_COLOURS if any(
+        d.get("category", "unknown") == c for _, d in graph.nodes(data=True))]
+    edges = [d for _, _, d in graph.edges(data=True)]
+    signs = [s for s in (1, -1, 0) if any(int(d.get("sign", 0)) == s for d in edges)]
+    statuses = [s for s in style.STATUS_ORDER if any(d.get("status") == s for d in edges)]
+    strengths = sorted({int(d.get("strength", 0)) for d in edges})
+
+    def header(text: str) -> None:
+        nonlocal cy
+        cy += row
+        out.append(_t(x + 16 * u, cy, text, size, th.muted, bold=True))
+
+    header("concept category")
+    for cat in categories:
+        cy += row
+        out.append(f'<rect x="{x + 16 * u:.1f}" y="{cy - 17 * u:.1f}" width="{34 * u:.1f}" '
+                   f'height="{22 * u:.1f}" rx="{5 * u:.1f}" fill="{style.node_fill(cat)}" '
+                   f'stroke="{th.node_border}" stroke-width="{1.2 * u:.1f}"/>')
+        out.append(_t(x + 62 * u, cy, style.CATEGORY_NAMES.get(cat, cat), size, th.text))
+    if signs:
+        header("claim: cause → effect")
+        for sign in signs:
+            cy += row
+            colour = style.SIGN_COLOURS[theme][sign]
+            x0, x1, ym = x + 16 * u, x + 42 * u, cy - 6 * u
+            out.append(f'<line x1="{x0:.1f}" y1="{ym:.1f}" x2="{x1:.1f}" y2="{ym:.1f}" '
+                       f'stroke="{colour}" stroke-width="{3 * u:.1f}"/>')
+            out.append(_arrowhead(style.SIGN_ARROWHEADS[sign], x1, ym, colour, u))
+            out.append(_t(x + 62 * u, cy, style.SIGN_NAMES[sign], size, th.text))
+    if statuses:
+        header("line: claim status")
+        for status in statuses:
+            cy += row
+            dash = style.STATUS_DASHES[style.STATUS_STYLES[status]]
+            dash_attr = (' stroke-dasharray="' + ",".join(f"{float(d) * u:.1f}" for d in dash.split(","))
+                         + '"') if dash else ""
+            out.append(f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
+                       f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" stroke-width="{2.4 * u:.1f}"'
+                       f"{dash_attr}/>")
+            out.append(_t(x + 62 * u, cy, status, size, th.text))
+    if strengths:
+        header("width: strongest evidence")
+        for rank in strengths:
+            cy += row
+            out.append(f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
+                       f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" '
+                       f'stroke-width="{style.STRENGTH_WIDTHS[rank] * u:.1f}"/>')
+            out.append(_t(x + 62 * u, cy, style.STRENGTH_NAMES[rank], size, th.text))
+    cy += row * 0.8
+    out.append(_t(x + 16 * u, cy, "[n]: footnoted reference", size, th.muted))
+    height = cy - y + 18 * u
+    panel = (f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
+             f'rx="{10 * u:.1f}" fill="{th.panel}"/>')
+    return [panel, *out], height
+
+
+def _arrowhead(kind: str, x: float, y: float, colour: str, u: float) -> str:
+    if kind == "tee":
+        return (f'<line x1="{x:.1f}" y1="{y - 9 * u:.1f}" x2="{x:.1f}" y2="{y + 9 * u:.1f}" '
+                f'stroke="{colour}" stroke-width="{3.5 * u:.1f}"/>')
+    if kind == "odot":
+        return (f'<circle cx="{x + 5 * u:.1f}" cy="{y:.1f}" r="{5 * u:.1f}" fill="none" '
+                f'stroke="{colour}" stroke-width="{2.5 * u:.1f}"/>')
+    return (f'<polygon points="{x:.1f},{y - 7 * u:.1f} {x + 12 * u:.1f},{y:.1f} {x:.1f},{y + 7 * u:.1f}" '
+            f'fill="{colour}"/>')
+
+
+def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme: str = "light",
+                 size: str | tuple[int, int] = (BASE_W, BASE_H)) -> Figure:
+    """Lay out ``graph`` (a selection) and frame it: title, legend, footnotes, at ``size`` pixels.
+
+    Raises :class:`GutKGError` for an empty selection, an unknown theme, or a selection too large
+    to stay legible (labels under :data:`MIN_LABEL_PX` px at 1920×1080).
+    """
+    if theme not in style.THEMES:
+        raise InputError(f"unknown theme {theme!r}: use one of {', '.join(style.THEMES)}")
+    width, height = parse_size(size)
+    if graph.number_of_nodes() == 0:
+        raise GutKGError("the selection is empty: nothing to draw. Check the concept names and "
+                         "loosen the evidence filters (gutkg search TEXT lists concepts).")
+    th = style.THEMES[theme]
+    u = max(width / BASE_W, height / BASE_H)  # frame unit: 1 px at 1920×1080
+    screen = min(BASE_W / width, BASE_H / height)  # how much the figure grows on a 1920×1080 screen
+    margin = 36 * u
+    numbers, notes = footnote_numbers(graph)
+
+    head: list[str] = []
+    cy = margin
+    for line in _wrap_px(title, 40 * u, width - 2 * margin):
+        cy += 46 * u
+        head.append(_t(margin, cy, line, 40 * u, th.text, bold=True))
+    if subtitle:
+        for line in _wrap_px(subtitle, 21 * u, width - 2 * margin):
+            cy += 30 * u
+            head.append(_t(margin, cy, line, 21 * u, th.muted))
+    top = cy + 20 * u
+
+    foot: list[str] = []
+    note_size = 16 * u
+    if notes:
+        note_lines = _pack([f"[{i + 1}] {n}" for i, n in enumerate(notes)], note_size,
+                           width - 2 * margin)
+        fy = height - margin - (len(note_lines) - 1) * 22 * u
+        bottom = fy - 28 * u
+        foot.append(f'<line x1="{margin:.1f}" y1="{fy - 24 * u:.1f}" x2="{width - margin:.1f}" '
+                    f'y2="{fy - 24 * u:.1f}" stroke="{th.muted}" stroke-width="{u:.1f}"/>')
+        for i, line in enumerate(note_lines):
+            foot.append(_t(margin, fy + i * 22 * u, line, note_size, th.muted))
+    else:
+        bottom = height - margin
+
+    legend_w = 390 * u
+    legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u)
+    area_w = width - 3 * margin - legend_w
+    area_h = bottom - top
+    if area_h < 100 * u or area_w < 200 * u:
+        raise GutKGError(f"the figure at {width}x{height} has no room left for the graph "
+                         f"({len(notes)} footnotes): use a larger --size or narrow the selection")
+
+    best: tuple[float, str, str, float, float] | None = None
+    for rankdir in ("LR", "TB"):
+        inner, gw, gh = _layout(graph, theme, rankdir, numbers)
+        scale = min(area_w / gw, area_h / gh, 2.0 * u)
+        if best is None or scale > best[0] * 1.05:
+            best = (scale, rankdir, inner, gw, gh)
+    assert best is not None
+    scale, rankdir, inner, gw, gh = best
+    smallest = EDGE_FONT if graph.number_of_edges() else NODE_FONT
+    label_px = smallest * scale * screen
+    if label_px < MIN_LABEL_PX - 1e-6:
+        raise GutKGError(
+            f"the selection is too large for a legible slide: {graph.number_of_nodes()} concepts "
+            f"and {graph.number_of_edges()} claims would need labels of {label_px:.1f} px at "
+            f"1920x1080 (at least {MIN_LABEL_PX:g}). Narrow it: --depth 1, a shorter --path, "
+            "evidence filters (--species human, --min-strength moderate), or one --loop.")
+    ox = margin + (area_w - gw * scale) / 2
+    oy = top + (area_h - gh * scale) / 2
+
+    svg = "\n".join([
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f"<title>{escape(title, quote=False)}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="{th.background}"/>',
+        '<g id="header">', *head, "</g>",
+        f'<g id="drawing" transform="translate({ox:.2f},{oy:.2f}) scale({scale:.4f})">',
+        inner, "</g>",
+        '<g id="legend">', *legend, "</g>",
+        '<g id="footnotes">', *foot, "</g>",
+        "</svg>", ""])
+    return Figure(svg=svg, width=width, height=height, title=title, rankdir=rankdir,
+                  label_px=label_px, footnotes=notes, concepts=graph.number_of_nodes(),
+                  claims=graph.number_of_edges())
+
+
+def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle: str = "",
+                 theme: str = "light", size: str | tuple[int, int] = (BASE_W, BASE_H),
+                 fmt: str | None = None) -> Figure:
+    """Render the figure and write it to ``path`` atomically (format from ``fmt`` or the suffix)."""
+    from gutkg.export.atomic import check_writable, write_atomic
+
+    kind = format_of(path, fmt)
+    parse_size(size)
+    check_writable(path)
+    figure = build_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size)
+    write_atomic(path, figure.render(kind))
+    return figure

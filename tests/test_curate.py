@@ -76,6 +76,23 @@ def test_add_concept_to_a_new_category_file(graph, run_cli):
     assert "gkc:zeta_cell a gkv:CellType" in text
 
 
+def test_add_concept_to_an_empty_graph_folder(tmp_path, run_cli):
+    empty = tmp_path / "fresh"
+    empty.mkdir()
+    result = run_cli("add", "concept", "--graph", str(empty), "--label", "epsilon",
+                     "--category", "disease", "--definition", "A first concept.")
+    assert result.exit_code == 0, result.output
+    assert "gkc:epsilon a gkv:Disease" in (empty / "concepts" / "disease.ttl").read_text()
+
+
+def test_new_claim_needs_a_mechanism(graph, run_cli):
+    result = run_cli("add", "claim", "--graph", str(graph), "--cause", "alpha", "--effect", "delta",
+                     "--sign", "increases", "--status", "supported", "--evidence", EVIDENCE,
+                     "--add-evidence-to-existing")
+    assert result.exit_code == 1
+    assert "a new claim needs a mechanism note" in result.output
+
+
 def test_html_in_a_label_is_stored_as_text(graph, run_cli):
     from gutkg.concepts import ConceptIndex
     from gutkg.load import load

@@ -35,7 +35,7 @@ def interactive_option(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Prompt for missing options (default: only in a terminal).")(func)
 
 
-def _ask(values: dict[str, Any], needed: list[tuple[str, str, str]], interactive: bool | None) -> None:
+def _ask(values: dict[str, str | None], needed: list[tuple[str, str, str]], interactive: bool | None) -> None:
     """Fill missing required values by prompting, or fail naming the missing options."""
     missing = [(key, opt, text) for key, opt, text in needed if not values.get(key)]
     if not missing:
@@ -102,8 +102,8 @@ def add_concept(cid: str | None, label: str | None, category: str | None, defini
     from gutkg.curation import add_concept as run
 
     draft = Draft(graph_dir)
-    run(draft, ConceptSpec(label=values["label"], category=values["category"],
-                           definition=values["definition"], id=cid or "", synonyms=list(synonyms),
+    run(draft, ConceptSpec(label=values["label"] or "", category=values["category"] or "",
+                           definition=values["definition"] or "", id=cid or "", synonyms=list(synonyms),
                            broader=list(broader), exact_match=list(exact_match),
                            close_match=list(close_match), definition_source=definition_source or ""))
     _report(draft.commit(dry_run=dry_run), fmt, show_diff)
@@ -164,8 +164,8 @@ def add_claim(cause: str | None, effect: str | None, sign: str | None, status: s
     from gutkg.curation import add_claim as run
 
     draft = Draft(graph_dir)
-    run(draft, ClaimSpec(cause=values["cause"], effect=values["effect"], sign=values["sign"],
-                         status=values["status"], mechanism=values["mechanism"] or "",
+    run(draft, ClaimSpec(cause=values["cause"] or "", effect=values["effect"] or "",
+                         sign=values["sign"] or "", status=values["status"] or "", mechanism=values["mechanism"] or "",
                          evidence=[EvidenceSpec.parse(s) for s in specs],
                          hypotheses=list(hypotheses)),
         topic=topic, add_to_existing=add_evidence_to_existing)

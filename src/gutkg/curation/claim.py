@@ -9,6 +9,7 @@ so a second claim with the same three is refused with the existing claim's id; w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gutkg.curation.concept import reference_iri
@@ -194,6 +195,9 @@ def add_claim(draft: Draft, spec: ClaimSpec, *, topic: str = "curated",
 def _new_claim(draft: Draft, claim_id: str, cause: str, effect: str, sign: str, status: str,
                spec: ClaimSpec, evidence: list[list[tuple[str, Term]]], hypotheses: list[str],
                topic: str) -> list[Change]:
+    if not spec.mechanism.strip():
+        raise ValidationError("a new claim needs a mechanism note, in your words (--mechanism, or "
+                              "the mechanism column of an import)")
     mechanism = text(spec.mechanism, "mechanism note", one_line=False)
     iri = Term.iri(str(CLAIM[claim_id]))
     triples: list[Triple] = [
@@ -265,7 +269,7 @@ def _evidence_values(draft: Draft, e: EvidenceSpec) -> list[tuple[str, Term]]:
     ids = draft.identifiers
     problems: list[str] = []
 
-    def attempt(func, *args):  # type: ignore[no-untyped-def]
+    def attempt(func: Callable[..., str], *args: object) -> str | None:
         try:
             return func(*args)
         except ValidationError as exc:
@@ -325,10 +329,10 @@ def _hypothesis(draft: Draft, name: str) -> str:
     """The IRI of an existing hypothesis, by id, CURIE, IRI or label."""
     import difflib
 
-    labels = {}
-    for h, label, _part in draft.store.query(HYPOTHESES).rows:
+    labels: dict[str, str] = {}
+    for h, label_term, _part in draft.store.query(HYPOTHESES).rows:
         if h is not None:
-            labels[h.value] = label.value if label else ""
+            labels[h.value] = label_term.value if label_term else ""
     wanted = name.strip()
     for iri, label in labels.items():
         local = iri.removeprefix(str(HYPOTHESIS))

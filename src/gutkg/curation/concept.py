@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gutkg.concepts import ConceptIndex
 from gutkg.curation.draft import Change, Draft, literal
 from gutkg.curation.values import ID_PATTERN, iri_for, slug, text
 from gutkg.errors import DuplicateError, UnknownConceptError, ValidationError
@@ -132,7 +133,7 @@ def broader_triples(draft: Draft, iri: str, names: list[str]) -> list[Triple]:
     return out
 
 
-def _clash(index, name: str) -> str:  # type: ignore[no-untyped-def]
+def _clash(index: ConceptIndex, name: str) -> str:
     """The CURIE of the concept ``name`` already denotes, or ``""``."""
     try:
         found = index.resolve(name)

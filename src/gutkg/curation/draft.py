@@ -19,7 +19,7 @@ them at once, so later steps of the same change (a claim on a concept added a mo
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from gutkg.vocab import CATEGORIES, CONCEPT, RDF
 if TYPE_CHECKING:
     from gutkg.concepts import ConceptIndex
     from gutkg.curation.identifiers import VerifiedIdentifiers
-    from gutkg.validate import Report
+    from gutkg.validate import Problem, Report
 
 HYPOTHESES_FILE = "hypotheses.ttl"
 _TYPE = str(RDF.type)
@@ -94,7 +94,7 @@ class Draft:
 
     def __init__(self, graph_dir: Path | str | None = None, *,
                  identifiers: VerifiedIdentifiers | None = None) -> None:
-        from gutkg.load import default_graph_dir, find_files, fmt_of, ontology_files, read_rdf
+        from gutkg.load import RDF_SUFFIXES, default_graph_dir, fmt_of, ontology_files, read_rdf
         from gutkg.store import new_store
         from gutkg.store.oxigraph import parse_triples
 
@@ -104,7 +104,8 @@ class Draft:
                              "(the one holding concepts/, claims/, hypotheses.ttl).")
         self.root = root.resolve()
         self._identifiers = identifiers
-        self.files = find_files([self.root]) if any(self.root.iterdir()) else []
+        self.files = sorted(p for p in self.root.rglob("*")
+                            if p.suffix in RDF_SUFFIXES and p.is_file() and not p.name.startswith("."))
         self._bytes: dict[Path, bytes] = {}
         self._triples: dict[Path, list[Triple]] = {}
         self._defined: dict[str, Path] = {}
@@ -313,10 +314,10 @@ class Draft:
             problem.places = sorted((where.get(r, f) if f == "?" else f, r, d) for f, r, d in problem.places)
 
 
-def _only(report: Report, keep) -> Report:  # type: ignore[no-untyped-def]
+def _only(report: Report, keep: Callable[[Problem, tuple[str, str, str]], bool]) -> Report:
     from gutkg.validate import Problem, Report
 
-    problems = []
+    problems: list[Problem] = []
     for p in report.problems:
         places = [pl for pl in p.places if keep(p, pl)]
         if places:

@@ -25,6 +25,7 @@ def test_valid_fixture_is_clean():
     ("bad_unknown_concept.ttl", "claim cause or effect is not a concept of the graph"),
     ("bad_duplicate_claims.ttl", "duplicate claims: same cause, effect and sign"),
     ("bad_no_provenance.ttl", "at least one evidence item with a source"),
+    ("bad_two_categories.ttl", "exactly one category class"),
 ])
 def test_invalid_fixtures_fail_with_grouped_messages(fixture, expected):
     report = validate([data(fixture)])

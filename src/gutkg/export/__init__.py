@@ -22,14 +22,23 @@ from gutkg.errors import GutKGError
 if TYPE_CHECKING:
     import networkx as nx
 
-#: Format name -> module defining ``to_<name>(graph, **opts)`` and ``write_<name>(graph, path, **opts)``.
+#: Format name -> module defining ``to_<name>(graph, **opts)`` and
+#: ``write_<name>(graph, path, /, **opts)``.
 EXPORTERS: dict[str, str] = {
     "html": "gutkg.export.html",
+    # teaching exports: slide-ready figures and interchange files (decks need a story, not a
+    # graph: see gutkg.export.slides)
+    **{fmt: "gutkg.export.figure" for fmt in ("svg", "png", "pdf")},
+    **{fmt: "gutkg.export.graph_formats" for fmt in ("graphml", "gexf", "cyjs", "jsonld", "turtle",
+                                                     "ntriples", "csv", "mermaid", "dot")},
 }
 #: File suffix -> format name, for picking an exporter from an output path.
 SUFFIXES: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
+    ".svg": "svg", ".png": "png", ".pdf": "pdf",
+    ".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cyjs", ".jsonld": "jsonld", ".ttl": "turtle",
+    ".nt": "ntriples", ".csv": "csv", ".mmd": "mermaid", ".dot": "dot", ".gv": "dot",
 }
 
 
@@ -58,8 +67,12 @@ def to(name: str, graph: nx.MultiDiGraph, **opts: Any) -> str | bytes:
     return result
 
 
-def write(graph: nx.MultiDiGraph, path: str | Path, name: str | None = None, **opts: Any) -> Path:
-    """Write ``graph`` to ``path`` in format ``name`` (default: from the suffix)."""
+def write(graph: nx.MultiDiGraph, path: str | Path, /, name: str | None = None,
+          **opts: Any) -> Path:
+    """Write ``graph`` to ``path`` in format ``name`` (default: from the suffix).
+
+    ``path`` is positional-only (as in each ``write_x``), so ``path=`` can be an export option.
+    """
     name = name or format_for_path(path)
     result: Path = getattr(exporter(name), f"write_{name}")(graph, path, **opts)
     return result

@@ -450,3 +450,32 @@ def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtit
     figure = build_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size)
     write_atomic(path, figure.render(kind))
     return figure
+
+
+# Registry entry points (gutkg.export.EXPORTERS): ``to_<fmt>`` / ``write_<fmt>`` per figure format.
+
+def to_svg(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
+    return build_figure(graph, title=title, **opts).render("svg")
+
+
+def to_png(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
+    return build_figure(graph, title=title, **opts).render("png")
+
+
+def to_pdf(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
+    return build_figure(graph, title=title, **opts).render("pdf")
+
+
+def write_svg(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "gutkg", **opts: Any) -> Path:
+    write_figure(graph, path, title=title, fmt="svg", **opts)
+    return Path(path)
+
+
+def write_png(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "gutkg", **opts: Any) -> Path:
+    write_figure(graph, path, title=title, fmt="png", **opts)
+    return Path(path)
+
+
+def write_pdf(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "gutkg", **opts: Any) -> Path:
+    write_figure(graph, path, title=title, fmt="pdf", **opts)
+    return Path(path)

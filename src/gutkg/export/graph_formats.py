@@ -120,6 +120,8 @@ def to_gexf(graph: nx.MultiDiGraph, **_: Any) -> bytes:
     from gutkg.export import style
 
     flat = flat_graph(graph)
+    for _, _, key, data in flat.edges(keys=True, data=True):
+        data["id"] = key  # GEXF edge id = claim id (Gephi shows it)
     for node, data in flat.nodes(data=True):
         colour = style.node_fill(data["category"]).lstrip("#")
         data["viz"] = {"color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16),
@@ -265,3 +267,47 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None
     check_writable(path)
     write_atomic(path, export_graph(graph, spec.name, store=store, title=title))
     return spec
+
+
+# Registry entry points (gutkg.export.EXPORTERS): ``to_<name>`` / ``write_<name>`` per format.
+
+def to_jsonld(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+    return GRAPH_FORMATS["jsonld"].writer(graph, store=store)
+
+
+def to_turtle(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+    return GRAPH_FORMATS["turtle"].writer(graph, store=store)
+
+
+def to_ntriples(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+    return GRAPH_FORMATS["ntriples"].writer(graph, store=store)
+
+
+def to_mermaid(graph: nx.MultiDiGraph, **opts: Any) -> bytes:
+    return GRAPH_FORMATS["mermaid"].writer(graph, **opts)
+
+
+def to_dot(graph: nx.MultiDiGraph, **opts: Any) -> bytes:
+    return GRAPH_FORMATS["dot"].writer(graph, **opts)
+
+
+def _writer(name: str) -> Callable[..., Path]:
+    def write(graph: nx.MultiDiGraph, path: str | Path, *, store: Store | None = None,
+              title: str = "", **_: Any) -> Path:
+        write_graph(graph, path, name, store=store, title=title)
+        return Path(path)
+
+    write.__name__ = write.__qualname__ = f"write_{name}"
+    write.__doc__ = f"Write ``graph`` as {GRAPH_FORMATS[name].description} to ``path`` (atomically)."
+    return write
+
+
+write_graphml = _writer("graphml")
+write_gexf = _writer("gexf")
+write_cyjs = _writer("cyjs")
+write_jsonld = _writer("jsonld")
+write_turtle = _writer("turtle")
+write_ntriples = _writer("ntriples")
+write_csv = _writer("csv")
+write_mermaid = _writer("mermaid")
+write_dot = _writer("dot")

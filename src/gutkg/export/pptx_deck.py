@@ -130,23 +130,30 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
         gap = 0.15
         width = (12.3 - gap * (len(columns) - 1)) / max(len(columns), 1)
         small = len(columns) > 3
+        heads = [[(col["label"], 16 if small else 18, c["accent"], True, False)] for col in columns]
+        head_h = max(_height(h, width) for h in heads)
+        start = 1.25 + head_h
+        scale = next((f for f in (1.0, 0.9, 0.8, 0.7, 0.6) if all(
+            start + _column_height(col, width, c, f if not small else f * 0.85) <= 7.35
+            for col in columns)), 0.6)
+        if small:
+            scale *= 0.85
         for i, col in enumerate(columns):
             left = 0.5 + i * (width + gap)
-            head = _box(page, left, 1.25, width, 0.6)
-            _text(head, [(col["label"], 14 if small else 16, c["accent"], True, False)])
-            top = 1.9
+            _text(_box(page, left, 1.2, width, head_h), heads[i])
+            top = start
             if col["hidden"]:
                 _text(_box(page, left, top, width, 0.35),
-                      [(f"… {col['hidden']} earlier claims", 11, c["muted"], False, True)])
+                      [(f"… {col['hidden']} earlier claims", 13, c["muted"], False, True)])
                 top += 0.4
             for card in col["earlier"]:
-                top = _card(page, card, left, top, width, c, new=False, small=small)
+                top = _card(page, card, left, top, width, c, new=False, scale=scale)
             if col["new"]:
-                _card(page, col["new"], left, top, width, c, new=True, small=small)
+                _card(page, col["new"], left, top, width, c, new=True, scale=scale)
             else:
                 note = ("no claim survives the filters" if col["total"] == 0
                         else f"complete ({col['total']} claims)")
-                _text(_box(page, left, top, width, 0.5), [(note, 12, c["muted"], False, True)])
+                _text(_box(page, left, top, width, 0.5), [(note, 14, c["muted"], False, True)])
     elif slide.kind == "summary":
         rows = d["rows"]
         shape = page.shapes.add_table(len(rows) + 1, len(SUMMARY_HEADER), Inches(0.5), Inches(1.3),
@@ -155,7 +162,7 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
         widths = [2.0, 0.8, 1.6, 1.1, 1.2, 1.1, 2.6, 1.9]
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
-        size = 11 if len(rows) <= 5 else 9
+        size = 14 if len(rows) <= 4 else 11
         for j, head in enumerate(SUMMARY_HEADER):
             cell = table.cell(0, j)
             cell.text_frame.clear()
@@ -180,17 +187,41 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
     page.notes_slide.notes_text_frame.text = slide.notes
 
 
-def _card(page: Any, card: ClaimCard, left: float, top: float, width: float, c: dict[str, str], *,
-          new: bool, small: bool) -> float:
-    """Draw a claim card; returns the top of the next one."""
-    scale = 0.85 if small else 1.0
-    height = (1.45 if new else 0.95) * (1.0 if not small else 1.1)
-    frame = _box(page, left, top, width, height, fill=c["new"] if new else c["card"])
+def _height(parts: list[tuple[str, float, str, bool, bool]], width: float) -> float:
+    """Inches a text box needs for ``parts`` at ``width`` inches (a safe estimate: PowerPoint does
+    not grow boxes on open, so an underestimate would let a card run into the next)."""
+    import math
+
+    lines = 0.0
+    for text, size, *_ in parts:
+        per_line = max((width - 0.25) * 72 / (size * 0.62), 8)
+        lines += math.ceil(len(text) / per_line) * size * 1.25 / 72
+    return lines + 0.15
+
+
+def _card_parts(card: ClaimCard, c: dict[str, str], new: bool,
+                scale: float) -> list[tuple[str, float, str, bool, bool]]:
     colour = c["fg"] if new else c["muted"]
-    parts = [(card.headline, (15 if new else 12) * scale, colour, True, False),
-             (card.facts, 11 * scale, colour, False, False),
-             (card.citations, 11 * scale, colour, False, True)]
+    parts = [(card.headline, (18 if new else 14) * scale, colour, True, False),
+             (card.facts, 13 * scale, colour, False, False),
+             (card.citations, 13 * scale, colour, False, True)]
     if card.opposing:
-        parts.append((f"opposed by {card.opposing}", 11 * scale, c["accent"], False, False))
+        parts.append((f"opposed by {card.opposing}", 13 * scale, c["accent"], False, False))
+    return parts
+
+
+def _column_height(col: dict[str, Any], width: float, c: dict[str, str], scale: float) -> float:
+    """Inches a step slide's column needs at ``scale``."""
+    cards = [(card, False) for card in col["earlier"]] + ([(col["new"], True)] if col["new"] else [])
+    return (0.4 if col["hidden"] else 0.0) + sum(
+        _height(_card_parts(card, c, new, scale), width) + 0.1 for card, new in cards)
+
+
+def _card(page: Any, card: ClaimCard, left: float, top: float, width: float, c: dict[str, str], *,
+          new: bool, scale: float) -> float:
+    """Draw a claim card; returns the top of the next one."""
+    parts = _card_parts(card, c, new, scale)
+    height = _height(parts, width)
+    frame = _box(page, left, top, width, height, fill=c["new"] if new else c["card"])
     _text(frame, parts)
     return top + height + 0.1

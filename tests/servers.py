@@ -112,6 +112,7 @@ def start_oxigraph(folder: Path | None = None, port: int | None = None) -> Serve
     """``oxigraph serve`` on 127.0.0.1:PORT with its data in ``folder`` (default: a fresh one)."""
     binary = oxigraph_binary()
     folder = folder or Path(tempfile.mkdtemp(prefix="gutkg-oxigraph-"))
+    folder.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     log = folder / "server.log"
     with log.open("ab") as out:

@@ -244,14 +244,18 @@ def adjust(graph: nx.MultiDiGraph, exposure: str, outcome: str, *,
     cut = [hop(work, u, v, k) for u, v in acy.cut
            for k in causal_claims(work, u, v, include_refuted=include_refuted)]
     clusters = [ids for ids in members.values() if len(ids) > 1]
+    after_cut = nx.DiGraph(view)
+    after_cut.remove_edges_from(acy.cut)
+    consequences = nx.descendants(after_cut, exposure) - {outcome}  # beyond the ancestral set too
     ids = {n for s in sets for n in s} | confounders | mediators | desc | parents | {e, o}
     labels = {m: label(graph, m) for n in ids for m in members[n]}
+    labels |= {n: label(graph, n) for n in consequences}
     result = AdjustResult(
         exposure=exposure, outcome=outcome, exposure_label=label(graph, exposure),
         outcome_label=label(graph, outcome), method=METHOD, cut=cut, clusters=clusters,
         effect_possible=o in desc, adjustment_sets=[expand(s) for s in sets],
         parents_set=parents_set, confounders=expand(confounders), mediators=expand(mediators),
-        descendants=expand(desc - {o}), labels=labels,
+        descendants=sorted(consequences), labels=labels,
         filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
         causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
     if outcome in acy.after:

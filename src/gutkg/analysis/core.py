@@ -155,7 +155,7 @@ class Chain:
     def rank_key(self) -> tuple[Any, ...]:
         """Strongest weakest link first, then shorter, then better weakest status, then name."""
         return (-self.weakest, self.length, -STATUS_RANK.get(self.weakest_status, 0),
-                [h.claim for h in self.hops])
+                tuple(h.claim for h in self.hops))
 
     def as_dict(self) -> dict[str, Any]:
         return {"nodes": self.nodes, "length": self.length, "sign": self.sign,
@@ -163,21 +163,69 @@ class Chain:
                 "weakest_status": self.weakest_status, "hops": [h.as_dict() for h in self.hops]}
 
 
-def expand_claims(graph: nx.MultiDiGraph, nodes: list[str], keys_of: Any, limit: int,
-                  *, evidence: bool = True) -> list[Chain]:
-    """All per-claim readings of a node sequence (at most ``limit``).
+def readings(pairs: list[tuple[str, str]], keys_of: Any, limit: int) -> list[list[str]]:
+    """Every per-claim reading of a sequence of hops (at most ``limit``).
 
     ``keys_of(u, v)`` lists the claims usable for the hop ``u -> v``.
     """
-    readings: list[list[str]] = [[]]
-    pairs = list(pairwise(nodes))
+    out: list[list[str]] = [[]]
     for u, v in pairs:
         keys = keys_of(u, v)
-        readings = [[*r, k] for r in readings for k in keys][:limit]
+        out = [[*r, k] for r in out for k in keys][:limit]
+    return out
+
+
+def expand_claims(graph: nx.MultiDiGraph, nodes: list[str], keys_of: Any, limit: int,
+                  *, evidence: bool = True) -> list[Chain]:
+    """All per-claim readings of a node sequence as chains (at most ``limit``)."""
+    pairs = list(pairwise(nodes))
     return [Chain(nodes=list(nodes),
                   hops=[hop(graph, u, v, k, evidence=evidence)
                         for (u, v), k in zip(pairs, r, strict=True)])
-            for r in readings]
+            for r in readings(pairs, keys_of, limit)]
+
+
+class TopChains:
+    """The best ``limit`` chains seen so far, by :meth:`Chain.rank_key`, built lazily.
+
+    Searches can meet many thousands of chains; ranking needs only each chain's weakest strength,
+    length and weakest status, read straight from the edge data. Hops (with their evidence) are
+    built only for the chains finally kept.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, limit: int, *, dedupe: bool = False) -> None:
+        self.graph, self.limit = graph, limit
+        self.seen = 0
+        self._items: list[tuple[tuple[Any, ...], list[str], list[tuple[str, str]], list[str]]] = []
+        self._ids: set[tuple[str, ...]] | None = set() if dedupe else None
+
+    def add(self, nodes: list[str], pairs: list[tuple[str, str]], keys_of: Any,
+            cap: int = 10_000) -> None:
+        adj = self.graph.adj
+        for r in readings(pairs, keys_of, cap):
+            ident = tuple(r)
+            if self._ids is not None:
+                if ident in self._ids:
+                    continue
+                self._ids.add(ident)
+            self.seen += 1
+            data = [adj[u][v][k] for (u, v), k in zip(pairs, r, strict=True)]
+            weakest = min(d.get("strength", 0) for d in data)
+            status = min(STATUS_RANK.get(d.get("status", ""), 0) for d in data)
+            self._items.append(((-weakest, len(r), -status, ident), nodes, pairs, r))
+            if len(self._items) > 4 * self.limit + 256:
+                self._trim()
+
+    def _trim(self) -> None:
+        self._items.sort(key=lambda item: item[0])
+        del self._items[self.limit:]
+
+    def chains(self, cls: type[Chain] | None = None, *, evidence: bool = True) -> list[Any]:
+        self._trim()
+        make = cls or Chain
+        return [make(nodes=list(nodes), hops=[hop(self.graph, u, v, k, evidence=evidence)
+                                              for (u, v), k in zip(pairs, r, strict=True)])
+                for _, nodes, pairs, r in self._items]
 
 
 def is_causal(data: dict[str, Any], include_refuted: bool = False) -> bool:
@@ -209,15 +257,19 @@ def causal_view(graph: nx.MultiDiGraph, *, include_refuted: bool = False) -> nx.
 
     view = nx.DiGraph()
     view.add_nodes_from(graph.nodes(data=True))
-    for u, v, key, d in graph.edges(keys=True, data=True):
-        if not is_causal(d, include_refuted):
-            continue
-        if view.has_edge(u, v):
-            e = view.edges[u, v]
-            e["claims"].append(key)
-            e["strength"] = max(e["strength"], d.get("strength", 0))
-        else:
-            view.add_edge(u, v, claims=[key], strength=d.get("strength", 0))
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, nbrs in graph.adj.items():
+        for v, claims in nbrs.items():
+            for key, d in claims.items():
+                if d.get("sign", 0) == 0 or (not include_refuted and d.get("status") == "refuted"):
+                    continue
+                e = edges.get((u, v))
+                if e is None:
+                    edges[u, v] = {"claims": [key], "strength": d.get("strength", 0)}
+                else:
+                    e["claims"].append(key)
+                    e["strength"] = max(e["strength"], d.get("strength", 0))
+    view.add_edges_from((u, v, d) for (u, v), d in edges.items())
     return view
 
 

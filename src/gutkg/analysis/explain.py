@@ -24,6 +24,7 @@ human evidence only) and :mod:`gutkg.analysis.compare` reports what survives and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from gutkg.analysis.core import (
@@ -33,7 +34,9 @@ from gutkg.analysis.core import (
     Budget,
     Chain,
     Hop,
+    TopChains,
     backward_distances,
+    causal_claims,
     causal_view,
     distinct,
     filter_note,
@@ -185,8 +188,6 @@ def _direct(graph: nx.MultiDiGraph, sources: list[str], targets: list[str],
 def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], b_set: list[str],
                      loop_length: int, limit: int, include_refuted: bool, clock: Budget,
                      state: SearchState) -> tuple[list[Loop], int]:
-    from gutkg.analysis.core import causal_claims, expand_claims
-
     small, other = (a_set, set(b_set)) if len(a_set) <= len(b_set) else (b_set, set(a_set))
     cycles: dict[tuple[str, ...], list[str]] = {}  # canonical rotation -> cycle
     inner = _State()
@@ -202,14 +203,12 @@ def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], 
         return causal_claims(work, u, v, include_refuted=include_refuted)
 
     starts = set(a_set)
-    loops = []
+    top = TopChains(work, limit)
     for c in cycles.values():
         i = next(i for i, n in enumerate(c) if n in starts)  # begin at A, as the reader asked
         c = c[i:] + c[:i]
-        loops += [Loop(nodes=list(c), hops=ch.hops)
-                  for ch in expand_claims(work, [*c, c[0]], keys_of, 10_000)]
-    loops.sort(key=Loop.rank_key)
-    return loops[:limit], len(loops)
+        top.add(c, list(pairwise([*c, c[0]])), keys_of)
+    return top.chains(Loop), top.seen
 
 
 def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from gutkg.analysis.core import (
@@ -31,9 +32,9 @@ from gutkg.analysis.core import (
     CAUSAL_RULE_WITH_REFUTED,
     Budget,
     Chain,
+    TopChains,
     causal_claims,
     causal_view,
-    expand_claims,
     filter_note,
     filtered,
 )
@@ -222,7 +223,7 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
 
     ``through`` keeps only loops through that concept id. Loops are reported per claim (where two
     claims join the same pair, each reading is its own loop, so each loop has one sign). Up to
-    ``scan`` loops (default ``max(20 * limit, 10_000)``) are collected and the best ``limit`` kept;
+    ``scan`` loops (default ``max(20 * limit, 200_000)``) are ranked and the best ``limit`` kept;
     the search stops early when ``budget`` seconds are spent, and says so.
 
     >>> import networkx as nx
@@ -235,7 +236,7 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
     >>> [(lp.kind, lp.nodes) for lp in r.loops]
     [('balancing', ['a', 'b'])]
     """
-    scan = scan if scan is not None else max(20 * limit, 10_000)
+    scan = scan if scan is not None else max(20 * limit, 200_000)
     work = filtered(graph, flt)
     view = causal_view(work, include_refuted=include_refuted)
     clock = Budget(budget)
@@ -244,29 +245,29 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
     def keys_of(u: str, v: str) -> list[str]:
         return causal_claims(work, u, v, include_refuted=include_refuted)
 
-    found: list[Loop] = []
+    top = TopChains(work, limit)
     cycles = 0
     for cycle in bounded_cycles(view, max_length, through=through, budget=clock, state=state):
         cycles += 1
-        for chain in expand_claims(work, [*cycle, cycle[0]], keys_of, scan, evidence=evidence):
-            found.append(Loop(nodes=list(cycle), hops=chain.hops))
-        if len(found) >= scan:
+        top.add(list(cycle), list(pairwise([*cycle, cycle[0]])), keys_of, scan)
+        if top.seen >= scan:
             state.truncated = True
-            state.reason = f"stopped after {len(found)} loops (scan limit); raise --limit or narrow with --through"
+            state.reason = (f"stopped after {top.seen} loops (scan limit): narrow with --through "
+                            "or lower --max-length")
             break
-    found.sort(key=Loop.rank_key)
-    result = LoopResult(loops=found[:limit], through=through, max_length=max_length,
-                        cycles_found=cycles, loops_found=len(found), truncated=state.truncated,
+    found = top.chains(Loop, evidence=evidence)
+    result = LoopResult(loops=found, through=through, max_length=max_length,
+                        cycles_found=cycles, loops_found=top.seen, truncated=state.truncated,
                         reason=state.reason, filter=flt.describe() if flt else "no filter",
                         filter_note=filter_note(graph, work, flt),
                         causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
     if state.truncated and state.reason == "time budget spent":
         result.reason = (f"time budget of {budget:g} s spent after {cycles} cycles: these are the "
                          "loops found so far; raise --budget or lower --max-length")
-    if not found and not state.truncated:
+    if not top.seen and not state.truncated:
         where = f" through {through!r}" if through else ""
         result.notes.append(f"no feedback loop{where} of at most {max_length} claims"
                             + (f" ({result.filter_note})" if result.filter_note else ""))
-    elif len(found) > limit:
-        result.notes.append(f"showing the best {limit} of {len(found)} loops")
+    elif top.seen > limit:
+        result.notes.append(f"showing the best {limit} of {top.seen} loops")
     return result

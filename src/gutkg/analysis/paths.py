@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from gutkg.analysis.core import (
@@ -23,11 +24,11 @@ from gutkg.analysis.core import (
     CAUSAL_RULE_WITH_REFUTED,
     Budget,
     Chain,
+    TopChains,
     backward_distances,
     causal_claims,
     causal_view,
     distinct,
-    expand_claims,
     filter_note,
     filtered,
     label,
@@ -145,34 +146,28 @@ class PathResult:
 def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], targets: list[str],
                   *, max_length: int, limit: int, avoid: Iterable[str] = (), min_length: int = 1,
                   include_refuted: bool = False, clock: Budget, state: SearchState,
-                  scan: int = 10_000) -> tuple[list[Chain], int]:
+                  scan: int = 200_000) -> tuple[list[Chain], int]:
     """The best ``limit`` per-claim chains from ``sources`` to ``targets``, and how many were seen.
 
     Runs the strength levels described in the module docstring.
     """
-    chosen: dict[tuple[str, ...], Chain] = {}
-    seen = 0
+    top = TopChains(work, limit, dedupe=True)
     for level in (4, 3, 2, 1, 0):
+        def keys_of(u: str, v: str, level: int = level) -> list[str]:
+            return causal_claims(work, u, v, include_refuted=include_refuted, min_strength=level)
+
         for nodes in simple_paths(view, sources, targets, max_length, avoid=avoid,
                                   min_strength=level, min_length=min_length, budget=clock,
                                   state=state):
-            def keys_of(u: str, v: str, level: int = level) -> list[str]:
-                return causal_claims(work, u, v, include_refuted=include_refuted,
-                                     min_strength=level)
-
-            for chain in expand_claims(work, [str(n) for n in nodes], keys_of, scan):
-                ident = tuple(h.claim for h in chain.hops)
-                if ident not in chosen:
-                    chosen[ident] = chain
-                    seen += 1
-            if seen >= scan:
+            names = [str(n) for n in nodes]
+            top.add(names, list(pairwise(names)), keys_of, scan)
+            if top.seen >= scan:
                 state.truncated = True
-                state.reason = f"stopped after {seen} chains (scan limit)"
+                state.reason = f"stopped after {top.seen} chains (scan limit)"
                 break
-        if len(chosen) >= limit or state.truncated:
+        if top.seen >= limit or state.truncated:
             break
-    ranked = sorted(chosen.values(), key=Chain.rank_key)
-    return ranked[:limit], seen
+    return top.chains(), top.seen
 
 
 def find_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length: int = 5,

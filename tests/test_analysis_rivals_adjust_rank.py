@@ -1,0 +1,126 @@
+"""rivals (contradiction fixture), adjust (fork, collider, loops), rank (chain fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gutkg.analysis.adjust import adjust
+from gutkg.analysis.filters import EvidenceFilter
+from gutkg.analysis.rank import rank
+from gutkg.analysis.rivals import resolve_question, rivals
+from gutkg.errors import GutKGError
+from tests.conftest import data
+
+
+def net(*names: str):
+    from gutkg.network import load_network
+
+    return load_network([data(f"analysis_{n}.ttl") for n in names])
+
+
+@pytest.fixture(scope="module")
+def contradiction():
+    return net("contradiction")
+
+
+def test_rivals_side_by_side_counts(contradiction):
+    (q,) = rivals(contradiction).questions
+    assert q.id == "does_a_raise_b"
+    by_id = {r.id: r for r in q.rivals}
+    up, down, back = by_id["a_raises_b"], by_id["a_lowers_b"], by_id["b_raises_a"]
+    assert (len(up.claims), up.items, up.supporting, up.opposing) == (1, 2, 2, 0)
+    assert up.by_system == {"human": 2} and up.strongest == 3
+    assert up.by_direction == {"interventional": 1, "cross-sectional only": 1}
+    assert (down.supporting, down.opposing, down.by_system) == (1, 1, {"mouse": 1})
+    assert down.by_status == {"contested": 1}
+    assert back.by_strength == {"moderate": 1, "none": 1} and back.weakest == 0
+
+
+def test_rivals_under_a_filter_report_missing_claims(contradiction):
+    (q,) = rivals(contradiction, flt=EvidenceFilter(species=("human",))).questions
+    down = next(r for r in q.rivals if r.id == "a_lowers_b")
+    assert down.claims == [] and down.missing == ["a__decreases__b"]
+
+
+def test_contradictions_of_every_kind(contradiction):
+    found = {(c.kind, c.a, c.b): sorted(h.claim for h in c.claims)
+             for c in rivals(contradiction).contradictions}
+    assert found == {
+        ("opposite signs", "a", "b"): ["a__decreases__b", "a__increases__b"],
+        ("both directions", "a", "b"): ["a__decreases__b", "a__increases__b", "b__increases__a"],
+        ("opposing evidence", "a", "b"): ["a__decreases__b"],
+    }
+
+
+def test_effect_versus_no_effect_contradiction():
+    import networkx as nx
+
+    from gutkg.analysis.rivals import contradictions
+
+    g = nx.MultiDiGraph()
+    g.add_node("x", label="x")
+    g.add_node("y", label="y")
+    g.add_edge("x", "y", key="up", sign=1, status="supported", evidence=[], strength=2)
+    g.add_edge("x", "y", key="none", sign=0, status="supported", evidence=[], strength=2)
+    (c,) = contradictions(g)
+    assert c.kind == "effect vs no effect" and sorted(h.claim for h in c.claims) == ["none", "up"]
+
+
+def test_question_resolution():
+    g = net("contradiction", "founding")
+    assert resolve_question(g, "founding") == "founding"
+    assert resolve_question(g, "DYSBIOSIS") == "founding"
+    assert resolve_question(g, "raise b") == "does_a_raise_b"
+    with pytest.raises(GutKGError, match="matches 2 questions"):
+        resolve_question(g, "a")
+    with pytest.raises(GutKGError, match="no question matches 'zonulin'"):
+        resolve_question(g, "zonulin")
+    text = rivals(g, "dysbiosis").text()
+    assert "barrier failure drives both" in text and "Contradictions kept in the graph" in text
+
+
+def test_adjust_fork_needs_the_confounder_only():
+    r = adjust(net("fork"), "exposure", "outcome")
+    assert r.adjustment_sets == [["confounder"]]
+    assert r.confounders == ["confounder", "upstream"] and r.cut == [] and r.effect_possible
+
+
+def test_adjust_collider_needs_nothing_and_warns_against_the_collider():
+    r = adjust(net("collider"), "exposure", "outcome")
+    assert r.adjustment_sets == [[]]
+    assert "collider" in r.descendants and r.confounders == []
+    assert "no adjustment needed" in r.text()
+
+
+def test_adjust_on_a_loop_cuts_and_reports_the_feedback():
+    r = adjust(net("founding"), "dysbiosis", "autoimmune_disease")
+    assert sorted(h.claim for h in r.cut) == [
+        "autoimmune_disease__increases__dysbiosis",
+        "autoimmune_disease__increases__mucosal_inflammation",
+        "increased_intestinal_permeability__increases__mucosal_inflammation"]
+    assert r.adjustment_sets == [["western_diet"]]
+    assert r.mediators == ["increased_intestinal_permeability"]
+    assert any("feeds back" in n for n in r.notes)
+    assert "feedback cut, then clusters" in r.text()
+
+
+def test_adjust_clusters_loops_not_through_the_exposure():
+    r = adjust(net("loops"), "q", "t")  # p-q-r loop contains q; s-t loop is downstream
+    assert r.effect_possible
+    assert [h.claim for h in r.cut] == ["r__increases__p"]  # r is after q, p before it
+    assert r.clusters == [["s", "t"]]
+    assert r.adjustment_sets == [[]]
+
+
+def test_rank_drivers_and_bottlenecks_on_a_chain():
+    r = rank(net("chain"))
+    assert [d.node for d in r.drivers] == ["alpha", "beta", "gamma"]
+    assert r.drivers[0].reach == 3
+    assert [b.node for b in r.bottlenecks] == ["beta", "gamma"]
+    assert "betweenness" in r.bottleneck_measure
+    only = rank(net("chain"), category="state")
+    assert {d.node for d in only.drivers} == {"beta", "gamma"}
+    with pytest.raises(GutKGError, match="unknown category"):
+        rank(net("chain"), category="nonsense")
+    empty = rank(net("chain"), flt=EvidenceFilter(species=("rat",)))
+    assert empty.drivers == [] and "nothing to rank" in empty.notes[0]

@@ -249,3 +249,59 @@ def store_spec(name: str, graph: str | None) -> tuple[str, dict[str, str]]:
 
 def environ_with(extra: dict[str, str]) -> dict[str, str]:
     return {**os.environ, **extra}
+
+
+class BasicAuthProxy:
+    """A real HTTP server on loopback that demands Basic auth, then forwards to ``target``.
+
+    Oxigraph server has no authentication of its own; deployments put a proxy with Basic auth in
+    front of it, which is what this is (the requests really cross two HTTP hops).
+    """
+
+    def __init__(self, target: str, user: str, password: str) -> None:
+        import base64
+        import http.server
+        import threading
+
+        expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="gutkg-test"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() in {"content-type", "accept"}}
+                req = urllib.request.Request(target + self.path, data=body, headers=headers,
+                                             method=self.command)
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as resp:
+                        status, rheaders, data = resp.status, resp.headers, resp.read()
+                except urllib.error.HTTPError as exc:
+                    status, rheaders, data = exc.code, exc.headers, exc.read()
+                self.send_response(status)
+                for key in ("Content-Type",):
+                    if rheaders.get(key):
+                        self.send_header(key, rheaders[key])
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _forward
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -252,3 +252,23 @@ def test_progress_bar_draws_counts_and_rate_only_when_enabled():
     text = shown.getvalue()
     assert "pushing" in text and "1.0k/2.0k triples" in text and "/s" in text
     assert hidden.getvalue() == ""
+
+
+def test_basic_auth_through_a_proxy_in_front_of_oxigraph():
+    from tests.servers import BasicAuthProxy
+
+    running = server("oxigraph-server")
+    proxy = BasicAuthProxy(f"http://127.0.0.1:{running.port}", "reader", "s3cret")
+    try:
+        spec = f"sparql+{proxy.url}/query?default-graph-uri=urn:gutkg:basic:{uuid.uuid4()}"
+        store = new_store(spec, user="reader", password="s3cret")
+        store.load(f"<{EX}a> <{EX}p> _:x .\n_:x <{EX}p> \"y\" .\n", fmt="ntriples")
+        store.update(f"INSERT DATA {{ <{EX}b> <{EX}p> <{EX}a> }}")
+        assert len(store) == 3
+        assert store.http.challenge and store.http.challenge[0] == "basic"
+        with pytest.raises(StoreError, match="refused the user name or password for 'reader'"):
+            len(new_store(spec, user="reader", password="wrong"))
+        with pytest.raises(StoreError, match="asks for a user name and password"):
+            len(new_store(spec))
+    finally:
+        proxy.stop()

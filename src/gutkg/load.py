@@ -203,16 +203,18 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
 def _stat_index(root: Path, files: Sequence[Path]) -> Path:
     """Where the content key of ``files`` is remembered, by their names, sizes and mtimes.
 
-    Hashing a multi-gigabyte graph takes seconds; ``stat`` takes microseconds. As make and git do,
-    an unchanged (path, size, mtime, inode) means unchanged content; any change falls back to the
-    content hash, so an edited file is never served stale.
+    Hashing a multi-gigabyte graph takes seconds; ``stat`` takes microseconds. As git does, an
+    unchanged (path, size, mtime, ctime, inode) means unchanged content. The ctime is set by the
+    kernel on every write (and cannot be forged with ``touch``), so an edit that keeps the size and
+    restores the mtime still falls back to the content hash: an edited file is never served stale.
     """
     from gutkg import __version__
 
     digest = hashlib.sha256(__version__.encode())
     for path in files:
         st = path.stat()
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
+                      .encode())
     return root / "by-stat" / digest.hexdigest()[:32]
 
 

@@ -275,7 +275,7 @@ def _t(x: float, y: float, text: str, size: float, fill: str, *, bold: bool = Fa
 
 
 def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float,
-            u: float) -> tuple[list[str], float]:
+            u: float, *, marks: bool = True) -> tuple[list[str], float]:
     """SVG of the legend panel at (x, y), only for the encodings the figure uses; returns its height."""
     th = style.THEMES[theme]
     size, row = 18 * u, 30 * u
@@ -331,8 +331,9 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
                        f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" '
                        f'stroke-width="{style.STRENGTH_WIDTHS[rank] * u:.1f}"/>')
             out.append(_t(x + 62 * u, cy, style.STRENGTH_NAMES[rank], size, th.text))
-    cy += row * 0.8
-    out.append(_t(x + 16 * u, cy, "[n]: footnoted reference", size, th.muted))
+    if marks:
+        cy += row * 0.8
+        out.append(_t(x + 16 * u, cy, "[n]: footnoted reference", size, th.muted))
     height = cy - y + 18 * u
     panel = (f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
              f'rx="{10 * u:.1f}" fill="{th.panel}"/>')
@@ -351,8 +352,11 @@ def _arrowhead(kind: str, x: float, y: float, colour: str, u: float) -> str:
 
 
 def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme: str = "light",
-                 size: str | tuple[int, int] = (BASE_W, BASE_H)) -> Figure:
+                 size: str | tuple[int, int] = (BASE_W, BASE_H), marks: bool = True) -> Figure:
     """Lay out ``graph`` (a selection) and frame it: title, legend, footnotes, at ``size`` pixels.
+
+    ``marks=False`` draws no ``[n]`` marks and no footnotes (for a deck's map, whose step slides
+    carry the citations): the smallest label is then a concept's, so denser maps stay legible.
 
     Raises :class:`GutKGError` for an empty selection, an unknown theme, or a selection too large
     to stay legible (labels under :data:`MIN_LABEL_PX` px at 1920×1080).
@@ -367,7 +371,7 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
     u = max(width / BASE_W, height / BASE_H)  # frame unit: 1 px at 1920×1080
     screen = min(BASE_W / width, BASE_H / height)  # how much the figure grows on a 1920×1080 screen
     margin = 36 * u
-    numbers, notes = footnote_numbers(graph)
+    numbers, notes = footnote_numbers(graph) if marks else ({}, [])
 
     head: list[str] = []
     cy = margin
@@ -395,7 +399,7 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         bottom = height - margin
 
     legend_w = 390 * u
-    legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u)
+    legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u, marks=marks)
     area_w = width - 3 * margin - legend_w
     area_h = bottom - top
     if area_h < 100 * u or area_w < 200 * u:
@@ -410,7 +414,7 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
             best = (scale, rankdir, inner, gw, gh)
     assert best is not None
     scale, rankdir, inner, gw, gh = best
-    smallest = EDGE_FONT if graph.number_of_edges() else NODE_FONT
+    smallest = EDGE_FONT if numbers and graph.number_of_edges() else NODE_FONT
     label_px = smallest * scale * screen
     if label_px < MIN_LABEL_PX - 1e-6:
         raise GutKGError(
@@ -466,16 +470,16 @@ def to_pdf(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> byte
     return build_figure(graph, title=title, **opts).render("pdf")
 
 
-def write_svg(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "gutkg", **opts: Any) -> Path:
+def write_svg(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:
     write_figure(graph, path, title=title, fmt="svg", **opts)
     return Path(path)
 
 
-def write_png(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "gutkg", **opts: Any) -> Path:
+def write_png(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:
     write_figure(graph, path, title=title, fmt="png", **opts)
     return Path(path)
 
 
-def write_pdf(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "gutkg", **opts: Any) -> Path:
+def write_pdf(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:
     write_figure(graph, path, title=title, fmt="pdf", **opts)
     return Path(path)

@@ -213,7 +213,8 @@ def _diagram(fmt: str) -> Callable[..., bytes]:
     def write(graph: nx.MultiDiGraph, **kwargs: Any) -> bytes:
         from gutkg.export import diagrams
 
-        return getattr(diagrams, f"to_{fmt}")(graph, **kwargs)  # type: ignore[no-any-return]
+        result: bytes = getattr(diagrams, f"to_{fmt}")(graph, **kwargs)
+        return result
 
     write.__name__ = f"to_{fmt}"
     return write
@@ -292,7 +293,7 @@ def to_dot(graph: nx.MultiDiGraph, **opts: Any) -> bytes:
 
 
 def _writer(name: str) -> Callable[..., Path]:
-    def write(graph: nx.MultiDiGraph, path: str | Path, *, store: Store | None = None,
+    def write(graph: nx.MultiDiGraph, path: str | Path, /, *, store: Store | None = None,
               title: str = "", **_: Any) -> Path:
         write_graph(graph, path, name, store=store, title=title)
         return Path(path)

@@ -9,6 +9,7 @@ holds. 16:9, light or dark background.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gutkg.errors import GutKGError, InputError
@@ -50,13 +51,13 @@ def pptx_deck(slides: list[Slide], *, theme: str = "light") -> bytes:
     return out.getvalue()
 
 
-def _rgb(hex_colour: str):  # type: ignore[no-untyped-def]
+def _rgb(hex_colour: str) -> Any:
     from pptx.dml.color import RGBColor
 
     return RGBColor.from_string(hex_colour)
 
 
-def _text(frame: Any, parts: list[tuple[str, float, str, bool, bool]], *, first: bool = True) -> None:
+def _text(frame: Any, parts: Sequence[tuple[str, float, str, bool, bool]], *, first: bool = True) -> None:
     """Append paragraphs (text, size pt, colour, bold, italic) to a text frame."""
     from pptx.util import Pt
 
@@ -187,7 +188,7 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
     page.notes_slide.notes_text_frame.text = slide.notes
 
 
-def _height(parts: list[tuple[str, float, str, bool, bool]], width: float) -> float:
+def _height(parts: Sequence[tuple[str, float, str, bool, bool]], width: float) -> float:
     """Inches a text box needs for ``parts`` at ``width`` inches (a safe estimate: PowerPoint does
     not grow boxes on open, so an underestimate would let a card run into the next)."""
     import math

@@ -106,7 +106,8 @@ def map_figure(story: Story, theme: str = "light") -> Figure | None:
     what = {"hypothesis": "the rival answers", "loop": "the loops", "path": "the paths"}
     try:
         return build_figure(story.graph, title=f"The claims behind {what.get(story.tracks[0].kind, 'it')}",
-                            subtitle=story.title, theme=theme)
+                            subtitle=story.title + " · citations on the following slides",
+                            theme=theme, marks=False)
     except GutKGError:
         return None
 
@@ -114,8 +115,8 @@ def map_figure(story: Story, theme: str = "light") -> Figure | None:
 def _map_notes(figure: Figure) -> str:
     return (f"The map: {figure.concepts} concepts and {figure.claims} claims. Colour of a box = kind "
             "of concept; arrow = increases, bar = decreases, circle = tested without effect; dashed "
-            "= hypothesised, dotted = contested; thicker = stronger evidence. [n] marks refer to "
-            "the footnotes: " + "; ".join(f"[{i}] {n}" for i, n in enumerate(figure.footnotes, 1)))
+            "= hypothesised, dotted = contested; thicker = stronger evidence. The next slides walk "
+            "through each claim with its citations.")
 
 
 def plan(story: Story, *, subtitle: str = "", with_map: bool = True,

@@ -54,7 +54,8 @@ class Story:
 
     def claim(self, edge: EdgeKey) -> dict[str, Any]:
         u, v, k = edge
-        return self.graph.edges[u, v, k]  # type: ignore[no-any-return]
+        data: dict[str, Any] = self.graph.edges[u, v, k]
+        return data
 
     def label(self, node: str) -> str:
         return str(self.graph.nodes[node].get("label", node)) if node in self.graph else node

@@ -140,3 +140,9 @@ def test_founding_question_on_the_bundled_graph(bundled_network):
     assert cmp.dropped_links and all(d.why for d in cmp.dropped_links)
     text = e.text()
     assert "Links that drop" in text and "5. Common causes" in text
+
+
+def test_spent_budget_gives_a_well_formed_truncated_explanation(founding):
+    e = explain(founding, *AB, budget=0)
+    assert e.truncated and "time budget" in e.reason
+    assert "TRUNCATED" in e.text() and e.as_dict()["truncated"] is True

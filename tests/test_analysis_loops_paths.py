@@ -96,3 +96,8 @@ def test_text_names_every_hop_with_status_strength_species_and_citation(chain_ne
     assert "alpha ─(+)→ beta ─(−)→ gamma ─(+)→ delta" in text
     assert "[established, strong; human; Doe et al. 2020]" in text
     assert "[supported, moderate; mouse; Roe 2019]" in text
+
+
+def test_spent_budget_for_paths(chain_net):
+    r = find_paths(chain_net, "alpha", "delta", budget=0)
+    assert r.truncated and r.paths == [] and "time budget" in r.reason

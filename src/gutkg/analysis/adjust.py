@@ -240,21 +240,21 @@ def adjust(graph: nx.MultiDiGraph, exposure: str, outcome: str, *,
         parents_set = expand(parents)
     without_e = dag.subgraph(set(dag) - {e})
     confounders = nx.ancestors(dag, e) & nx.ancestors(without_e, o)
-    mediators = desc & nx.ancestors(dag, o)
     cut = [hop(work, u, v, k) for u, v in acy.cut
            for k in causal_claims(work, u, v, include_refuted=include_refuted)]
     clusters = [ids for ids in members.values() if len(ids) > 1]
     after_cut = nx.DiGraph(view)
     after_cut.remove_edges_from(acy.cut)
     consequences = nx.descendants(after_cut, exposure) - {outcome}  # beyond the ancestral set too
-    ids = {n for s in sets for n in s} | confounders | mediators | desc | parents | {e, o}
+    mediators = consequences & nx.ancestors(after_cut, outcome)  # on chains, clusters opened up
+    ids = {n for s in sets for n in s} | confounders | desc | parents | {e, o}
     labels = {m: label(graph, m) for n in ids for m in members[n]}
-    labels |= {n: label(graph, n) for n in consequences}
+    labels |= {n: label(graph, n) for n in consequences | mediators}
     result = AdjustResult(
         exposure=exposure, outcome=outcome, exposure_label=label(graph, exposure),
         outcome_label=label(graph, outcome), method=METHOD, cut=cut, clusters=clusters,
         effect_possible=o in desc, adjustment_sets=[expand(s) for s in sets],
-        parents_set=parents_set, confounders=expand(confounders), mediators=expand(mediators),
+        parents_set=parents_set, confounders=expand(confounders), mediators=sorted(mediators),
         descendants=sorted(consequences), labels=labels,
         filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
         causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
@@ -263,6 +263,11 @@ def adjust(graph: nx.MultiDiGraph, exposure: str, outcome: str, *,
             f"{result.outcome_label} feeds back on {result.exposure_label} (they share a loop): "
             f"in longitudinal data the earlier value of {result.outcome_label} also confounds; "
             "adjust for it at baseline as well")
+    if len(members[o]) > 1:
+        result.notes.append(
+            f"{result.outcome_label} shares loops with {len(members[o]) - 1} other concept(s) "
+            "downstream of the exposure; they form one cluster, and confounding of any member "
+            "counts as confounding of the outcome (conservative)")
     if not sets:
         result.notes.append("no adjustment set exists: the outcome is a direct cause of the "
                             "exposure in the acyclic graph")

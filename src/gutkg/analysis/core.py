@@ -353,7 +353,7 @@ def filter_note(before: nx.MultiDiGraph, after: nx.MultiDiGraph, flt: EvidenceFi
             "claims")
 
 
-def backward_distances(pred: Any, target: str, limit: int, allowed: Any = None) -> dict[str, int]:
+def backward_distances(pred: Any, target: Any, limit: int, allowed: Any = None) -> dict[Any, int]:
     """Hop distance from every node to ``target`` (at most ``limit``), following ``pred``.
 
     ``allowed(node)`` restricts the nodes walked through. Used to prune depth-first searches: a

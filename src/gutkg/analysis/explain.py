@@ -194,7 +194,8 @@ def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], 
     for n in small:
         for cycle in bounded_cycles(view, loop_length, through=n, budget=clock, state=inner):
             if other & set(cycle):
-                cycles.setdefault(tuple(cycle), cycle)
+                names = [str(c) for c in cycle]
+                cycles.setdefault(tuple(names), names)
         if inner.truncated:
             state.truncated, state.reason = True, inner.reason
             break

@@ -249,7 +249,8 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
     cycles = 0
     for cycle in bounded_cycles(view, max_length, through=through, budget=clock, state=state):
         cycles += 1
-        top.add(list(cycle), list(pairwise([*cycle, cycle[0]])), keys_of, scan)
+        names = [str(n) for n in cycle]
+        top.add(names, list(pairwise([*names, names[0]])), keys_of, scan)
         if top.seen >= scan:
             state.truncated = True
             state.reason = (f"stopped after {top.seen} loops (scan limit): narrow with --through "

@@ -164,7 +164,7 @@ def rank(graph: nx.MultiDiGraph, *, limit: int = 20, category: str | None = None
                       score=round(score, 4), reach=reach, ancestors=ancestors_of[n],
                       causes=view.in_degree(n), effects=view.out_degree(n))
 
-    drivers = []
+    drivers: list[Ranked] = []
     for n in keep:
         if clock.expired():
             result.truncated, result.reason = True, (

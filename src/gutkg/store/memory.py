@@ -78,12 +78,24 @@ class MemoryStore(Store):
         except Exception as exc:  # rdflib raises many unrelated types for bad input
             raise ParseError(f"cannot parse as {fmt}: {exc}", source=source) from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+              limit: int | None = None, prefixes: Mapping[str, str] | None = None) -> QueryResult:
+        """Run a query; ``limit`` keeps that many rows/triples and sets ``truncated`` if cut;
+        ``prefixes`` are declared for the query."""
+        result = self._query(sparql, bindings, prefixes)
+        if limit is not None and len(result) > limit:
+            del (result.rows if result.kind == "select" else result.triples)[limit:]
+            result.truncated = True
+            result.note = f"result cut at {limit} rows"
+        return result
+
+    def _query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
+               prefixes: Mapping[str, str] | None = None) -> QueryResult:
         from pyparsing import ParseException
 
         init = {k: _from_term(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.graph.query(sparql, initBindings=init)
+            result = self.graph.query(sparql, initBindings=init, initNs=dict(prefixes or {}))
         except ParseException as exc:
             raise query_parse_error(f"error at {exc.lineno}:{exc.col}: {exc.msg}", sparql) from None
         if result.type == "ASK":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,23 +98,48 @@ class OxigraphStore(Store):
         except SyntaxError as exc:
             raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        from pyoxigraph import QueryBoolean, QuerySolutions
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+              limit: int | None = None, default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None,
+              prefixes: Mapping[str, str] | None = None) -> QueryResult:
+        """Run a query; ``limit`` stops reading rows/triples after that many (``truncated`` is
+        then set), so a huge result is never built. ``default_graphs`` / ``named_graphs`` give the
+        SPARQL Protocol dataset (graph IRIs of this store; nothing is fetched). ``prefixes`` are
+        declared for the query without changing its line numbers."""
+        from itertools import islice
 
+        from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
+
+        dataset: dict[str, object] = {"prefixes": dict(prefixes)} if prefixes else {}
+        if default_graphs is not None:
+            dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
+        if named_graphs is not None:
+            dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
         try:
-            self.ox.query(sparql) if bindings else None  # positions refer to the user's text
+            self.ox.query(sparql, prefixes=dataset.get("prefixes")) if bindings else None  # type: ignore[arg-type]  # positions refer to the user's text
             text = inject_values(sparql, bindings) if bindings else sparql
-            result = self.ox.query(text)
+            result = self.ox.query(text, **dataset)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise query_parse_error(str(exc), sparql) from None
+        except ValueError as exc:  # e.g. an invalid dataset IRI
+            raise StoreError(f"cannot run the query: {exc}") from None
         if isinstance(result, QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
+        cap = None if limit is None else limit + 1
         if isinstance(result, QuerySolutions):
             names = [v.value for v in result.variables]
-            rows = [tuple(to_term(sol[i]) for i in range(len(names))) for sol in result]
-            return QueryResult("select", vars=names, rows=rows)
-        triples = [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in result]
-        return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+            rows = [tuple(to_term(sol[i]) for i in range(len(names)))
+                    for sol in islice(result, cap)]
+            out = QueryResult("select", vars=names, rows=rows)
+        else:
+            triples = [(to_term(t.subject), to_term(t.predicate), to_term(t.object))
+                       for t in islice(result, cap)]
+            out = QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+        if limit is not None and len(out) > limit:
+            del (out.rows if out.kind == "select" else out.triples)[limit:]
+            out.truncated = True
+            out.note = f"result cut at {limit} rows"
+        return out
 
     def update(self, sparql: str) -> None:
         self.ox.update(sparql)
@@ -142,3 +167,26 @@ def parse_triples(data: bytes | str, *, fmt: str = "turtle", source: str = "<inp
     except SyntaxError as exc:
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         raise turtle_parse_error(exc, source, text) from None
+
+
+def serialize_triples(triples: Sequence[tuple[Term, Term, Term]], fmt: str = "turtle",
+                      prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Serialise :class:`Term` triples (a CONSTRUCT/DESCRIBE result) as ``fmt``.
+
+    Only the ``prefixes`` some IRI actually uses are declared.
+
+    >>> t = Term.iri("http://e.org/a")
+    >>> serialize_triples([(t, t, Term.literal("x", lang="en"))], "turtle", {"e": "http://e.org/"})
+    b'@prefix e: <http://e.org/> .\\ne:a e:a "x"@en .\\n'
+    """
+    from pyoxigraph import Triple
+    from pyoxigraph import serialize as ox_serialize
+
+    used: dict[str, str] = {}
+    iris = {t.value for triple in triples for t in triple if t.kind == "uri"}
+    for name, base in (prefixes or {}).items():
+        if any(i.startswith(base) for i in iris):
+            used[name] = base
+    out = ox_serialize((Triple(*(from_term(t) for t in triple)) for triple in triples),
+                       format=_formats()[fmt], prefixes=used or None)
+    return out if isinstance(out, bytes) else b""

@@ -277,3 +277,32 @@ def test_cli_refuses_unwritable_paths_and_unknown_formats(run_cli, tmp_path, tar
     assert result.exit_code != 0
     assert ("cannot write" in result.output) or ("unknown figure format" in result.output)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+@pytest.mark.slow
+def test_the_vicious_cycle_figure_on_the_bundled_graph_is_legible(bundled_network):
+    from gutkg.export.figure import build_figure
+    from gutkg.export.selection import select
+    from gutkg.export.teaching import FIGURE_TRACKS, view_of
+
+    sel = select(bundled_network, focus="increased intestinal permeability", loops=True, depth=0,
+                 limit=FIGURE_TRACKS)
+    shown = view_of(sel, wanted_highlights=True)
+    assert 0 < len(sel.highlights) <= FIGURE_TRACKS
+    fig = build_figure(shown, title="Feedback loops through increased intestinal permeability")
+    assert fig.label_px >= 14 and fig.claims == shown.number_of_edges()
+    root = ET.fromstring(fig.svg.encode("utf-8"))
+    boxes = list(_node_boxes(root).values())
+    assert len(boxes) == shown.number_of_nodes()
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_without_marks_the_figure_has_no_footnotes_and_concept_sized_labels(network):
+    from gutkg.export.figure import EDGE_FONT, build_figure
+
+    fig = build_figure(network, title="no marks", marks=False)
+    root = ET.fromstring(fig.svg.encode("utf-8"))
+    claim_texts = [t for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("claim-")
+                   for t in g.iter(f"{SVG}text")]
+    assert fig.footnotes == [] and claim_texts == []
+    assert fig.label_px > EDGE_FONT and "footnoted reference" not in fig.svg

@@ -255,3 +255,27 @@ def test_cli_refuses_unwritable_paths_and_unknown_suffixes(run_cli, tmp_path, ta
     assert result.exit_code != 0
     assert "cannot write" in result.output or "unknown deck format" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+@needs_dot
+def test_the_founding_question_deck_on_the_bundled_graph(bundled_network):
+    from gutkg.export.selection import resolve_question, select
+    from gutkg.export.slides import plan
+    from gutkg.export.story import selection_story
+
+    qid = resolve_question(bundled_network, "dysbiosis")
+    story = selection_story(select(bundled_network, question=qid), question=qid)
+    assert len(story.tracks) >= 3 and story.steps >= 1
+    slides = plan(story)
+    kinds = [s.kind for s in slides]
+    assert kinds[:2] == ["title", "question"] and kinds.count("step") == story.steps
+    assert kinds.count("summary") == 1 and kinds[-1] == "references"
+    for slide in slides:
+        assert slide.notes.strip()
+        if slide.kind == "step":
+            assert len(slide.data["columns"]) == len(story.tracks)
+    cited = {e["citation"] for t in story.tracks for edge in t.claims
+             for e in story.claim(edge)["evidence"] if e.get("citation")}
+    listed = {r["citation"] for s in slides if s.kind == "references" for r in s.data["refs"]}
+    assert cited and cited <= listed

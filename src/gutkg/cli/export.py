@@ -156,6 +156,11 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
 
 # --- teaching exports: figure, slides, interchange files ---------------------------------------
 
+def _teaching_notes(sel: Any) -> list[str]:
+    """The selection's notes worth printing after a teaching export."""
+    return [n for n in sel.notes if not n.startswith("within 0 steps")]
+
+
 def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loop: str | None,
                         default_limit: int) -> tuple[Any, bool]:
     """Run the selection for a teaching export; ``--loop X`` means ``--focus X --loops``."""
@@ -180,12 +185,15 @@ def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loo
 @click.option("--title", help="Title (default: says what the figure shows).")
 @click.option("--loop", metavar="CONCEPT", help="Feedback loops through CONCEPT "
               "(--focus CONCEPT --loops); the 6 shortest unless --limit says otherwise.")
+@click.option("--marks/--no-marks", default=True, show_default=True,
+              help="Mark each arrow with its footnoted citations [n] (--no-marks fits denser figures).")
 @selection_options
 @graph_options
 @format_option()
 @click.pass_context
 def figure(ctx: click.Context, output: str, size: str, theme: str, title: str | None,
-           loop: str | None, graph: tuple[str, ...], store: str, fmt: str, **opts: Any) -> None:
+           loop: str | None, marks: bool, graph: tuple[str, ...], store: str, fmt: str,
+           **opts: Any) -> None:
     """A slide-ready figure (SVG, PNG or PDF) laid out by Graphviz.
 
     \b
@@ -213,13 +221,13 @@ def figure(ctx: click.Context, output: str, size: str, theme: str, title: str | 
     shown = view_of(sel, wanted_highlights=wanted)
     fig = write_figure(shown, output, title=title or title_for(full, sel, question=question,
                                                                path=path, loop=loop),
-                       subtitle=subtitle_for(shown, sel), theme=theme, size=size)
+                       subtitle=subtitle_for(shown, sel), theme=theme, size=size, marks=marks)
     if fmt == "json":
         emit_json({"path": output, **fig.as_dict(), "selection": sel.as_dict()})
         return
     click.echo(f"wrote {output}: {fig.width}x{fig.height}, {fig.concepts} concepts, {fig.claims} "
                f"claims, {len(fig.footnotes)} footnoted references, labels >= {fig.label_px:.0f} px")
-    for note in sel.notes:
+    for note in _teaching_notes(sel):
         click.echo(f"  {note}")
 
 
@@ -282,7 +290,7 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
         return
     click.echo(f"wrote {output}: {len(written)} slides ({kinds.get('step', 0)} steps) for "
                f"{len(story.tracks)} tracks: " + "; ".join(t.label for t in story.tracks))
-    for note in sel.notes:
+    for note in _teaching_notes(sel):
         click.echo(f"  {note}")
 
 
@@ -339,7 +347,7 @@ def graph_(ctx: click.Context, output: str, graph_format: str | None, loop: str 
         return
     click.echo(f"wrote {output} ({spec.description}, {size / 1024:.0f} kB): "
                f"{shown.number_of_nodes()} concepts, {shown.number_of_edges()} claims")
-    for note in sel.notes:
+    for note in _teaching_notes(sel):
         click.echo(f"  {note}")
 
 

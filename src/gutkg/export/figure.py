@@ -421,7 +421,8 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
             f"the selection is too large for a legible slide: {graph.number_of_nodes()} concepts "
             f"and {graph.number_of_edges()} claims would need labels of {label_px:.1f} px at "
             f"1920x1080 (at least {MIN_LABEL_PX:g}). Narrow it: --depth 1, a shorter --path, "
-            "evidence filters (--species human, --min-strength moderate), or one --loop.")
+            "evidence filters (--species human, --min-strength moderate), one --loop or --hypothesis"
+            + (", or leave out the [n] citation marks (--no-marks)." if numbers else "."))
     ox = margin + (area_w - gw * scale) / 2
     oy = top + (area_h - gh * scale) / 2
 
@@ -444,14 +445,14 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
 
 def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle: str = "",
                  theme: str = "light", size: str | tuple[int, int] = (BASE_W, BASE_H),
-                 fmt: str | None = None) -> Figure:
+                 fmt: str | None = None, marks: bool = True) -> Figure:
     """Render the figure and write it to ``path`` atomically (format from ``fmt`` or the suffix)."""
     from gutkg.export.atomic import check_writable, write_atomic
 
     kind = format_of(path, fmt)
     parse_size(size)
     check_writable(path)
-    figure = build_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size)
+    figure = build_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size, marks=marks)
     write_atomic(path, figure.render(kind))
     return figure
 

@@ -77,7 +77,13 @@ def title_for(graph: nx.MultiDiGraph, selection: Selection, *, question: str | N
 def subtitle_for(shown: nx.MultiDiGraph, selection: Selection, *, dropped: int = 0) -> str:
     """Counts and the selection's notes (filters, truncation) in one line."""
     parts = [f"{shown.number_of_nodes()} concepts, {shown.number_of_edges()} claims"]
-    parts += [n for n in selection.notes if not n.startswith(("question:", "within 0 steps"))]
+    for kind in ("loop", "path"):
+        n = sum(1 for h in selection.highlights if h.kind == kind)
+        if n:
+            parts.insert(0, f"{n} {kind}{'s' if n != 1 else ''}"
+                         + (" (shortest first; --limit for more)" if selection.truncated else ""))
+    parts += [n for n in selection.notes
+              if not n.startswith(("question:", "within 0 steps", "search truncated"))]
     if dropped:
         parts.append(f"{dropped} more not shown (--limit)")
     return " · ".join(parts)

@@ -279,3 +279,17 @@ def test_the_founding_question_deck_on_the_bundled_graph(bundled_network):
              for e in story.claim(edge)["evidence"] if e.get("citation")}
     listed = {r["citation"] for s in slides if s.kind == "references" for r in s.data["refs"]}
     assert cited and cited <= listed
+
+
+def test_vendored_reveal_js_matches_the_pinned_npm_version_and_test_js_is_not_shipped():
+    import json
+
+    from tests.conftest import ROOT
+
+    vendor = ROOT / "src" / "gutkg" / "export" / "vendor"
+    lock = json.loads((ROOT / "assets" / "teaching" / "package-lock.json").read_text("utf-8"))
+    pinned = lock["packages"]["node_modules/reveal.js"]["version"]
+    assert (vendor / "reveal.js.VERSION").read_text().strip() == pinned
+    assert (vendor / "reveal.js").stat().st_size > 50_000 and (vendor / "reveal.js.LICENSE").is_file()
+    shipped = [p.name for p in (ROOT / "src" / "gutkg").rglob("*") if p.is_file()]
+    assert not [n for n in shipped if "cytoscape" in n.lower() or "mermaid" in n.lower()]

@@ -89,8 +89,11 @@ def to_html(graph: nx.MultiDiGraph, *, title: str | None = None, layout: str = "
     return render(page_data(sel, positions, title=title))
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | Path, **opts: Any) -> Path:
-    """Write :func:`to_html` to ``path`` (UTF-8) and return the path."""
+def write_html(graph: nx.MultiDiGraph, path: str | Path, /, **opts: Any) -> Path:
+    """Write :func:`to_html` to ``path`` (UTF-8) and return the path.
+
+    ``path`` is positional-only, so ``path=(A, B)`` still reaches the selection.
+    """
     out = Path(path)
     try:
         out.write_text(to_html(graph, **opts), encoding="utf-8")
@@ -117,7 +120,7 @@ class Explorer:
                 'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
                 'title="gutkg explorer"></iframe>')
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, /) -> Path:
         out = Path(path)
         out.write_text(self.html, encoding="utf-8")
         return out
@@ -151,6 +154,7 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
                                  "match": str(m.get("match", ""))} for m in d.get("mappings", ())])
         nodes.append(item)
     rank: dict[tuple[Any, Any], int] = {}
+    refs: dict[str, dict[str, str]] = {}
     edges = []
     for u, v, k, d in graph.edges(keys=True, data=True):
         item = {"id": ids[u, v, k], "from": str(u), "to": str(v),
@@ -162,7 +166,7 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
         _put(item, "mechanism", d.get("mechanism"))
         _put(item, "hypotheses", [str(h) for h in d.get("hypotheses", ())])
         _put(item, "opposed", bool(d.get("opposed")))
-        _put(item, "ev", [_evidence(e) for e in d.get("evidence", ())])
+        _put(item, "ev", [_evidence(e, refs) for e in d.get("evidence", ())])
         edges.append(item)
     claim_ids = {k: ids[u, v, k] for u, v, k in graph.edges(keys=True)}
     hypotheses = [{"id": str(h), "label": str(d.get("label", h)),
@@ -175,13 +179,15 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
                  for q, d in graph.graph.get("questions", {}).items()]
     highlights = [{"kind": h.kind, "label": h.label, "id": h.id, "nodes": [str(n) for n in h.nodes],
                    "edges": [ids[e] for e in h.edges if e in ids]} for h in sel.highlights]
-    systems = sorted({s for e in edges for ev in e.get("ev", ()) for s in ev["systems"]})
+    systems = sorted({s.strip() for e in edges for ev in e.get("ev", ())
+                      for s in ev.get("system", "unspecified").split(",")})
     return {
         "title": title or "gutkg explorer", "version": __version__,
         "categories": [{"id": c, "label": lab, "color": col} for c, (lab, col) in CATEGORIES.items()],
         "statuses": list(STATUSES), "strengths": list(STRENGTHS), "systems": systems,
         "big": graph.number_of_nodes() > BIG_NODES or graph.number_of_edges() > BIG_EDGES,
-        "nodes": nodes, "edges": edges, "questions": questions, "hypotheses": hypotheses,
+        "nodes": nodes, "edges": edges, "refs": refs, "questions": questions,
+        "hypotheses": hypotheses,
         "highlights": highlights, "focus": None if sel.focus is None else str(sel.focus),
         "notes": list(sel.notes), "truncated": sel.truncated,
     }
@@ -248,15 +254,20 @@ def _put(item: dict[str, Any], key: str, value: Any) -> None:
         item[key] = value
 
 
-def _evidence(e: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {"stance": str(e.get("stance", "supports")),
-                            "strength": int(e.get("strength", 0)),
-                            "systems": sorted({s.strip() for s in str(e.get("system", "")).split(",")
-                                               if s.strip()})}
-    for key, src in (("citation", "citation"), ("doi", "doi"), ("pmid", "pmid"), ("url", "url"),
-                     ("type", "type_label"), ("design", "design_label"), ("model", "model"),
-                     ("direction", "direction"), ("strength_label", "strength_label"),
-                     ("description", "description"), ("source", "source")):
+def _evidence(e: dict[str, Any], refs: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """An evidence item for the page; its reference goes once into ``refs`` (by key)."""
+    item: dict[str, Any] = {"strength": int(e.get("strength", 0))}
+    if e.get("stance", "supports") != "supports":
+        item["stance"] = str(e["stance"])
+    cite = {k: str(e.get(k) or "") for k in ("citation", "doi", "pmid", "url")}
+    if e.get("source"):
+        item["source"] = key = str(e["source"])
+        refs.setdefault(key, {k: v for k, v in cite.items() if v})
+    else:
+        item.update({k: v for k, v in cite.items() if v})
+    for key, src in (("type", "type_label"), ("design", "design_label"), ("model", "model"),
+                     ("direction", "direction"), ("description", "description"),
+                     ("system", "system")):
         _put(item, key, str(e.get(src) or ""))
     _put(item, "species", ", ".join(str(s) for s in e.get("species", ())))
     _put(item, "zonulin", bool(e.get("zonulin_assay")))

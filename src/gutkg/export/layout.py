@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 Positions = dict[Hashable, tuple[float, float]]
 
+#: Room per node (square root of the area, pixels) in large layouts without label sizes.
+SPACING_PX = 90.0
 #: sfdp removes label overlaps (slower) up to this many nodes.
 OVERLAP_MAX = 1500
 #: :func:`spring` computes every pairwise repulsion up to this many nodes, grid-bucketed above.
@@ -73,7 +75,7 @@ def layout(graph: nx.Graph, *, method: str = "auto", seed: int = 0,
     if method == "sfdp":
         boxes = sizes if sizes is not None and n <= OVERLAP_MAX else None
         pos = sfdp(graph, seed=seed, sizes=boxes)
-        return _scale(pos, None if boxes else graph, keep=boxes is not None)
+        return _scale(pos, keep=True) if boxes else _spread(pos)
     linked = [v for v in graph if graph.degree(v) > graph.number_of_edges(v, v)]
     pos = _scale(spring(graph.subgraph(linked), seed=seed), graph.subgraph(linked)) if linked else {}
     pos.update(_rows([v for v in graph if v not in pos], pos, sizes or {}))
@@ -213,6 +215,20 @@ def _rows(nodes: list[Hashable], placed: Positions,
         out[v] = (round(x + w / 2, 1), round(y, 1))
         x += w
     return out
+
+
+def _spread(pos: Positions) -> Positions:
+    """Centre on 0 and give each node about :data:`SPACING_PX` squared of room.
+
+    For large graphs, where long claims make the median claim length a poor unit: the whole
+    graph then opens zoomed out, with labels hidden until the user zooms in to a readable part.
+    """
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    area = max((max(xs) - min(xs)) * (max(ys) - min(ys)), 1e-9)
+    factor = SPACING_PX / math.sqrt(area / len(pos))
+    return {n: (round((x - cx) * factor, 1), round((y - cy) * factor, 1)) for n, (x, y) in pos.items()}
 
 
 def _scale(pos: Positions, graph: nx.Graph | None = None, *, keep: bool = False) -> Positions:

@@ -25,8 +25,13 @@
     n.synonyms = n.synonyms || []; n.mappings = n.mappings || []; n.broader = n.broader || [];
     nodes.set(n.id, n); outE.set(n.id, []); inE.set(n.id, []);
   }
+  const REFS = DATA.refs || {};
   for (const e of DATA.edges) {
     e.ev = e.ev || []; e.hypotheses = e.hypotheses || [];
+    for (const it of e.ev) {
+      it.stance = it.stance || 'supports';
+      it.systems = (it.system || 'unspecified').split(',').map((x) => x.trim());
+    }
     edges.set(e.id, e); outE.get(e.from).push(e.id); inE.get(e.to).push(e.id);
   }
   for (const h of DATA.hypotheses) { h.claimSet = new Set(h.claims); hyps.set(h.id, h); }
@@ -118,37 +123,44 @@
   function saveCameraSoon() { clearTimeout(hashTimer); hashTimer = setTimeout(() => writeHash(true), 250); }
 
   // ---------------------------------------------------------------- visual encoding
-  function nodeItem(n, dim, withPosition) {
-    const color = dim ? DIM_NODE : catColor(n.category);
-    const item = {
-      id: n.id, label: n.label, title: n.label + '\n' + (cats.get(n.category) || {}).label,
-      color: {background: color, border: dim ? '#d0d0d0' : '#555',
-        highlight: {background: catColor(n.category), border: '#000'},
-        hover: {background: catColor(n.category), border: '#000'}},
-      font: {color: dim ? '#b5b5b5' : '#222'},
-    };
-    if (withPosition) {
-      item.x = n.x; item.y = n.y;
-      item.size = 8 + Math.min(14, 2 * Math.sqrt(outE.get(n.id).length + inE.get(n.id).length));
-    }
-    return item;
+  /* Items carry only what differs from the global options and the per-category groups: 5,000
+     nodes and 24,000 edges' options are parsed on load. Dimming changes colours only. */
+  function groupOf(n) { return cats.has(n.category) ? n.category : 'unknown'; }
+  function nodeColour(cat) {
+    const c = catColor(cat);
+    return {background: c, border: '#555', highlight: {background: c, border: '#000'},
+      hover: {background: c, border: '#000'}};
+  }
+  function nodeItem(n) {
+    return {id: n.id, label: n.label, x: n.x, y: n.y, group: groupOf(n),
+      size: 8 + Math.min(14, 2 * Math.sqrt(outE.get(n.id).length + inE.get(n.id).length)),
+      title: n.label + '\n' + (cats.get(n.category) || cats.get('unknown')).label};
+  }
+  function nodeDim(n, dim) {
+    const c = nodeColour(n.category);
+    if (dim) { c.background = DIM_NODE; c.border = '#d0d0d0'; }
+    return {id: n.id, color: c, font: {color: dim ? '#b5b5b5' : '#222'}};
   }
   function edgeTitle(e) {
     return label(e.from) + ' \u2192 ' + label(e.to) + '\n' + SIGN[e.sign].name + ', ' + e.status +
       ', evidence ' + DATA.strengths[e.strength] + (e.opposed ? ', evidence both ways' : '');
   }
-  function edgeItem(e, dim) {
-    const sign = SIGN[String(e.sign)] || SIGN['1'];
-    const color = dim ? DIM_EDGE : sign.color;
-    return {
-      id: e.id, from: e.from, to: e.to, title: edgeTitle(e),
-      color: {color: color, highlight: sign.color, hover: sign.color, inherit: false},
-      width: 1 + e.strength,
-      dashes: e.status === 'hypothesised' ? [8, 6] : (MARK[e.status] ? [2, 4] : false),
-      arrows: {to: {enabled: true, type: sign.arrow, scaleFactor: 0.7}},
-      label: MARK[e.status] || (e.sign === 0 ? 'no effect' : undefined),
-      smooth: e.curve ? {enabled: true, type: 'curvedCW', roundness: e.curve} : false,
-    };
+  function signOf(e) { return SIGN[String(e.sign)] || SIGN['1']; }
+  function edgeItem(e) {
+    const sign = signOf(e);
+    const item = {id: e.id, from: e.from, to: e.to, width: 1 + e.strength, color: sign.color};
+    if (!BIG) item.title = edgeTitle(e);  // tooltips; large graphs skip 24,000 strings
+    if (e.status === 'hypothesised') item.dashes = [8, 6];
+    else if (MARK[e.status]) item.dashes = [2, 4];
+    if (sign.arrow !== 'arrow') item.arrows = {to: {enabled: true, type: sign.arrow}};
+    const mark = MARK[e.status] || (e.sign === 0 ? 'no effect' : '');
+    if (mark) item.label = mark;
+    if (e.curve) item.smooth = {enabled: true, type: 'curvedCW', roundness: e.curve};
+    return item;
+  }
+  function edgeDim(e, dim) {
+    const c = signOf(e).color;
+    return {id: e.id, color: {color: dim ? DIM_EDGE : c, highlight: c, hover: c}};
   }
 
   // ---------------------------------------------------------------- visibility
@@ -191,16 +203,23 @@
     $('counts').textContent = 'showing ' + visNodes.size + ' of ' + DATA.nodes.length + ' concepts, ' +
       visEdges.size + ' of ' + DATA.edges.length + ' claims';
   }
+  function sameSet(a, b) {
+    if (a.size !== b.size) return false;
+    for (const x of a) if (!b.has(x)) return false;
+    return true;
+  }
   function refresh() {
+    const [oldNodes, oldEdges] = [visNodes, visEdges];
     computeVisible();
-    nodeView.refresh(); edgeView.refresh();
+    if (!sameSet(oldNodes, visNodes)) nodeView.refresh();
+    if (!sameSet(oldEdges, visEdges)) edgeView.refresh();
     applyHighlight();
     restoreSelection();
   }
 
   // ---------------------------------------------------------------- graph
-  const nodeSet = new vis.DataSet(DATA.nodes.map((n) => nodeItem(n, false, true)));
-  const edgeSet = new vis.DataSet(DATA.edges.map((e) => edgeItem(e, false)));
+  const nodeSet = new vis.DataSet(DATA.nodes.map(nodeItem));
+  const edgeSet = new vis.DataSet(DATA.edges.map(edgeItem));
   const nodeView = new vis.DataView(nodeSet, {filter: (n) => visNodes.has(n.id)});
   const edgeView = new vis.DataView(edgeSet, {filter: (e) => visEdges.has(e.id)});
   let network = null;
@@ -291,8 +310,8 @@
     renderHighlightList(hl);
     if (!hl && !dimmed) return;
     const lit = hl && (hl.nodes.size || hl.edges.size) ? hl : null;
-    nodeSet.update(DATA.nodes.map((n) => nodeItem(n, !!lit && !lit.nodes.has(n.id))));
-    edgeSet.update(DATA.edges.map((e) => edgeItem(e, !!lit && !lit.edges.has(e.id))));
+    nodeSet.update(DATA.nodes.map((n) => nodeDim(n, !!lit && !lit.nodes.has(n.id))));
+    edgeSet.update(DATA.edges.map((e) => edgeDim(e, !!lit && !lit.edges.has(e.id))));
     dimmed = !!lit;
   }
   function setHighlight(spec, fit) {
@@ -300,9 +319,7 @@
     applyHighlight();
     writeHash(false);
     const hl = spec ? highlightSets() : null;
-    if (fit && hl && hl.nodes.size) {
-      network.fit({nodes: [...hl.nodes].filter((n) => visNodes.has(n)), animation: {duration: 300}});
-    }
+    if (fit && hl && hl.nodes.size) fitTo([...hl.nodes].filter((n) => visNodes.has(n)), true);
   }
 
   // ---------------------------------------------------------------- selection and cards
@@ -324,8 +341,7 @@
     state.sel = 'n:' + id;
     if (!visNodes.has(id)) refresh(); else restoreSelection();
     if (zoom) network.focus(id, {scale: Math.max(network.getScale(), 1.1), animation: {duration: 300, easingFunction: 'easeInOutQuad'}});
-    writeHash(!zoom);
-    if (zoom) saveCameraSoon();
+    writeHash(!zoom);  // after a zoom, 'animationFinished' saves the camera
   }
   function selectEdge(id) {
     state.sel = 'e:' + id;
@@ -407,14 +423,15 @@
       hypsEl.append(el('button', {cls: 'link', type: 'button', on: {click: () => setHighlight('h:' + h, true)}}, hyps.get(h).label));
     });
     const ol = el('ol', {cls: 'evidence'});
-    for (const it of e.ev) {
+    for (const item of e.ev) {
+      const it = Object.assign({}, REFS[item.source] || {}, item);
       const facts = [];
       const who = [it.species, it.model].filter(Boolean).join(', ');
       if (who) facts.push('species/model: ' + who);
       if (it.design) facts.push('design: ' + it.design);
       if (it.type) facts.push('evidence: ' + it.type);
       if (it.direction) facts.push('direction: ' + it.direction);
-      facts.push('strength: ' + (it.strength_label || DATA.strengths[it.strength]));
+      facts.push('strength: ' + DATA.strengths[it.strength]);
       const links = el('div', {cls: 'ev-links'});
       if (it.doi) links.append(el('a', {href: doiUrl(it.doi), cls: 'doi', text: 'DOI ' + it.doi}));
       if (it.pmid && /^\d+$/.test(it.pmid)) links.append(el('a', {href: 'https://pubmed.ncbi.nlm.nih.gov/' + it.pmid + '/', cls: 'pubmed', text: 'PubMed ' + it.pmid}));
@@ -554,12 +571,12 @@
       setHighlight('p:' + a + '>' + b, true);
     });
     $('clearhl').addEventListener('click', () => setHighlight('', false));
-    $('fit').addEventListener('click', () => { network.fit({animation: {duration: 300}}); saveCameraSoon(); });
+    $('fit').addEventListener('click', () => fitTo(null, true));
     $('reset').addEventListener('click', () => {
       try { history.replaceState(null, '', '#'); } catch (err) { /* sandboxed */ }
       state.xcat.clear(); state.xst.clear(); state.sys.clear(); state.min = 0; state.q = ''; state.only = '';
       state.hl = ''; state.conn = false; state.sel = ''; state.cam = null; state.len = 4;
-      syncControls(); refresh(); network.fit(); writeHash(false);
+      syncControls(); refresh(); fitTo(null, false); writeHash(false);
     });
     $('copylink').addEventListener('click', () => {
       writeHash(true);
@@ -615,33 +632,121 @@
     renderHyps();
   }
 
+  // ---------------------------------------------------------------- level of detail
+  /* Zoomed out on a large graph, arrowheads, dashes and edge labels are smaller than a pixel but
+     take most of the drawing time (seconds for 24,000 claims on a software-rendered canvas).
+     Below LOD_SCALE, or with more than LOD_NODES concepts on screen, each shown claim is stroked
+     as a plain 1-pixel line, one path per colour, and only selected claims are drawn in full. This replaces two methods of vis-network's renderer
+     (_drawEdges, _drawArrows) on this instance; if a vis-network version lacks them, drawing
+     simply stays vis-network's own. */
+  const LOD_SCALE = 0.35, LOD_NODES = 600;
+  function crowded(ctx) {  // more than LOD_NODES concepts on screen
+    const a = network.DOMtoCanvas({x: 0, y: 0});
+    const b = network.DOMtoCanvas({x: ctx.canvas.clientWidth, y: ctx.canvas.clientHeight});
+    const nodes = network.body.nodes;
+    let n = 0;
+    for (const id of network.body.nodeIndices) {
+      const o = nodes[id];
+      if (o && o.x >= a.x && o.x <= b.x && o.y >= a.y && o.y <= b.y && ++n > LOD_NODES) return true;
+    }
+    return false;
+  }
+  function installLevelOfDetail() {
+    const r = network.renderer, body = network.body;
+    if (!BIG || !r || !body || !body.edges || !Array.isArray(body.edgeIndices) ||
+        typeof r._drawEdges !== 'function' || typeof r._drawArrows !== 'function') return false;
+    const fullEdges = r._drawEdges.bind(r), fullArrows = r._drawArrows.bind(r);
+    let chosen = [];
+    let coarse = false;
+    r._drawEdges = function (ctx) {
+      const scale = network.getScale();
+      coarse = scale < LOD_SCALE || crowded(ctx);
+      if (!coarse) return fullEdges(ctx);
+      const paths = new Map();
+      chosen = [];
+      for (const id of body.edgeIndices) {
+        const o = body.edges[id];
+        if (!o || o.connected !== true || !o.from || !o.to) continue;
+        if (o.selected) { chosen.push(o); continue; }
+        const c = (o.options && o.options.color && o.options.color.color) || '#888888';
+        let pts = paths.get(c);
+        if (!pts) { pts = []; paths.set(c, pts); }
+        pts.push(o.from.x, o.from.y, o.to.x, o.to.y);
+      }
+      ctx.save();
+      ctx.lineWidth = 1 / scale;
+      if (ctx.setLineDash) ctx.setLineDash([]);
+      const colours = [...paths.keys()].sort((a, b) => (b === DIM_EDGE) - (a === DIM_EDGE));
+      for (const c of colours) {  // faded claims first, so highlighted ones lie on top
+        const pts = paths.get(c);
+        ctx.strokeStyle = c;
+        ctx.beginPath();
+        for (let i = 0; i < pts.length; i += 4) { ctx.moveTo(pts[i], pts[i + 1]); ctx.lineTo(pts[i + 2], pts[i + 3]); }
+        ctx.stroke();
+      }
+      ctx.restore();
+      for (const o of chosen) o.draw(ctx);
+    };
+    r._drawArrows = function (ctx) {
+      if (!coarse) return fullArrows(ctx);
+      for (const o of chosen) o.drawArrows(ctx);
+    };
+    return true;
+  }
+
   // ---------------------------------------------------------------- start
   function applyState() {
     syncControls();
     refresh();
+    placeCamera();
+  }
+  function placeCamera() {
     if (state.cam) network.moveTo({position: {x: state.cam[0], y: state.cam[1]}, scale: state.cam[2]});
     else {
       const hl = state.hl ? highlightSets() : null;
       const sel = selected();
       const focusOn = hl && hl.nodes.size ? [...hl.nodes] : sel.node ? [sel.node] : null;
-      if (focusOn) network.fit({nodes: focusOn.filter((n) => visNodes.has(n))});
-      else network.fit();
+      fitTo(focusOn ? focusOn.filter((n) => visNodes.has(n)) : null, false);
     }
+  }
+  /* Fit the view to some concepts (all shown ones by default) from their positions: unlike
+     vis-network's fit() this measures no labels, which matters at 5,000 nodes. */
+  function fitTo(ids, animate) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    const pos = ids && ids.length ? network.getPositions(ids) : network.getPositions([...visNodes]);
+    for (const id in pos) {
+      const p = pos[id];
+      x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
+    }
+    if (!Number.isFinite(x0)) return;
+    const box = $('graph');
+    const w = Math.max(box.clientWidth, 100), h = Math.max(box.clientHeight, 100);
+    const scale = Math.max(0.02, Math.min(1.2, w / (x1 - x0 + 160), h / (y1 - y0 + 120)));
+    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale: scale,
+      animation: animate ? {duration: 300, easingFunction: 'easeInOutQuad'} : false});
+  }
+  function groups() {
+    const out = {useDefaultGroups: false};
+    for (const c of DATA.categories) out[c.id] = {color: nodeColour(c.id)};
+    return out;
   }
   readHash();
   buildPanel();
   computeVisible();
   network = new vis.Network($('graph'), {nodes: nodeView, edges: edgeView}, {
     autoResize: true,
-    physics: {enabled: false},
+    physics: {enabled: false, stabilization: {enabled: false}},
     layout: {improvedLayout: false},
     interaction: {hover: !BIG, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG, tooltipDelay: 250,
       multiselect: false, keyboard: false, selectConnectedEdges: true},
+    groups: groups(),
     nodes: {shape: 'dot', size: 10, borderWidth: 1, borderWidthSelected: 3,
       font: {size: 14, face: 'system-ui, sans-serif', strokeWidth: 3, strokeColor: '#ffffff'}},
-    edges: {selectionWidth: 2, arrowStrikethrough: false, hoverWidth: 0.5,
+    edges: {selectionWidth: 2, arrowStrikethrough: false, hoverWidth: 0.5, smooth: false,
+      color: {inherit: false}, arrows: {to: {enabled: true, type: 'arrow', scaleFactor: 0.7}},
       font: {size: 10, color: '#8a5a00', strokeWidth: 3, strokeColor: '#ffffff', align: 'horizontal'}},
   });
+  installLevelOfDetail();
   performance.mark('gutkg:network');
   network.on('click', (p) => {
     if (p.nodes.length) selectNode(p.nodes[0], false);
@@ -650,9 +755,11 @@
   });
   network.on('dragEnd', saveCameraSoon);
   network.on('zoom', saveCameraSoon);
+  network.on('animationFinished', saveCameraSoon);
   window.addEventListener('hashchange', () => { readHash(); applyState(); });
   applyState();
   network.once('afterDrawing', () => {
+    placeCamera();  // vis-network fits the view on its first draw: place the camera after it
     performance.mark('gutkg:ready');
     window.gutkgReady = performance.now();
     document.documentElement.dataset.ready = '1';

@@ -1,0 +1,226 @@
+"""Benchmark ``gutkg export html``: build time and time-to-interactive in headless Chromium.
+
+For the bundled graph and synthetic graphs of 1,000 concepts / 5,000 claims and 5,000 concepts /
+24,000 claims it measures, in one run:
+
+- ``dump``: the baseline, ``json.dumps`` of the bare vis-network data (id/label, from/to);
+- ``layout`` and ``build``: the precomputed layout, and the whole ``to_html`` (layout included);
+- ``pyvis``: (with ``--pyvis``) building the same graph with pyvis ``Network.add_node/add_edge``,
+  whose per-edge duplicate check is quadratic;
+- ``ready``: page open -> first drawn frame with everything wired (``window.gutkgReady``, ms since
+  navigation start), median of ``--runs`` fresh pages, beside the same for a bare vis-network
+  page with the same data and positions (``bare``);
+- ``select`` and ``filter``: searching and selecting a concept (zoom-to included) and toggling
+  a status filter, each until the next frame is drawn.
+
+Targets (issue 6): 1,000 concepts interactive within 1 s, 5,000 within 3 s.
+
+Usage: .venv/bin/python scripts/bench_html.py [--runs 3] [--sizes bundled,1k,5k] [--pyvis]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+WORDS = ("barrier", "mucosal", "epithelial", "tight junction", "claudin", "occludin", "zonulin",
+         "microbial", "butyrate", "interleukin", "T cell", "permeability", "inflammation", "bile",
+         "mucus", "lipopolysaccharide", "endotoxin", "dysbiosis", "colitis", "gluten", "stress")
+SIZES = {"1k": (1000, 5000), "5k": (5000, 24000)}
+
+
+def synthetic(n: int, m: int, seed: int = 0) -> nx.MultiDiGraph:
+    """A graph shaped like to_network's output: clustered, a few hubs, one evidence item a claim."""
+    from gutkg.export.html import CATEGORIES
+
+    rng = random.Random(seed)
+    cats = [c for c in CATEGORIES if c != "unknown"]
+    g = nx.MultiDiGraph()
+    for i in range(n):
+        g.add_node(f"c{i}", label=f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i}",
+                   category=cats[i % len(cats)], synonyms=[f"synonym {i}"],
+                   definition=f"Synthetic concept {i}.", broader=[], mappings=[], iri="")
+    ends = [f"c{i}" for i in range(n)]
+    statuses = ["established"] * 2 + ["supported"] * 5 + ["hypothesised"] * 2 + ["contested"]
+    k = 0
+    while k < m:
+        u = rng.choice(ends) if rng.random() < 0.3 else f"c{rng.randrange(n)}"
+        near = rng.random() < 0.6  # mostly local claims (clusters), some to popular concepts
+        v = f"c{(int(u[1:]) + rng.randint(1, 40)) % n}" if near else rng.choice(ends)
+        if u == v:
+            continue
+        status = rng.choice(statuses)
+        rank = 0 if status == "hypothesised" else rng.randint(1, 4)
+        evidence = [] if status == "hypothesised" else [{
+            "id": f"cl{k}.e1", "source": f"ref{k % 500}", "citation": f"Author{k % 500} et al. 2020",
+            "url": "", "doi": f"10.1000/synthetic.{k % 500}", "pmid": str(10000000 + k % 500),
+            "stance": "supports", "type_label": "clinical study evidence", "design_label": "",
+            "species": ["human"], "model": "in vivo", "system": rng.choice(["human", "mouse"]),
+            "direction": "interventional", "strength": rank,
+            "strength_label": ["none", "minimal", "weak", "moderate", "strong"][rank],
+            "zonulin_assay": False, "description": "A synthetic finding."}]
+        g.add_edge(u, v, key=f"cl{k}", sign=rng.choice([1, 1, 1, 1, -1, -1, 0]), status=status,
+                   strength=rank, mechanism="A synthetic mechanism.", hypotheses=[],
+                   opposed=False, evidence=evidence)
+        ends += [u, v]
+        k += 1
+    g.graph.update(questions={}, hypotheses={})
+    return g
+
+
+def bare_data(graph: nx.MultiDiGraph, positions: dict | None = None) -> dict[str, Any]:
+    nodes = [{"id": str(n), "label": str(d.get("label", n))} for n, d in graph.nodes(data=True)]
+    if positions:
+        for item in nodes:
+            item["x"], item["y"] = positions[item["id"]]
+    return {"nodes": nodes,
+            "edges": [{"from": str(u), "to": str(v), "arrows": "to"} for u, v in graph.edges()]}
+
+
+def bare_page(data: dict[str, Any]) -> str:
+    """The same vis-network, data and positions with nothing else: the browser-side baseline."""
+    from gutkg.export.html import json_for_script, vis_network_js
+
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><style>html,body,#g{margin:0;"
+            "height:100%}</style></head><body><div id='g'></div>"
+            f"<script type='application/json' id='d'>{json_for_script(data)}</script>"
+            f"<script>{vis_network_js()}</script><script>"
+            "const d=JSON.parse(document.getElementById('d').textContent);"
+            "const n=new vis.Network(document.getElementById('g'),{nodes:new vis.DataSet(d.nodes),"
+            "edges:new vis.DataSet(d.edges)},{physics:{enabled:false},layout:{improvedLayout:false},"
+            "edges:{smooth:false}});n.once('afterDrawing',()=>{window.gutkgReady=performance.now();"
+            "document.documentElement.dataset.ready='1'});n.redraw();</script></body></html>")
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def pyvis_build(graph: nx.MultiDiGraph) -> None:
+    from pyvis.network import Network
+
+    net = Network(directed=True)
+    for n, d in graph.nodes(data=True):
+        net.add_node(str(n), label=str(d.get("label", n)))
+    for u, v in graph.edges():
+        net.add_edge(str(u), str(v))
+
+
+BROWSER_STEPS = """async ([node]) => {
+  const frame = () => new Promise((r) => gutkg.network.once('afterDrawing', r));
+  let t = performance.now();
+  const box = document.getElementById('search');
+  box.value = gutkg.data.nodes.find((n) => n.id === node).label;
+  box.dispatchEvent(new Event('input'));
+  box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}));
+  await frame();
+  const select = performance.now() - t;
+  t = performance.now();
+  document.querySelector('[data-status=supported]').click();
+  await frame();
+  const filter = performance.now() - t;
+  return [select, filter];
+}"""
+
+
+def browser_runs(pages: dict[str, Path], hub: str, runs: int) -> dict[str, dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict[str, list[float]]] = {}
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=FLAGS, viewport={"width": 1400, "height": 900})
+        for _ in range(runs):
+            for name, path in pages.items():
+                page = context.new_page()
+                leaks: list[str] = []
+                page.route("**/*", lambda r, leaks=leaks: r.continue_()
+                           if r.request.url.startswith(("file:", "data:", "blob:"))
+                           else (leaks.append(r.request.url), r.abort()))
+                page.goto(path.as_uri())
+                page.wait_for_function("document.documentElement.dataset.ready === '1'",
+                                       timeout=120_000)
+                row = out.setdefault(name, {})
+                row.setdefault("ready", []).append(page.evaluate("window.gutkgReady"))
+                if name == "explorer":
+                    select, flt = page.evaluate(BROWSER_STEPS, [hub])
+                    row.setdefault("select", []).append(select)
+                    row.setdefault("filter", []).append(flt)
+                if leaks:
+                    raise SystemExit(f"{name} page requested {leaks}")
+                page.close()
+        context.close()
+    return {name: {k: statistics.median(v) for k, v in row.items()} for name, row in out.items()}
+
+
+def bench(name: str, graph: nx.MultiDiGraph, runs: int, with_pyvis: bool) -> dict[str, Any]:
+    from gutkg.export.html import to_html
+    from gutkg.export.layout import layout
+
+    row: dict[str, Any] = {"graph": name, "concepts": graph.number_of_nodes(),
+                           "claims": graph.number_of_edges()}
+    row["dump_s"], _ = timed(json.dumps, bare_data(graph))
+    sizes = {n: (len(str(d.get("label", n))) * 7.2 + 24, 44.0) for n, d in graph.nodes(data=True)}
+    row["layout_s"], positions = timed(layout, graph, sizes=sizes)
+    row["build_s"], page = timed(to_html, graph)
+    row["page_mb"] = len(page.encode()) / 1e6
+    row["pyvis_s"] = timed(pyvis_build, graph)[0] if with_pyvis else None
+    hub = max(graph.degree, key=lambda nd: nd[1])[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        explorer, bare = Path(tmp, "explorer.html"), Path(tmp, "bare.html")
+        explorer.write_text(page, encoding="utf-8")
+        bare.write_text(bare_page(bare_data(graph, positions)), encoding="utf-8")
+        timings = browser_runs({"explorer": explorer, "bare": bare}, str(hub), runs)
+    row.update(ready_ms=timings["explorer"]["ready"], bare_ms=timings["bare"]["ready"],
+               select_ms=timings["explorer"]["select"], filter_ms=timings["explorer"]["filter"])
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="page loads per graph (median)")
+    parser.add_argument("--sizes", default="bundled,1k,5k", help="comma list of bundled,1k,5k")
+    parser.add_argument("--pyvis", action="store_true", help="also time pyvis's add_edge build")
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes.split(","):
+        if size == "bundled":
+            from gutkg.network import load_network
+
+            graph = load_network()
+        else:
+            graph = synthetic(*SIZES[size])
+        print(f"{size}: {graph.number_of_nodes()} concepts, {graph.number_of_edges()} claims ...",
+              file=sys.stderr)
+        rows.append(bench(size, graph, args.runs, args.pyvis))
+    head = ("| graph | concepts | claims | dump (baseline) | layout | build | pyvis add_edge "
+            "| page | ready (bare vis) | ready (explorer) | select | filter |")
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        pyvis = f"{r['pyvis_s']:.2f} s" if r["pyvis_s"] is not None else "-"
+        print(f"| {r['graph']} | {r['concepts']} | {r['claims']} | {r['dump_s']:.3f} s "
+              f"| {r['layout_s']:.2f} s | {r['build_s']:.2f} s | {pyvis} | {r['page_mb']:.1f} MB "
+              f"| {r['bare_ms']:.0f} ms | {r['ready_ms']:.0f} ms | {r['select_ms']:.0f} ms "
+              f"| {r['filter_ms']:.0f} ms |")
+    print(f"\nmedians of {args.runs} fresh pages in headless Chromium ({CHROMIUM}); ready = "
+          "navigation start to the first drawn frame with the page wired; targets: 1k < 1000 ms, "
+          "5k < 3000 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""gutkg export html without a browser: the page's structure, escaping, CSP, CLI and notebook object.
+
+The behaviour in a real browser is in test_export_html_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+
+import networkx as nx
+import pytest
+
+from gutkg.export import EXPORTERS, exporter, format_for_path, to, write
+from gutkg.export.html import Explorer, explore, page_data, to_html, write_html
+from gutkg.export.layout import layout
+from gutkg.export.selection import select
+from tests.conftest import data
+
+
+def network(name: str) -> nx.MultiDiGraph:
+    from gutkg.load import load
+    from gutkg.network import to_network
+
+    return to_network(load([data(name)]))
+
+
+@pytest.fixture(scope="module")
+def small():
+    return network("html_small.ttl")
+
+
+@pytest.fixture(scope="module")
+def small_page(small):
+    return to_html(small)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._in_script: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = dict(attrs)
+            self.scripts.append((self._in_script, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+    def handle_data(self, text):
+        if self._in_script is not None:
+            attrs, body = self.scripts[-1]
+            self.scripts[-1] = (attrs, body + text)
+
+
+def parse(page: str) -> Tags:
+    tags = Tags()
+    tags.feed(page)
+    return tags
+
+
+def embedded(page: str) -> dict:
+    tags = parse(page)
+    [(_, text)] = [s for s in tags.scripts if s[0].get("type") == "application/json"]
+    return json.loads(text)
+
+
+def test_page_loads_nothing_from_outside(small_page):
+    tags = parse(small_page)
+    assert tags.tags, "no tags parsed"
+    for tag, attrs in tags.tags:
+        for name in ("src", "href", "data", "action", "poster", "srcset"):
+            assert not attrs.get(name), f"<{tag} {name}={attrs.get(name)!r}> in the template"
+        assert tag not in {"link", "iframe", "img", "object", "embed", "base"}, tag
+    assert re.search(r"@import|url\((?!\"?data:)", small_page) is None
+
+
+def test_explorer_script_never_parses_html():
+    from gutkg.export.html import _asset
+
+    app = _asset("explorer.js")
+    assert "textContent" in app
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                 "new Function", "fetch(", "XMLHttpRequest"):
+        assert sink not in app, sink
+
+
+def test_csp_allows_exactly_the_page_scripts(small_page):
+    tags = parse(small_page)
+    [csp] = [a["content"] for t, a in tags.tags if t == "meta" and a.get("http-equiv")]
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    runnable = [body for attrs, body in tags.scripts if "type" not in attrs]
+    assert len(runnable) == 2  # vis-network and the explorer
+    for body in runnable:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_page_carries_the_graph(small, small_page):
+    d = embedded(small_page)
+    assert len(d["nodes"]) == 9 and len(d["edges"]) == 9
+    zonulin = next(n for n in d["nodes"] if n["id"] == "zonulin")
+    assert zonulin["synonyms"] == ["pre-haptoglobin 2", "pre-HP2"]
+    assert zonulin["category"] == "molecule"
+    assert isinstance(zonulin["x"], float)
+    edge = next(e for e in d["edges"] if e["id"] == "gliadin__increases__zonulin")
+    assert edge["ev"][0]["source"] == "testa2000"  # references are listed once, by key
+    assert d["refs"]["testa2000"] == {"citation": "Alpha & Beta 2000", "pmid": "10000001",
+                                      "doi": "10.1000/gutkg.test.a",
+                                      "url": "https://doi.org/10.1000/gutkg.test.a"}
+    assert edge["ev"][0]["system"] == "in vitro" and "stance" not in edge["ev"][0]
+    assert edge["strength"] == 3 and edge["sign"] == 1 and "curve" not in edge
+    back_and_forth = [e for e in d["edges"] if {e["from"], e["to"]} == {"dysbiosis",
+                                                                      "autoimmune_disease"}]
+    assert [e.get("curve") for e in back_and_forth] == [0.18, 0.18]
+    assert d["systems"] == ["human", "in vitro", "mouse"]
+    [q] = d["questions"]
+    assert len(q["hypotheses"]) == 3
+    assert d["big"] is False
+
+
+def test_graph_text_is_escaped_everywhere():
+    page = to_html(network("html_xss.ttl"), title="<script>alert(0)</script>")
+    for raw in ("<img src=x", "<script>alert", "<svg", "<iframe", "<b onclick", "<i onmouseover"):
+        assert raw not in page, raw
+    assert "&lt;script&gt;alert(0)&lt;/script&gt;" in page  # the title
+    d = embedded(page)
+    assert d["nodes"][0]["label"] == "<img src=x onerror=alert(1)>"  # intact once parsed
+
+
+def test_notes_and_highlights_travel_to_the_page(small):
+    d = embedded(to_html(small, path=("gliadin", "autoimmune disease"), focus="gliadin", depth=0))
+    assert d["focus"] == "gliadin"
+    assert [h["kind"] for h in d["highlights"]] == ["path", "path"]
+    assert d["highlights"][0]["edges"][0] == "gliadin__increases__zonulin"
+    assert d["notes"] == ["within 0 steps of gliadin"]
+
+
+def test_integer_edge_keys_become_unique_ids():
+    g = nx.MultiDiGraph()
+    g.add_edge("a", "b", sign=1, status="supported")
+    g.add_edge("a", "b", sign=-1, status="contested")
+    g.add_edge("b", "c", sign=1, status="supported")
+    d = page_data(select(g), layout(g))
+    ids = [e["id"] for e in d["edges"]]
+    assert len(set(ids)) == 3 and "a|b|0" in ids
+    assert sorted(e.get("curve") for e in d["edges"] if e["from"] == "a") == [0.18, 0.36]
+    assert {n["category"] for n in d["nodes"]} == {"unknown"}
+
+
+def test_big_graphs_are_flagged_and_compact():
+    g = nx.MultiDiGraph()
+    g.add_edges_from((i, i + 1, {"sign": 1, "status": "supported"}) for i in range(1001))
+    page = to_html(g, layout="circle")
+    d = embedded(page)
+    assert d["big"] is True and len(d["nodes"]) == 1002
+    assert '"big":true' in page  # compact separators
+
+
+@pytest.mark.parametrize("method", ["spring", "sfdp", "circle", "auto"])
+def test_layouts_place_every_node_deterministically(small, method):
+    if method == "sfdp":
+        pytest.importorskip("shutil").which("sfdp") or pytest.skip("graphviz not installed")
+    sizes = {n: (80.0, 40.0) for n in small}
+    pos = layout(small, method=method, seed=3, sizes=sizes)
+    assert set(pos) == set(small)
+    assert pos == layout(small, method=method, seed=3, sizes=sizes)
+    assert len(set(pos.values())) == len(pos)  # no two concepts on one spot
+
+
+def test_spring_puts_concepts_without_claims_underneath(small):
+    pos = layout(small, method="spring")
+    lonely = pos["lactulose_mannitol_test"]
+    assert all(lonely[1] > y for n, (_, y) in pos.items() if n != "lactulose_mannitol_test")
+
+
+def test_unknown_layout_is_a_clean_error(small):
+    from gutkg.errors import GutKGError
+
+    with pytest.raises(GutKGError, match="spring"):
+        layout(small, method="magic")
+
+
+def test_registry_picks_html_by_name_and_suffix(small, tmp_path):
+    assert "html" in EXPORTERS and exporter("html").to_html is to_html
+    assert format_for_path("x.htm") == "html"
+    text = to("html", small)
+    assert isinstance(text, str) and text.startswith("<!DOCTYPE html>")
+    out = write(small, tmp_path / "g.html")
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    from gutkg.errors import GutKGError
+
+    with pytest.raises(GutKGError, match="html"):
+        exporter("nope")
+    with pytest.raises(GutKGError, match="suffix"):
+        format_for_path("graph.xyz")
+
+
+def test_write_html_reports_unwritable_paths(small, tmp_path):
+    from gutkg.errors import GutKGError
+
+    with pytest.raises(GutKGError, match="cannot write"):
+        write_html(small, tmp_path / "missing-dir" / "g.html")
+
+
+def test_explorer_renders_as_an_escaped_iframe(small, tmp_path):
+    ex = explore(small, focus="zonulin", height=500)
+    assert isinstance(ex, Explorer)
+    frame = ex._repr_html_()
+    assert frame.startswith("<iframe srcdoc=\"&lt;!DOCTYPE html&gt;")
+    assert "height:500px" in frame and 'sandbox="allow-scripts' in frame
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
+    assert srcdoc is not None
+    import html as htmlmod
+
+    assert htmlmod.unescape(srcdoc.group(1)) == ex.html
+    assert ex.save(tmp_path / "nb.html").read_text(encoding="utf-8") == ex.html
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_cli_writes_the_file_and_reports(run_cli, tmp_path):
+    out = tmp_path / "gut.html"
+    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", str(out),
+                     "--path", "gliadin", "autoimmune disease", "--species", "human")
+    assert result.exit_code == 0, result.output
+    # human evidence only: gliadin -> zonulin rests on (human) cells in vitro, so no path is left
+    assert f"wrote {out}" in result.output and "9 concepts, 3 claims" in result.output
+    assert "species/model: human" in result.output
+    assert embedded(out.read_text(encoding="utf-8"))["notes"] == [
+        "species/model: human", "no path from gliadin to autoimmune disease within 5 claims"]
+
+
+def test_cli_json_report(run_cli, tmp_path):
+    out = tmp_path / "gut.html"
+    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", str(out),
+                     "--focus", "zonulin", "--loops", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["path"] == str(out) and report["bytes"] == out.stat().st_size
+    assert report["focus"] == "zonulin" and report["nodes"] == 3
+    assert report["notes"] == ["no feedback loop through zonulin within 4 claims",
+                               "within 1 step of zonulin"]
+
+
+def test_cli_to_stdout(run_cli):
+    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", "-",
+                     "--question", "gut_autoimmunity")
+    assert result.exit_code == 0
+    assert result.output.startswith("<!DOCTYPE html>")
+    assert len(embedded(result.output)["edges"]) == 5
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--focus", "zonulinn"], "Did you mean: 'zonulin'"),
+    (["--question", "no such question"], "unknown question"),
+    (["--min-strength", "huge"], "Invalid value for '--min-strength'"),
+])
+def test_cli_bad_input_is_a_clean_error(run_cli, tmp_path, args, message):
+    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")),
+                     "-o", str(tmp_path / "x.html"), *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.html").exists()

@@ -1,0 +1,186 @@
+"""A small pool of killable query workers, driven from the server's event loop.
+
+Each worker (:mod:`gutkg.sparql.worker`) holds its own copy of the graph. A request takes an idle
+worker, sends it the job and waits on the pipe without blocking the loop. When the time limit
+passes, the worker is killed (SIGKILL: the query stops using the CPU at once) and a fresh one is
+started in its place; other requests keep being served by the remaining workers meanwhile.
+
+Workers come from a ``forkserver`` that has imported gutkg once, so a replacement starts in well
+under a second with an on-disk Oxigraph store (it reopens the cached store read-only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from gutkg.errors import StoreError
+from gutkg.sparql.worker import Job, Reply
+
+
+@dataclass(eq=False)
+class _Worker:
+    proc: Any  # multiprocessing.Process
+    conn: Connection
+    ready: asyncio.Future[dict[str, Any]]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class WorkerPool:
+    """``size`` worker processes serving queries on the graph ``graph`` loaded into ``store``."""
+
+    def __init__(self, graph: list[str], store: str = "oxigraph", *, size: int = 2,
+                 memory_mb: int = 4096, sandbox: bool = True, start_timeout: float = 300) -> None:
+        self.graph, self.store, self.size = list(graph), store, max(1, size)
+        self.memory_mb, self.sandbox, self.start_timeout = memory_mb, sandbox, start_timeout
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.load", "gutkg.sparql.results",
+                                          "pyoxigraph"])
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: set[_Worker] = set()
+        self.info: dict[str, Any] = {}
+        #: Counters for /health and the tests: queries run, killed on timeout, workers restarted.
+        self.stats = {"queries": 0, "timeouts": 0, "restarts": 0, "crashes": 0}
+        self._closed = False
+
+    # ------------------------------------------------------------------ life cycle
+
+    async def start(self) -> dict[str, Any]:
+        """Start every worker and wait until each has loaded the graph."""
+        self._idle = asyncio.Queue()
+        workers = [self._spawn() for _ in range(self.size)]
+        try:
+            infos = await asyncio.wait_for(asyncio.gather(*(w.ready for w in workers)),
+                                           self.start_timeout)
+        except BaseException:
+            await self.close()
+            raise
+        self.info = {**infos[0], "workers": self.size}
+        self.info.pop("pid", None)
+        return self.info
+
+    def _spawn(self) -> _Worker:
+        from gutkg.sparql import worker
+
+        loop = asyncio.get_running_loop()
+        parent, child = self._ctx.Pipe(duplex=True)
+        proc = self._ctx.Process(target=worker.main, name="gutkg-sparql-worker", daemon=True,
+                                 args=(child, self.graph, self.store, self.memory_mb, self.sandbox))
+        proc.start()
+        child.close()
+        w = _Worker(proc, parent, loop.create_future())
+        self._workers.add(w)
+        loop.add_reader(parent.fileno(), self._on_startup_message, w)
+        return w
+
+    def _on_startup_message(self, w: _Worker) -> None:
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(w.conn.fileno())
+        try:
+            kind, payload = w.conn.recv()
+        except (EOFError, OSError):
+            kind, payload = "failed", "the worker process exited while loading the graph"
+        if kind == "ready":
+            w.info = payload
+            if not w.ready.done():
+                w.ready.set_result(payload)
+            if self._idle is not None and not self._closed:
+                self._idle.put_nowait(w)
+        else:
+            self._discard(w)
+            if not w.ready.done():
+                w.ready.set_exception(StoreError(f"cannot start a query worker: {payload}"))
+
+    def _discard(self, w: _Worker) -> None:
+        self._workers.discard(w)
+        with contextlib.suppress(ValueError, OSError):
+            asyncio.get_running_loop().remove_reader(w.conn.fileno())
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.conn.close()
+        w.proc.join(timeout=0)
+
+    def _replace(self, w: _Worker) -> None:
+        """Kill ``w`` and start a fresh worker in its place."""
+        self._discard(w)
+        if self._closed:
+            return
+        self.stats["restarts"] += 1
+        fresh = self._spawn()
+        fresh.ready.add_done_callback(lambda f: f.exception())  # failures are logged via /health
+
+    async def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        for w in list(self._workers):
+            self._discard(w)
+        deadline = time.monotonic() + 5
+        for w in list(self._workers):
+            w.proc.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    @property
+    def alive(self) -> int:
+        return sum(1 for w in self._workers if w.proc.is_alive())
+
+    # ------------------------------------------------------------------ queries
+
+    async def run(self, job: Job, timeout: float) -> Reply:
+        """Run ``job`` on an idle worker; kill it and answer 503 if it passes ``timeout`` seconds."""
+        assert self._idle is not None, "start() the pool first"
+        started = time.monotonic()
+        try:
+            w = await asyncio.wait_for(self._idle.get(), timeout)
+        except TimeoutError:
+            return Reply(503, b"the server is busy: every query worker stayed occupied for the whole "
+                              b"time limit; try again shortly")
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Reply] = loop.create_future()
+        fd = w.conn.fileno()
+
+        def on_reply() -> None:
+            loop.remove_reader(fd)
+            if answer.done():
+                return
+            try:
+                answer.set_result(w.conn.recv())
+            except (EOFError, OSError) as exc:
+                answer.set_exception(exc)
+
+        try:
+            w.conn.send(job)
+        except (OSError, ValueError):
+            self.stats["crashes"] += 1
+            self._replace(w)
+            return Reply(503, b"a query worker had stopped; it is being restarted, try again")
+        loop.add_reader(fd, on_reply)
+        self.stats["queries"] += 1
+        remaining = max(0.01, timeout - (time.monotonic() - started))
+        try:
+            reply = await asyncio.wait_for(answer, remaining)
+        except TimeoutError:
+            self.stats["timeouts"] += 1
+            self._replace(w)
+            return Reply(503, f"the query was stopped after the time limit of {timeout:g} s. Narrow it "
+                              "(more specific patterns, LIMIT) or raise the limit with gutkg serve "
+                              "--timeout.".encode())
+        except (EOFError, OSError):
+            self.stats["crashes"] += 1
+            self._replace(w)
+            return Reply(503, b"the query stopped its worker process (most likely it needed more "
+                              b"memory than a query may use); narrow it down and try again")
+        except asyncio.CancelledError:  # the client went away: the worker may still be busy
+            self._replace(w)
+            raise
+        self._idle.put_nowait(w)
+        return reply
+
+
+def default_size() -> int:
+    """One worker per CPU core, at least two (so one runaway query never blocks everyone)."""
+    return max(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2))

@@ -1,0 +1,146 @@
+"""A query worker: one process holding the graph, answering query jobs over a pipe.
+
+Why a process and not a thread: a running Oxigraph query cannot be cancelled from Python, so the
+only sure way to stop a runaway query is to kill the process running it (the pool then starts a
+fresh one). A worker also fences itself in before it loads anything:
+
+* it moves into a new network namespace with no interfaces up, so even a ``SERVICE`` that slipped
+  past :mod:`gutkg.sparql.guard` cannot reach any host (not even loopback);
+* it caps its own address space (``RLIMIT_AS``), so a query that tries to build a huge result
+  fails instead of exhausting the machine's memory;
+* it asks the kernel to kill it when its parent dies, so no orphan keeps burning a core.
+
+The job and reply are plain tuples (cheap to pickle); the reply already holds the serialised
+body, so the server process does no per-row work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: text, protocol dataset, wanted format and row cap."""
+
+    query: str
+    fmt: str
+    max_rows: int
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: ``status`` 200 with a body, or an HTTP error status with a message."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    truncated: bool = False
+    note: str = ""
+    count: int = 0
+
+
+def isolate_network() -> str:
+    """Enter a fresh network namespace (nothing reachable). Returns how, or why not."""
+    if not sys.platform.startswith("linux"):
+        return "unavailable (not Linux); SERVICE is refused by the query guard only"
+    libc = ctypes.CDLL(None, use_errno=True)
+    for flags, how in ((_CLONE_NEWNET, "network namespace"),
+                       (_CLONE_NEWUSER | _CLONE_NEWNET, "user+network namespace")):
+        if libc.unshare(flags) == 0:
+            return how
+    return f"unavailable ({os.strerror(ctypes.get_errno())}); SERVICE is refused by the query guard only"
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _limit_memory(megabytes: int) -> None:
+    if megabytes <= 0:
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
+         sandbox: bool = True) -> None:
+    """Worker process entry point: fence in, load the graph, then answer jobs until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
+    _die_with_parent()
+    how = isolate_network() if sandbox else "off"
+    from gutkg.errors import GutKGError
+    from gutkg.load import load
+
+    try:
+        store = load(graph or None, store=store_spec)
+    except GutKGError as exc:
+        conn.send(("failed", str(exc)))
+        return
+    _limit_memory(memory_mb)
+    conn.send(("ready", {"triples": len(store), "sandbox": how, "pid": os.getpid()}))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(execute(store, job))
+
+
+def execute(store: object, job: Job) -> Reply:
+    """Run one job and serialise its result; every failure becomes a :class:`Reply` status."""
+    from gutkg.errors import ParseError, QueryError, StoreError
+    from gutkg.sparql.results import FORMATS, write
+
+    try:
+        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": job.prefixes or None}
+        if job.default_graphs is not None or job.named_graphs is not None:
+            if getattr(store, "backend", "") != "oxigraph":
+                return Reply(400, b"default-graph-uri / named-graph-uri need the Oxigraph store "
+                                  b"(gutkg serve --store oxigraph)")
+            kwargs["default_graphs"] = job.default_graphs if job.default_graphs is not None else []
+            kwargs["named_graphs"] = job.named_graphs if job.named_graphs is not None else []
+        result = store.query(job.query, **kwargs)  # type: ignore[attr-defined]
+        fmt = job.fmt if result.kind in FORMATS[job.fmt].forms else _fallback(job.fmt, result.kind)
+        body = write(result, fmt)
+        return Reply(200, body, FORMATS[fmt].content_type, result.truncated, result.note, len(result))
+    except ParseError as exc:
+        return Reply(400, str(exc).encode())
+    except (QueryError, StoreError) as exc:
+        return Reply(400, str(exc).encode())
+    except MemoryError:
+        return Reply(503, b"the query needed more memory than a query may use; narrow it down "
+                          b"(add LIMIT, more specific patterns)")
+    except OSError as exc:
+        return Reply(500, f"the store failed to run the query: {exc}".encode())
+    except Exception as exc:
+        return Reply(500, f"internal error while running the query: {type(exc).__name__}: {exc}"
+                     .encode())
+
+
+def _fallback(fmt: str, kind: str) -> str:
+    """The closest format for a result whose form the guard could not foresee."""
+    from gutkg.sparql.results import default_format
+
+    pairs = {("json", "graph"): "jsonld", ("xml", "graph"): "rdfxml", ("jsonld", "select"): "json",
+             ("rdfxml", "select"): "xml"}
+    return pairs.get((fmt, "select" if kind == "ask" else kind), default_format(kind))

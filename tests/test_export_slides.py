@@ -111,7 +111,7 @@ def _open_deck(path: Path):
                   "--disable-component-update", "--no-first-run"])
         try:
             page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("request", lambda r: requests.append(r.url))
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
@@ -123,8 +123,8 @@ def _open_deck(path: Path):
                                   ".map(s => s.dataset.kind)")
             page.evaluate("Reveal.slide(3)")
             visible = page.evaluate("document.querySelector('section.present').innerText")
-            map_loaded = page.evaluate("(() => { const i = document.querySelector('section.map img');"
-                                       " return i ? i.complete && i.naturalWidth : -1; })()")
+            map_loaded = page.evaluate("async () => { const i = document.querySelector('section.map img');"
+                                       " if (!i) return -1; await i.decode(); return i.naturalWidth; }")
         finally:
             context.close()
     return total, kinds, visible, map_loaded, errors, requests

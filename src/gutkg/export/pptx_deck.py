@@ -117,15 +117,19 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
         _text(sub.text_frame, [(d.get("subtitle") or "", 20, c["muted"], False, False),
                                (d["footer"], 16, c["muted"], False, False)])
     elif slide.kind == "question":
-        frame = _box(page, 0.5, 1.3, 12.3, 5.8)
-        parts = [(d["question"], 28, c["fg"], True, False)]
-        if d.get("context"):
-            parts.append((d["context"], 18, c["muted"], False, False))
-        parts.append((str(d["kind"]).capitalize() + ":", 20, c["accent"], True, False))
-        size = 18 if len(d["tracks"]) <= 5 else 14
-        parts += [(f"• {label}: {definition} ({n} claims)", size, c["fg"], False, False)
-                  for label, definition, n in d["tracks"]]
-        _text(frame, parts)
+        frame = _box(page, 0.5, 1.3, 12.3, 5.9)
+
+        def question_parts(f: float) -> list[tuple[str, float, str, bool, bool]]:
+            parts = [(str(d["question"]), 28 * f, c["fg"], True, False)]
+            if d.get("context"):
+                parts.append((str(d["context"]), 18 * f, c["muted"], False, False))
+            parts.append((str(d["kind"]).capitalize() + ":", 20 * f, c["accent"], True, False))
+            parts += [(f"• {label}: {definition} ({n} claims)", 18 * f, c["fg"], False, False)
+                      for label, definition, n in d["tracks"]]
+            return parts
+
+        fit = next((f for f in (1.0, 0.9, 0.8, 0.7, 0.6) if _height(question_parts(f), 12.3) <= 5.9), 0.6)
+        _text(frame, question_parts(fit))
     elif slide.kind == "step":
         columns = d["columns"]
         gap = 0.15

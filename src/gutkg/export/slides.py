@@ -245,10 +245,10 @@ html, body, .reveal-viewport {{ background: var(--bg); }}
 .reveal .slides section.map img {{ width: 100%; height: 100%; margin: 0; display: block; }}
 .reveal .slides section.title {{ display: flex !important; flex-direction: column;
                                  justify-content: center; }}
-.reveal .sub {{ color: var(--muted); font-size: 24px; margin-top: 16px; }}
+.reveal .sub {{ color: var(--muted); font-size: 22px; margin: 12px 0; font-weight: normal; }}
 .reveal .foot {{ color: var(--muted); font-size: 18px; position: absolute; bottom: 8px; }}
 .reveal .question {{ font-size: 34px; font-weight: bold; margin: 10px 0 24px; }}
-.reveal ul {{ margin: 0 0 0 1em; }} .reveal li {{ margin: 6px 0; font-size: 22px; }}
+.reveal ul {{ margin: 0 0 0 1em; }} .reveal li {{ margin: 6px 0; font-size: 20px; }}
 .reveal .cols {{ display: flex; gap: 14px; align-items: stretch; }}
 .reveal .col {{ flex: 1 1 0; min-width: 0; }}
 .reveal .col h3 {{ color: var(--accent); font-size: 22px; border-bottom: 2px solid var(--line);

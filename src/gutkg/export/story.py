@@ -185,7 +185,7 @@ def evidence_summary(story: Story, track: Track) -> dict[str, Any]:
                                   & {"interventional", "germ-free or transfer", "genetic", "temporal"}),
         "supporting": len(supporting),
         "opposing": len(opposing),
-        "weakest_link": names.get(weakest, "none"),
+        "weakest_link": names.get(weakest, "no evidence"),
         "citations": sorted({e["citation"] for e in supporting if e.get("citation")}),
         "opposing_citations": sorted({e["citation"] for e in opposing if e.get("citation")}),
     }

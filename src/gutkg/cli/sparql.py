@@ -66,9 +66,7 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], limit: int | 
         click.echo(f"wrote {len(result)} {'triples' if result.kind == 'graph' else 'rows'} to {output}",
                    err=True)
         return
-    stream = click.get_binary_stream("stdout")
-    stream.write(body if body.endswith(b"\n") else body + b"\n")
-    stream.flush()
+    click.echo(body if body.endswith(b"\n") else body + b"\n", nl=False)
     if result.truncated:
         click.echo(f"note: {result.note}", err=True)
 

@@ -227,6 +227,7 @@ class Endpoint:
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", **self.info, "alive_workers": self.pool.alive,
+                             "worker_pids": self.pool.pids,
                              "timeout_s": self.settings.timeout, "max_rows": self.settings.max_rows,
                              "max_query_bytes": self.settings.max_query_bytes, **self.pool.stats},
                             headers=CORS)

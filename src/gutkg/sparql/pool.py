@@ -128,6 +128,11 @@ class WorkerPool:
     def alive(self) -> int:
         return sum(1 for w in self._workers if w.proc.is_alive())
 
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (a killed worker's id disappears from here)."""
+        return sorted(w.proc.pid for w in self._workers if w.proc.is_alive())
+
     # ------------------------------------------------------------------ queries
 
     async def run(self, job: Job, timeout: float) -> Reply:

@@ -1,0 +1,268 @@
+"""Hostile input against a real ``gutkg serve``: each is refused with the right status and a
+message that says why, and the server keeps serving everyone else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from tests.test_endpoint_server import start_endpoint
+
+PROBE = "ASK { gkc:probiotics a gkv:Intervention }"
+#: Four copies of every triple joined freely: ~10^11 combinations on the fixture, far past 2 s.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = start_endpoint(tmp_path_factory.mktemp("hostile"), "--timeout", "2",
+                             "--max-query-bytes", "20000", "--workers", "2")
+    yield running
+    running.stop()
+
+
+def still_serving(server) -> None:
+    status, _, body = server.post_direct(PROBE)
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+@pytest.mark.parametrize("how,query", [
+    ("query", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
+    ("query", "DELETE WHERE { ?s ?p ?o }"),
+    ("query", "LOAD <http://example.org/data.ttl>"),
+    ("query", "CLEAR ALL"),
+    ("form-update", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
+    ("direct-update", "DROP ALL"),
+    ("get-update", "CLEAR ALL"),
+])
+def test_updates_are_refused_403(server, how, query):
+    if how == "query":
+        status, _, body = server.post_direct(query)
+    elif how == "form-update":
+        status, _, body = server.request("POST", "/sparql", urllib.parse.urlencode({"update": query}),
+                                         {"Content-Type": "application/x-www-form-urlencoded"})
+    elif how == "direct-update":
+        status, _, body = server.request("POST", "/sparql", query,
+                                         {"Content-Type": "application/sparql-update"})
+    else:
+        status, _, body = server.request("GET", "/sparql?" + urllib.parse.urlencode({"update": query}))
+    assert status == 403
+    assert b"read-only" in body
+    still_serving(server)
+    # nothing was written: the claims are all still there
+    _, _, count = server.get("SELECT (COUNT(*) AS ?n) WHERE { ?c a gkv:CausalClaim }", accept="text/csv")
+    assert count.split() == [b"n", b"12"]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }",
+    "PREFIX ex: <http://e.org/> SELECT * WHERE { ?x ex:p ?y . service ?endpoint { ?s ?p ?o } }",
+])
+def test_service_is_refused_403(server, query):
+    status, _, body = server.get(query)
+    assert status == 403
+    assert b"SERVICE" in body and b"never calls other endpoints" in body
+
+
+def test_workers_have_no_network_even_if_the_guard_were_bypassed(server, tmp_path):
+    """The second fence: a worker's network namespace reaches nothing, not even loopback.
+
+    A real SPARQL endpoint listens on 127.0.0.1; a process that fences itself in the way a worker
+    does then runs a SERVICE query at it straight through pyoxigraph (no guard): it must fail,
+    while the same query from an unfenced process reaches the listener.
+    """
+    import subprocess
+    import sys
+
+    info = server.health()
+    if "namespace" not in info["sandbox"]:
+        pytest.skip(f"network namespaces are not available here: {info['sandbox']}")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    script = (
+        "import sys, pyoxigraph\n"
+        "from gutkg.sparql.worker import isolate_network\n"
+        "if sys.argv[1] == 'fenced': print(isolate_network())\n"
+        "try:\n"
+        f"    q = 'SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}'\n"
+        "    list(pyoxigraph.Store().query(q))\n"
+        "    print('REACHED')\n"
+        "except OSError as exc:\n"
+        "    print('FAILED', exc)\n"
+    )
+    accepted: list[bool] = []
+
+    def accept() -> None:
+        listener.settimeout(20)
+        try:
+            conn, _ = listener.accept()
+            accepted.append(True)
+            conn.close()  # no answer: the client sees a failure, but it did get through
+        except OSError:
+            pass
+
+    try:
+        fenced = subprocess.run([sys.executable, "-c", script, "fenced"], capture_output=True, text=True,
+                                timeout=60)
+        assert "namespace" in fenced.stdout and "FAILED" in fenced.stdout, fenced.stdout + fenced.stderr
+        assert "unreachable" in fenced.stdout.lower() or "refused" in fenced.stdout.lower()
+        assert not accepted
+        thread = threading.Thread(target=accept)
+        thread.start()
+        subprocess.run([sys.executable, "-c", script, "open"], capture_output=True, text=True, timeout=60)
+        thread.join()
+        assert accepted == [True], "control: without the fence the SERVICE call reaches the listener"
+    finally:
+        listener.close()
+
+
+def test_ten_megabyte_query_is_413_and_not_read(server):
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (10 * 1024 * 1024)
+    status, _, body = _post_big(server, big.encode())
+    assert status == 413
+    assert b"at most 20,000 bytes" in body
+    still_serving(server)
+
+
+def test_query_over_the_cap_in_a_get_is_413(server):
+    status, _, body = server.get("ASK {} #" + "y" * 25_000)
+    assert status == 413 and b"--max-query-bytes" in body
+    still_serving(server)
+
+
+def _post_big(server, payload: bytes):
+    """POST a huge body the way a client does; the server may answer before reading it all."""
+    sock = socket.create_connection((server.host, server.port), timeout=60)
+    head = (f"POST /sparql HTTP/1.1\r\nHost: {server.host}\r\nContent-Type: application/sparql-query\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode()
+    try:
+        sock.sendall(head)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(payload)  # the server may refuse early and close: read its answer below
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
+    finally:
+        sock.close()
+    head_text, _, body = data.partition(b"\r\n\r\n")
+    status = int(head_text.split()[1]) if head_text else 0
+    return status, head_text, body
+
+
+def test_runaway_query_is_killed_and_others_are_served_meanwhile(server):
+    before = server.health()
+    old_pids = set(before["worker_pids"])
+    outcome: dict[str, object] = {}
+
+    def run_away() -> None:
+        outcome["response"] = server.get(RUNAWAY)
+
+    thread = threading.Thread(target=run_away)
+    thread.start()
+    for _ in range(400):  # wait until the runaway has reached a worker
+        if server.health()["queries"] > before["queries"]:
+            break
+        time.sleep(0.01)
+    served_while_running = 0
+    for _ in range(5):
+        still_serving(server)
+        if thread.is_alive():
+            served_while_running += 1
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    status, _, body = outcome["response"]  # type: ignore[misc]
+    assert status == 503
+    assert b"stopped after the time limit of 2 s" in body
+    assert served_while_running >= 1, "the other worker should answer while the runaway runs"
+    after = server.health()
+    assert after["timeouts"] == before["timeouts"] + 1
+    assert after["alive_workers"] == 2
+    killed = old_pids - set(after["worker_pids"])
+    assert len(killed) == 1, "exactly the runaway's worker is replaced"
+    pid = killed.pop()
+    assert _gone_or_zombie(pid), f"worker {pid} still running after its 503"
+    still_serving(server)
+
+
+def _gone_or_zombie(pid: int) -> bool:
+    for _ in range(100):
+        stat = Path(f"/proc/{pid}/stat")
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in {"Z", "X"}:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("path", [
+    "/sparql?query=SELECT%ZZ*%20WHERE%7B%7D",
+    "/sparql?query=ASK%7B%7",
+    "/sparql?query=ASK%20%7B%7D&x=%",
+    "/sparql?query=%E2%28%A1",  # percent-decodes to bytes that are not UTF-8
+])
+def test_malformed_percent_encoding_is_400(server, path):
+    status, _, body = server.request("GET", path)
+    assert status == 400
+    assert b"percent-encoding" in body or b"not UTF-8" in body
+    still_serving(server)
+
+
+def test_malformed_form_body_is_400(server):
+    status, _, body = server.request("POST", "/sparql", b"query=ASK%7B%7D%G1",
+                                     {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and b"percent-encoding" in body
+
+
+def test_non_utf8_direct_body_is_400(server):
+    status, _, body = server.request("POST", "/sparql", "ASK { ?s ?p 'é' }".encode("latin-1"),
+                                     {"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"not UTF-8" in body
+
+
+@pytest.mark.parametrize("ctype,expected", [
+    ("text/plain", 415), (None, 415), ("application/json", 415),
+    ("application/sparql-query; charset=UTF-16", 415), ("multipart/form-data; boundary=x", 415),
+])
+def test_wrong_content_types(server, ctype, expected):
+    headers = {"Content-Type": ctype} if ctype else {}
+    status, _, body = server.request("POST", "/sparql", "ASK {}", headers)
+    assert status == expected
+    assert b"application/sparql-query" in body or b"UTF-8" in body
+
+
+def test_other_methods_are_405_with_allow(server):
+    status, headers, body = server.request("PUT", "/sparql", "ASK {}", {"Content-Type": "application/sparql-query"})
+    assert status == 405 and "POST" in headers["allow"]
+    assert b"read-only" in body
+
+
+def test_two_queries_at_once_is_400(server):
+    status, _, body = server.request("GET", "/sparql?query=ASK%7B%7D&query=SELECT%20*%7B%7D")
+    assert status == 400 and b"exactly one" in body
+
+
+def test_missing_query_is_400(server):
+    status, _, body = server.request("GET", "/sparql")
+    assert status == 400 and b"no query" in body
+
+
+def test_server_still_healthy_after_all_of_it(server):
+    info = server.health()
+    assert info["alive_workers"] == 2
+    still_serving(server)

@@ -124,8 +124,9 @@ class Endpoint:
             return RedirectResponse("/", status_code=303, headers=CORS)
         except QueryError as exc:
             return error(getattr(exc, "status", 400), str(exc))
+        base = str(request.url.replace(query="", fragment=""))
         job = Job(operation.query, fmt, self.settings.max_rows, operation.default_graphs,
-                  operation.named_graphs, _prefixes())
+                  operation.named_graphs, _prefixes(), base)
         reply = await self.pool.run(job, self.settings.timeout)
         return self._response(reply)
 

@@ -39,6 +39,7 @@ class Job:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def execute(store: object, job: Job) -> Reply:
     from gutkg.sparql.results import FORMATS, write
 
     try:
-        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": job.prefixes or None}
+        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": job.prefixes or None,
+                                     "base_iri": job.base_iri}
         if job.default_graphs is not None or job.named_graphs is not None:
             if getattr(store, "backend", "") != "oxigraph":
                 return Reply(400, b"default-graph-uri / named-graph-uri need the Oxigraph store "

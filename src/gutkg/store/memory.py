@@ -79,10 +79,11 @@ class MemoryStore(Store):
             raise ParseError(f"cannot parse as {fmt}: {exc}", source=source) from None
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
-              limit: int | None = None, prefixes: Mapping[str, str] | None = None) -> QueryResult:
+              limit: int | None = None, prefixes: Mapping[str, str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
         """Run a query; ``limit`` keeps that many rows/triples and sets ``truncated`` if cut;
-        ``prefixes`` are declared for the query."""
-        result = self._query(sparql, bindings, prefixes)
+        ``prefixes`` are declared for the query; ``base_iri`` resolves relative IRIs."""
+        result = self._query(sparql, bindings, prefixes, base_iri)
         if limit is not None and len(result) > limit:
             del (result.rows if result.kind == "select" else result.triples)[limit:]
             result.truncated = True
@@ -90,12 +91,12 @@ class MemoryStore(Store):
         return result
 
     def _query(self, sparql: str, bindings: Mapping[str, Term] | None = None,
-               prefixes: Mapping[str, str] | None = None) -> QueryResult:
+               prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> QueryResult:
         from pyparsing import ParseException
 
         init = {k: _from_term(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.graph.query(sparql, initBindings=init, initNs=dict(prefixes or {}))
+            result = self.graph.query(sparql, initBindings=init, initNs=dict(prefixes or {}), base=base_iri)
         except ParseException as exc:
             raise query_parse_error(f"error at {exc.lineno}:{exc.col}: {exc.msg}", sparql) from None
         if result.type == "ASK":

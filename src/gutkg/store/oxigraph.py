@@ -101,22 +101,25 @@ class OxigraphStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
               limit: int | None = None, default_graphs: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None,
-              prefixes: Mapping[str, str] | None = None) -> QueryResult:
+              prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> QueryResult:
         """Run a query; ``limit`` stops reading rows/triples after that many (``truncated`` is
         then set), so a huge result is never built. ``default_graphs`` / ``named_graphs`` give the
         SPARQL Protocol dataset (graph IRIs of this store; nothing is fetched). ``prefixes`` are
-        declared for the query without changing its line numbers."""
+        declared for the query without changing its line numbers; ``base_iri`` resolves relative
+        IRIs (``<s>``)."""
         from itertools import islice
 
         from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
         dataset: dict[str, object] = {"prefixes": dict(prefixes)} if prefixes else {}
+        if base_iri:
+            dataset["base_iri"] = base_iri
         if default_graphs is not None:
             dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
         if named_graphs is not None:
             dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
         try:
-            self.ox.query(sparql, prefixes=dataset.get("prefixes")) if bindings else None  # type: ignore[arg-type]  # positions refer to the user's text
+            self.ox.query(sparql, prefixes=dataset.get("prefixes"), base_iri=base_iri) if bindings else None  # type: ignore[arg-type]  # positions refer to the user's text
             text = inject_values(sparql, bindings) if bindings else sparql
             result = self.ox.query(text, **dataset)  # type: ignore[arg-type]
         except SyntaxError as exc:

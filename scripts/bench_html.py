@@ -4,7 +4,7 @@ For the bundled graph and synthetic graphs of 1,000 concepts / 5,000 claims and 
 24,000 claims it measures, in one run:
 
 - ``dump``: the baseline, ``json.dumps`` of the bare vis-network data (id/label, from/to);
-- ``layout`` and ``build``: the precomputed layout, and the whole ``to_html`` (layout included);
+- ``page data + template`` and ``layout``: the two parts of ``to_html`` (build = their sum);
 - ``pyvis``: (with ``--pyvis``) building the same graph with pyvis ``Network.add_node/add_edge``,
   whose per-edge duplicate check is quadratic;
 - ``ready``: page open -> first drawn frame with everything wired (``window.gutkgReady``, ms since
@@ -168,15 +168,17 @@ def browser_runs(pages: dict[str, Path], hub: str, runs: int) -> dict[str, dict[
 
 
 def bench(name: str, graph: nx.MultiDiGraph, runs: int, with_pyvis: bool) -> dict[str, Any]:
-    from gutkg.export.html import to_html
+    from gutkg.export.html import page_data, render
     from gutkg.export.layout import layout
+    from gutkg.export.selection import select
 
     row: dict[str, Any] = {"graph": name, "concepts": graph.number_of_nodes(),
                            "claims": graph.number_of_edges()}
     row["dump_s"], _ = timed(json.dumps, bare_data(graph))
     sizes = {n: (len(str(d.get("label", n))) * 7.2 + 24, 44.0) for n, d in graph.nodes(data=True)}
     row["layout_s"], positions = timed(layout, graph, sizes=sizes)
-    row["build_s"], page = timed(to_html, graph)
+    # the rest of to_html(graph): selection, page data, template
+    row["page_s"], page = timed(lambda: render(page_data(select(graph), positions)))
     row["page_mb"] = len(page.encode()) / 1e6
     row["pyvis_s"] = timed(pyvis_build, graph)[0] if with_pyvis else None
     hub = max(graph.degree, key=lambda nd: nd[1])[0]
@@ -207,14 +209,15 @@ def main() -> None:
         print(f"{size}: {graph.number_of_nodes()} concepts, {graph.number_of_edges()} claims ...",
               file=sys.stderr)
         rows.append(bench(size, graph, args.runs, args.pyvis))
-    head = ("| graph | concepts | claims | dump (baseline) | layout | build | pyvis add_edge "
-            "| page | ready (bare vis) | ready (explorer) | select | filter |")
+    head = ("| graph | concepts | claims | vis JSON dump (baseline) | page data + template "
+            "| layout | pyvis add_edge | file | ready: bare vis-network | ready: explorer "
+            "| search+select | status filter |")
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for r in rows:
         pyvis = f"{r['pyvis_s']:.2f} s" if r["pyvis_s"] is not None else "-"
         print(f"| {r['graph']} | {r['concepts']} | {r['claims']} | {r['dump_s']:.3f} s "
-              f"| {r['layout_s']:.2f} s | {r['build_s']:.2f} s | {pyvis} | {r['page_mb']:.1f} MB "
+              f"| {r['page_s']:.2f} s | {r['layout_s']:.2f} s | {pyvis} | {r['page_mb']:.1f} MB "
               f"| {r['bare_ms']:.0f} ms | {r['ready_ms']:.0f} ms | {r['select_ms']:.0f} ms "
               f"| {r['filter_ms']:.0f} ms |")
     print(f"\nmedians of {args.runs} fresh pages in headless Chromium ({CHROMIUM}); ready = "

@@ -144,9 +144,9 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
     nodes = []
     for node, d in graph.nodes(data=True):
         x, y = positions.get(node, (0.0, 0.0))
-        item = {"id": str(node), "label": str(d.get("label", node)),
-                "category": d.get("category") if d.get("category") in CATEGORIES else "unknown",
-                "x": x, "y": y}
+        category = d.get("category") if d.get("category") in CATEGORIES else "unknown"
+        item: dict[str, Any] = {"id": str(node), "label": str(d.get("label", node)),
+                                "category": category, "x": x, "y": y}
         _put(item, "definition", d.get("definition"))
         _put(item, "synonyms", [str(s) for s in d.get("synonyms", ())])
         _put(item, "broader", [str(b) for b in d.get("broader", ()) if b in graph])
@@ -155,7 +155,8 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
         nodes.append(item)
     rank: dict[tuple[Any, Any], int] = {}
     refs: dict[str, dict[str, str]] = {}
-    edges = []
+    edges: list[dict[str, Any]] = []
+    systems: set[str] = set()
     for u, v, k, d in graph.edges(keys=True, data=True):
         item = {"id": ids[u, v, k], "from": str(u), "to": str(v),
                 "sign": int(d.get("sign", 1)), "status": str(d.get("status", "supported")),
@@ -166,7 +167,9 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
         _put(item, "mechanism", d.get("mechanism"))
         _put(item, "hypotheses", [str(h) for h in d.get("hypotheses", ())])
         _put(item, "opposed", bool(d.get("opposed")))
-        _put(item, "ev", [_evidence(e, refs) for e in d.get("evidence", ())])
+        evidence = [_evidence(e, refs) for e in d.get("evidence", ())]
+        systems.update(s.strip() for ev in evidence for s in ev.get("system", "unspecified").split(","))
+        _put(item, "ev", evidence)
         edges.append(item)
     claim_ids = {k: ids[u, v, k] for u, v, k in graph.edges(keys=True)}
     hypotheses = [{"id": str(h), "label": str(d.get("label", h)),
@@ -179,12 +182,10 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
                  for q, d in graph.graph.get("questions", {}).items()]
     highlights = [{"kind": h.kind, "label": h.label, "id": h.id, "nodes": [str(n) for n in h.nodes],
                    "edges": [ids[e] for e in h.edges if e in ids]} for h in sel.highlights]
-    systems = sorted({s.strip() for e in edges for ev in e.get("ev", ())
-                      for s in ev.get("system", "unspecified").split(",")})
     return {
         "title": title or "gutkg explorer", "version": __version__,
         "categories": [{"id": c, "label": lab, "color": col} for c, (lab, col) in CATEGORIES.items()],
-        "statuses": list(STATUSES), "strengths": list(STRENGTHS), "systems": systems,
+        "statuses": list(STATUSES), "strengths": list(STRENGTHS), "systems": sorted(systems),
         "big": graph.number_of_nodes() > BIG_NODES or graph.number_of_edges() > BIG_EDGES,
         "nodes": nodes, "edges": edges, "refs": refs, "questions": questions,
         "hypotheses": hypotheses,

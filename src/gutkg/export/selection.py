@@ -275,8 +275,9 @@ def simple_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length
                  limit: int = 50, time_budget: float = 2.0) -> tuple[list[list[str]], bool]:
     """Causal paths ``source`` → … → ``target`` (node lists, shortest first) and a truncated flag.
 
-    Uses ``networkx.all_simple_paths`` with ``cutoff`` on the collapsed digraph (parallel claims
-    are one step), stopping after ``limit`` paths or ``time_budget`` seconds.
+    Uses ``networkx.shortest_simple_paths`` (Yen's algorithm) on the collapsed digraph (parallel
+    claims are one step), so a cut-off list keeps the shortest paths; it stops at paths longer
+    than ``max_length`` claims, after ``limit`` paths or after ``time_budget`` seconds.
 
     >>> import networkx as nx
     >>> simple_paths(nx.MultiDiGraph([("a", "b"), ("b", "c"), ("a", "c")]), "a", "c")
@@ -289,11 +290,16 @@ def simple_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length
     found: list[list[str]] = []
     truncated = False
     deadline = time.monotonic() + time_budget
-    for p in nx.all_simple_paths(nx.DiGraph(graph), source, target, cutoff=max_length):
-        if len(found) >= limit or time.monotonic() > deadline:
-            truncated = True
-            break
-        found.append(list(p))
+    try:
+        for p in nx.shortest_simple_paths(nx.DiGraph(graph), source, target):
+            if len(p) - 1 > max_length:
+                break
+            if len(found) >= limit or time.monotonic() > deadline:
+                truncated = True
+                break
+            found.append(list(p))
+    except nx.NetworkXNoPath:
+        pass
     found.sort(key=lambda p: (len(p), p))
     return found, truncated
 

@@ -15,6 +15,7 @@
   };
   const DIM_NODE = '#e6e6e6', DIM_EDGE = '#e3e3e3';
   const MARK = {contested: 'contested', refuted: 'refuted'};
+  const MARK_COLOUR = '#8a5a00';
 
   // ---------------------------------------------------------------- indexes
   const nodes = new Map(), edges = new Map(), hyps = new Map(), questions = new Map();
@@ -160,7 +161,9 @@
   }
   function edgeDim(e, dim) {
     const c = signOf(e).color;
-    return {id: e.id, color: {color: dim ? DIM_EDGE : c, highlight: c, hover: c}};
+    const item = {id: e.id, color: {color: dim ? DIM_EDGE : c, highlight: c, hover: c}};
+    if (MARK[e.status] || e.sign === 0) item.font = {color: dim ? '#d5d5d5' : MARK_COLOUR};
+    return item;
   }
 
   // ---------------------------------------------------------------- visibility
@@ -282,11 +285,10 @@
         const v = edges.get(id).to;
         if (seen.has(v)) continue;
         seen.add(v);
-        const steps = path.length;
-        if (v === b && (loop || steps >= 1)) {
+        const steps = path.length;  // claims so far + 1
+        if (v === b) {  // a loop lists its nodes once; its steps close back to the start
           const ns = loop ? path.slice() : path.concat([b]);
-          found.push({nodes: ns, edges: stepEdges(loop ? path.concat([b]) : ns)});
-          if (loop) continue;
+          found.push({nodes: ns, edges: stepEdges(path.concat([b]))});
           continue;
         }
         if (onPath.has(v) || steps >= maxLen) continue;
@@ -416,12 +418,16 @@
       el('span', {cls: 'chip', text: 'evidence: ' + DATA.strengths[e.strength]}),
       e.opposed ? el('span', {cls: 'chip opposed', text: 'evidence both ways'}) : null,
       visEdges.has(id) ? null : el('span', {cls: 'chip hidden', text: 'hidden by filters'}));
-    const hypsEl = e.hypotheses.length ? el('div', {cls: 'meta'}, 'in hypotheses: ') : null;
-    if (hypsEl) e.hypotheses.forEach((h, i) => {
-      if (!hyps.has(h)) return;
-      if (i) hypsEl.append(', ');
-      hypsEl.append(el('button', {cls: 'link', type: 'button', on: {click: () => setHighlight('h:' + h, true)}}, hyps.get(h).label));
-    });
+    const inHyps = e.hypotheses.filter((h) => hyps.has(h));
+    const hypsEl = inHyps.length ? el('div', {}, el('h3', {text: 'In hypotheses (' + inHyps.length + ')'})) : null;
+    if (hypsEl) {
+      const ul = el('ul', {cls: 'plain'});
+      for (const h of inHyps) {
+        ul.append(el('li', {}, el('button', {cls: 'link', type: 'button', title: 'Highlight this hypothesis',
+          on: {click: () => { setHighlight('h:' + h, true); renderHyps(); }}}, hyps.get(h).label)));
+      }
+      hypsEl.append(ul);
+    }
     const ol = el('ol', {cls: 'evidence'});
     for (const item of e.ev) {
       const it = Object.assign({}, REFS[item.source] || {}, item);
@@ -675,6 +681,7 @@
       }
       ctx.save();
       ctx.lineWidth = 1 / scale;
+      ctx.globalAlpha = 0.6;
       if (ctx.setLineDash) ctx.setLineDash([]);
       const colours = [...paths.keys()].sort((a, b) => (b === DIM_EDGE) - (a === DIM_EDGE));
       for (const c of colours) {  // faded claims first, so highlighted ones lie on top
@@ -744,7 +751,7 @@
       font: {size: 14, face: 'system-ui, sans-serif', strokeWidth: 3, strokeColor: '#ffffff'}},
     edges: {selectionWidth: 2, arrowStrikethrough: false, hoverWidth: 0.5, smooth: false,
       color: {inherit: false}, arrows: {to: {enabled: true, type: 'arrow', scaleFactor: 0.7}},
-      font: {size: 10, color: '#8a5a00', strokeWidth: 3, strokeColor: '#ffffff', align: 'horizontal'}},
+      font: {size: 10, color: MARK_COLOUR, strokeWidth: 3, strokeColor: '#ffffff', align: 'horizontal'}},
   });
   installLevelOfDetail();
   performance.mark('gutkg:network');

@@ -10,6 +10,9 @@ of ancestors (how far upstream X sits) are shown beside it.
 of shortest causal chains between other concepts that pass through X, unweighted, normalised to 0-1.
 Above 2,000 concepts it is estimated from 500 sampled sources (seeded, so reproducible), and says so.
 
+Cost: reach is five breadth-first searches per concept, O(V (V + E)); the time budget stops it on
+very large graphs and the result says so (truncated). Betweenness is O(V E), sampled above 2,000.
+
 References
 ----------
 Brandes U (2001) A faster algorithm for betweenness centrality. J Math Sociol 25(2):163-177.

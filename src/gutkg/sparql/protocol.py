@@ -89,7 +89,7 @@ class Operation:
     query: str
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
-    format: str | None
+    format: str | None  # every format=/output= value, comma-joined (clients send several)
 
 
 def query_operation(params: dict[str, list[str]], body_query: str | None = None) -> Operation:
@@ -107,7 +107,7 @@ def query_operation(params: dict[str, list[str]], body_query: str | None = None)
                          "Content-Type: application/sparql-query")
     if len(queries) > 1:
         raise BadRequest(f"{len(queries)} query parameters; the protocol allows exactly one")
-    fmt = (params.get("format") or params.get("output") or [None])[-1]
+    fmt = ",".join(params.get("format", []) + params.get("output", [])) or None
     return Operation(queries[0],
                      tuple(params["default-graph-uri"]) if "default-graph-uri" in params else None,
                      tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
@@ -144,13 +144,15 @@ def negotiate(accept: str | None, fmt: str | None, form: str) -> str:
     kind = "select" if form == "ask" else form
     media = _GRAPH_MEDIA if kind == "graph" else _TABULAR_MEDIA
     if fmt:
-        key = fmt.strip().lower()
-        choice = _ALIASES.get(key, {}).get(kind) or media.get(key.split(";")[0].strip())
-        if choice:
-            return choice
-        raise NotAcceptable(f"format={fmt!r} cannot carry a {'graph' if kind == 'graph' else 'table'} "
-                            "result; use one of: " + ", ".join(sorted(
-                                name for name, by_kind in _ALIASES.items() if kind in by_kind)))
+        for item in fmt.split(","):  # SPARQLWrapper sends format=json-ld&format=application/ld+json,...
+            key = item.strip().lower()
+            choice = _ALIASES.get(key, {}).get(kind) or media.get(key.split(";")[0].strip())
+            if choice:
+                return choice
+        if not accept or accept.strip() == "*/*":
+            raise NotAcceptable(f"format={fmt!r} cannot carry a {'graph' if kind == 'graph' else 'table'} "
+                                "result; use one of: " + ", ".join(sorted(
+                                    name for name, by_kind in _ALIASES.items() if kind in by_kind)))
     if not accept:
         return default_format(kind)
     for range_, _q in _accept(accept):

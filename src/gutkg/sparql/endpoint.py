@@ -93,6 +93,7 @@ class Endpoint:
             Route("/sparql/", self.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
             Route("/", self.index),
             Route("/queries", self.questions),
+            Route("/prefixes", self.prefixes),
             Route("/queries/{name}", self.question),
             Route("/explore", self.explore),
             Route("/health", self.health),
@@ -202,6 +203,10 @@ class Endpoint:
 
         return JSONResponse([q.as_dict() for q in catalog().values()], headers=CORS)
 
+    async def prefixes(self, request: Request) -> Response:
+        """The prefixes every query may use undeclared (the UI shows IRIs with them)."""
+        return JSONResponse(_prefixes(), headers=CORS)
+
     async def question(self, request: Request) -> Response:
         from gutkg.sparql.questions import find
 
@@ -281,10 +286,15 @@ def ui_query(question: Any) -> str:
                     continue
                 if term.is_iri or any(p.name == name and p.kind == "literal" for p in question.params):
                     bindings[name] = term
+    if not bindings:
+        return question.text
     try:
-        return inject_values(question.text, bindings) if bindings else question.text
+        bound = inject_values(question.text, bindings)
     except ValueError:
         return question.text
+    start = bound.index(" VALUES (", len(question.text[: question.text.index("{")]))
+    end = bound.index(") } ", start) + 4
+    return bound[:start] + "\n  " + bound[start + 1:end - 1] + "\n  " + bound[end:]
 
 
 def _build_explorer(to_html: Callable[[Any], str], settings: Settings) -> str:

@@ -10,6 +10,7 @@
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: "gutkg-yasgui",
     yasqe: { autocompleters: ["prefixes", "variables"] },
+    yasr: { prefixes: function () { return window.gutkgPrefixes || {}; } },
     corsProxy: undefined
   });
   window.gutkgYasgui = yasgui;
@@ -38,6 +39,10 @@
         if (run) { tab.query(); }
       });
   }
+
+  fetch(new URL("prefixes", document.baseURI))
+    .then(function (r) { return r.json(); })
+    .then(function (prefixes) { window.gutkgPrefixes = prefixes; });
 
   fetch(new URL("queries", document.baseURI))
     .then(function (r) { return r.json(); })

@@ -1,7 +1,8 @@
 """Benchmark ``gutkg export html``: build time and time-to-interactive in headless Chromium.
 
-For the bundled graph and synthetic graphs of 1,000 concepts / 5,000 claims and 5,000 concepts /
-24,000 claims it measures, in one run:
+For the bundled graph and synthetic graphs (:func:`gutkg.synthetic.synthetic_network`: topics of
+about 50 concepts, 80 % of claims inside a topic) of 1,000 concepts / 5,000 claims and 5,000
+concepts / 24,000 claims it measures, in one run:
 
 - ``dump``: the baseline, ``json.dumps`` of the bare vis-network data (id/label, from/to);
 - ``page data + template`` and ``layout``: the two parts of ``to_html`` (build = their sum);
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import tempfile
@@ -35,49 +35,7 @@ import networkx as nx
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
-WORDS = ("barrier", "mucosal", "epithelial", "tight junction", "claudin", "occludin", "zonulin",
-         "microbial", "butyrate", "interleukin", "T cell", "permeability", "inflammation", "bile",
-         "mucus", "lipopolysaccharide", "endotoxin", "dysbiosis", "colitis", "gluten", "stress")
 SIZES = {"1k": (1000, 5000), "5k": (5000, 24000)}
-
-
-def synthetic(n: int, m: int, seed: int = 0) -> nx.MultiDiGraph:
-    """A graph shaped like to_network's output: clustered, a few hubs, one evidence item a claim."""
-    from gutkg.export.html import CATEGORIES
-
-    rng = random.Random(seed)
-    cats = [c for c in CATEGORIES if c != "unknown"]
-    g = nx.MultiDiGraph()
-    for i in range(n):
-        g.add_node(f"c{i}", label=f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i}",
-                   category=cats[i % len(cats)], synonyms=[f"synonym {i}"],
-                   definition=f"Synthetic concept {i}.", broader=[], mappings=[], iri="")
-    ends = [f"c{i}" for i in range(n)]
-    statuses = ["established"] * 2 + ["supported"] * 5 + ["hypothesised"] * 2 + ["contested"]
-    k = 0
-    while k < m:
-        u = rng.choice(ends) if rng.random() < 0.3 else f"c{rng.randrange(n)}"
-        near = rng.random() < 0.6  # mostly local claims (clusters), some to popular concepts
-        v = f"c{(int(u[1:]) + rng.randint(1, 40)) % n}" if near else rng.choice(ends)
-        if u == v:
-            continue
-        status = rng.choice(statuses)
-        rank = 0 if status == "hypothesised" else rng.randint(1, 4)
-        evidence = [] if status == "hypothesised" else [{
-            "id": f"cl{k}.e1", "source": f"ref{k % 500}", "citation": f"Author{k % 500} et al. 2020",
-            "url": "", "doi": f"10.1000/synthetic.{k % 500}", "pmid": str(10000000 + k % 500),
-            "stance": "supports", "type_label": "clinical study evidence", "design_label": "",
-            "species": ["human"], "model": "in vivo", "system": rng.choice(["human", "mouse"]),
-            "direction": "interventional", "strength": rank,
-            "strength_label": ["none", "minimal", "weak", "moderate", "strong"][rank],
-            "zonulin_assay": False, "description": "A synthetic finding."}]
-        g.add_edge(u, v, key=f"cl{k}", sign=rng.choice([1, 1, 1, 1, -1, -1, 0]), status=status,
-                   strength=rank, mechanism="A synthetic mechanism.", hypotheses=[],
-                   opposed=False, evidence=evidence)
-        ends += [u, v]
-        k += 1
-    g.graph.update(questions={}, hypotheses={})
-    return g
 
 
 def bare_data(graph: nx.MultiDiGraph, positions: dict | None = None) -> dict[str, Any]:
@@ -205,7 +163,9 @@ def main() -> None:
 
             graph = load_network()
         else:
-            graph = synthetic(*SIZES[size])
+            from gutkg.synthetic import synthetic_network
+
+            graph = synthetic_network(*SIZES[size])
         print(f"{size}: {graph.number_of_nodes()} concepts, {graph.number_of_edges()} claims ...",
               file=sys.stderr)
         rows.append(bench(size, graph, args.runs, args.pyvis))

@@ -288,3 +288,30 @@ def test_bundled_graph_page(watched, bundled_network, tmp_path):
     page.wait_for_selector("#card h2")
     assert page.inner_text("#card h2").lower().startswith("zonulin")
     watched.check_clean()
+
+
+def test_large_graph_draws_coarse_and_materialises_on_demand(watched, tmp_path):
+    """Above 1,000 concepts the page starts with no vis-network edges and adds them as needed."""
+    from gutkg.export.html import write_html
+    from gutkg.synthetic import synthetic_network
+
+    graph = synthetic_network(1100, 3000, seed=2)
+    page = watched.open(write_html(graph, tmp_path / "big.html").as_uri())
+    assert watched.js("gutkg.data.big") is True
+    lod = watched.js("gutkg.levelOfDetail()")
+    assert lod["coarse"] is True and lod["materialised"] == 0
+    assert len(watched.js("gutkg.visibleEdges()")) == 3000
+    contested = sum(1 for *_, d in graph.edges(data=True) if d["status"] == "contested")
+    assert contested > 0
+    page.uncheck("[data-status=contested]")
+    assert len(watched.js("gutkg.visibleEdges()")) == 3000 - contested
+    hub = max(graph.degree, key=lambda nd: nd[1])[0]
+    label = graph.nodes[hub]["label"]
+    page.fill("#search", label)
+    page.press("#search", "Enter")
+    page.wait_for_function(f"gutkg.network.getSelectedNodes()[0] === '{hub}'")
+    assert watched.js("gutkg.levelOfDetail().materialised") >= graph.degree(hub)
+    page.locator("#card .claims li:not(.filtered) button").first.click()
+    page.wait_for_selector("#card[data-kind=edge]")
+    assert watched.js("gutkg.network.getSelectedEdges().length") == 1
+    watched.check_clean()

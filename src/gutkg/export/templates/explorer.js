@@ -147,10 +147,12 @@
       ', evidence ' + DATA.strengths[e.strength] + (e.opposed ? ', evidence both ways' : '');
   }
   function signOf(e) { return SIGN[String(e.sign)] || SIGN['1']; }
+  let lit = null;  // what is highlighted: {nodes, edges} or null
+  function edgeColour(e) { return lit && !lit.edges.has(e.id) ? DIM_EDGE : signOf(e).color; }
   function edgeItem(e) {
     const sign = signOf(e);
-    const item = {id: e.id, from: e.from, to: e.to, width: 1 + e.strength, color: sign.color};
-    if (!BIG) item.title = edgeTitle(e);  // tooltips; large graphs skip 24,000 strings
+    const item = edgeDim(e);
+    Object.assign(item, {from: e.from, to: e.to, width: 1 + e.strength, title: edgeTitle(e)});
     if (e.status === 'hypothesised') item.dashes = [8, 6];
     else if (MARK[e.status]) item.dashes = [2, 4];
     if (sign.arrow !== 'arrow') item.arrows = {to: {enabled: true, type: sign.arrow}};
@@ -159,10 +161,10 @@
     if (e.curve) item.smooth = {enabled: true, type: 'curvedCW', roundness: e.curve};
     return item;
   }
-  function edgeDim(e, dim) {
-    const c = signOf(e).color;
-    const item = {id: e.id, color: {color: dim ? DIM_EDGE : c, highlight: c, hover: c}};
-    if (MARK[e.status] || e.sign === 0) item.font = {color: dim ? '#d5d5d5' : MARK_COLOUR};
+  function edgeDim(e) {  // the colours of a claim under the current highlight
+    const c = signOf(e).color, colour = edgeColour(e);
+    const item = {id: e.id, color: {color: colour, highlight: c, hover: c}};
+    if (MARK[e.status] || e.sign === 0) item.font = {color: colour === DIM_EDGE ? '#d5d5d5' : MARK_COLOUR};
     return item;
   }
 
@@ -222,14 +224,28 @@
 
   // ---------------------------------------------------------------- graph
   const nodeSet = new vis.DataSet(DATA.nodes.map(nodeItem));
-  const edgeSet = new vis.DataSet(DATA.edges.map(edgeItem));
+  /* Large graphs give vis-network only the claims it must draw in full or let users click: those
+     around concepts on screen when zoomed in, and selected ones ("materialised"). Creating
+     24,000 vis-network edges costs seconds; the rest are drawn as plain lines (level of detail,
+     below). Small graphs materialise everything at once. */
+  const materialised = new Set(BIG ? [] : DATA.edges.map((e) => e.id));
+  const edgeSet = new vis.DataSet(BIG ? [] : DATA.edges.map(edgeItem));
+  function materialise(ids) {
+    if (!BIG) return;
+    const add = [];
+    for (const id of ids) {
+      if (!materialised.has(id) && edges.has(id)) { materialised.add(id); add.push(edgeItem(edges.get(id))); }
+    }
+    if (add.length) edgeSet.add(add);
+  }
+  function incident(id) { return outE.get(id).concat(inE.get(id)); }
   const nodeView = new vis.DataView(nodeSet, {filter: (n) => visNodes.has(n.id)});
   const edgeView = new vis.DataView(edgeSet, {filter: (e) => visEdges.has(e.id)});
   let network = null;
   performance.mark('gutkg:datasets');
 
   // ---------------------------------------------------------------- highlights
-  let dimmed = false;
+  let dimmed = false;  // whether any item currently carries dimmed colours
   function highlightSets() {
     const [kind, ...rest] = state.hl.split(':');
     const arg = rest.join(':');
@@ -310,11 +326,12 @@
   function applyHighlight() {
     const hl = state.hl ? highlightSets() : null;
     renderHighlightList(hl);
-    if (!hl && !dimmed) return;
-    const lit = hl && (hl.nodes.size || hl.edges.size) ? hl : null;
+    lit = hl && (hl.nodes.size || hl.edges.size) ? hl : null;
+    if (!lit && !dimmed) return;
     nodeSet.update(DATA.nodes.map((n) => nodeDim(n, !!lit && !lit.nodes.has(n.id))));
-    edgeSet.update(DATA.edges.map((e) => edgeDim(e, !!lit && !lit.edges.has(e.id))));
+    edgeSet.update([...materialised].map((id) => edgeDim(edges.get(id))));
     dimmed = !!lit;
+    if (network) network.redraw();
   }
   function setHighlight(spec, fit) {
     state.hl = spec;
@@ -334,6 +351,8 @@
   }
   function restoreSelection() {
     const sel = selected();
+    if (sel.node) materialise(incident(sel.node));
+    if (sel.edge) materialise([sel.edge]);
     if (sel.node && visNodes.has(sel.node)) { network.selectNodes([sel.node], false); showNode(sel.node); }
     else if (sel.edge && visEdges.has(sel.edge)) { network.setSelection({nodes: [], edges: [sel.edge]}, {unselectAll: true, highlightEdges: false}); showEdge(sel.edge); }
     else if (sel.edge) { network.unselectAll(); showEdge(sel.edge); }
@@ -639,51 +658,69 @@
   }
 
   // ---------------------------------------------------------------- level of detail
-  /* Zoomed out on a large graph, arrowheads, dashes and edge labels are smaller than a pixel but
+  /* On a large graph, zoomed out, arrowheads, dashes and edge labels are smaller than a pixel but
      take most of the drawing time (seconds for 24,000 claims on a software-rendered canvas).
-     Below LOD_SCALE, or with more than LOD_NODES concepts on screen, each shown claim is stroked
-     as a plain 1-pixel line, one path per colour, and only selected claims are drawn in full. This replaces two methods of vis-network's renderer
-     (_drawEdges, _drawArrows) on this instance; if a vis-network version lacks them, drawing
-     simply stays vis-network's own. */
+     So: below LOD_SCALE, or with more than LOD_NODES concepts on screen ("coarse"), every shown
+     claim is stroked as a plain line, one path per colour, and only selected claims are drawn in
+     full; zoomed in, the claims around the concepts on screen are materialised and drawn in full,
+     and any other shown claim as a plain line. This replaces two methods of vis-network's
+     renderer (_drawEdges, _drawArrows) on this instance; if a vis-network version lacks them,
+     every claim is materialised and drawing stays vis-network's own. */
   const LOD_SCALE = 0.35, LOD_NODES = 600;
-  function crowded(ctx) {  // more than LOD_NODES concepts on screen
-    const a = network.DOMtoCanvas({x: 0, y: 0});
-    const b = network.DOMtoCanvas({x: ctx.canvas.clientWidth, y: ctx.canvas.clientHeight});
-    const nodes = network.body.nodes;
-    let n = 0;
-    for (const id of network.body.nodeIndices) {
-      const o = nodes[id];
-      if (o && o.x >= a.x && o.x <= b.x && o.y >= a.y && o.y <= b.y && ++n > LOD_NODES) return true;
+  function viewBox() {
+    const box = $('graph');
+    return [network.DOMtoCanvas({x: 0, y: 0}), network.DOMtoCanvas({x: box.clientWidth, y: box.clientHeight})];
+  }
+  function onScreen() {
+    const [a, b] = viewBox(), body = network.body.nodes, out = [];
+    for (const id of visNodes) {
+      const o = body[id];
+      if (o && o.x >= a.x && o.x <= b.x && o.y >= a.y && o.y <= b.y) out.push(id);
     }
-    return false;
+    return out;
+  }
+  function coarseView() { return network.getScale() < LOD_SCALE || onScreen().length > LOD_NODES; }
+  let windowTimer = 0;
+  function materialiseOnScreenSoon() {
+    if (!BIG) return;
+    clearTimeout(windowTimer);
+    windowTimer = setTimeout(() => {
+      if (coarseView()) return;
+      materialise([].concat(...onScreen().map(incident)));
+    }, 120);
   }
   function installLevelOfDetail() {
     const r = network.renderer, body = network.body;
-    if (!BIG || !r || !body || !body.edges || !Array.isArray(body.edgeIndices) ||
-        typeof r._drawEdges !== 'function' || typeof r._drawArrows !== 'function') return false;
+    if (!BIG) return false;
+    if (!r || !body || !body.edges || !body.nodes ||
+        typeof r._drawEdges !== 'function' || typeof r._drawArrows !== 'function') {
+      materialise(DATA.edges.map((e) => e.id));
+      return false;
+    }
     const fullEdges = r._drawEdges.bind(r), fullArrows = r._drawArrows.bind(r);
-    let chosen = [];
-    let coarse = false;
+    let chosen = [], coarse = false;
     r._drawEdges = function (ctx) {
-      const scale = network.getScale();
-      coarse = scale < LOD_SCALE || crowded(ctx);
-      if (!coarse) return fullEdges(ctx);
+      coarse = coarseView();
       const paths = new Map();
       chosen = [];
-      for (const id of body.edgeIndices) {
+      for (const id of visEdges) {
         const o = body.edges[id];
-        if (!o || o.connected !== true || !o.from || !o.to) continue;
-        if (o.selected) { chosen.push(o); continue; }
-        const c = (o.options && o.options.color && o.options.color.color) || '#888888';
+        if (o && o.connected) {
+          if (!coarse) continue;  // vis-network draws it in full
+          if (o.selected) { chosen.push(o); continue; }
+        }
+        const e = edges.get(id), a = body.nodes[e.from], b = body.nodes[e.to];
+        if (!a || !b) continue;
+        const c = edgeColour(e);
         let pts = paths.get(c);
         if (!pts) { pts = []; paths.set(c, pts); }
-        pts.push(o.from.x, o.from.y, o.to.x, o.to.y);
+        pts.push(a.x, a.y, b.x, b.y);
       }
       ctx.save();
-      ctx.lineWidth = 1 / scale;
+      ctx.lineWidth = 1 / network.getScale();
       ctx.globalAlpha = 0.6;
       if (ctx.setLineDash) ctx.setLineDash([]);
-      const colours = [...paths.keys()].sort((a, b) => (b === DIM_EDGE) - (a === DIM_EDGE));
+      const colours = [...paths.keys()].sort((x, y) => (y === DIM_EDGE) - (x === DIM_EDGE));
       for (const c of colours) {  // faded claims first, so highlighted ones lie on top
         const pts = paths.get(c);
         ctx.strokeStyle = c;
@@ -692,7 +729,8 @@
         ctx.stroke();
       }
       ctx.restore();
-      for (const o of chosen) o.draw(ctx);
+      if (!coarse) fullEdges(ctx);
+      else for (const o of chosen) o.draw(ctx);
     };
     r._drawArrows = function (ctx) {
       if (!coarse) return fullArrows(ctx);
@@ -760,13 +798,15 @@
     else if (p.edges.length) selectEdge(p.edges[0]);
     else if (state.sel) clearSelection();
   });
-  network.on('dragEnd', saveCameraSoon);
-  network.on('zoom', saveCameraSoon);
-  network.on('animationFinished', saveCameraSoon);
+  for (const ev of ['dragEnd', 'zoom', 'animationFinished']) {
+    network.on(ev, saveCameraSoon);
+    network.on(ev, materialiseOnScreenSoon);
+  }
   window.addEventListener('hashchange', () => { readHash(); applyState(); });
   applyState();
   network.once('afterDrawing', () => {
     placeCamera();  // vis-network fits the view on its first draw: place the camera after it
+    materialiseOnScreenSoon();
     performance.mark('gutkg:ready');
     window.gutkgReady = performance.now();
     document.documentElement.dataset.ready = '1';
@@ -783,5 +823,6 @@
       return network.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2});
     },
     nodePoint: (id) => network.canvasToDOM(network.getPositions([id])[id]),
+    levelOfDetail: () => ({coarse: coarseView(), onScreen: onScreen().length, materialised: materialised.size}),
   };
 })();

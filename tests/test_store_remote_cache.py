@@ -60,7 +60,7 @@ def test_an_edited_file_is_never_served_stale(graph_copy):
     assert after.query(q).rows == reference.query(q).rows != []
 
 
-def test_non_utf8_file_is_refused_with_its_line_before_bulk_loading(graph_copy):
+def test_non_utf8_file_is_refused_with_its_line_on_the_embedded_path(graph_copy):
     from gutkg.load import check_utf8, load
 
     bad = graph_copy / "bad.ttl"

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from gutkg.errors import InputError
+from gutkg.errors import InputError, ParseError
 from gutkg.store import Store, new_store
 
 #: Suffixes read as RDF, with their format name.
@@ -183,8 +183,11 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
     try:
         store = OxigraphStore(building)
         for path in files:
-            check_utf8(path)  # a clear message before the bulk loader sees it (streamed)
-            store.load_file(path, fmt=fmt_of(path))
+            try:
+                store.load_file(path, fmt=fmt_of(path))  # streamed from disk by Oxigraph
+            except ParseError:
+                check_utf8(path)  # not UTF-8: say so with the line (one pass, only on failure)
+                raise
         materialise_plain_edges(store)
         store.flush()
         (building / "COMPLETE").write_text("ok\n")

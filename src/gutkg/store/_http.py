@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from http.client import HTTPException, HTTPResponse
 from pathlib import Path
 
-from gutkg.errors import QueryError, StoreError
+from gutkg.errors import GutKGError, QueryError, StoreError
 
 #: A request body: bytes, or a file streamed from disk (re-sendable after a 401).
 Body = bytes | Path | None
@@ -161,7 +161,7 @@ class HttpClient:
                 data = _Upload(body, on_progress)
             else:
                 data = body
-            req = urllib.request.Request(url, data=data, headers=headers, method=method)  # type: ignore[arg-type]
+            req = urllib.request.Request(url, data=data, headers=headers, method=method)
             response = self._open(req, timeout)
             if response.status != 401:
                 return response
@@ -215,7 +215,7 @@ def _where(url: str) -> str:
     return f"{split.scheme}://{split.hostname}{f':{split.port}' if split.port else ''}{split.path}"
 
 
-def _connection_error(url: str, reason: object) -> StoreError:
+def _connection_error(url: str, reason: object) -> GutKGError:
     if isinstance(reason, TimeoutError):
         return QueryError(f"{_where(url)} did not answer in time. Simplify the query, add a LIMIT, "
                           "or raise the timeout.")

@@ -36,6 +36,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from gutkg.errors import ParseError, QueryError, StoreError
 from gutkg.store._http import HttpClient, Response
@@ -231,13 +232,24 @@ class RemoteStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
               limit: int | None = None, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> QueryResult:
+              named_graphs: Sequence[str] | None = None,
+              prefixes: Mapping[str, str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
         """Run a query on the endpoint; the same keywords as the embedded stores.
 
         ``limit`` keeps that many rows/triples (``truncated`` is then set); ``default_graphs`` /
-        ``named_graphs`` become the protocol's ``default-graph-uri`` / ``named-graph-uri``.
+        ``named_graphs`` become the protocol's ``default-graph-uri`` / ``named-graph-uri``;
+        ``prefixes`` and ``base_iri`` are declared on the query's first line (line numbers kept).
         """
         text = inject_values(sparql, bindings) if bindings else sparql
+        declared = "".join(f"PREFIX {p}: {Term.iri(iri).n3()} "
+                           for p, iri in (prefixes or {}).items())
+        if base_iri:
+            declared = f"BASE {Term.iri(base_iri).n3()} " + declared
+        if declared:
+            if not all(re.fullmatch(r"[A-Za-z][\w.-]*|", p) for p in prefixes or {}):
+                raise QueryError("invalid prefix name in prefixes=")
+            text, sparql = declared + text, declared + sparql
         dataset = [("default-graph-uri", g) for g in default_graphs or ()]
         dataset += [("named-graph-uri", g) for g in named_graphs or ()]
         form = query_form(text)
@@ -538,7 +550,7 @@ def ntriples_chunks(path: Path, size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _ox_format(fmt: str):  # type: ignore[no-untyped-def]
+def _ox_format(fmt: str) -> Any:
     from gutkg.store.oxigraph import _formats
 
     return _formats()[fmt]

@@ -70,3 +70,13 @@ def test_non_utf8_file_is_refused_with_its_line_on_the_embedded_path(graph_copy)
     with pytest.raises(InputError, match="line 3"):
         load([graph_copy], store="oxigraph")
     check_utf8(graph_copy / "small.ttl")  # a good file passes
+
+
+def test_bulk_load_reports_bytes_read_for_the_progress_bar(tmp_path):
+    from gutkg.store.oxigraph import OxigraphStore
+
+    seen: list[int] = []
+    store = OxigraphStore(tmp_path / "store")
+    store.load_file(data("valid_small.ttl"), on_progress=seen.append)
+    assert len(store) > 0
+    assert seen and sum(seen) == data("valid_small.ttl").stat().st_size

@@ -166,6 +166,7 @@ def cache_key(files: Sequence[Path]) -> str:
 
 def _cached_oxigraph(files: Sequence[Path]) -> Store:
     """Reopen the Oxigraph store built from exactly these files, or build it once."""
+    from gutkg.progress import Progress
     from gutkg.store.oxigraph import OxigraphStore
 
     root = cache_dir() / "oxigraph"
@@ -182,12 +183,16 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
     shutil.rmtree(building, ignore_errors=True)
     try:
         store = OxigraphStore(building)
-        for path in files:
-            try:
-                store.load_file(path, fmt=fmt_of(path))  # streamed from disk by Oxigraph
-            except ParseError:
-                check_utf8(path)  # not UTF-8: say so with the line (one pass, only on failure)
-                raise
+        total = sum(p.stat().st_size for p in files)
+        # a bar (on a terminal) only when parsing takes long enough to wonder (> ~1 s)
+        with Progress(total, "loading", unit="bytes", enabled=None if total > 20e6 else False) as bar:
+            for path in files:
+                try:
+                    store.load_file(path, fmt=fmt_of(path),
+                                    on_progress=bar.advance if bar.enabled else None)
+                except ParseError:
+                    check_utf8(path)  # not UTF-8: say so with the line (one pass, on failure only)
+                    raise
         materialise_plain_edges(store)
         store.flush()
         (building / "COMPLETE").write_text("ok\n")

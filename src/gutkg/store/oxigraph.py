@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from gutkg.errors import ParseError, StoreError
 from gutkg.store.base import Store, inject_values, query_parse_error, turtle_parse_error
@@ -61,6 +62,22 @@ def from_term(term: Term) -> Any:
     return Literal(term.value)
 
 
+class _Counting(io.RawIOBase):
+    """A binary file that reports how many bytes were read."""
+
+    def __init__(self, fh: io.BufferedReader, on_progress: Callable[[int], None]) -> None:
+        self.fh, self.on_progress = fh, on_progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.fh.readinto(buffer)
+        if count:
+            self.on_progress(count)
+        return count
+
+
 class OxigraphStore(Store):
     """Triples in a pyoxigraph ``Store``, in memory or at ``path``.
 
@@ -102,10 +119,20 @@ class OxigraphStore(Store):
         except (ValueError, OSError) as exc:
             raise ParseError(f"cannot load as {fmt}: {exc}", source=source) from None
 
-    def load_file(self, path: Path, *, fmt: str = "turtle") -> None:
-        """Bulk-load a file without reading it into Python memory."""
+    def load_file(self, path: Path, *, fmt: str = "turtle",
+                  on_progress: Callable[[int], None] | None = None) -> None:
+        """Bulk-load a file without reading it into Python memory.
+
+        ``on_progress`` receives the bytes read as the loader streams the file (for a progress
+        bar); without it Oxigraph reads the path itself.
+        """
         try:
-            self.ox.bulk_load(path=str(path), format=_formats()[fmt])
+            if on_progress is None:
+                self.ox.bulk_load(path=str(path), format=_formats()[fmt])
+            else:
+                with path.open("rb") as fh:
+                    self.ox.bulk_load(input=cast(Any, _Counting(fh, on_progress)),
+                                      format=_formats()[fmt])
         except SyntaxError as exc:
             raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
 

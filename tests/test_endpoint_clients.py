@@ -142,6 +142,21 @@ def test_rdflib_sparqlupdatestore_is_refused(endpoint):
     assert len(list(store.triples((None, None, None)))) > 0  # and nothing was lost
 
 
+def test_large_replies_arrive_whole_again_and_again(server):
+    """Regression: uvloop makes the worker pipe non-blocking, and a reply larger than the pipe
+    buffer (64 kB) was then read half-way and taken for a crashed worker."""
+    before = server.health()
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    for i in range(4):
+        status, headers, body = server.get(f"{query} # {i}", accept="application/sparql-results+xml",
+                                           format="xml")
+        assert status == 200, body[:200]
+        assert len(body) > 65536 and "x-gutkg-truncated" not in headers
+    after = server.health()
+    assert after["crashes"] == before["crashes"] and after["restarts"] == before["restarts"]
+
+
+
 # ------------------------------------------------------------------ curl
 
 def test_curl_with_accept_csv_gets_csv(endpoint):

@@ -299,3 +299,13 @@ def test_health_reports_workers_and_sandbox(server):
     assert info["triples"] > 0
     assert info["max_rows"] == 5
     assert info["sandbox"]
+
+
+def test_repeated_query_is_answered_from_the_cache(server):
+    query = "SELECT ?c WHERE { ?c a gkv:Disease } ORDER BY ?c # cache test"
+    first = server.get(query)
+    second = server.get(query)
+    assert first[0] == second[0] == 200
+    assert first[1]["x-gutkg-cache"] == "miss" and second[1]["x-gutkg-cache"] == "hit"
+    assert first[2] == second[2] and b"celiac" in second[2]
+    assert server.get(query, accept="text/csv")[1]["x-gutkg-cache"] == "miss"  # the format is part of the key

@@ -27,22 +27,16 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gutkg.errors import QueryError
-from gutkg.sparql.guard import BadRequest, QueryTooLarge, check_query
+from gutkg.sparql.handler import Receive, Scope, Send, SparqlHandler
 from gutkg.sparql.pool import WorkerPool, default_size
-from gutkg.sparql.protocol import negotiate, query_operation, read_params
-from gutkg.sparql.worker import Job, Reply
 
-#: Headers on every response: any origin may query (the data is public and read-only).
-CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "X-GutKG-Truncated, X-GutKG-Note, X-GutKG-Rows"}
-_PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-              "Access-Control-Allow-Headers": "Accept, Content-Type",
-              "Access-Control-Max-Age": "86400"}
+#: Headers on the JSON pages: any origin may read them (the data is public).
+CORS = {"Access-Control-Allow-Origin": "*"}
 _UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
 STATIC_FILES = ("yasgui.min.js", "yasgui.min.css", "index.html", "gutkg-ui.js", "gutkg-ui.css")
@@ -60,6 +54,7 @@ class Settings:
     workers: int = 0  # 0: one per core, at least 2
     worker_memory_mb: int = 4096
     sandbox: bool = True
+    cache_mb: int = 64  # answers kept for repeated queries (the graph is read-only); 0: off
 
 
 def static_dir() -> Any:
@@ -88,9 +83,10 @@ class Endpoint:
                                memory_mb=settings.worker_memory_mb, sandbox=settings.sandbox)
         self.info: dict[str, Any] = {}
         self._explore_cache: str | None = None
+        self.handler = SparqlHandler(self.pool, timeout=settings.timeout, max_rows=settings.max_rows,
+                                     max_query_bytes=settings.max_query_bytes,
+                                     cache_mb=settings.cache_mb)
         self.app = Starlette(routes=[
-            Route("/sparql", self.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
-            Route("/sparql/", self.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
             Route("/", self.index),
             Route("/queries", self.questions),
             Route("/prefixes", self.prefixes),
@@ -100,6 +96,13 @@ class Endpoint:
             Mount("/static", app=StaticFiles(directory=str(static_dir()), check_dir=False)),
         ], lifespan=self.lifespan)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI entry: ``/sparql`` goes straight to the protocol handler, the pages to Starlette."""
+        if scope["type"] == "http" and scope["path"] in {"/sparql", "/sparql/"}:
+            await self.handler(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette):  # type: ignore[no-untyped-def]
         self.info = await self.pool.start()
@@ -107,86 +110,6 @@ class Endpoint:
             yield
         finally:
             await self.pool.close()
-
-    # ------------------------------------------------------------------ /sparql
-
-    async def sparql(self, request: Request) -> Response:
-        method = request.method
-        if method == "OPTIONS":
-            return Response(status_code=204, headers=_PREFLIGHT)
-        if method not in {"GET", "POST"}:
-            return error(405, f"{method} is not part of the SPARQL query protocol: use GET or POST "
-                              "(this endpoint is read-only)", {"Allow": "GET, POST, OPTIONS"})
-        try:
-            operation = await self._operation(request)
-            checked = check_query(operation.query, max_bytes=self.settings.max_query_bytes)
-            fmt = negotiate(request.headers.get("accept"), operation.format, checked.form)
-        except _Redirect:
-            return RedirectResponse("/", status_code=303, headers=CORS)
-        except QueryError as exc:
-            return error(getattr(exc, "status", 400), str(exc))
-        base = str(request.url.replace(query="", fragment=""))
-        job = Job(operation.query, fmt, self.settings.max_rows, operation.default_graphs,
-                  operation.named_graphs, _prefixes(), base)
-        reply = await self.pool.run(job, self.settings.timeout)
-        return self._response(reply)
-
-    async def _operation(self, request: Request):  # type: ignore[no-untyped-def]
-        params = read_params(request.scope.get("query_string", b""))
-        if request.method == "GET":
-            if not params and "text/html" in request.headers.get("accept", ""):
-                raise _Redirect()
-            return query_operation(params)
-        ctype = request.headers.get("content-type", "")
-        media, _, rest = ctype.partition(";")
-        media = media.strip().lower()
-        charset = _charset(rest)
-        if media == "application/sparql-update":
-            raise _refused_update()
-        if media not in {"application/x-www-form-urlencoded", "application/sparql-query"}:
-            what = f"Content-Type {media!r}" if media else "no Content-Type"
-            raise BadRequest(f"{what}: POST a query as application/x-www-form-urlencoded (query=...) "
-                             "or as application/sparql-query (the query as the body)", status=415)
-        if charset not in {None, "utf-8", "utf8"}:
-            raise BadRequest(f"charset {charset!r}: the protocol requires UTF-8 query text", status=415)
-        body = await self._body(request)
-        if media == "application/sparql-query":
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise BadRequest(f"the query is not UTF-8 (bad byte at offset {exc.start}); "
-                                 "send UTF-8 text") from None
-            return query_operation(params, text)
-        form = read_params(body)
-        for key, values in params.items():  # dataset parameters may sit in the URL
-            form.setdefault(key, []).extend(values)
-        return query_operation(form)
-
-    async def _body(self, request: Request) -> bytes:
-        """The request body, refused early (413) when it cannot hold a query under the cap."""
-        cap = self.settings.max_query_bytes * 3 + 65536  # percent-encoding triples the size
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > cap:
-            raise QueryTooLarge(f"the request body is {int(length):,} bytes; this endpoint accepts "
-                                f"queries of at most {self.settings.max_query_bytes:,} bytes")
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > cap:
-                raise QueryTooLarge(f"the request body passed {cap:,} bytes; this endpoint accepts "
-                                    f"queries of at most {self.settings.max_query_bytes:,} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _response(self, reply: Reply) -> Response:
-        if reply.status != 200:
-            return error(reply.status, reply.body.decode("utf-8", "replace"))
-        headers = {**CORS, "Vary": "Accept", "X-GutKG-Rows": str(reply.count)}
-        if reply.truncated:
-            headers["X-GutKG-Truncated"] = "true"
-            headers["X-GutKG-Note"] = (reply.note or "result truncated") + \
-                " (raise with gutkg serve --max-rows)"
-        return Response(reply.body, media_type=reply.content_type, headers=headers)
 
     # ------------------------------------------------------------------ pages
 
@@ -235,29 +158,9 @@ class Endpoint:
         return JSONResponse({"status": "ok", **self.info, "alive_workers": self.pool.alive,
                              "worker_pids": self.pool.pids,
                              "timeout_s": self.settings.timeout, "max_rows": self.settings.max_rows,
-                             "max_query_bytes": self.settings.max_query_bytes, **self.pool.stats},
+                             "max_query_bytes": self.settings.max_query_bytes, **self.pool.stats,
+                             **self.handler.stats()},
                             headers=CORS)
-
-
-class _Redirect(QueryError):
-    """A browser opened /sparql with no query: send it to the UI."""
-
-    status = 303
-
-
-def _refused_update() -> QueryError:
-    from gutkg.sparql.guard import QueryRefused
-
-    return QueryRefused("SPARQL Update is refused: this endpoint is read-only. Edit the graph with "
-                        "gutkg add / gutkg import instead.")
-
-
-def _charset(params: str) -> str | None:
-    for part in params.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset":
-            return value.strip().strip('"').lower()
-    return None
 
 
 def _prefixes() -> dict[str, str]:
@@ -305,10 +208,9 @@ def _build_explorer(to_html: Callable[[Any], str], settings: Settings) -> str:
     return to_html(to_network(store))
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The ASGI app (workers start with the app's lifespan)."""
-    app = Endpoint(settings).app
-    return app
+def create_app(settings: Settings) -> Endpoint:
+    """The ASGI app (its workers start with the app's lifespan)."""
+    return Endpoint(settings)
 
 
 def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878,
@@ -331,7 +233,10 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
     store.close()
     del store
     endpoint = Endpoint(settings)
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP given explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and
+    # without it every response waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -349,7 +254,7 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
         try:
             if announce:
                 announce(url, endpoint.info)
-            config = uvicorn.Config(endpoint.app, log_level="warning", access_log=False,
+            config = uvicorn.Config(endpoint, log_level="warning", access_log=False,
                                     lifespan="off", timeout_graceful_shutdown=2, **_fast_http())
             await uvicorn.Server(config).serve(sockets=[sock])
         finally:

@@ -12,6 +12,7 @@ under a second with an on-disk Oxigraph store (it reopens the cached store read-
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import multiprocessing
 import os
@@ -42,7 +43,9 @@ class WorkerPool:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.load", "gutkg.sparql.results",
                                           "pyoxigraph"])
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiting: collections.deque[asyncio.Future[_Worker]] = collections.deque()
+        self._started = False
         self._workers: set[_Worker] = set()
         self.info: dict[str, Any] = {}
         #: Counters for /health and the tests: queries run, killed on timeout, workers restarted.
@@ -53,7 +56,7 @@ class WorkerPool:
 
     async def start(self) -> dict[str, Any]:
         """Start every worker and wait until each has loaded the graph."""
-        self._idle = asyncio.Queue()
+        self._started = True
         workers = [self._spawn() for _ in range(self.size)]
         try:
             infos = await asyncio.wait_for(asyncio.gather(*(w.ready for w in workers)),
@@ -83,6 +86,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         loop.remove_reader(w.conn.fileno())
         try:
+            os.set_blocking(w.conn.fileno(), True)
             kind, payload = w.conn.recv()
         except (EOFError, OSError):
             kind, payload = "failed", "the worker process exited while loading the graph"
@@ -90,8 +94,8 @@ class WorkerPool:
             w.info = payload
             if not w.ready.done():
                 w.ready.set_result(payload)
-            if self._idle is not None and not self._closed:
-                self._idle.put_nowait(w)
+            if not self._closed:
+                self._release(w)
         else:
             self._discard(w)
             if not w.ready.done():
@@ -137,14 +141,13 @@ class WorkerPool:
 
     async def run(self, job: Job, timeout: float) -> Reply:
         """Run ``job`` on an idle worker; kill it and answer 503 if it passes ``timeout`` seconds."""
-        assert self._idle is not None, "start() the pool first"
+        assert self._started, "start() the pool first"
         started = time.monotonic()
-        try:
-            w = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            return Reply(503, b"the server is busy: every query worker stayed occupied for the whole "
-                              b"time limit; try again shortly")
         loop = asyncio.get_running_loop()
+        w = await self._acquire(loop, timeout)
+        if w is None:
+            return Reply(503, b"the server is busy: every query worker stayed occupied for the "
+                              b"whole time limit; try again shortly")
         answer: asyncio.Future[Reply] = loop.create_future()
         fd = w.conn.fileno()
 
@@ -153,9 +156,14 @@ class WorkerPool:
             if answer.done():
                 return
             try:
+                os.set_blocking(fd, True)  # uvloop makes watched fds non-blocking; recv needs it whole
                 answer.set_result(w.conn.recv())
             except (EOFError, OSError) as exc:
                 answer.set_exception(exc)
+
+        def on_timeout() -> None:
+            if not answer.done():
+                answer.set_exception(_TimeLimit())
 
         try:
             w.conn.send(job)
@@ -165,10 +173,10 @@ class WorkerPool:
             return Reply(503, b"a query worker had stopped; it is being restarted, try again")
         loop.add_reader(fd, on_reply)
         self.stats["queries"] += 1
-        remaining = max(0.01, timeout - (time.monotonic() - started))
+        timer = loop.call_later(max(0.01, timeout - (time.monotonic() - started)), on_timeout)
         try:
-            reply = await asyncio.wait_for(answer, remaining)
-        except TimeoutError:
+            reply = await answer
+        except _TimeLimit:
             self.stats["timeouts"] += 1
             self._replace(w)
             return Reply(503, f"the query was stopped after the time limit of {timeout:g} s. Narrow it "
@@ -182,8 +190,48 @@ class WorkerPool:
         except asyncio.CancelledError:  # the client went away: the worker may still be busy
             self._replace(w)
             raise
-        self._idle.put_nowait(w)
+        finally:
+            timer.cancel()
+        self._release(w)
         return reply
+
+    async def _acquire(self, loop: asyncio.AbstractEventLoop, timeout: float) -> _Worker | None:
+        """An idle worker, first come first served (None if none frees up within ``timeout``).
+
+        A freed worker is handed straight to the longest-waiting request, so a request that just
+        arrived can never overtake one that has been waiting (which is what made the latency tail
+        long with a plain queue).
+        """
+        if self._idle and not self._waiting:
+            return self._idle.popleft()
+        ticket: asyncio.Future[_Worker] = loop.create_future()
+        self._waiting.append(ticket)
+        timer = loop.call_later(timeout, lambda: ticket.done() or ticket.cancel())
+        try:
+            return await ticket
+        except asyncio.CancelledError:
+            if ticket.cancelled() and not asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                return None  # our own time limit
+            if ticket.done() and not ticket.cancelled():  # handed a worker just as we were cancelled
+                self._release(ticket.result())
+            raise
+        finally:
+            timer.cancel()
+            with contextlib.suppress(ValueError):
+                self._waiting.remove(ticket)
+
+    def _release(self, w: _Worker) -> None:
+        """Give ``w`` to the longest-waiting request, or put it back with the idle ones."""
+        while self._waiting:
+            ticket = self._waiting.popleft()
+            if not ticket.done():
+                ticket.set_result(w)
+                return
+        self._idle.append(w)
+
+
+class _TimeLimit(Exception):
+    """A query passed its time limit (internal: becomes a 503 reply)."""
 
 
 def default_size() -> int:

@@ -21,24 +21,27 @@ import ctypes
 import os
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import NamedTuple
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _PR_SET_PDEATHSIG = 1
 
 
-@dataclass(frozen=True)
-class Job:
-    """One query for a worker: text, protocol dataset, wanted format and row cap."""
+class Job(NamedTuple):
+    """One query for a worker: text, wanted format, row cap, protocol dataset and base IRI.
+
+    A plain tuple, as it is pickled for every request; the default prefixes are not sent with
+    each job: every worker declares gutkg's prefixes itself.
+    """
 
     query: str
     fmt: str
     max_rows: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None
 
 
@@ -97,6 +100,9 @@ def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
     except GutKGError as exc:
         conn.send(("failed", str(exc)))
         return
+    from gutkg.sparql.runner import default_prefixes
+
+    prefixes = default_prefixes()
     _limit_memory(memory_mb)
     conn.send(("ready", {"triples": len(store), "sandbox": how, "pid": os.getpid()}))
     while True:
@@ -104,16 +110,16 @@ def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, job))
+        conn.send(execute(store, job, prefixes))
 
 
-def execute(store: object, job: Job) -> Reply:
+def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> Reply:
     """Run one job and serialise its result; every failure becomes a :class:`Reply` status."""
     from gutkg.errors import ParseError, QueryError, StoreError
     from gutkg.sparql.results import FORMATS, write
 
     try:
-        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": job.prefixes or None,
+        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": prefixes,
                                      "base_iri": job.base_iri}
         if job.default_graphs is not None or job.named_graphs is not None:
             if getattr(store, "backend", "") != "oxigraph":

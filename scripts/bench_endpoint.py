@@ -1,0 +1,203 @@
+"""Benchmark ``gutkg serve``: queries/s and p50/p99 latency for small SELECTs at 1, 10 and 50
+concurrent clients on loopback, beside the raw store's own query time measured in the same run.
+
+Usage: .venv/bin/python scripts/bench_endpoint.py [--seconds 10] [--clients 1,10,50] [--graph PATH]
+
+The server is the real command (``gutkg serve`` on 127.0.0.1, a free port, default settings:
+Oxigraph, one worker process per core). The load generator is a lean asyncio HTTP/1.1 client with
+keep-alive connections (one per simulated client, each sending its next query as soon as the last
+answer arrives: a closed loop), so it spends as little of the shared CPU as possible. Every loop
+is bounded in time and count and stops by itself.
+
+Each level runs twice: ``distinct`` makes every request's text unique (a trailing comment with a
+counter), so each one is parsed and run by a worker (the server's answer cache never hits);
+``repeated`` sends the same six queries over and over, as dashboards and re-run UI tabs do, so
+they are answered from the cache after the first time.
+
+Two figures put the endpoint's numbers in context:
+* ``raw store``: the same queries run in-process on the same Oxigraph store (no HTTP, no worker
+  hop, no serialisation), single-threaded;
+* ``in-process pipeline``: query + conversion + SPARQL JSON serialisation in-process, i.e. the
+  work a worker does per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+#: Small SELECTs an analyst's client would send (one row to a few dozen).
+QUERIES = [
+    "SELECT ?label WHERE { gkc:zonulin skos:prefLabel ?label }",
+    "SELECT ?effect WHERE { ?claim gkv:cause gkc:zonulin ; gkv:effect ?effect }",
+    "SELECT ?c ?label WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label } ORDER BY ?label",
+    "SELECT ?cause WHERE { ?cause obo:RO_0002304 gkc:increased_intestinal_permeability } LIMIT 20",
+    "SELECT ?alt WHERE { ?c skos:prefLabel \"dysbiosis\"@en ; skos:altLabel ?alt }",
+    "SELECT (COUNT(?e) AS ?n) WHERE { gkcl:celiac_disease__increases__increased_intestinal_permeability "
+    "obo:RO_0002558 ?e }",
+]
+MAX_REQUESTS_PER_CLIENT = 200_000
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def raw_store(graph: list[str], seconds: float) -> dict[str, float]:
+    from gutkg.load import load
+    from gutkg.sparql.results import write
+    from gutkg.sparql.runner import default_prefixes
+
+    store = load(graph or None, store="oxigraph")
+    prefixes = default_prefixes()
+    for q in QUERIES:  # warm up and check every query answers
+        assert len(store.query(q, prefixes=prefixes)) > 0, q
+    out = {}
+    for label, work in [
+        ("raw_ox", lambda q: list(store.ox.query(q, prefixes=prefixes))),
+        ("pipeline", lambda q: write(store.query(q, prefixes=prefixes, limit=10000), "json")),
+    ]:
+        n, lat = 0, []
+        end = time.perf_counter() + seconds / 2
+        while time.perf_counter() < end:
+            q = QUERIES[n % len(QUERIES)]
+            t = time.perf_counter()
+            work(q)
+            lat.append(time.perf_counter() - t)
+            n += 1
+        out[label + "_qps"] = n / sum(lat)
+        out[label + "_p50_ms"] = percentile(lat, 50) * 1000
+        out[label + "_p99_ms"] = percentile(lat, 99) * 1000
+    return out
+
+
+def start_server(graph: list[str]) -> tuple[subprocess.Popen, str]:
+    cmd = [sys.executable, "-c", "from gutkg.cli import main; main()", "serve", "--port", "0",
+           "--format", "json"]
+    for g in graph:
+        cmd += ["--graph", g]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None
+    text = ""
+    while True:
+        line = proc.stdout.readline().decode()
+        if not line:
+            raise SystemExit(f"gutkg serve exited with {proc.wait()}")
+        text += line
+        try:
+            return proc, json.loads(text)["url"]
+        except json.JSONDecodeError:
+            continue
+
+
+async def client(host: str, port: int, paths: list[bytes], deadline: float, latencies: list[float],
+                 errors: list[str], offset: int, distinct: bool) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    n = offset
+    try:
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.perf_counter() >= deadline:
+                break
+            path = paths[n % len(paths)]
+            if distinct:  # "%20%23" + counter: a trailing SPARQL comment, unique per request
+                path += b"%20%23" + str(n * 1000 + offset).encode()
+            n += 1
+            t = time.perf_counter()
+            writer.write(b"GET " + path + b" HTTP/1.1\r\nHost: " + host.encode() +
+                         b"\r\nAccept: application/sparql-results+json\r\n\r\n")
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - t)
+            if status != 200:
+                errors.append(str(status))
+    finally:
+        writer.close()
+
+
+async def load_test(url: str, clients: int, seconds: float, distinct: bool) -> dict[str, float]:
+    parts = urllib.parse.urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    paths = [("/sparql?" + urllib.parse.urlencode({"query": q})).encode() for q in QUERIES]
+    latencies: list[float] = []
+    errors: list[str] = []
+    warm = time.perf_counter() + 1.0  # warm-up: open every connection, fill the cache
+    await asyncio.gather(*(client(host, port, paths, warm, [], errors, i + 500, distinct)
+                           for i in range(clients)))
+    start = time.perf_counter()
+    deadline = start + seconds
+    await asyncio.gather(*(client(host, port, paths, deadline, latencies, errors, i, distinct)
+                           for i in range(clients)))
+    elapsed = time.perf_counter() - start
+    return {"clients": clients, "mode": "distinct" if distinct else "repeated",
+            "requests": len(latencies), "qps": len(latencies) / elapsed,
+            "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
+            "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+            "errors": len(errors)}
+
+
+def cpu_load() -> str:
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load average unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measuring time per concurrency level")
+    parser.add_argument("--clients", default="1,10,50", help="comma-separated concurrency levels")
+    parser.add_argument("--graph", action="append", default=[], help="graph files (default: bundled)")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.clients.split(",")]
+
+    print(f"gutkg endpoint benchmark: {os.cpu_count()} CPUs ({cpu_load()}), {len(QUERIES)} small SELECTs "
+          f"in rotation, {args.seconds:g} s per level and mode")
+    base = raw_store(args.graph, args.seconds)
+    print(f"baseline  raw Oxigraph query (in-process)          {base['raw_ox_qps']:8.0f} q/s   "
+          f"p50 {base['raw_ox_p50_ms']:6.2f} ms   p99 {base['raw_ox_p99_ms']:6.2f} ms")
+    print(f"baseline  query + terms + SPARQL JSON (in-process) {base['pipeline_qps']:8.0f} q/s   "
+          f"p50 {base['pipeline_p50_ms']:6.2f} ms   p99 {base['pipeline_p99_ms']:6.2f} ms")
+    proc, url = start_server(args.graph)
+    results = []
+    try:
+        for c in levels:
+            for distinct in (True, False):
+                r = asyncio.run(load_test(url, c, args.seconds, distinct))
+                results.append(r)
+                print(f"endpoint  {c:3d} client{'s' if c > 1 else ' '} {r['mode']:8s} (HTTP keep-alive)  "
+                      f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
+                      f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    for mode in ("distinct", "repeated"):
+        target = next((r for r in results if r["clients"] == 50 and r["mode"] == mode), None)
+        if target:
+            ok = target["qps"] >= 500 and target["p99_ms"] < 50
+            print(f"target (>= 500 q/s and p99 < 50 ms at 50 clients), {mode}: {'met' if ok else 'NOT met'} "
+                  f"({target['qps']:.0f} q/s, p99 {target['p99_ms']:.1f} ms)")
+    print(json.dumps({"baseline": base, "endpoint": results}))
+
+
+if __name__ == "__main__":
+    main()

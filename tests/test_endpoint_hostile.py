@@ -266,3 +266,21 @@ def test_server_still_healthy_after_all_of_it(server):
     info = server.health()
     assert info["alive_workers"] == 2
     still_serving(server)
+
+
+def test_memory_runaway_is_stopped_by_the_worker_cap(tmp_path):
+    """ORDER BY over a three-way cartesian product must hold ~10^8 rows: the worker's address
+    space cap stops it (503 saying so) long before the machine's memory is at risk."""
+    running = start_endpoint(tmp_path, "--timeout", "60", "--worker-memory-mb", "1200", "--workers", "2",
+                             "--cache-mb", "0")
+    try:
+        before = running.health()
+        status, _, body = running.get("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i ?f")
+        assert status == 503
+        assert b"more memory than a query may use" in body
+        after = running.health()
+        assert after["crashes"] == before["crashes"] + 1 and after["timeouts"] == before["timeouts"]
+        still_serving(running)
+        assert running.health()["alive_workers"] == 2
+    finally:
+        running.stop()

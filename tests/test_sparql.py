@@ -275,3 +275,24 @@ def test_guard_size_cap_and_forms():
     assert check_query("CONSTRUCT WHERE { ?s ?p ?o }").form == "graph"
     assert check_query("PREFIX a: <http://e.org/> BASE <http://e.org/> ASK {}").form == "ask"
     assert keywords("SELECT ?x { ?x a <http://e.org/INSERT> }") == ["SELECT", "A"]
+
+
+# ------------------------------------------------------------------ vendored query UI
+
+def test_vendored_query_ui_is_complete_and_matches_the_pinned_build():
+    """The built YASGUI files ship in the package (pip install works offline) and are the
+    version pinned in assets/yasgui/package-lock.json (rebuild: bash scripts/build_assets.sh)."""
+    from gutkg.sparql.endpoint import check_static, static_dir
+    from tests.conftest import ROOT
+
+    assert check_static() == [], "missing UI files: run bash scripts/build_assets.sh"
+    folder = static_dir()
+    assert len(folder.joinpath("yasgui.min.js").read_bytes()) > 500_000
+    lock = json.loads((ROOT / "assets" / "yasgui" / "package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/@zazuko/yasgui"]["version"]
+    licences = folder.joinpath("THIRD_PARTY_LICENSES.md").read_text()
+    assert f"| @zazuko/yasgui | {pinned} | MIT |" in licences
+    page = folder.joinpath("index.html").read_text()
+    assert "http://" not in page.replace("http://HOST:PORT", "") and "https://" not in page
+    ui = folder.joinpath("gutkg-ui.js").read_text()
+    assert 'autocompleters: ["prefixes", "variables"]' in ui  # LOV look-ups (outside calls) off

@@ -121,6 +121,9 @@ def queries(name: str | None, fmt: str) -> None:
               help="Largest query accepted (HTTP 413 above it).")
 @click.option("--workers", default=0, type=click.IntRange(0, 64),
               help="Query worker processes (default: one per CPU core, at least 2).")
+@click.option("--worker-memory-mb", default=4096, show_default=True, type=click.IntRange(0),
+              help="Address-space cap of each query worker; a query that needs more is stopped "
+                   "(HTTP 503). 0: no cap.")
 @click.option("--cache-mb", default=64, show_default=True, type=click.IntRange(0),
               help="Memory for answers to repeated queries (the graph is read-only while served); "
                    "0 turns the cache off.")
@@ -128,8 +131,8 @@ def queries(name: str | None, fmt: str) -> None:
 @format_option()
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int,
-          max_query_bytes: int, workers: int, cache_mb: int, graph: tuple[str, ...], store: str,
-          fmt: str) -> None:
+          max_query_bytes: int, workers: int, worker_memory_mb: int, cache_mb: int,
+          graph: tuple[str, ...], store: str, fmt: str) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query UI.
 
     \b
@@ -144,7 +147,7 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
 
     settings = Settings(graph=list(graph), store=_store_spec(ctx, store), timeout=timeout,
                         max_rows=max_rows, max_query_bytes=max_query_bytes, workers=workers,
-                        cache_mb=cache_mb)
+                        worker_memory_mb=worker_memory_mb, cache_mb=cache_mb)
 
     def announce(url: str, info: dict[str, object]) -> None:
         if fmt == "json":

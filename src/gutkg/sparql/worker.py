@@ -90,6 +90,7 @@ def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
          sandbox: bool = True) -> None:
     """Worker process entry point: fence in, load the graph, then answer jobs until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
+    os.environ["RUST_BACKTRACE"] = "0"  # a query stopped by the memory cap: one line, not a trace
     _die_with_parent()
     how = isolate_network() if sandbox else "off"
     from gutkg.errors import GutKGError

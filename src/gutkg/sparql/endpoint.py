@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -104,7 +104,7 @@ class Endpoint:
             await self.app(scope, receive, send)
 
     @contextlib.asynccontextmanager
-    async def lifespan(self, app: Starlette):  # type: ignore[no-untyped-def]
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         self.info = await self.pool.start()
         try:
             yield
@@ -254,8 +254,8 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
         try:
             if announce:
                 announce(url, endpoint.info)
-            config = uvicorn.Config(endpoint, log_level="warning", access_log=False,
-                                    lifespan="off", timeout_graceful_shutdown=2, **_fast_http())
+            config = uvicorn.Config(endpoint, log_level="warning", access_log=False, lifespan="off",
+                                    timeout_graceful_shutdown=2, http=_http_impl())
             await uvicorn.Server(config).serve(sockets=[sock])
         finally:
             await endpoint.pool.close()
@@ -271,12 +271,12 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
         import uvloop
     except ImportError:
         return None
-    return uvloop.new_event_loop  # type: ignore[no-any-return]
+    return uvloop.new_event_loop
 
 
-def _fast_http() -> dict[str, str]:
+def _http_impl() -> str:
     """httptools when installed (faster HTTP parsing), else h11."""
     import importlib.util
 
-    return {"http": "httptools"} if importlib.util.find_spec("httptools") else {}
+    return "httptools" if importlib.util.find_spec("httptools") else "h11"
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gutkg.errors import InputError, QueryError
 from gutkg.sparql.questions import Question, find, get
@@ -79,7 +80,7 @@ def execute(store: Store, prepared: Prepared, bindings: Mapping[str, Term], *,
         extra["limit"] = limit
     try:
         try:
-            return store.query(prepared.text, bindings or None, **extra)  # type: ignore[call-arg]
+            return store.query(prepared.text, bindings or None, **extra)
         except TypeError:  # a backend without the optional keywords (e.g. a remote endpoint)
             result = store.query(prepared.text, bindings or None)
             if limit is not None and len(result) > limit:
@@ -102,7 +103,7 @@ def default_prefixes() -> dict[str, str]:
     return dict(PREFIXES)
 
 
-def to_frame(result: QueryResult):  # type: ignore[no-untyped-def]
+def to_frame(result: QueryResult) -> Any:
     """A SELECT result as a pandas DataFrame of plain Python values (pandas imported here)."""
     import pandas as pd
 

@@ -296,3 +296,15 @@ def test_vendored_query_ui_is_complete_and_matches_the_pinned_build():
     assert "http://" not in page.replace("http://HOST:PORT", "") and "https://" not in page
     ui = folder.joinpath("gutkg-ui.js").read_text()
     assert 'autocompleters: ["prefixes", "variables"]' in ui  # LOV look-ups (outside calls) off
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_construct_with_a_bound_parameter(backend):
+    """Regression: on Oxigraph the VALUES block went into the CONSTRUCT template (a syntax error)."""
+    from gutkg.load import load
+
+    st = load([data("sparql_questions.ttl")], store=backend)
+    query = "CONSTRUCT # the template\n{ ?s skos:prefLabel ?o } WHERE { ?s skos:prefLabel ?o }"
+    result = run(st, query, ["s=gkc:probiotics"])
+    assert result.kind == "graph"
+    assert [t[2].value for t in result.triples] == ["probiotics"]

@@ -98,6 +98,11 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
 
     >>> inject_values("SELECT ?o WHERE { ?s ?p ?o }", {"s": Term.iri("http://e.org/a")})
     'SELECT ?o WHERE { VALUES (?s) { (<http://e.org/a>) } ?s ?p ?o }'
+
+    A CONSTRUCT template is not a pattern: the block goes into the WHERE clause after it.
+
+    >>> inject_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": Term.iri("http://e.org/a")})
+    'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { (<http://e.org/a>) } ?s ?p ?o }'
     """
     if not bindings:
         return sparql
@@ -108,6 +113,7 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
              + " ".join(bindings[n].n3() for n in names) + ") } ")
     i, n = 0, len(sparql)
+    template_depth = 0  # > 0 while inside a CONSTRUCT template
     while i < n:
         ch = sparql[i]
         if ch == "#":
@@ -125,7 +131,19 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
             if match:
                 i += match.end()
                 continue
+        elif ch == "{" and template_depth:
+            template_depth += 1
+        elif ch == "}" and template_depth:
+            template_depth -= 1
+        elif ch == "{" and re.search(r"(?i)\bCONSTRUCT\s*$", _code_before(sparql, i)):
+            template_depth = 1
         elif ch == "{":
             return sparql[: i + 1] + " " + block + sparql[i + 1:].lstrip()
         i += 1
     raise ValueError("cannot bind parameters: the query has no group pattern")
+
+
+def _code_before(sparql: str, i: int) -> str:
+    """The text before position ``i`` without comments (``CONSTRUCT # x`` then ``{``)."""
+    drop_comments = re.compile(r"<[^<>\s]*>|\"[^\"\n]*\"|'[^'\n]*'|(#[^\n]*)")
+    return drop_comments.sub(lambda m: "" if m.group(1) else m.group(0), sparql[:i]).rstrip()

@@ -81,7 +81,15 @@ def watched(browser, server):
     w.page.close()
 
 
+def expect_answer(page) -> None:
+    """Watch for YASGUI's next query response (tabs persist, so an old table may be on show)."""
+    page.wait_for_function("() => window.gutkgYasgui && window.gutkgYasgui.getTab()")
+    page.evaluate("() => { window.gkAnswered = false; "
+                  "window.gutkgYasgui.once('queryResponse', () => { window.gkAnswered = true; }); }")
+
+
 def result_rows(page) -> list[list[str]]:
+    page.wait_for_function("() => window.gkAnswered === true", timeout=30_000)
     page.wait_for_selector(".yasr table.dataTable tbody tr td", timeout=30_000)
     return page.eval_on_selector_all(
         ".yasr table.dataTable tbody tr",
@@ -91,11 +99,12 @@ def result_rows(page) -> list[list[str]]:
 def test_ui_runs_a_typed_query_and_shows_the_table(watched, server):
     page = watched.page
     page.goto(server.url)
-    page.wait_for_function("window.gutkgYasgui && window.gutkgYasgui.getTab()")
+    page.wait_for_function("() => window.gutkgYasgui && window.gutkgYasgui.getTab()")
     page.evaluate("""() => { window.gutkgYasgui.getTab().setQuery(
         'PREFIX gkv: <https://w3id.org/gutkg/vocab#>\\n' +
         'PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\\n' +
         'SELECT ?c ?label WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label } ORDER BY ?label'); }""")
+    expect_answer(page)
     page.click(".yasqe .yasqe_queryButton")
     rows = result_rows(page)
     assert rows, "no result rows shown"
@@ -110,8 +119,9 @@ def test_ui_runs_a_typed_query_and_shows_the_table(watched, server):
 def test_ui_loads_and_runs_a_bundled_question(watched, server):
     page = watched.page
     page.goto(server.url)
-    page.wait_for_function("document.querySelectorAll('#gk-question option').length > 12")
+    page.wait_for_function("() => document.querySelectorAll('#gk-question option').length > 12")
     page.select_option("#gk-question", "unmapped-concepts")
+    expect_answer(page)
     page.click("#gk-run")
     rows = result_rows(page)
     assert len(rows) == 7

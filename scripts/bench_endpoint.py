@@ -51,6 +51,8 @@ QUERIES = [
     "obo:RO_0002558 ?e }",
 ]
 MAX_REQUESTS_PER_CLIENT = 200_000
+#: Part of every ``distinct`` query's comment, so no two runs (or levels) share a query text.
+RUN = str(time.time_ns()).encode()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -126,8 +128,8 @@ async def client(host: str, port: int, paths: list[bytes], deadline: float, late
             if time.perf_counter() >= deadline:
                 break
             path = paths[n % len(paths)]
-            if distinct:  # "%20%23" + counter: a trailing SPARQL comment, unique per request
-                path += b"%20%23" + str(n * 1000 + offset).encode()
+            if distinct:  # "%20%23" + run, client, counter: a trailing comment unique per request
+                path += b"%20%23" + RUN + b"-" + str(offset).encode() + b"-" + str(n).encode()
             n += 1
             t = scheduled if interval else time.perf_counter()
             writer.write(b"GET " + path + b" HTTP/1.1\r\nHost: " + host.encode() +
@@ -148,6 +150,8 @@ async def client(host: str, port: int, paths: list[bytes], deadline: float, late
 
 async def load_test(url: str, clients: int, seconds: float, distinct: bool,
                     rate: float = 0.0) -> dict[str, float]:
+    global RUN
+    RUN = str(time.time_ns()).encode()
     parts = urllib.parse.urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     paths = [("/sparql?" + urllib.parse.urlencode({"query": q})).encode() for q in QUERIES]

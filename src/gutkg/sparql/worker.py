@@ -21,7 +21,6 @@ import ctypes
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import NamedTuple
 
@@ -45,9 +44,9 @@ class Job(NamedTuple):
     base_iri: str | None = None
 
 
-@dataclass(frozen=True)
-class Reply:
-    """A worker's answer: ``status`` 200 with a body, or an HTTP error status with a message."""
+class Reply(NamedTuple):
+    """A worker's answer: ``status`` 200 with a body, or an HTTP error status with a message
+    (a plain tuple too: it crosses the pipe for every request)."""
 
     status: int
     body: bytes = b""

@@ -25,7 +25,7 @@ from gutkg.errors import StoreError
 from gutkg.sparql.worker import Job, Reply
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class _Worker:
     proc: Any  # multiprocessing.Process
     conn: Connection
@@ -216,9 +216,7 @@ class WorkerPool:
                 self._release(ticket.result())
             raise
         finally:
-            timer.cancel()
-            with contextlib.suppress(ValueError):
-                self._waiting.remove(ticket)
+            timer.cancel()  # a ticket left in _waiting is done: _release skips it
 
     def _release(self, w: _Worker) -> None:
         """Give ``w`` to the longest-waiting request, or put it back with the idle ones."""

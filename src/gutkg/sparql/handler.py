@@ -108,7 +108,7 @@ class SparqlHandler:
         if reply.status != 200:
             await _error(send, reply.status, reply.body.decode("utf-8", "replace"))
             return
-        extra = [*CORS, (b"vary", b"Accept"), (b"x-gutkg-rows", str(reply.count).encode()),
+        extra = [*CORS, (b"vary", b"Accept"), (b"x-gutkg-rows", str(reply.rows).encode()),
                  (b"x-gutkg-cache", state)]
         if reply.truncated:
             note = (reply.note or "result truncated") + " (raise with gutkg serve --max-rows)"

@@ -53,7 +53,7 @@ class Reply(NamedTuple):
     content_type: str = "text/plain; charset=utf-8"
     truncated: bool = False
     note: str = ""
-    count: int = 0
+    rows: int = 0  # rows or triples in the body
 
 
 def isolate_network() -> str:

@@ -174,6 +174,16 @@ async def load_test(url: str, clients: int, seconds: float, distinct: bool,
             "errors": len(errors)}
 
 
+def run_async(coro):  # type: ignore[no-untyped-def]
+    """Run the load generator on uvloop when installed: it then takes less of the shared CPU."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coro)
+
+
 def cpu_load() -> str:
     try:
         return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -201,13 +211,13 @@ def main() -> None:
     try:
         for c in levels:
             for distinct in (True, False):
-                r = asyncio.run(load_test(url, c, args.seconds, distinct))
+                r = run_async(load_test(url, c, args.seconds, distinct))
                 results.append(r)
                 print(f"endpoint  {c:3d} client{'s' if c > 1 else ' '} {r['mode']:8s} (HTTP keep-alive)  "
                       f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
                       f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})")
         if 50 in levels:  # the target as a service level: 500 q/s offered by 50 clients
-            r = asyncio.run(load_test(url, 50, args.seconds, True, rate=500))
+            r = run_async(load_test(url, 50, args.seconds, True, rate=500))
             results.append(r)
             print(f"endpoint   50 clients {r['mode']} (paced, open loop)   "
                   f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -251,6 +252,9 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
 
     async def main() -> None:
         endpoint.info = await endpoint.pool.start()  # a worker that cannot load raises here
+        # Everything imported and built so far lives as long as the server: freeze it so that a
+        # full garbage collection does not walk it (that was a ~100 ms stall for every client).
+        gc.freeze()
         try:
             if announce:
                 announce(url, endpoint.info)
@@ -261,7 +265,8 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
             await endpoint.pool.close()
             sock.close()
 
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+    # Ctrl+C: uvicorn shuts down cleanly and stops the workers, then re-raises the signal.
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner, contextlib.suppress(KeyboardInterrupt):
         runner.run(main())
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -103,6 +104,7 @@ def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
     from gutkg.sparql.runner import default_prefixes
 
     prefixes = default_prefixes()
+    gc.freeze()  # the graph and the libraries are here for good: keep them out of GC passes
     _limit_memory(memory_mb)
     conn.send(("ready", {"triples": len(store), "sandbox": how, "pid": os.getpid()}))
     while True:

@@ -309,3 +309,17 @@ def test_repeated_query_is_answered_from_the_cache(server):
     assert first[1]["x-gutkg-cache"] == "miss" and second[1]["x-gutkg-cache"] == "hit"
     assert first[2] == second[2] and b"celiac" in second[2]
     assert server.get(query, accept="text/csv")[1]["x-gutkg-cache"] == "miss"  # the format is part of the key
+
+
+def test_ctrl_c_stops_the_server_and_its_workers(tmp_path):
+    running = start_endpoint(tmp_path, "--workers", "2")
+    pids = running.health()["worker_pids"]
+    assert len(pids) == 2
+    running.stop()  # SIGINT, as Ctrl+C sends
+    assert running.proc.returncode == 0
+    for pid in pids:
+        for _ in range(100):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.05)
+        assert not Path(f"/proc/{pid}").exists(), f"worker {pid} outlived the server"

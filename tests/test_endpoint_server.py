@@ -307,6 +307,8 @@ def test_repeated_query_is_answered_from_the_cache(server):
     second = server.get(query)
     assert first[0] == second[0] == 200
     assert first[1]["x-gutkg-cache"] == "miss" and second[1]["x-gutkg-cache"] == "hit"
+    assert first[1]["server-timing"].startswith("query;dur=") and "wait;dur=" in first[1]["server-timing"]
+    assert "server-timing" not in second[1]
     assert first[2] == second[2] and b"celiac" in second[2]
     assert server.get(query, accept="text/csv")[1]["x-gutkg-cache"] == "miss"  # the format is part of the key
 

@@ -13,6 +13,7 @@ says ``hit`` or ``miss``; ``--cache-mb 0`` turns the cache off.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -97,12 +98,14 @@ class SparqlHandler:
         base = f"{scope.get('scheme', 'http')}://{headers.get('host', 'localhost')}{scope['path']}"
         key = (operation.query, operation.default_graphs, operation.named_graphs, fmt, base)
         reply = self.cache.get(key) if self.cache is not None else None
-        state = b"hit"
+        state, waited = b"hit", 0.0
         if reply is None:
             state = b"miss"
             job = Job(operation.query, fmt, self.max_rows, operation.default_graphs,
                       operation.named_graphs, base)
+            waited = time.perf_counter()
             reply = await self.pool.run(job, self.timeout)
+            waited = (time.perf_counter() - waited) * 1000 - reply.ms
             if self.cache is not None:
                 self.cache.put(key, reply)
         if reply.status != 200:
@@ -110,6 +113,8 @@ class SparqlHandler:
             return
         extra = [*CORS, (b"vary", b"Accept"), (b"x-gutkg-rows", str(reply.rows).encode()),
                  (b"x-gutkg-cache", state)]
+        if state == b"miss":  # Server-Timing: the query's own time, and the queue and hand-over
+            extra.append((b"server-timing", f"query;dur={reply.ms:.2f}, wait;dur={waited:.2f}".encode()))
         if reply.truncated:
             note = (reply.note or "result truncated") + " (raise with gutkg serve --max-rows)"
             extra += [(b"x-gutkg-truncated", b"true"), (b"x-gutkg-note", note.encode())]

@@ -22,6 +22,7 @@ import gc
 import os
 import signal
 import sys
+import time
 from multiprocessing.connection import Connection
 from typing import NamedTuple
 
@@ -55,6 +56,7 @@ class Reply(NamedTuple):
     truncated: bool = False
     note: str = ""
     rows: int = 0  # rows or triples in the body
+    ms: float = 0.0  # time the worker spent running and serialising the query
 
 
 def isolate_network() -> str:
@@ -129,10 +131,12 @@ def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> 
                                   b"(gutkg serve --store oxigraph)")
             kwargs["default_graphs"] = job.default_graphs if job.default_graphs is not None else []
             kwargs["named_graphs"] = job.named_graphs if job.named_graphs is not None else []
+        started = time.perf_counter()
         result = store.query(job.query, **kwargs)  # type: ignore[attr-defined]
         fmt = job.fmt if result.kind in FORMATS[job.fmt].forms else _fallback(job.fmt, result.kind)
         body = write(result, fmt)
-        return Reply(200, body, FORMATS[fmt].content_type, result.truncated, result.note, len(result))
+        return Reply(200, body, FORMATS[fmt].content_type, result.truncated, result.note, len(result),
+                     (time.perf_counter() - started) * 1000)
     except ParseError as exc:
         return Reply(400, str(exc).encode())
     except (QueryError, StoreError) as exc:

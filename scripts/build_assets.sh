@@ -14,6 +14,9 @@ command -v npm >/dev/null || { echo "build_assets: npm is needed (apt-get instal
 build="$src/node_modules/@zazuko/yasgui/build"
 mkdir -p "$out"
 cp "$build/yasgui.min.js" "$build/yasgui.min.css" "$out/"
+# The bundle's CORS error message links to MDN; keep the text but drop the link, so the shipped
+# page names no external URL at all (nothing else in it points off the machine).
+sed -i 's#<a target="_blank" rel="noopener noreferrer" href="https://developer.mozilla.org/en-US/docs/Web/Security/Same-origin_policy">\([^<]*\)</a>#\1#g' "$out/yasgui.min.js"
 # Licences of everything bundled into yasgui.min.js, from each package's own metadata.
 node - "$src" > "$out/THIRD_PARTY_LICENSES.md" <<'JS'
 const fs = require("fs"), path = require("path");

@@ -7,19 +7,15 @@ so the UI is shown to work with no network beyond the machine itself.
 
 from __future__ import annotations
 
-import shutil
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
+from tests.browser import chromium_context
 from tests.test_endpoint_server import start_endpoint
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +28,8 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """A persistent context on a fresh --user-data-dir."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip("Debian chromium is not installed (run scripts/setup-system.sh)")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM,
-            args=FLAGS, viewport={"width": 1280, "height": 900})
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile"), height=900) as context:
         yield context
-        context.close()
 
 
 class Watched:

@@ -9,18 +9,18 @@ import io
 import json
 import shutil
 import subprocess
-import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from gutkg.errors import GutKGError, InputError
+from tests.browser import CHROMIUM, chromium_context
 from tests.conftest import ROOT, data
 
 FIXTURE = str(data("export_teaching.ttl"))
 ODD = 'IL-1β <"odd" & {label}|[x]>; %% end'
 NODE_MODULES = ROOT / "assets" / "teaching" / "node_modules"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -191,21 +191,17 @@ def test_mermaid_escapes_every_label(network):
     assert '<"odd"' not in text and "%% end" not in text
 
 
+@contextmanager
 def _browser_page():
-    from playwright.sync_api import sync_playwright
-
-    manager = sync_playwright().start()
-    context = manager.chromium.launch_persistent_context(
-        tempfile.mkdtemp(prefix="gutkg-chromium-"), executable_path=CHROMIUM, headless=True,
-        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--no-first-run"])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("about:", "data:"))
-               else route.continue_())
-    return manager, context, page, errors
+    """A blank page that may load nothing from outside, with its console errors recorded."""
+    with chromium_context() as context:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("about:", "data:"))
+                   else route.continue_())
+        yield page, errors
 
 
 def _needs_js(package: str, dist: str):
@@ -219,8 +215,7 @@ def _needs_js(package: str, dist: str):
 @_needs_js("cytoscape", "cytoscape.min.js")
 def test_cytoscape_json_loads_in_cytoscape_js(network):
     doc = json.loads(export(network, "cyjs", title="Teaching fixture"))
-    manager, context, page, errors = _browser_page()
-    try:
+    with _browser_page() as (page, errors):
         page.set_content("<!doctype html><html><body></body></html>")
         page.add_script_tag(path=str(NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js"))
         got = page.evaluate("""(doc) => {
@@ -231,9 +226,6 @@ def test_cytoscape_json_loads_in_cytoscape_js(network):
                     source: claim.source().id(), citations: claim.data('citations'),
                     evidence: claim.data('evidence').length};
         }""", doc)
-    finally:
-        context.close()
-        manager.stop()
     assert got == {"nodes": 9, "edges": 11, "label": ODD, "source": "increased_intestinal_permeability",
                    "citations": ["Poe 2020", "Roe & Moe 2018"], "evidence": 2}
     assert errors == []
@@ -243,8 +235,7 @@ def test_cytoscape_json_loads_in_cytoscape_js(network):
 @_needs_js("mermaid", "mermaid.min.js")
 def test_mermaid_parses_and_renders_in_mermaid(network):
     source = export(network, "mermaid", title="Teaching fixture").decode("utf-8")
-    manager, context, page, errors = _browser_page()
-    try:
+    with _browser_page() as (page, errors):
         page.set_content("<!doctype html><html><body><div id='out'></div></body></html>")
         page.add_script_tag(path=str(NODE_MODULES / "mermaid" / "dist" / "mermaid.min.js"))
         got = page.evaluate("""async (src) => {
@@ -257,9 +248,6 @@ def test_mermaid_parses_and_renders_in_mermaid(network):
                     edges: out.querySelectorAll('.edgePaths path, path.flowchart-link').length,
                     text: out.textContent};
         }""", source)
-    finally:
-        context.close()
-        manager.stop()
     assert got["parsed"] is True
     assert got["nodes"] == 9 and got["edges"] >= 11
     assert ODD in got["text"] and "Roe & Moe 2018" in got["text"]

@@ -6,16 +6,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from gutkg.errors import GutKGError, InputError
+from tests.browser import CHROMIUM, chromium_context
 from tests.conftest import data
 
 FIXTURE = str(data("export_teaching.ttl"))
-CHROMIUM = "/usr/bin/chromium"
 QUESTION = "dysbiosis_autoimmunity"
 #: title, question, map, 3 steps (the vicious cycle has 3 claims), summary, references
 EXPECTED_KINDS = ["title", "question", "map", "step", "step", "step", "summary", "references"]
@@ -99,34 +98,24 @@ def test_html_deck_is_one_offline_file_with_escaped_text(network, tmp_path):
 
 
 def _open_deck(path: Path):
-    from playwright.sync_api import sync_playwright
-
     requests: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="gutkg-chromium-"), executable_path=CHROMIUM, headless=True,
-            viewport={"width": 1280, "height": 720},
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"])
-        try:
-            page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                       else route.abort())
-            page.goto(path.as_uri())
-            page.wait_for_function("window.Reveal && Reveal.isReady()")
-            total = page.evaluate("Reveal.getTotalSlides()")
-            kinds = page.evaluate("Array.from(document.querySelectorAll('.slides > section'))"
-                                  ".map(s => s.dataset.kind)")
-            page.evaluate("Reveal.slide(3)")
-            visible = page.evaluate("document.querySelector('section.present').innerText")
-            map_loaded = page.evaluate("async () => { const i = document.querySelector('section.map img');"
-                                       " if (!i) return -1; await i.decode(); return i.naturalWidth; }")
-        finally:
-            context.close()
+    with chromium_context(height=720) as context:
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                   else route.abort())
+        page.goto(path.as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        total = page.evaluate("Reveal.getTotalSlides()")
+        kinds = page.evaluate("Array.from(document.querySelectorAll('.slides > section'))"
+                              ".map(s => s.dataset.kind)")
+        page.evaluate("Reveal.slide(3)")
+        visible = page.evaluate("document.querySelector('section.present').innerText")
+        map_loaded = page.evaluate("async () => { const i = document.querySelector('section.map img');"
+                                   " if (!i) return -1; await i.decode(); return i.naturalWidth; }")
     return total, kinds, visible, map_loaded, errors, requests
 
 

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ROOT
+from tests import notebooks
 
-NOTEBOOK = ROOT / "notebooks" / "02_sparql_analyst.ipynb"
+NOTEBOOK = "02_sparql_analyst.ipynb"
 
 
 def test_notebook_outputs_are_stripped():
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    assert notebooks.outputs_are_stripped(NOTEBOOK)
 
 
 def test_sparql_analyst_notebook_executes():
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=300,
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.get("output_type") == "stream")
+    nb, text = notebooks.execute(NOTEBOOK)
 
     def number(label: str) -> int:
         match = re.search(re.escape(label) + r": (\d+)", text)

@@ -122,6 +122,23 @@ def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, evidence: bool = Tr
                hypotheses=list(d.get("hypotheses", [])), evidence=items)
 
 
+@dataclass(kw_only=True)
+class Outcome:
+    """How a result was obtained, shared by every analysis result: cut short or not (and why),
+    the evidence filter applied and what it removed, the rule for causal edges, extra notes."""
+
+    truncated: bool = False
+    reason: str = ""
+    filter: str = "no filter"
+    filter_note: str = ""
+    causal_rule: str = CAUSAL_RULE
+    notes: list[str] = field(default_factory=list)
+
+    def outcome_dict(self) -> dict[str, Any]:
+        return {"truncated": self.truncated, "reason": self.reason, "filter": self.filter,
+                "filter_note": self.filter_note, "causal_rule": self.causal_rule, "notes": self.notes}
+
+
 @dataclass
 class Chain:
     """A causal chain: consecutive claims, with its net sign and its weakest link.

@@ -34,6 +34,7 @@ from gutkg.analysis.core import (
     Budget,
     Chain,
     Hop,
+    Outcome,
     TopChains,
     backward_distances,
     causal_claims,
@@ -79,7 +80,7 @@ class CommonCause:
 
 
 @dataclass
-class Explanation:
+class Explanation(Outcome):
     """All four kinds of explanation for A and B, a plain-language summary, and comparisons."""
 
     a: str
@@ -100,12 +101,6 @@ class Explanation:
     counts: dict[str, int]
     common_cause_ids: list[str]
     labels: dict[str, str] = field(default_factory=dict)
-    truncated: bool = False
-    reason: str = ""
-    filter: str = "no filter"
-    filter_note: str = ""
-    causal_rule: str = CAUSAL_RULE
-    notes: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
 
@@ -124,9 +119,7 @@ class Explanation:
             "a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label,
             "a_set": self.a_set, "b_set": self.b_set, "include_narrower": self.include_narrower,
             "max_length": self.max_length, "loop_length": self.loop_length,
-            "filter": self.filter, "filter_note": self.filter_note,
-            "causal_rule": self.causal_rule, "truncated": self.truncated, "reason": self.reason,
-            "notes": self.notes, "summary": self.summary, "counts": self.counts,
+            **self.outcome_dict(), "summary": self.summary, "counts": self.counts,
             "direct_ab": [h.as_dict() for h in self.direct_ab],
             "direct_ba": [h.as_dict() for h in self.direct_ba],
             "chains_ab": [c.as_dict() for c in self.chains_ab],

@@ -23,7 +23,7 @@ A time budget and a result limit stop the search; the result then carries ``trun
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from gutkg.analysis.core import (
     CAUSAL_RULE_WITH_REFUTED,
     Budget,
     Chain,
+    Outcome,
     TopChains,
     causal_claims,
     causal_view,
@@ -58,7 +59,7 @@ class Loop(Chain):
 
 
 @dataclass
-class LoopResult:
+class LoopResult(Outcome):
     """Loops found, best first, and whether the search was cut short (and why)."""
 
     loops: list[Loop]
@@ -66,19 +67,11 @@ class LoopResult:
     max_length: int
     cycles_found: int
     loops_found: int
-    truncated: bool = False
-    reason: str = ""
-    filter: str = "no filter"
-    filter_note: str = ""
-    causal_rule: str = CAUSAL_RULE
-    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"through": self.through, "max_length": self.max_length,
                 "cycles_found": self.cycles_found, "loops_found": self.loops_found,
-                "shown": len(self.loops), "truncated": self.truncated, "reason": self.reason,
-                "filter": self.filter, "filter_note": self.filter_note,
-                "causal_rule": self.causal_rule, "notes": self.notes,
+                "shown": len(self.loops), **self.outcome_dict(),
                 "loops": [lp.as_dict() for lp in self.loops]}
 
     def text(self) -> str:

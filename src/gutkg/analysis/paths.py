@@ -15,7 +15,7 @@ cap (backward distances), so dead ends are never entered.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from gutkg.analysis.core import (
     CAUSAL_RULE_WITH_REFUTED,
     Budget,
     Chain,
+    Outcome,
     TopChains,
     backward_distances,
     causal_claims,
@@ -112,7 +113,7 @@ def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterabl
 
 
 @dataclass
-class PathResult:
+class PathResult(Outcome):
     """Chains from ``source`` to ``target``, best first."""
 
     source: str
@@ -122,19 +123,11 @@ class PathResult:
     paths: list[Chain]
     max_length: int
     found: int
-    truncated: bool = False
-    reason: str = ""
-    filter: str = "no filter"
-    filter_note: str = ""
-    causal_rule: str = CAUSAL_RULE
-    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "source_label": self.source_label,
                 "target_label": self.target_label, "max_length": self.max_length,
-                "found": self.found, "shown": len(self.paths), "truncated": self.truncated,
-                "reason": self.reason, "filter": self.filter, "filter_note": self.filter_note,
-                "causal_rule": self.causal_rule, "notes": self.notes,
+                "found": self.found, "shown": len(self.paths), **self.outcome_dict(),
                 "paths": [p.as_dict() for p in self.paths]}
 
     def text(self) -> str:

@@ -20,13 +20,14 @@ Brandes U (2001) A faster algorithm for betweenness centrality. J Math Sociol 25
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from gutkg.analysis.core import (
     CAUSAL_RULE,
     CAUSAL_RULE_WITH_REFUTED,
     Budget,
+    Outcome,
     causal_view,
     filter_note,
     filtered,
@@ -60,23 +61,15 @@ class Ranked:
 
 
 @dataclass
-class RankResult:
+class RankResult(Outcome):
     drivers: list[Ranked]
     bottlenecks: list[Ranked]
     driver_measure: str = DRIVER_MEASURE
     bottleneck_measure: str = BOTTLENECK_MEASURE
-    truncated: bool = False
-    reason: str = ""
-    filter: str = "no filter"
-    filter_note: str = ""
-    causal_rule: str = CAUSAL_RULE
-    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"driver_measure": self.driver_measure, "bottleneck_measure": self.bottleneck_measure,
-                "truncated": self.truncated, "reason": self.reason, "filter": self.filter,
-                "filter_note": self.filter_note, "causal_rule": self.causal_rule,
-                "notes": self.notes, "drivers": [r.as_dict() for r in self.drivers],
+                **self.outcome_dict(), "drivers": [r.as_dict() for r in self.drivers],
                 "bottlenecks": [r.as_dict() for r in self.bottlenecks]}
 
     def text(self) -> str:

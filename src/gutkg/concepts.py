@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 from gutkg.errors import UnknownConceptError
 from gutkg.store import Store
 
-QUERY = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONCEPTS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-SELECT ?c ?cat ?label ?alt ?definition ?match ?kind ?broader WHERE {
-  ?c a ?cat . ?cat rdfs:subClassOf gkv:Concept .
-  OPTIONAL { ?c skos:prefLabel ?label }
-  { } UNION { ?c skos:altLabel ?alt } UNION { ?c skos:definition ?definition }
-  UNION { ?c skos:exactMatch ?match BIND("exact" AS ?kind) }
-  UNION { ?c skos:closeMatch ?match BIND("close" AS ?kind) }
-  UNION { ?c skos:broader ?broader }
+SELECT ?c ?cat WHERE { ?cat rdfs:subClassOf gkv:Concept . ?c a ?cat }"""
+
+#: Labels and links, one index scan per property. (One UNION per concept, the earlier form, costs
+#: a seek per concept and branch: 7.2 s instead of 0.35 s for 10k concepts on disk-backed Oxigraph.)
+PROPERTIES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?c ?p ?o WHERE {
+  VALUES ?p { skos:prefLabel skos:altLabel skos:definition skos:exactMatch skos:closeMatch
+              skos:broader }
+  ?c ?p ?o
 }"""
 
 
@@ -94,27 +96,36 @@ class ConceptIndex:
 
         short = {str(k): v for k, v in CATEGORIES.items()}
         found: dict[str, Concept] = {}
-        for row in store.query(QUERY).rows:
-            c, cat, label, alt, definition, match, kind, broader = row
+        by_iri: dict[str, Concept] = {}
+        for c, cat in store.query(CONCEPTS).rows:
             assert c is not None and cat is not None
-            iri = c.value
-            if cat.value not in short:
+            if cat.value not in short or c.value in by_iri:
                 continue
+            iri = c.value
             cid = iri[len(str(CONCEPT)):] if iri.startswith(str(CONCEPT)) else iri
-            concept = found.setdefault(cid, Concept(cid, iri, label.value if label else cid,
-                                                    short[cat.value]))
-            if alt and alt.value not in concept.synonyms:
-                concept.synonyms.append(alt.value)
-            if definition:
-                concept.definition = definition.value
-            if match and kind:
-                target = concept.exact if kind.value == "exact" else concept.close
-                if match.value not in target:
-                    target.append(match.value)
-            if broader:
-                bid = broader.value.removeprefix(str(CONCEPT))
+            by_iri[iri] = found[cid] = Concept(cid, iri, "", short[cat.value])
+        skos = "http://www.w3.org/2004/02/skos/core#"
+        for c, p, o in store.query(PROPERTIES).rows:
+            concept = by_iri.get(c.value) if c is not None else None
+            if concept is None or p is None or o is None:
+                continue
+            prop = p.value.removeprefix(skos)
+            if prop == "prefLabel" and not concept.label:
+                concept.label = o.value
+            elif prop == "altLabel" and o.value not in concept.synonyms:
+                concept.synonyms.append(o.value)
+            elif prop == "definition":
+                concept.definition = o.value
+            elif prop in {"exactMatch", "closeMatch"}:
+                target = concept.exact if prop == "exactMatch" else concept.close
+                if o.value not in target:
+                    target.append(o.value)
+            elif prop == "broader":
+                bid = o.value.removeprefix(str(CONCEPT))
                 if bid not in concept.broader:
                     concept.broader.append(bid)
+        for concept in found.values():
+            concept.label = concept.label or concept.id
         for concept in found.values():
             concept.synonyms.sort(key=str.casefold)
             concept.exact.sort()

@@ -14,7 +14,8 @@ import pytest
 
 from gutkg.errors import InputError, ParseError, QueryError, StoreError
 from gutkg.store import new_store
-from gutkg.store.remote import RemoteStore, ntriples_chunks
+from gutkg.store.ntriples import ntriples_chunks
+from gutkg.store.remote import RemoteStore
 from tests.conftest import data
 from tests.servers import remote_store, server, start_oxigraph, store_spec
 

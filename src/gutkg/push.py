@@ -72,7 +72,8 @@ def push(source: Store, to: str, *, update: bool = False, graph: str | None = No
     confirmed so far (for callers that report progress their own way).
     """
     from gutkg.progress import Progress
-    from gutkg.store.remote import RemoteStore, write_ntriples
+    from gutkg.store.ntriples import write_ntriples
+    from gutkg.store.remote import RemoteStore
 
     if not to.startswith(("http://", "https://")):
         raise StoreError(f"--to must be an http(s) URL, not {to!r} (e.g. http://127.0.0.1:7878/store)")

@@ -40,6 +40,16 @@ def small_store():
 
 
 @pytest.fixture
+def graph(tmp_path: Path) -> Path:
+    """A writable copy of tests/data/curate_graph for curation tests (never the real graph/)."""
+    import shutil
+
+    target = tmp_path / "graph"
+    shutil.copytree(data("curate_graph"), target)
+    return target
+
+
+@pytest.fixture
 def run_cli():
     """Run the gutkg CLI in-process: run_cli("show", "zonulin") -> click Result."""
     from click.testing import CliRunner

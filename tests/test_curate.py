@@ -8,27 +8,16 @@ beta (supported, one evidence item) and beta increases gamma (hypothesised); hyp
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import data
+from tests.curating import snapshot
 
 EVIDENCE = ("source=testref2021,type=ECO:0000179,design=OBI:0003696,species=mouse,model=in-vivo,"
             "direction=interventional,strength=weak,description=Mice given alpha, then gamma, fell ill.")
 
 
-@pytest.fixture
-def graph(tmp_path: Path) -> Path:
-    target = tmp_path / "graph"
-    shutil.copytree(data("curate_graph"), target)
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (temp files included, so leftovers are caught)."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def report(folder: Path):  # type: ignore[no-untyped-def]

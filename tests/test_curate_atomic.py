@@ -9,24 +9,11 @@ copying), and by Ctrl-C between two replacements.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import data
-
-
-@pytest.fixture
-def graph(tmp_path: Path) -> Path:
-    target = tmp_path / "graph"
-    shutil.copytree(data("curate_graph"), target)
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file (temp and backup files included, so leftovers fail the comparison)."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.curating import snapshot
 
 
 def folders(folder: Path) -> list[str]:

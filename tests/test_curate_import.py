@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, data
+from tests.curating import snapshot
 
 CLAIM_HEADER = ("cause,effect,sign,status,mechanism,hypotheses,topic,source,evidence_type,"
                 "study_design,species,model,direction,strength,stance,zonulin_assay,description\n")
 
 
-@pytest.fixture
-def graph(tmp_path: Path) -> Path:
-    target = tmp_path / "graph"
-    shutil.copytree(data("curate_graph"), target)
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_csv(tmp_path: Path, name: str, text: str) -> str:

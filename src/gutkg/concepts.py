@@ -92,7 +92,7 @@ class ConceptIndex:
 
     @classmethod
     def from_store(cls, store: Store) -> ConceptIndex:
-        from gutkg.vocab import CATEGORIES, CONCEPT
+        from gutkg.vocab import CATEGORIES, CONCEPT, SKOS
 
         short = {str(k): v for k, v in CATEGORIES.items()}
         found: dict[str, Concept] = {}
@@ -104,7 +104,7 @@ class ConceptIndex:
             iri = c.value
             cid = iri[len(str(CONCEPT)):] if iri.startswith(str(CONCEPT)) else iri
             by_iri[iri] = found[cid] = Concept(cid, iri, "", short[cat.value])
-        skos = "http://www.w3.org/2004/02/skos/core#"
+        skos = str(SKOS)
         for c, p, o in store.query(PROPERTIES).rows:
             concept = by_iri.get(c.value) if c is not None else None
             if concept is None or p is None or o is None:

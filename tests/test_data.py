@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 
+REFERENCE = ROOT / "reference"
 SHARED = ROOT.parent / "shared" / "reference"
 P = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
@@ -20,12 +22,24 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 
-def table(name: str) -> list[dict[str, str]]:
-    path = SHARED / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not beside the checkout (CI lays ../shared next to it)")
+def table(name: str, folder: Path = REFERENCE) -> list[dict[str, str]]:
+    path = folder / name
     with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@pytest.mark.parametrize("name", ["bibliography.tsv", "identifiers.tsv"])
+def test_reference_copy_holds_every_shared_row_unchanged(name):
+    """The project's reference/ copy carries every row of ../shared/reference/, byte for byte."""
+    if not (SHARED / name).is_file():
+        pytest.skip(f"{SHARED / name} is not beside this checkout; the project's copy is used as is")
+    ours = (REFERENCE / name).read_text(encoding="utf-8").splitlines()
+    theirs = (SHARED / name).read_text(encoding="utf-8").splitlines()
+    assert ours[0] == theirs[0], f"reference/{name} has another header than the shared table"
+    missing = sorted(set(theirs) - set(ours))
+    assert not missing, (f"{len(missing)} rows of ../shared/reference/{name} are missing or changed in "
+                         f"reference/{name} (fix: cp ../shared/reference/{name} reference/):\n"
+                         + "\n".join(m[:120] for m in missing[:10]))
 
 
 def verified_iris() -> set[str]:
@@ -70,7 +84,7 @@ def test_every_citation_is_a_verified_reference(bundled_store):
     assert rows, "no evidence cites anything"
     for row in rows:
         in_table = (row["doi"] and str(row["doi"]).lower() in known) or (row["pmid"] and str(row["pmid"]) in known_pmid)
-        checked_by_us = row["by"] and not str(row["by"]).startswith("shared/reference")
+        checked_by_us = row["by"] and not str(row["by"]).startswith("reference/")
         assert in_table or checked_by_us, (
             f"{row['r']} is cited but is neither a verified row of bibliography.tsv nor a reference "
             "with gkv:verifiedBy saying which public record confirmed it (graph/references-extra.ttl)")
@@ -135,7 +149,6 @@ def test_references_file_is_generated_from_the_shared_table():
     import subprocess
     import sys
 
-    table("bibliography.tsv")
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_bibliography.py"), "--check"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + " (fix: python scripts/import_bibliography.py)"

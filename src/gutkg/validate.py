@@ -32,7 +32,7 @@ REFERENTIAL: list[tuple[str, str, str]] = [
         FILTER NOT EXISTS { ?value a ?cat . ?cat rdfs:subClassOf* gkv:Concept }
      }"""),
     ("evidence cites a reference that is not in the graph",
-     "add the reference (verified rows of shared/reference/bibliography.tsv only) or correct dcterms:source",
+     "add the reference (verified rows of reference/bibliography.tsv only) or correct dcterms:source",
      _CHECKS + """SELECT DISTINCT ?resource ?value WHERE {
         ?resource a gkv:Evidence ; dcterms:source ?value .
         FILTER NOT EXISTS { ?value a ?t . ?t rdfs:subClassOf* bibo:Document }

@@ -91,7 +91,7 @@ def add_concept(cid: str | None, label: str | None, category: str | None, defini
     """Add a concept (to graph/concepts/<category>.ttl).
 
     Labels and synonyms must not name another concept; mappings must be verified rows of
-    shared/reference/identifiers.tsv; the definition source must be a reference of the graph.
+    reference/identifiers.tsv; the definition source must be a reference of the graph.
     """
     values = {"label": label, "category": category, "definition": definition}
     _ask(values, [("label", "--label", "Label"),

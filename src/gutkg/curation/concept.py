@@ -43,7 +43,7 @@ def reference_iri(draft: Draft, key: str) -> str:
         raise ValidationError(
             f"unknown reference {key!r}: cite only references of the graph (graph/references*.ttl)"
             + (f". Did you mean: {', '.join(close)}?" if close else
-               "; add it from a verified row of shared/reference/bibliography.tsv first."))
+               "; add it from a verified row of reference/bibliography.tsv first."))
     return str(REF[key])
 
 

@@ -225,7 +225,7 @@ class Draft:
         if rel.parts[0] == "concepts":
             cls = next(str(k).rsplit("#", 1)[-1] for k, v in CATEGORIES.items() if v == path.stem)
             return (f"gutkg concepts: {path.stem} ({cls}). Mappings only from verified rows of "
-                    "shared/reference/identifiers.tsv.")
+                    "reference/identifiers.tsv.")
         if rel.parts[0] == "claims":
             return (f"gutkg claims: {path.stem}. Added with gutkg add / gutkg import; "
                     "keep it canonical (gutkg format).")

@@ -2,8 +2,8 @@
 
 Mappings (``skos:exactMatch`` / ``closeMatch``), evidence types (ECO), study designs (OBI) and
 species (NCBITaxon) must come from rows of ``identifiers.tsv`` whose ``verified`` column is
-``yes``. The table lives beside the checkout, at ``<project root>/../shared/reference/
-identifiers.tsv`` (``$GUTKG_IDENTIFIERS`` overrides the path).
+``yes``. The project keeps its own copy of the table, ``<project root>/reference/identifiers.tsv``
+(``$GUTKG_IDENTIFIERS`` overrides the path).
 
 Without the table, mappings are refused (nothing can vouch for them). Evidence fields fall back to
 the few ECO / OBI / NCBITaxon ids the package already carries, which were themselves taken from
@@ -30,7 +30,7 @@ def identifiers_file() -> Path:
         return Path(env)
     from gutkg.load import project_root
 
-    return project_root().parent / "shared" / "reference" / "identifiers.tsv"
+    return project_root() / "reference" / "identifiers.tsv"
 
 
 def key(curie: str) -> str:
@@ -88,7 +88,7 @@ class VerifiedIdentifiers:
         if not self.available:
             raise ValidationError(
                 f"cannot verify the mapping {text!r}: the identifier table {self.path} is missing. "
-                "Mappings are only written from verified rows of shared/reference/identifiers.tsv; "
+                "Mappings are only written from verified rows of reference/identifiers.tsv; "
                 "set GUTKG_IDENTIFIERS to its path, or add the concept without mappings.")
         prefix = key(self.to_curie(text)).split(":")[0]
         if prefix in _NOT_CONCEPTS:

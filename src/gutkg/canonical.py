@@ -22,10 +22,14 @@ _PREDICATE_ORDER = [
     _RDF_TYPE,
     PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "altLabel",
     PREFIXES["skos"] + "definition", PREFIXES["gkv"] + "definitionSource",
-    PREFIXES["skos"] + "broader", PREFIXES["skos"] + "exactMatch", PREFIXES["skos"] + "closeMatch",
+    PREFIXES["skos"] + "broader", PREFIXES["gkv"] + "stageOf", PREFIXES["skos"] + "exactMatch",
+    PREFIXES["skos"] + "closeMatch",
     PREFIXES["gkv"] + "answers", PREFIXES["dcterms"] + "hasPart",
     PREFIXES["gkv"] + "cause", PREFIXES["gkv"] + "sign", PREFIXES["gkv"] + "effect",
     PREFIXES["gkv"] + "status", PREFIXES["gkv"] + "mechanism",
+    PREFIXES["gkv"] + "associates", PREFIXES["gkv"] + "correlation",
+    PREFIXES["gkv"] + "method", PREFIXES["gkv"] + "measures", PREFIXES["gkv"] + "pathway",
+    PREFIXES["gkv"] + "validity", PREFIXES["gkv"] + "caveat",
     PREFIXES["obo"] + "RO_0002558",
     PREFIXES["dcterms"] + "source", PREFIXES["gkv"] + "stance", PREFIXES["gkv"] + "evidenceType",
     PREFIXES["gkv"] + "studyDesign", PREFIXES["gkv"] + "species", PREFIXES["gkv"] + "model",
@@ -39,7 +43,10 @@ _PRED_RANK = {p: i for i, p in enumerate(_PREDICATE_ORDER)}
 
 #: Subject groups by namespace, in file order.
 _GROUPS = [PREFIXES["gkv"], PREFIXES["gkq"], PREFIXES["gkh"], PREFIXES["gkc"], PREFIXES["gkcl"],
-           PREFIXES["gkev"], PREFIXES["gkref"]]
+           PREFIXES["gkas"], PREFIXES["gkm"], PREFIXES["gkev"], PREFIXES["gkref"]]
+#: Statements (claims, associations, measurements) sort together by local name, each followed by
+#: its evidence items (``<statement>.e1`` ...).
+_STATEMENTS = (PREFIXES["gkcl"], PREFIXES["gkas"], PREFIXES["gkm"], PREFIXES["gkev"])
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 # Longest namespace first so gkcl: wins over a shorter prefix of it.
@@ -95,7 +102,7 @@ def _subject_key(subject: Term) -> tuple[int, str]:
     for rank, ns in enumerate(_GROUPS):
         if iri.startswith(ns):
             local = iri[len(ns):]
-            if ns == PREFIXES["gkev"]:  # evidence sorts right after its claim
+            if ns in _STATEMENTS:  # evidence sorts right after its statement
                 return (_GROUPS.index(PREFIXES["gkcl"]), local)
             return (rank, local)
     return (-1 if iri.startswith(BASE) else len(_GROUPS), iri)

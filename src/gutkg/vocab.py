@@ -13,6 +13,8 @@ AttributeError: term 'CasualClaim' not in namespace 'https://w3id.org/gutkg/voca
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
@@ -69,11 +71,21 @@ class GKV(DefinedNamespace):
     Synthesis: URIRef
     directionEvidence: URIRef
     DirectionEvidence: URIRef
+    showsDirection: URIRef
+    ceiling: URIRef
+    ControlledHumanIntervention: URIRef
+    ProspectiveCohort: URIRef
+    MendelianRandomisation: URIRef
+    TreatmentResponse: URIRef
     Interventional: URIRef
-    GermFreeOrTransfer: URIRef
-    Genetic: URIRef
+    CommunityTransfer: URIRef
+    Monocolonisation: URIRef
     Temporal: URIRef
+    DiscordantTwins: URIRef
+    FamilialAggregation: URIRef
+    Prognostic: URIRef
     CrossSectional: URIRef
+    MethodValidation: URIRef
     Unspecified: URIRef
     strength: URIRef
     EvidenceStrength: URIRef
@@ -87,6 +99,25 @@ class GKV(DefinedNamespace):
     Supports: URIRef
     Opposes: URIRef
     restsOnZonulinAssay: URIRef
+    # statements that are not causes
+    Association: URIRef
+    associates: URIRef
+    correlation: URIRef
+    Correlation: URIRef
+    PositiveCorrelation: URIRef
+    InverseCorrelation: URIRef
+    NoCorrelation: URIRef
+    stageOf: URIRef
+    Measurement: URIRef
+    method: URIRef
+    measures: URIRef
+    pathway: URIRef
+    validity: URIRef
+    Validity: URIRef
+    Validated: URIRef
+    LimitedValidity: URIRef
+    Disputed: URIRef
+    caveat: URIRef
     # hypotheses
     Question: URIRef
     Hypothesis: URIRef
@@ -105,6 +136,8 @@ ONTOLOGY = URIRef(BASE + "vocab")
 # Namespaces our instances live in (one persistent base IRI).
 CONCEPT = Namespace(BASE + "concept/")
 CLAIM = Namespace(BASE + "claim/")
+ASSOCIATION = Namespace(BASE + "association/")
+MEASUREMENT = Namespace(BASE + "measurement/")
 EVIDENCE = Namespace(BASE + "evidence/")
 REF = Namespace(BASE + "ref/")
 HYPOTHESIS = Namespace(BASE + "hypothesis/")
@@ -126,6 +159,8 @@ RO_POSITIVE = OBO["RO_0002304"]
 RO_NEGATIVE = OBO["RO_0002305"]
 #: RO:0002411 "causally upstream of": the plain edge when the sign is not known.
 RO_UPSTREAM = OBO["RO_0002411"]
+#: RO:0002610 "correlated with": the plain edge of an association, materialised both ways.
+RO_CORRELATED = OBO["RO_0002610"]
 
 #: Claim signs that assert a causal effect, with their numeric value (a path's sign is the product).
 SIGN_VALUE: dict[URIRef, int] = {GKV.Increases: 1, GKV.Decreases: -1, GKV.NoEffect: 0}
@@ -174,14 +209,47 @@ MODELS: dict[URIRef, str] = {
     GKV.InVitro: "in vitro",
     GKV.Synthesis: "review synthesis",
 }
-DIRECTIONS: dict[URIRef, str] = {
-    GKV.Interventional: "interventional",
-    GKV.GermFreeOrTransfer: "germ-free or transfer",
-    GKV.Genetic: "genetic",
-    GKV.Temporal: "temporal",
-    GKV.CrossSectional: "cross-sectional only",
-    GKV.Unspecified: "unspecified",
+
+
+class Design(NamedTuple):
+    """What a study design (a ``gkv:DirectionEvidence`` value) can show: the curation standard's table."""
+
+    #: Short name used by the CLI, JSON and the network projection.
+    name: str
+    #: Whether the design can show which way causation runs (``gkv:showsDirection``).
+    shows_direction: bool
+    #: The highest strength rank an item of this design may carry (``gkv:ceiling``).
+    ceiling: int
+
+
+#: Study designs by what they show about direction, strongest first (``ontology/gutkg.ttl``).
+DESIGNS: dict[URIRef, Design] = {
+    GKV.ControlledHumanIntervention: Design("controlled human intervention", True, 4),
+    GKV.ProspectiveCohort: Design("prospective cohort", True, 3),
+    GKV.MendelianRandomisation: Design("mendelian randomisation", True, 3),
+    GKV.TreatmentResponse: Design("treatment response", True, 3),
+    GKV.Interventional: Design("experimental intervention", True, 3),
+    GKV.CommunityTransfer: Design("community transfer", True, 3),
+    GKV.Monocolonisation: Design("monocolonisation", True, 3),
+    GKV.Temporal: Design("temporal precedence", True, 3),
+    GKV.DiscordantTwins: Design("discordant twins", False, 2),
+    GKV.FamilialAggregation: Design("familial aggregation", False, 2),
+    GKV.Prognostic: Design("prognostic", False, 2),
+    GKV.CrossSectional: Design("cross-sectional", False, 2),
+    GKV.MethodValidation: Design("method validation", False, 4),
+    GKV.Unspecified: Design("unspecified", False, 2),
 }
+DIRECTIONS: dict[URIRef, str] = {iri: d.name for iri, d in DESIGNS.items()}
+#: Names of the designs that can show direction (only these make a directed claim supported).
+DIRECTIONAL = frozenset(d.name for d in DESIGNS.values() if d.shows_direction)
+#: Design name -> strength ceiling (rank).
+CEILING: dict[str, int] = {d.name: d.ceiling for d in DESIGNS.values()}
+#: The model system of a review's statement: synthesis, never primary evidence.
+SYNTHESIS = "review synthesis"
+CORRELATIONS: dict[URIRef, str] = {GKV.PositiveCorrelation: "positive", GKV.InverseCorrelation: "inverse",
+                                   GKV.NoCorrelation: "no association"}
+VALIDITIES: dict[URIRef, str] = {GKV.Validated: "validated", GKV.LimitedValidity: "limited",
+                                 GKV.Disputed: "disputed"}
 STANCES: dict[URIRef, str] = {GKV.Supports: "supports", GKV.Opposes: "opposes"}
 
 #: Species the graph uses (verified NCBITaxon rows): IRI -> short name.
@@ -196,6 +264,8 @@ PREFIXES: dict[str, str] = {
     "gkv": str(GKV._NS),
     "gkc": str(CONCEPT),
     "gkcl": str(CLAIM),
+    "gkas": str(ASSOCIATION),
+    "gkm": str(MEASUREMENT),
     "gkev": str(EVIDENCE),
     "gkref": str(REF),
     "gkh": str(HYPOTHESIS),
@@ -231,6 +301,10 @@ CURIE_PREFIXES: dict[str, str] = {
     "EFO": "http://www.ebi.ac.uk/efo/EFO_",
     "CHMO": str(OBO) + "CHMO_",
     "IDO": str(OBO) + "IDO_",
+    "MAXO": str(OBO) + "MAXO_",
+    "FOODON": str(OBO) + "FOODON_",
+    "MP": str(OBO) + "MP_",
+    "BFO": str(OBO) + "BFO_",
     "MESH": str(MESH),
     "UNIPROTKB": str(UNIPROT),
     "HGNC": "https://identifiers.org/hgnc:",
@@ -238,9 +312,10 @@ CURIE_PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "BASE", "BIBO", "BIOLINK", "CATEGORIES", "CAUSAL", "CLAIM", "CONCEPT", "CURIE_PREFIXES",
-    "DCTERMS", "DECREASES", "DIRECTIONS", "EVIDENCE", "GKV", "HAS_EVIDENCE", "HYPOTHESIS",
-    "INCREASES", "MESH", "MODELS", "OBO", "ONTOLOGY", "OWL", "PLAIN_EDGE", "PREFIXES", "PROV",
-    "QUESTION", "RDF", "RDFS", "REF", "RO_NEGATIVE", "RO_POSITIVE", "RO_UPSTREAM", "SH", "SIGNS",
-    "SIGN_VALUE", "SKOS", "SPECIES", "STANCES", "STATUSES", "STRENGTHS", "UNIPROT", "XSD",
+    "ASSOCIATION", "BASE", "BIBO", "BIOLINK", "CATEGORIES", "CAUSAL", "CEILING", "CLAIM", "CONCEPT",
+    "CORRELATIONS", "CURIE_PREFIXES", "DCTERMS", "DECREASES", "DESIGNS", "DIRECTIONAL", "DIRECTIONS",
+    "EVIDENCE", "GKV", "HAS_EVIDENCE", "HYPOTHESIS", "INCREASES", "MEASUREMENT", "MESH", "MODELS", "OBO",
+    "ONTOLOGY", "OWL", "PLAIN_EDGE", "PREFIXES", "PROV", "QUESTION", "RDF", "RDFS", "REF", "RO_CORRELATED",
+    "RO_NEGATIVE", "RO_POSITIVE", "RO_UPSTREAM", "SH", "SIGNS", "SIGN_VALUE", "SKOS", "SPECIES", "STANCES",
+    "STATUSES", "STRENGTHS", "SYNTHESIS", "UNIPROT", "VALIDITIES", "XSD", "Design",
 ]

@@ -2,7 +2,8 @@
 
 The bundled graph is ``graph/`` plus ``ontology/`` of the checkout gutkg runs from. Loading also
 materialises the plain causal edge of every claim (RO:0002304 for increases, RO:0002305 for
-decreases), so simple SPARQL needs no reification.
+decreases) and of every association (RO:0002610 correlated with, both ways), so simple SPARQL needs
+no reification.
 """
 
 from __future__ import annotations
@@ -106,12 +107,22 @@ INSERT { ?cause <%s> ?effect } WHERE {
 }"""
 
 
+#: An association's plain edge, both ways (it has no direction).
+MATERIALISE_ASSOCIATION = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+INSERT { ?a <%s> ?b } WHERE {
+  ?s a gkv:Association ; gkv:associates ?a, ?b . FILTER (?a != ?b)
+}"""
+
+
 def materialise_plain_edges(store: Store) -> None:
-    """Add ``cause RO:0002304/RO:0002305 effect`` for every increasing/decreasing claim."""
-    from gutkg.vocab import PLAIN_EDGE
+    """Add ``cause RO:0002304/RO:0002305 effect`` for every increasing/decreasing claim, and
+    ``a RO:0002610 b`` (correlated with, both ways) for every association."""
+    from gutkg.vocab import PLAIN_EDGE, RO_CORRELATED
 
     for sign, relation in PLAIN_EDGE.items():
         store.update(MATERIALISE % (relation, sign))
+    store.update(MATERIALISE_ASSOCIATION % RO_CORRELATED)
 
 
 def input_files(graph: Sequence[Path | str] | None = None, *, ontology: bool = True) -> list[Path]:
@@ -151,10 +162,10 @@ def cache_dir() -> Path:
 
 
 def cache_key(files: Sequence[Path]) -> str:
-    """A digest of the gutkg version and every input file's name and content."""
+    """A digest of the gutkg version, what load materialises, and every input file's name and content."""
     from gutkg import __version__
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(__version__.encode() + (MATERIALISE + MATERIALISE_ASSOCIATION).encode())
     for path in files:
         digest.update(str(path).encode() + b"\0")
         with path.open("rb") as fh:

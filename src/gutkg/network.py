@@ -8,14 +8,22 @@ Edge key = claim id, with:
 ``evidence`` (list of dicts: ``id``, ``source``, ``citation``, ``url``, ``doi``, ``pmid``, ``stance``,
 ``type``, ``design``, ``species``, ``model``, ``system`` (species or model: ``human``, ``mouse``,
 ``rat``, ``in vitro``...), ``direction``, ``strength`` (rank 1-4), ``strength_label``,
-``zonulin_assay``, ``description``), and summaries over the *supporting* evidence:
-``strength`` (max rank, 0 when there is none), ``strength_label``, ``systems``, ``directions``,
-``designs``, ``citations`` (short citations of all evidence), ``opposed`` (any opposing item).
+``zonulin_assay``, ``description``, ``primary`` (not a review), ``counts`` (primary and
+direction-showing: the items status and grade rest on)), and summaries:
+``strength`` (the claim's grade level 0-4 from :func:`gutkg.grading.grade`: design, directness,
+assay validity and consistency of its counted items), ``strength_label`` (none, very low, low,
+moderate, high; "(conflicting)" when good evidence stands on both sides), ``grading`` (the
+:class:`~gutkg.grading.Grade` as a dict, with its reasons), ``systems`` (species or model of the
+supporting items; ``review`` for synthesis), ``directions``, ``designs``, ``citations`` (short citations
+of all evidence), ``opposed`` (any opposing item).
 
 Graph attributes: ``questions`` {id: {label, definition, hypotheses}}, ``hypotheses``
 {id: {label, definition, question, claims}}, ``references`` {key: dict}, ``broader``
 {concept id: [broader concept ids]} (the skos:broader hierarchy, e.g. celiac disease ->
-autoimmune disease; concepts without a broader one are absent).
+autoimmune disease; concepts without a broader one are absent), ``stages`` {stage id: [disease
+ids]} (``gkv:stageOf``), ``associations`` [{id, a, b, correlation, description, evidence}] and
+``measurements`` [{id, method, measures, pathway, validity, caveats, description, evidence}]:
+statements that are not causes, so never edges of the graph.
 
 The summaries are recomputed by :func:`summarise` after evidence filters
 (:mod:`gutkg.analysis.filters`) drop items, so every consumer reads the same fields.
@@ -30,6 +38,30 @@ from gutkg.store import Store
 
 if TYPE_CHECKING:
     import networkx as nx
+
+ASSOCIATIONS = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?s ?concept ?correlation ?description ?ev WHERE {
+  ?s a gkv:Association ; gkv:associates ?concept .
+  OPTIONAL { ?s gkv:correlation ?correlation }
+  OPTIONAL { ?s dcterms:description ?description }
+  OPTIONAL { ?s obo:RO_0002558 ?ev }
+}"""
+
+MEASUREMENTS = """
+PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?s ?method ?measures ?pathway ?validity ?caveat ?description ?ev WHERE {
+  ?s a gkv:Measurement ; gkv:method ?method ; gkv:measures ?measures .
+  OPTIONAL { ?s gkv:pathway ?pathway }
+  OPTIONAL { ?s gkv:validity ?validity }
+  OPTIONAL { ?s gkv:caveat ?caveat }
+  OPTIONAL { ?s dcterms:description ?description }
+  OPTIONAL { ?s obo:RO_0002558 ?ev }
+}"""
 
 CLAIMS = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
@@ -48,7 +80,7 @@ PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?ev ?source ?stance ?etype ?design ?species ?model ?direction ?strength ?zonulin
        ?description WHERE {
-  ?claim obo:RO_0002558 ?ev .
+  ?statement obo:RO_0002558 ?ev .
   OPTIONAL { ?ev dcterms:source ?source }
   OPTIONAL { ?ev gkv:stance ?stance }
   OPTIONAL { ?ev gkv:evidenceType ?etype }
@@ -66,15 +98,12 @@ _EVIDENCE_VARS = ("source", "stance", "etype", "design", "species", "model", "di
                   "strength", "zonulin", "description")
 
 
-def _claim_rows(store: Store) -> Iterator[dict[str, object]]:
-    """Rows of CLAIMS joined with EVIDENCE on ``?ev`` (a claim without evidence: one row)."""
+def _evidence_rows(store: Store) -> dict[object, list[dict[str, object]]]:
+    """Rows of EVIDENCE grouped by evidence item (one row per species)."""
     items: dict[object, list[dict[str, object]]] = {}
     for row in store.query(EVIDENCE).dicts():
         items.setdefault(row["ev"], []).append(row)
-    empty: dict[str, object] = dict.fromkeys(_EVIDENCE_VARS)
-    for row in store.query(CLAIMS).dicts():
-        for item in items.get(row["ev"], [empty]) if row["ev"] is not None else [empty]:
-            yield {**empty, **item, **row}
+    return items
 
 
 HYPOTHESES = """
@@ -116,79 +145,164 @@ def _local(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def to_network(store: Store) -> nx.MultiDiGraph:
-    """Project the claims of ``store`` onto a MultiDiGraph (see the module docstring).
+class _Items:
+    """Builds evidence-item dicts from EVIDENCE rows, with the value sets resolved once."""
+
+    def __init__(self, store: Store) -> None:
+        from gutkg.references import references
+        from gutkg.vocab import DIRECTIONS, MODELS, SPECIES, STANCES, STRENGTHS
+
+        self.rows = _evidence_rows(store)
+        self.refs = references(store)
+        self.strength_of = {str(k): v for k, v in STRENGTHS.items()}
+        self.species_of = {str(k): v for k, v in SPECIES.items()}
+        self.model_of = {str(k): v for k, v in MODELS.items()}
+        self.direction_of = {str(k): v for k, v in DIRECTIONS.items()}
+        self.stance_of = {str(k): v for k, v in STANCES.items()}
+
+    def item(self, ev: object) -> dict[str, Any] | None:
+        """The evidence item ``ev`` as a dict, or None when it is not defined."""
+        from gutkg.grading import counts, is_primary
+
+        rows = self.rows.get(ev)
+        if not rows:
+            return None
+        row = rows[0]
+        ref = self.refs.get(_local(str(row["source"]))) if row["source"] else None
+        rank, slabel = self.strength_of.get(str(row["strength"]), (0, "none"))
+        design = _local(str(row["design"])) if row["design"] else ""
+        etype = _local(str(row["etype"])) if row["etype"] else ""
+        item: dict[str, Any] = {
+            "id": _local(str(ev)), "source": ref.key if ref else "", "citation": ref.citation if ref else "",
+            "url": ref.url if ref else "", "doi": ref.doi if ref else "", "pmid": ref.pmid if ref else "",
+            "stance": self.stance_of.get(str(row["stance"]), "supports"),
+            "type": etype.replace("_", ":"), "type_label": EVIDENCE_LABELS.get(etype, etype),
+            "design": design.replace("_", ":"), "design_label": DESIGN_LABELS.get(design, design),
+            "species": sorted({self.species_of.get(str(r["species"]), _local(str(r["species"])).replace("_", ":"))
+                               for r in rows if r["species"] is not None}),
+            "model": self.model_of.get(str(row["model"]), ""),
+            "direction": self.direction_of.get(str(row["direction"]), ""),
+            "strength": rank, "strength_label": slabel,
+            "zonulin_assay": bool(row["zonulin"]) and str(row["zonulin"]).lower() not in ("false", "0"),
+            "description": str(row["description"] or "")}
+        item["system"] = system_of(item)
+        item["primary"] = is_primary(item)
+        item["counts"] = counts(item)
+        return item
+
+    def items(self, evs: list[object]) -> list[dict[str, Any]]:
+        found = [i for i in (self.item(ev) for ev in dict.fromkeys(evs)) if i is not None]
+        return sorted(found, key=lambda e: e["id"])
+
+
+def read_claims(store: Store, items: _Items | None = None) -> dict[str, dict[str, Any]]:
+    """Every causal claim of ``store`` as a plain dict (cause, effect, sign, status, evidence...).
 
     Claims missing cause, effect, sign or status are not silently skipped: ``gutkg validate``
     reports them, and the query requires all four, so such a claim simply is not a claim here.
     """
+    from gutkg.vocab import SIGN_VALUE, SIGNS, STATUSES
+
+    items = items or _Items(store)
+    sign_of = {str(k): v for k, v in SIGN_VALUE.items()}
+    sign_label = {str(k): v for k, v in SIGNS.items()}
+    status_of = {str(k): v for k, v in STATUSES.items()}
+    claims: dict[str, dict[str, Any]] = {}
+    evs: dict[str, list[object]] = {}
+    for row in store.query(CLAIMS).dicts():
+        cid = _local(str(row["claim"]))
+        claims.setdefault(cid, {
+            "claim": cid, "iri": str(row["claim"]),
+            "cause": _local(str(row["cause"])), "effect": _local(str(row["effect"])),
+            "sign": sign_of.get(str(row["sign"]), 0), "sign_label": sign_label.get(str(row["sign"]), "?"),
+            "status": status_of.get(str(row["status"]), _local(str(row["status"]))),
+            "mechanism": str(row["mechanism"] or ""), "hypotheses": []})
+        if row["ev"] is not None:
+            evs.setdefault(cid, []).append(row["ev"])
+    for cid, claim in claims.items():
+        claim["evidence"] = items.items(evs.get(cid, []))
+    return claims
+
+
+def read_associations(store: Store, items: _Items | None = None) -> list[dict[str, Any]]:
+    """Every association (undirected, RO:0002610) with its evidence items."""
+    from gutkg.vocab import CORRELATIONS
+
+    items = items or _Items(store)
+    corr_of = {str(k): v for k, v in CORRELATIONS.items()}
+    found: dict[str, dict[str, Any]] = {}
+    evs: dict[str, list[object]] = {}
+    for row in store.query(ASSOCIATIONS).dicts():
+        aid = _local(str(row["s"]))
+        a = found.setdefault(aid, {"id": aid, "iri": str(row["s"]), "concepts": set(),
+                                   "correlation": corr_of.get(str(row["correlation"]), "positive"),
+                                   "description": str(row["description"] or "")})
+        a["concepts"].add(_local(str(row["concept"])))
+        if row["ev"] is not None:
+            evs.setdefault(aid, []).append(row["ev"])
+    out = []
+    for aid, a in sorted(found.items()):
+        ends = sorted(a.pop("concepts"))
+        a["a"], a["b"] = (ends + ends)[:2]
+        a["evidence"] = items.items(evs.get(aid, []))
+        a["citations"] = sorted({e["citation"] for e in a["evidence"] if e["citation"]})
+        a["systems"] = sorted({s for e in a["evidence"] for s in e["system"].split(", ") if e["stance"] == "supports"})
+        a["designs"] = sorted({e["direction"] for e in a["evidence"] if e["direction"]})
+        a["opposed"] = any(e["stance"] == "opposes" for e in a["evidence"])
+        out.append(a)
+    return out
+
+
+def read_measurements(store: Store, items: _Items | None = None) -> list[dict[str, Any]]:
+    """Every measurement relation (test -> state it reads) with validity, caveats and evidence."""
+    from gutkg.vocab import VALIDITIES
+
+    items = items or _Items(store)
+    validity_of = {str(k): v for k, v in VALIDITIES.items()}
+    found: dict[str, dict[str, Any]] = {}
+    evs: dict[str, list[object]] = {}
+    for row in store.query(MEASUREMENTS).dicts():
+        mid = _local(str(row["s"]))
+        m = found.setdefault(mid, {"id": mid, "iri": str(row["s"]), "method": _local(str(row["method"])),
+                                   "measures": _local(str(row["measures"])), "pathway": [],
+                                   "validity": validity_of.get(str(row["validity"]), ""), "caveats": [],
+                                   "description": str(row["description"] or "")})
+        if row["pathway"] is not None and _local(str(row["pathway"])) not in m["pathway"]:
+            m["pathway"].append(_local(str(row["pathway"])))
+        if row["caveat"] is not None and str(row["caveat"]) not in m["caveats"]:
+            m["caveats"].append(str(row["caveat"]))
+        if row["ev"] is not None:
+            evs.setdefault(mid, []).append(row["ev"])
+    out = []
+    for mid, m in sorted(found.items()):
+        m["pathway"].sort()
+        m["caveats"].sort()
+        m["evidence"] = items.items(evs.get(mid, []))
+        m["citations"] = sorted({e["citation"] for e in m["evidence"] if e["citation"]})
+        out.append(m)
+    return out
+
+
+def to_network(store: Store) -> nx.MultiDiGraph:
+    """Project the claims of ``store`` onto a MultiDiGraph (see the module docstring)."""
     import networkx as nx
 
     from gutkg.concepts import ConceptIndex
-    from gutkg.references import references
-    from gutkg.vocab import DIRECTIONS, MODELS, SIGN_VALUE, SIGNS, SPECIES, STANCES, STATUSES, STRENGTHS
 
     graph = nx.MultiDiGraph()
     index = ConceptIndex.from_store(store)
     for c in index:
         graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri,
                        definition=c.definition, synonyms=list(c.synonyms),
-                       broader=list(c.broader), mappings=c.as_dict()["mappings"])
+                       broader=list(c.broader), stage_of=list(c.stage_of),
+                       mappings=c.as_dict()["mappings"])
     graph.graph["broader"] = {c.id: list(c.broader) for c in index if c.broader}
-    refs = references(store)
-    graph.graph["references"] = {k: r.as_dict() for k, r in refs.items()}
-
-    sign_of = {str(k): v for k, v in SIGN_VALUE.items()}
-    sign_label = {str(k): v for k, v in SIGNS.items()}
-    status_of = {str(k): v for k, v in STATUSES.items()}
-    strength_of = {str(k): v for k, v in STRENGTHS.items()}
-    species_of = {str(k): v for k, v in SPECIES.items()}
-    model_of = {str(k): v for k, v in MODELS.items()}
-    direction_of = {str(k): v for k, v in DIRECTIONS.items()}
-    stance_of = {str(k): v for k, v in STANCES.items()}
-
-    claims: dict[str, dict[str, Any]] = {}
-    evidence: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in _claim_rows(store):
-        cid = _local(str(row["claim"]))
-        claim = claims.setdefault(cid, {
-            "claim": cid, "iri": str(row["claim"]),
-            "cause": _local(str(row["cause"])), "effect": _local(str(row["effect"])),
-            "sign": sign_of.get(str(row["sign"]), 0), "sign_label": sign_label.get(str(row["sign"]), "?"),
-            "status": status_of.get(str(row["status"]), _local(str(row["status"]))),
-            "mechanism": str(row["mechanism"] or ""), "hypotheses": []})
-        if row["ev"] is None:
-            continue
-        eid = _local(str(row["ev"]))
-        items = evidence.setdefault(claim["claim"], {})
-        item = items.get(eid)
-        if item is None:
-            ref = refs.get(_local(str(row["source"]))) if row["source"] else None
-            rank, slabel = strength_of.get(str(row["strength"]), (0, "none"))
-            design = _local(str(row["design"])) if row["design"] else ""
-            etype = _local(str(row["etype"])) if row["etype"] else ""
-            item = items[eid] = {
-                "id": eid, "source": ref.key if ref else "", "citation": ref.citation if ref else "",
-                "url": ref.url if ref else "", "doi": ref.doi if ref else "",
-                "pmid": ref.pmid if ref else "",
-                "stance": stance_of.get(str(row["stance"]), "supports"),
-                "type": etype.replace("_", ":"), "type_label": EVIDENCE_LABELS.get(etype, etype),
-                "design": design.replace("_", ":"), "design_label": DESIGN_LABELS.get(design, design),
-                "species": [], "model": model_of.get(str(row["model"]), ""),
-                "direction": direction_of.get(str(row["direction"]), ""),
-                "strength": rank, "strength_label": slabel,
-                "zonulin_assay": bool(row["zonulin"]), "description": str(row["description"] or "")}
-        if row["species"] is not None:
-            name = species_of.get(str(row["species"]), _local(str(row["species"])).replace("_", ":"))
-            if name not in item["species"]:
-                item["species"].append(name)
-
-    for cid, claim in claims.items():
-        ordered = sorted(evidence.get(cid, {}).values(), key=lambda e: e["id"])
-        for entry in ordered:
-            entry["species"].sort()
-            entry["system"] = system_of(entry)
-        claim["evidence"] = ordered
+    graph.graph["stages"] = {c.id: list(c.stage_of) for c in index if c.stage_of}
+    items = _Items(store)
+    graph.graph["references"] = {k: r.as_dict() for k, r in items.refs.items()}
+    claims = read_claims(store, items)
+    graph.graph["associations"] = read_associations(store, items)
+    graph.graph["measurements"] = read_measurements(store, items)
 
     questions: dict[str, dict[str, Any]] = {}
     hypotheses: dict[str, dict[str, Any]] = {}
@@ -223,7 +337,7 @@ def to_network(store: Store) -> nx.MultiDiGraph:
         for end in (claim["cause"], claim["effect"]):
             if end not in graph:
                 graph.add_node(end, label=end, category="unknown", iri="", definition="",
-                               synonyms=[], broader=[], mappings=[])
+                               synonyms=[], broader=[], stage_of=[], mappings=[])
         attrs = {k: v for k, v in claim.items() if k not in {"cause", "effect"}}
         graph.add_edge(claim["cause"], claim["effect"], key=cid, **attrs)
         summarise(graph.edges[claim["cause"], claim["effect"], cid])
@@ -231,13 +345,20 @@ def to_network(store: Store) -> nx.MultiDiGraph:
 
 
 def system_of(item: dict[str, Any]) -> str:
-    """Species or model of an evidence item: ``in vitro`` for cell culture, else the species.
+    """Species or model of an evidence item: ``review`` for synthesis (never a species), ``in vitro``
+    for cell culture, else the species.
 
     >>> system_of({"model": "in vitro", "species": ["human"]})
     'in vitro'
     >>> system_of({"model": "in vivo", "species": ["mouse"]})
     'mouse'
+    >>> system_of({"model": "review synthesis", "species": []})
+    'review'
     """
+    from gutkg.scales import SYNTHESIS
+
+    if item.get("model") == SYNTHESIS:
+        return "review"
     if item.get("model") == "in vitro":
         return "in vitro"
     species = item.get("species") or []
@@ -245,13 +366,14 @@ def system_of(item: dict[str, Any]) -> str:
 
 
 def summarise(edge: dict[str, Any]) -> dict[str, Any]:
-    """Recompute an edge's evidence summaries from its ``evidence`` list (in place)."""
-    from gutkg.vocab import STRENGTHS
+    """Recompute an edge's grade and evidence summaries from its ``evidence`` list (in place)."""
+    from gutkg.grading import grade
 
-    names = {rank: name for rank, name in STRENGTHS.values()}
+    g = grade(edge["evidence"])
     supporting = [e for e in edge["evidence"] if e["stance"] == "supports"]
-    edge["strength"] = max((e["strength"] for e in supporting), default=0)
-    edge["strength_label"] = names.get(edge["strength"], "none")
+    edge["strength"] = g.level
+    edge["strength_label"] = g.label
+    edge["grading"] = g.as_dict()
     edge["systems"] = sorted({s.strip() for e in supporting for s in e["system"].split(",")})
     edge["directions"] = sorted({e["direction"] for e in supporting if e["direction"]})
     edge["designs"] = sorted({e["design_label"] for e in supporting if e["design_label"]})

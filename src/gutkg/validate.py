@@ -85,6 +85,74 @@ def shared_labels(store: Store) -> list[tuple[str, str]]:
     return sorted((iri, label) for label, iris in owners.items() if len(iris) > 1 for iri in iris)
 
 
+def curation_problems(store: Store) -> list[tuple[str, str, str, str]]:
+    """The curation standard's rules SHACL cannot express: (message, fix, resource IRI, detail).
+
+    1. a directed claim's status follows from its evidence (:data:`gutkg.grading.STATUS_RULE`);
+    2. a directed claim carries only direction-showing primary items or review statements;
+    3. no item is stronger than its design allows (and serum-zonulin ELISA items are at most weak);
+    4. no causal claim (or association) between a concept and its own broader concept or stage.
+    """
+    from gutkg.concepts import ConceptIndex
+    from gutkg.grading import STATUS_RULE, allowed_statuses, ceiling_problem, is_primary
+    from gutkg.network import _Items, read_associations, read_claims, read_measurements
+    from gutkg.scales import DIRECTIONAL
+
+    items = _Items(store)
+    claims = read_claims(store, items)
+    out: list[tuple[str, str, str, str]] = []
+    for claim in claims.values():
+        allowed = allowed_statuses(claim["evidence"])
+        if claim["status"] not in allowed:
+            out.append(("claim status does not follow from its evidence",
+                        f"set gkv:status to an allowed one (in brackets), or add the evidence that would "
+                        f"justify it: {STATUS_RULE}", claim["iri"],
+                        f"{claim['status']}; allowed: {', '.join(sorted(allowed))}"))
+        for e in claim["evidence"]:
+            if is_primary(e) and e["direction"] not in DIRECTIONAL:
+                out.append(("a directed claim carries evidence whose design cannot show direction",
+                            "move the item to an association (gkv:Association, RO:0002610) of the two "
+                            "concepts, or to a gkv:Measurement; a directed claim takes only intervention, "
+                            "prospective, Mendelian-randomisation, treatment-response, transfer, "
+                            "monocolonisation or temporal evidence (or review statements as synthesis)",
+                            f"{claim['iri'].rsplit('/', 1)[0]}/{claim['claim']}", f"{e['id']}: {e['direction']}"))
+    statements = [*((c["iri"], c["evidence"]) for c in claims.values()),
+                  *((a["iri"], a["evidence"]) for a in read_associations(store, items)),
+                  *((m["iri"], m["evidence"]) for m in read_measurements(store, items))]
+    for iri, evidence in statements:
+        for e in evidence:
+            why = ceiling_problem(e)
+            if why:
+                out.append(("evidence strength above what its design allows",
+                            "lower gkv:strength to the design's gkv:ceiling (ontology/gutkg.ttl)",
+                            iri, f"{e['id']}: {why}"))
+    index = ConceptIndex.from_store(store)
+    above = _above(index)
+    for claim in claims.values():
+        a, b = claim["cause"], claim["effect"]
+        if b in above.get(a, set()) or a in above.get(b, set()):
+            out.append(("causal claim between a concept and its own broader concept or stage",
+                        "a kind or a stage of B is not a cause of B: remove the claim (the hierarchy is "
+                        "skos:broader, the stage gkv:stageOf)", claim["iri"], f"{a} / {b}"))
+    return out
+
+
+def _above(index: object) -> dict[str, set[str]]:
+    """Every concept's broader concepts and the diseases it is a stage of, transitively."""
+    direct: dict[str, set[str]] = {c.id: set(c.broader) | set(c.stage_of) for c in index}  # type: ignore[attr-defined]
+    out: dict[str, set[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo.extend(direct.get(n, ()))
+        out[start] = seen
+    return out
+
+
 @dataclass
 class Problem:
     """One kind of problem and every place it occurs."""
@@ -181,6 +249,8 @@ def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = Tr
     for iri, label in shared_labels(store):
         add("two concepts share a label or synonym",
             "labels and synonyms must name one concept: rename or merge", iri, label)
+    for message, fix, iri, detail in curation_problems(store):
+        add(message, fix, iri, detail)
     if shacl:
         for resource, message, detail, severity in _shacl_results(store):
             if (resource, detail) in seen:  # already reported, with its fix, by a referential check

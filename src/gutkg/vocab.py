@@ -13,10 +13,10 @@ AttributeError: term 'CasualClaim' not in namespace 'https://w3id.org/gutkg/voca
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+from gutkg.scales import DESIGN_BY_NAME, SYNTHESIS, Design
 
 BASE = "https://w3id.org/gutkg/"
 
@@ -207,45 +207,28 @@ MODELS: dict[URIRef, str] = {
     GKV.InVivo: "in vivo",
     GKV.ExVivo: "ex vivo",
     GKV.InVitro: "in vitro",
-    GKV.Synthesis: "review synthesis",
+    GKV.Synthesis: SYNTHESIS,
 }
 
 
-class Design(NamedTuple):
-    """What a study design (a ``gkv:DirectionEvidence`` value) can show: the curation standard's table."""
-
-    #: Short name used by the CLI, JSON and the network projection.
-    name: str
-    #: Whether the design can show which way causation runs (``gkv:showsDirection``).
-    shows_direction: bool
-    #: The highest strength rank an item of this design may carry (``gkv:ceiling``).
-    ceiling: int
-
-
-#: Study designs by what they show about direction, strongest first (``ontology/gutkg.ttl``).
+#: Study designs by what they show about direction (``ontology/gutkg.ttl``; names in :mod:`gutkg.scales`).
 DESIGNS: dict[URIRef, Design] = {
-    GKV.ControlledHumanIntervention: Design("controlled human intervention", True, 4),
-    GKV.ProspectiveCohort: Design("prospective cohort", True, 3),
-    GKV.MendelianRandomisation: Design("mendelian randomisation", True, 3),
-    GKV.TreatmentResponse: Design("treatment response", True, 3),
-    GKV.Interventional: Design("experimental intervention", True, 3),
-    GKV.CommunityTransfer: Design("community transfer", True, 3),
-    GKV.Monocolonisation: Design("monocolonisation", True, 3),
-    GKV.Temporal: Design("temporal precedence", True, 3),
-    GKV.DiscordantTwins: Design("discordant twins", False, 2),
-    GKV.FamilialAggregation: Design("familial aggregation", False, 2),
-    GKV.Prognostic: Design("prognostic", False, 2),
-    GKV.CrossSectional: Design("cross-sectional", False, 2),
-    GKV.MethodValidation: Design("method validation", False, 4),
-    GKV.Unspecified: Design("unspecified", False, 2),
+    GKV.ControlledHumanIntervention: DESIGN_BY_NAME["controlled human intervention"],
+    GKV.ProspectiveCohort: DESIGN_BY_NAME["prospective cohort"],
+    GKV.MendelianRandomisation: DESIGN_BY_NAME["mendelian randomisation"],
+    GKV.TreatmentResponse: DESIGN_BY_NAME["treatment response"],
+    GKV.Interventional: DESIGN_BY_NAME["experimental intervention"],
+    GKV.CommunityTransfer: DESIGN_BY_NAME["community transfer"],
+    GKV.Monocolonisation: DESIGN_BY_NAME["monocolonisation"],
+    GKV.Temporal: DESIGN_BY_NAME["temporal precedence"],
+    GKV.DiscordantTwins: DESIGN_BY_NAME["discordant twins"],
+    GKV.FamilialAggregation: DESIGN_BY_NAME["familial aggregation"],
+    GKV.Prognostic: DESIGN_BY_NAME["prognostic"],
+    GKV.CrossSectional: DESIGN_BY_NAME["cross-sectional"],
+    GKV.MethodValidation: DESIGN_BY_NAME["method validation"],
+    GKV.Unspecified: DESIGN_BY_NAME["unspecified"],
 }
 DIRECTIONS: dict[URIRef, str] = {iri: d.name for iri, d in DESIGNS.items()}
-#: Names of the designs that can show direction (only these make a directed claim supported).
-DIRECTIONAL = frozenset(d.name for d in DESIGNS.values() if d.shows_direction)
-#: Design name -> strength ceiling (rank).
-CEILING: dict[str, int] = {d.name: d.ceiling for d in DESIGNS.values()}
-#: The model system of a review's statement: synthesis, never primary evidence.
-SYNTHESIS = "review synthesis"
 CORRELATIONS: dict[URIRef, str] = {GKV.PositiveCorrelation: "positive", GKV.InverseCorrelation: "inverse",
                                    GKV.NoCorrelation: "no association"}
 VALIDITIES: dict[URIRef, str] = {GKV.Validated: "validated", GKV.LimitedValidity: "limited",
@@ -312,10 +295,10 @@ CURIE_PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "ASSOCIATION", "BASE", "BIBO", "BIOLINK", "CATEGORIES", "CAUSAL", "CEILING", "CLAIM", "CONCEPT",
-    "CORRELATIONS", "CURIE_PREFIXES", "DCTERMS", "DECREASES", "DESIGNS", "DIRECTIONAL", "DIRECTIONS",
+    "ASSOCIATION", "BASE", "BIBO", "BIOLINK", "CATEGORIES", "CAUSAL", "CLAIM", "CONCEPT",
+    "CORRELATIONS", "CURIE_PREFIXES", "DCTERMS", "DECREASES", "DESIGNS", "DIRECTIONS",
     "EVIDENCE", "GKV", "HAS_EVIDENCE", "HYPOTHESIS", "INCREASES", "MEASUREMENT", "MESH", "MODELS", "OBO",
     "ONTOLOGY", "OWL", "PLAIN_EDGE", "PREFIXES", "PROV", "QUESTION", "RDF", "RDFS", "REF", "RO_CORRELATED",
     "RO_NEGATIVE", "RO_POSITIVE", "RO_UPSTREAM", "SH", "SIGNS", "SIGN_VALUE", "SKOS", "SPECIES", "STANCES",
-    "STATUSES", "STRENGTHS", "SYNTHESIS", "UNIPROT", "VALIDITIES", "XSD", "Design",
+    "STATUSES", "STRENGTHS", "UNIPROT", "VALIDITIES", "XSD",
 ]

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from gutkg.scales import GRADE_NAMES
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
 
 #: Status order used to rank chains (higher is better) and to pick a chain's weakest status.
 STATUS_RANK = {"established": 4, "supported": 3, "contested": 2, "hypothesised": 1, "refuted": 0}
-STRENGTH_NAMES = {0: "none", 1: "minimal", 2: "weak", 3: "moderate", 4: "strong"}
+#: Names of a claim's grade (edge ``strength``), and so of a chain's weakest link.
+STRENGTH_NAMES = GRADE_NAMES
 SIGN_SYMBOL = {1: "+", -1: "−", 0: "0"}
 
 #: What the causal view keeps, said in every result so a reader knows what was traversed.
@@ -95,8 +98,8 @@ class Hop:
         return asdict(self)
 
     def summary(self) -> str:
-        """``supported, moderate; human, mouse; Arrieta et al. 2006`` (for text output)."""
-        parts = [self.status, self.strength_label if self.strength else "no evidence"]
+        """``supported, grade low; mouse; Tajik et al. 2020`` (for text output)."""
+        parts = [self.status, f"grade {self.strength_label}"]
         if self.systems:
             parts[-1] += "; " + ", ".join(self.systems)
         if self.opposed:
@@ -110,9 +113,11 @@ def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, evidence: bool = Tr
     d = graph.edges[u, v, key]
     items = []
     if evidence:
-        items = [{k: e.get(k, "") for k in ("citation", "url", "stance", "system", "strength",
-                                            "strength_label", "direction", "design_label",
-                                            "type_label", "description")}
+        items = [{**{k: e.get(k, "") for k in ("citation", "url", "doi", "pmid", "stance", "system",
+                                               "strength", "strength_label", "direction",
+                                               "design_label", "type_label", "description")},
+                  "doi_link": (f"doi:{e['doi']}" if e.get("doi") else
+                               f"PMID:{e['pmid']}" if e.get("pmid") else "")}
                  for e in d.get("evidence", [])]
     return Hop(claim=key, cause=u, effect=v, cause_label=label(graph, u), effect_label=label(graph, v),
                sign=d.get("sign", 0), sign_label=d.get("sign_label", ""), status=d.get("status", ""),
@@ -166,6 +171,11 @@ class Chain:
         return min((h.strength for h in self.hops), default=0)
 
     @property
+    def evidenced(self) -> bool:
+        """Every claim on the chain carries counted evidence (none is merely hypothesised)."""
+        return self.weakest > 0
+
+    @property
     def weakest_status(self) -> str:
         return min((h.status for h in self.hops), key=lambda s: STATUS_RANK.get(s, 0), default="")
 
@@ -175,7 +185,7 @@ class Chain:
                 tuple(h.claim for h in self.hops))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"nodes": self.nodes, "length": self.length, "sign": self.sign,
+        return {"nodes": self.nodes, "length": self.length, "sign": self.sign, "evidenced": self.evidenced,
                 "weakest_strength": self.weakest, "weakest_strength_label": STRENGTH_NAMES[self.weakest],
                 "weakest_status": self.weakest_status, "hops": [h.as_dict() for h in self.hops]}
 
@@ -213,6 +223,8 @@ class TopChains:
     def __init__(self, graph: nx.MultiDiGraph, limit: int, *, dedupe: bool = False) -> None:
         self.graph, self.limit = graph, limit
         self.seen = 0
+        #: Chains seen whose every claim carries counted evidence (grade > 0: not hypothesised).
+        self.evidenced = 0
         self._items: list[tuple[tuple[Any, ...], list[str], list[tuple[str, str]], list[str]]] = []
         self._ids: set[tuple[str, ...]] | None = set() if dedupe else None
 
@@ -228,6 +240,7 @@ class TopChains:
             self.seen += 1
             data = [adj[u][v][k] for (u, v), k in zip(pairs, r, strict=True)]
             weakest = min(d.get("strength", 0) for d in data)
+            self.evidenced += weakest > 0
             status = min(STATUS_RANK.get(d.get("status", ""), 0) for d in data)
             self._items.append(((-weakest, len(r), -status, ident), nodes, pairs, r))
             if len(self._items) > 4 * self.limit + 256:
@@ -314,6 +327,28 @@ def narrower(graph: nx.MultiDiGraph, node: str) -> list[str]:
                 seen.add(child)
                 todo.append(child)
     return sorted(seen)
+
+
+def stages(graph: nx.MultiDiGraph, diseases: set[str]) -> dict[str, str]:
+    """The concepts that are a preclinical stage of one of ``diseases`` (``gkv:stageOf``): stage ->
+    the disease it precedes.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph(stages={"islet_autoimmunity": ["t1d"]})
+    >>> stages(g, {"t1d", "ra"})
+    {'islet_autoimmunity': 't1d'}
+    """
+    out = {}
+    for stage, of in sorted(graph.graph.get("stages", {}).items()):
+        hit = next((d for d in of if d in diseases), None)
+        if hit is not None:
+            out[stage] = hit
+    return out
+
+
+def is_measurement(graph: nx.MultiDiGraph, node: str) -> bool:
+    """Whether a concept is a test or biomarker (never a cause, mediator or confounder)."""
+    return node in graph and graph.nodes[node].get("category") == "measurement"
 
 
 def node_id(graph: nx.MultiDiGraph, name: str, index: ConceptIndex | None = None) -> str:

@@ -11,11 +11,18 @@ association between A and B can come from:
    avoids A (the confounding route, "C drives both");
 4. **feedback loops** containing both A and B (a vicious or balancing circle).
 
-Narrower concepts. Claims about a narrower concept (``celiac disease`` has ``skos:broader``
-``autoimmune disease``) are evidence about the umbrella, so by default (``include_narrower=True``)
-A and B stand for themselves *and* every concept below them; each such claim or chain is labelled
-with the narrower concept it is really about. Pass ``include_narrower=False`` to use the named
-concepts only. When one concept lies below the other, the overlap is left out and a note says so.
+Narrower concepts and stages. Claims about a narrower concept (``celiac disease`` has
+``skos:broader`` ``autoimmune disease``) are evidence about the umbrella, so by default
+(``include_narrower=True``) A and B stand for themselves *and* every concept below them, and for the
+preclinical stages of any of them (``islet autoimmunity`` is a ``gkv:stageOf`` type 1 diabetes): a
+stage is part of its disease's course, never a cause, mediator or confounder of it. Each such claim
+or chain is labelled with the concept it is really about. Pass ``include_narrower=False`` to use the
+named concepts only. When one concept lies below the other, the overlap is left out and a note says so.
+
+Tests and biomarkers (measurement concepts) are never offered as common causes. Associations
+between the two sides (undirected, RO:0002610) are listed apart: they show that A and B go
+together, not which way. :mod:`gutkg.analysis.verdict` grades each rival route and finds the claims
+the answer hangs on.
 
 With ``compare=[filter, ...]`` the same analysis runs again under each evidence filter (for example
 human evidence only) and :mod:`gutkg.analysis.compare` reports what survives and which links drop.
@@ -45,6 +52,7 @@ from gutkg.analysis.core import (
     hop,
     label,
     narrower,
+    stages,
 )
 from gutkg.analysis.loops import Loop, _State, bounded_cycles
 from gutkg.analysis.paths import SearchState, ranked_chains
@@ -103,16 +111,17 @@ class Explanation(Outcome):
     labels: dict[str, str] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
+    #: Members of A's and B's sets other than A and B, with how they belong ("⊂ autoimmune disease",
+    #: "stage of type 1 diabetes").
+    members: dict[str, str] = field(default_factory=dict)
+    #: Associations between the two sides: dicts as in ``graph.graph['associations']``.
+    associations: list[dict[str, Any]] = field(default_factory=list)
+    verdict: Any = None
 
     @property
     def marks(self) -> dict[str, str]:
-        """Text marks for narrower concepts: ``celiac disease ⊂ autoimmune disease``."""
-        out = {}
-        for members, umbrella in ((self.a_set, self.a_label), (self.b_set, self.b_label)):
-            for n in members:
-                if n not in (self.a, self.b):
-                    out[n] = f" [⊂ {umbrella}]"
-        return out
+        """Text marks for members other than A and B: ``[⊂ autoimmune disease]``, ``[stage of …]``."""
+        return {n: f" [{how}]" for n, how in self.members.items()}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -126,20 +135,27 @@ class Explanation(Outcome):
             "chains_ba": [c.as_dict() for c in self.chains_ba],
             "common_causes": [c.as_dict() for c in self.common_causes],
             "loops": [lp.as_dict() for lp in self.loops],
+            "members": self.members,
+            "associations": self.associations,
+            "verdict": self.verdict.as_dict() if self.verdict is not None else None,
             "comparisons": [c.as_dict() for c in self.comparisons],
         }
 
-    def text(self) -> str:
-        from gutkg.analysis.explain_text import explanation_text
+    def text(self, details: bool = False) -> str:
+        """The first screen (question, verdict, answer, keystones, caveats, best routes), or with
+        ``details`` the full report."""
+        from gutkg.analysis.explain_text import explanation_text, first_screen
 
-        return explanation_text(self)
+        return explanation_text(self) if details or self.verdict is None else first_screen(self)
 
 
-def concept_sets(graph: nx.MultiDiGraph, a: str, b: str,
-                 include_narrower: bool) -> tuple[list[str], list[str], list[str]]:
-    """A and B with (optionally) their narrower concepts, disjoint; plus notes on any overlap."""
+def concept_sets(graph: nx.MultiDiGraph, a: str, b: str, include_narrower: bool
+                 ) -> tuple[list[str], list[str], list[str], dict[str, str]]:
+    """A and B with (optionally) their narrower concepts and stages, disjoint; notes on any overlap;
+    and how each extra member belongs (``⊂ umbrella`` or ``stage of disease``)."""
     a_set, b_set = {a}, {b}
     notes = []
+    members: dict[str, str] = {}
     if include_narrower:
         na, nb = set(narrower(graph, a)), set(narrower(graph, b))
         for inner, outer, n_outer, n_inner in ((b, a, na, nb), (a, b, nb, na)):
@@ -153,14 +169,34 @@ def concept_sets(graph: nx.MultiDiGraph, a: str, b: str,
             nb -= shared
             notes.append("left out, as narrower than both: "
                          + ", ".join(label(graph, n) for n in sorted(shared)))
+        for n in na:
+            members[n] = f"⊂ {label(graph, a)}"
+        for n in nb:
+            members[n] = f"⊂ {label(graph, b)}"
+        sa, sb = stages(graph, {a} | na), stages(graph, {b} | nb)
+        for stage_map, own, other in ((sa, na, {b} | nb), (sb, nb, {a} | na)):
+            for stage, disease in stage_map.items():
+                if stage in other or stage in (a, b):
+                    continue
+                own.add(stage)
+                members[stage] = f"stage of {label(graph, disease)}"
         a_set |= na
         b_set |= nb
         extra = sorted(na | nb)
         if extra:
-            notes.append("narrower concepts included (marked ⊂): "
+            notes.append("narrower concepts and stages included (marked): "
                          + ", ".join(label(graph, n) for n in extra)
                          + "; --no-include-narrower leaves them out")
-    return sorted(a_set, key=lambda n: (n != a, n)), sorted(b_set, key=lambda n: (n != b, n)), notes
+    return (sorted(a_set, key=lambda n: (n != a, n)), sorted(b_set, key=lambda n: (n != b, n)), notes,
+            members)
+
+
+def associations_between(graph: nx.MultiDiGraph, a_set: list[str], b_set: list[str]) -> list[dict[str, Any]]:
+    """The associations (undirected) with one concept on each side, best evidenced first."""
+    sa, sb = set(a_set), set(b_set)
+    out = [x for x in graph.graph.get("associations", [])
+           if (x["a"] in sa and x["b"] in sb) or (x["a"] in sb and x["b"] in sa)]
+    return sorted(out, key=lambda x: (-len(x["evidence"]), x["id"]))
 
 
 def _direct(graph: nx.MultiDiGraph, sources: list[str], targets: list[str],
@@ -180,7 +216,7 @@ def _direct(graph: nx.MultiDiGraph, sources: list[str], targets: list[str],
 
 def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], b_set: list[str],
                      loop_length: int, limit: int, include_refuted: bool, clock: Budget,
-                     state: SearchState) -> tuple[list[Loop], int]:
+                     state: SearchState) -> tuple[list[Loop], int, int]:
     small, other = (a_set, set(b_set)) if len(a_set) <= len(b_set) else (b_set, set(a_set))
     cycles: dict[tuple[str, ...], list[str]] = {}  # canonical rotation -> cycle
     inner = _State()
@@ -202,7 +238,7 @@ def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], 
         i = next(i for i, n in enumerate(c) if n in starts)  # begin at A, as the reader asked
         c = c[i:] + c[:i]
         top.add(c, list(pairwise([*c, c[0]])), keys_of)
-    return top.chains(Loop), top.seen
+    return top.chains(Loop), top.seen, top.evidenced
 
 
 def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],
@@ -218,17 +254,19 @@ def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],
         return found
 
     both = reach(sa, sb) & reach(sb, sa)
-    return sorted(both - sa - sb)
+    return sorted(n for n in both - sa - sb if view.nodes[n].get("category") != "measurement")
 
 
 def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop_length: int = 6,
             limit: int = 10, include_narrower: bool = True, budget: float | None = 20.0,
             flt: EvidenceFilter | None = None, compare: list[EvidenceFilter] | None = None,
-            include_refuted: bool = False) -> Explanation:
+            include_refuted: bool = False, grade: bool = True) -> Explanation:
     """Explain the association of concept ids ``a`` and ``b`` (see the module docstring).
 
     ``limit`` caps each list (chains each way, common causes, loops); counts of everything found
-    are in ``counts``. ``budget`` (seconds) bounds the whole analysis.
+    are in ``counts`` (exact unless ``truncated``). ``budget`` (seconds) bounds the whole analysis.
+    With ``grade`` (the default) the result carries a :class:`~gutkg.analysis.verdict.Verdict`: each
+    rival role graded on all evidence and on primary human evidence, the answer, the keystone claims.
 
     Notes
     -----
@@ -240,7 +278,7 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
     work = filtered(graph, flt)
     view = causal_view(work, include_refuted=include_refuted)
     clock, state = Budget(budget), SearchState()
-    a_set, b_set, notes = concept_sets(graph, a, b, include_narrower)
+    a_set, b_set, notes, members = concept_sets(graph, a, b, include_narrower)
     umbrella = {n: a for n in a_set if n != a} | {n: b for n in b_set if n != b}
     avoid = set(a_set) | set(b_set)
 
@@ -270,8 +308,8 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         on = {n for ch in (cause.to_a, cause.to_b) for n in ch.nodes[1:-1]}
         cause.through = sorted(on & shared)
     causes.sort(key=CommonCause.rank_key)
-    loops, n_loops = _loops_with_both(work, view, a_set, b_set, loop_length, limit,
-                                      include_refuted, clock, state)
+    loops, n_loops, loops_evidenced = _loops_with_both(work, view, a_set, b_set, loop_length, limit,
+                                                       include_refuted, clock, state)
     result = Explanation(
         a=a, b=b, a_label=label(graph, a), b_label=label(graph, b), a_set=a_set, b_set=b_set,
         include_narrower=include_narrower, max_length=max_length, loop_length=loop_length,
@@ -279,11 +317,15 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         direct_ba=_direct(work, b_set, a_set, umbrella),
         chains_ab=chains_ab, chains_ba=chains_ba, common_causes=causes[:limit], loops=loops,
         counts={"chains_ab": n_ab, "chains_ba": n_ba, "common_causes": len(causes),
-                "loops": n_loops},
-        common_cause_ids=cc_ids, labels={n: label(graph, n) for n in cc_ids},
+                "loops": n_loops, "loops_evidenced": loops_evidenced},
+        common_cause_ids=cc_ids,
+        labels={n: label(graph, n) for n in [*cc_ids, *a_set, *b_set,
+                                             *(x for y in graph.graph.get("associations", [])
+                                               for x in (y["a"], y["b"]))]},
         truncated=state.truncated, reason=state.reason,
         filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
-        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE, notes=notes)
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE, notes=notes,
+        members=members, associations=associations_between(work, a_set, b_set))
     if state.truncated and state.reason == "time budget spent":
         result.reason = (f"time budget of {budget:g} s spent: the lists hold what was found so "
                          "far; raise --budget or lower --max-length / --loop-length")
@@ -292,13 +334,23 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
     from gutkg.analysis.explain_text import summarise
 
     result.summary = summarise(result)
+    if grade:
+        from gutkg.analysis.filters import EvidenceFilter
+        from gutkg.analysis.verdict import verdict
+
+        human = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=1,
+                        include_narrower=include_narrower, budget=budget,
+                        flt=_merge(flt, EvidenceFilter(species=("human",))),
+                        include_refuted=include_refuted, grade=False)
+        result.verdict = verdict(work, result, human, include_refuted=include_refuted, budget=budget)
+        result.truncated = result.truncated or result.verdict.truncated
     for other in compare or []:
         from gutkg.analysis.compare import compare_explanations
 
         merged = _merge(flt, other)
         again = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=limit,
                         include_narrower=include_narrower, budget=budget, flt=merged,
-                        include_refuted=include_refuted)
+                        include_refuted=include_refuted, grade=False)
         result.comparisons.append(compare_explanations(work, result, again, merged))
     return result
 

@@ -16,9 +16,10 @@ if TYPE_CHECKING:
     from gutkg.analysis.compare import Comparison
     from gutkg.analysis.explain import Explanation
 
-CAVEAT = ("Strength is the strongest supporting evidence for a claim (minimal < weak < moderate < "
-          "strong); a chain is only as strong as its weakest claim. The graph records published "
-          "claims; it does not estimate effect sizes.")
+CAVEAT = ("A claim's grade (none < very low < low < moderate < high) comes from its primary, "
+          "direction-showing evidence: design, directness, assay validity, consistency (gutkg explain "
+          "--help); a chain is only as strong as its weakest claim. The graph records published claims; it "
+          "does not estimate effect sizes.")
 
 
 def _evidence_lines(h: Hop, indent: str) -> list[str]:
@@ -28,7 +29,8 @@ def _evidence_lines(h: Hop, indent: str) -> list[str]:
                 e.get("strength_label") or ""]
         text = ", ".join(b for b in bits if b and b != "none")
         stance = "" if e.get("stance") == "supports" else " (OPPOSES the claim)"
-        lines.append(wrap(f"{e.get('citation') or 'uncited'}: {text}{stance}", indent))
+        link = f" {e['doi_link']}" if e.get("doi_link") else ""
+        lines.append(wrap(f"{e.get('citation') or 'uncited'}: {text}{stance}{link}", indent))
     if not h.evidence:
         lines.append(wrap("no evidence item: a hypothesis", indent))
     return lines
@@ -83,10 +85,89 @@ def explanation_text(e: Explanation) -> str:
             out.extend(hop_line(h, "         · ", marks) for h in side.hops)
     out += _chains_block(f"6. Feedback loops containing both (at most {e.loop_length} claims)",
                          list(e.loops), e.counts.get("loops", 0), marks, loops=True)
+    n_ev = e.counts.get("loops_evidenced", 0)
+    out.append(wrap(f"{n_ev} of {e.counts.get('loops', 0)} loops have evidence on every claim; the rest "
+                    "close only through hypothesised claims (a count of loops is not evidence)", "    "))
+    out.append(section("7. Associations between the two sides: they go together, direction not shown",
+                       len(e.associations)))
+    if not e.associations:
+        out.append("    none")
+    for x in e.associations:
+        ends = f"{e.labels.get(x['a'], x['a'])} ~ {e.labels.get(x['b'], x['b'])}"
+        out.append(wrap(f"{ends} ({x['correlation']}; {', '.join(x['designs'])}): "
+                        + "; ".join(x["citations"][:4]), "    "))
+    if e.verdict is not None:
+        out += [section("Verdict"), *verdict_lines(e)]
     out.append(section("Summary"))
     out.extend(wrap(s, "  • ") for s in e.summary)
     for cmp in e.comparisons:
         out += comparison_lines(cmp)
+    return "\n".join(out)
+
+
+def verdict_lines(e: Explanation) -> list[str]:
+    """The verdict table and the answer, as on the first screen."""
+    v = e.verdict
+    assert v is not None
+    width = max(len(r.title) for r in v.rows) + 2
+    cells = []
+    for r in v.rows:
+        allev = r.label + (f": {', '.join(r.kinds[:2])}" if r.kinds and r.level > 0 else "")
+        human = r.human_label if r.human_level >= 0 else "— (no route survives)"
+        if r.human_kinds and r.human_level > 0:
+            human += f": {', '.join(r.human_kinds[:2])}"
+        cells.append((r.title, allev, human))
+    mid = min(max(len(c[1]) for c in cells) + 2, 46)
+    out = [f"  {'rival':<{width}}{'all evidence':<{mid}}primary human evidence only"]
+    for title, allev, human in cells:
+        allev = allev if len(allev) < mid - 1 else allev[:mid - 3] + "…"
+        out.append(f"  {title:<{width}}{allev:<{mid}}{human}")
+    out.append("")
+    out += [wrap(line, "  ") for line in [*v.answer, v.human_answer]]
+    return out
+
+
+def first_screen(e: Explanation) -> str:
+    """One screen: question and scope, verdict table, answer, keystones, caveats, best routes."""
+    v = e.verdict
+    assert v is not None
+    out = [wrap(f"Does {e.a_label} cause {e.b_label}, does {e.b_label} cause {e.a_label}, or does a shared "
+                "cause (or a loop) produce both?")]
+    scope = []
+    extra_b = [e.labels.get(n, n) for n in e.b_set if n != e.b]
+    extra_a = [e.labels.get(n, n) for n in e.a_set if n != e.a]
+    if extra_a:
+        scope.append(f"{e.a_label} includes {', '.join(extra_a)}")
+    if extra_b:
+        scope.append(f"{e.b_label} includes {', '.join(extra_b)}")
+    scope.append(f"chains ≤ {e.max_length} claims, loops ≤ {e.loop_length}")
+    if e.filter != "no filter":
+        scope.append(f"filter: {e.filter}")
+    out.append(wrap("Scope: " + "; ".join(scope) + ".", "", ))
+    if e.truncated:
+        out.append(wrap(f"TRUNCATED: {e.reason or 'time budget spent'}"))
+    out += ["", *verdict_lines(e), ""]
+    if v.keystones:
+        k = v.keystones[0]
+        out.append(wrap(f"The answer hangs on: {'; and '.join(k.labels)} "
+                        f"({'; '.join(k.citations) or 'no citation'}). If wrong: {k.change}.", "", ))
+        for more in v.keystones[1:3]:
+            out.append(wrap(f"also: {'; and '.join(more.labels)}: {more.change}", "  "))
+    else:
+        out.append(wrap("No single claim (or pair) on the best routes changes the answer when removed."))
+    out.append("")
+    out += [wrap(c, "Caveat: ") for c in v.caveats[:3]]
+    routes = [r for r in v.rows if r.route]
+    if routes:
+        out.append("Best routes:")
+        for i, r in enumerate(sorted(routes, key=lambda r: -r.level)[:3], 1):
+            out.append(wrap(f"{r.route}  [{r.label}]", f"  {i}. "))
+    for cmp in e.comparisons:
+        alive = sum(x.survives for x in cmp.verdicts)
+        out.append(wrap(f"Compared with {cmp.filter}: {alive} of {len(cmp.verdicts)} claims, chains, common "
+                        f"causes and loops survive; {len(cmp.dropped_links)} links drop (--details lists them)."))
+    out.append(wrap("More: --details (every claim, chain, common cause, loop and association, with "
+                    "evidence and DOIs), --format json."))
     return "\n".join(out)
 
 

@@ -3,7 +3,13 @@
 A filter never adds anything. Evidence-level criteria (species or model, minimum strength,
 design) drop evidence items; a claim survives them only if at least one *supporting* item
 survives. Claim-level criteria (status, exclude contested) drop claims. With no evidence-level
-criterion, claims without evidence (hypothesised) are kept.
+criterion, claims without evidence (hypothesised) are kept. After a filter, every claim's grade is
+recomputed from the items it kept (:func:`gutkg.network.summarise`).
+
+A species filter keeps **primary** data only: a review's synthesis carries no species, so
+``human`` means studies that measured the effect in people. Values are checked: an unknown one is
+an error that suggests the closest (``humans`` → ``human``; ``NCBITaxon:9606`` is read as
+``human``).
 """
 
 from __future__ import annotations
@@ -15,9 +21,72 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx
 
-#: Strength names accepted by ``min_strength`` (the ordered scale of the vocabulary).
-STRENGTH_RANK = {"minimal": 1, "weak": 2, "moderate": 3, "strong": 4}
-STATUSES = ("established", "supported", "hypothesised", "contested", "refuted")
+from gutkg.scales import DESIGNS, DIRECTIONAL, STATUSES, STRENGTH_RANK, SYNTHESIS, SYSTEMS
+
+#: Words accepted by ``design``, and the study designs (``gutkg.scales.DESIGNS`` names) each keeps.
+#: ``primary`` keeps every primary item, ``review`` the synthesis items.
+DESIGN_WORDS: dict[str, frozenset[str]] = {
+    **{d.name: frozenset({d.name}) for d in DESIGNS},
+    "interventional": frozenset({"controlled human intervention", "experimental intervention"}),
+    "randomised": frozenset({"controlled human intervention"}),
+    "randomized": frozenset({"controlled human intervention"}),
+    "rct": frozenset({"controlled human intervention"}),
+    "temporal": frozenset({"temporal precedence", "prospective cohort"}),
+    "prospective": frozenset({"prospective cohort"}),
+    "genetic": frozenset({"mendelian randomisation"}),
+    "mendelian randomization": frozenset({"mendelian randomisation"}),
+    "mr": frozenset({"mendelian randomisation"}),
+    "transfer": frozenset({"community transfer", "monocolonisation"}),
+    "germ-free or transfer": frozenset({"community transfer", "monocolonisation"}),
+    "directional": DIRECTIONAL,
+    "direction-showing": DIRECTIONAL,
+    "primary": frozenset(d.name for d in DESIGNS if d.name != "unspecified"),
+    "review": frozenset({"unspecified"}),
+}
+#: Species names accepted (with the NCBITaxon CURIEs users may type).
+SPECIES_WORDS: dict[str, str] = {**{s: s for s in SYSTEMS}, "ncbitaxon:9606": "human",
+                                 "ncbitaxon:10090": "mouse", "ncbitaxon:10116": "rat",
+                                 "homo sapiens": "human", "mus musculus": "mouse",
+                                 "rattus norvegicus": "rat", "in-vitro": "in vitro"}
+
+
+def _check(kind: str, value: str, known: list[str]) -> None:
+    import difflib
+
+    from gutkg.errors import GutKGError
+
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    close += [k for k in known if value and (k.startswith(value) or value.startswith(k)) and k not in close]
+    hint = f" Did you mean {' or '.join(repr(c) for c in close[:3])}?" if close else ""
+    raise GutKGError(f"unknown {kind} {value!r}.{hint} Use one of: {', '.join(known)}")
+
+
+def species_name(value: str) -> str:
+    """The species or model a user means, or an error suggesting the closest.
+
+    >>> species_name("NCBITaxon:9606")
+    'human'
+    >>> species_name("humans")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    GutKGError: unknown species or model 'humans'. Did you mean 'human'? ...
+    """
+    key = value.strip().lower()
+    if key not in SPECIES_WORDS:
+        _check("species or model", key, list(SYSTEMS))
+    return SPECIES_WORDS[key]
+
+
+def design_names(value: str) -> frozenset[str]:
+    """The study designs a ``--design`` word keeps, or an error suggesting the closest word."""
+    key = value.strip().lower()
+    if key in DESIGN_WORDS:
+        return DESIGN_WORDS[key]
+    from gutkg.network import DESIGN_LABELS
+
+    if key in {v.lower() for v in DESIGN_LABELS.values()}:  # an OBI study design label
+        return frozenset()
+    _check("design", key, sorted(DESIGN_WORDS))
+    return frozenset()
 
 
 @dataclass(frozen=True)
@@ -84,16 +153,36 @@ class EvidenceFilter:
         d.pop("_extra", None)
         return d
 
+    def check(self) -> EvidenceFilter:
+        """This filter with its values checked and normalised (an error names the closest value)."""
+        from gutkg.errors import GutKGError
+
+        for name in self.status:
+            if name not in STATUSES:
+                _check("status", name, list(STATUSES))
+        self.min_rank  # noqa: B018 - validates the strength name
+        species = tuple(dict.fromkeys(species_name(s) for s in self.species))
+        for d in self.design:
+            design_names(d)
+        if not isinstance(self.min_strength, int | None) and not str(self.min_strength).strip():
+            raise GutKGError("--min-strength needs a value")
+        return EvidenceFilter(species=species, min_strength=self.min_strength, status=self.status,
+                              design=tuple(d.strip().lower() for d in self.design),
+                              exclude_contested=self.exclude_contested)
+
     def keeps_item(self, item: dict[str, Any]) -> bool:
         if self.species:
+            if item.get("model") == SYNTHESIS:  # a review is not data from any species
+                return False
             systems = {s.strip() for s in item.get("system", "").split(",")}
             if not systems & {s.lower() for s in self.species}:
                 return False
         if self.min_rank and item.get("strength", 0) < self.min_rank:
             return False
         if self.design:
-            wanted = {d.lower() for d in self.design}
-            if not ({item.get("direction", ""), item.get("design_label", "")} & wanted):
+            direction = item.get("direction", "")
+            label = str(item.get("design_label", "")).lower()
+            if not any(direction in design_names(d) or label == d for d in self.design):
                 return False
         return True
 
@@ -109,12 +198,7 @@ def apply_filter(graph: nx.MultiDiGraph, flt: EvidenceFilter | None) -> nx.Multi
 
     if flt is None or flt.is_empty:
         return graph.copy()
-    for name in flt.status:
-        if name not in STATUSES:
-            from gutkg.errors import GutKGError
-
-            raise GutKGError(f"unknown status {name!r}: use one of " + ", ".join(STATUSES))
-    flt.min_rank  # noqa: B018 - validates the strength name early
+    flt = flt.check()
     out = graph.__class__()
     out.graph.update(graph.graph)
     out.add_nodes_from(graph.nodes(data=True))
@@ -137,9 +221,8 @@ def dropped_edges(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[tuple
 
 
 #: Bare words accepted by :func:`parse_filter`, by the field they set.
-SYSTEM_WORDS = ("human", "mouse", "rat", "in vitro", "ex vivo")
-DIRECTION_WORDS = ("interventional", "germ-free or transfer", "genetic", "temporal",
-                   "cross-sectional only")
+SYSTEM_WORDS = tuple(SPECIES_WORDS)
+DIRECTION_WORDS = tuple(DESIGN_WORDS)
 
 
 def parse_filter(text: str) -> EvidenceFilter:
@@ -183,24 +266,25 @@ def parse_filter(text: str) -> EvidenceFilter:
         elif key == "exclude-contested":
             contested = value.lower() not in ("false", "no", "0")
         else:
+            import difflib
+
+            words = [*SPECIES_WORDS, *DESIGN_WORDS, *STRENGTH_RANK, *STATUSES, "exclude-contested"]
+            close = difflib.get_close_matches(key, words, n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
             raise GutKGError(
-                f"cannot read evidence filter term {raw!r}: use key=value with key one of species, "
+                f"cannot read evidence filter term {raw!r}: {hint}use key=value with key one of species, "
                 "min-strength, status, design, exclude-contested, or a bare word such as human, "
                 "mouse, in vitro, interventional, moderate, supported, exclude-contested")
     flt = EvidenceFilter(species=tuple(species), min_strength=strength, status=tuple(status),
                          design=tuple(design), exclude_contested=contested)
-    flt.min_rank  # noqa: B018 - validates the strength name
-    for name in flt.status:
-        if name not in STATUSES:
-            raise GutKGError(f"unknown status {name!r}: use one of " + ", ".join(STATUSES))
-    return flt
+    return flt.check()
 
 
 def _classify(word: str) -> str:
     w = word.replace("-", " ") if word not in ("exclude-contested", "germ-free or transfer") else word
     if word == "exclude-contested":
         return "exclude-contested"
-    if w in SYSTEM_WORDS:
+    if w in SYSTEM_WORDS or word in SYSTEM_WORDS:
         return "species"
     if word in STRENGTH_RANK:
         return "min-strength"

@@ -67,10 +67,22 @@ class LoopResult(Outcome):
     max_length: int
     cycles_found: int
     loops_found: int
+    #: Loops whose every claim carries counted evidence; the rest need a hypothesised claim to close.
+    loops_evidenced: int = 0
+
+    @property
+    def evidenced(self) -> list[Loop]:
+        return [lp for lp in self.loops if lp.evidenced]
+
+    @property
+    def speculative(self) -> list[Loop]:
+        return [lp for lp in self.loops if not lp.evidenced]
 
     def as_dict(self) -> dict[str, Any]:
         return {"through": self.through, "max_length": self.max_length,
                 "cycles_found": self.cycles_found, "loops_found": self.loops_found,
+                "loops_evidenced": self.loops_evidenced,
+                "loops_hypothesised": self.loops_found - self.loops_evidenced,
                 "shown": len(self.loops), **self.outcome_dict(),
                 "loops": [lp.as_dict() for lp in self.loops]}
 
@@ -251,7 +263,8 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
             break
     found = top.chains(Loop, evidence=evidence)
     result = LoopResult(loops=found, through=through, max_length=max_length,
-                        cycles_found=cycles, loops_found=top.seen, truncated=state.truncated,
+                        cycles_found=cycles, loops_found=top.seen, loops_evidenced=top.evidenced,
+                        truncated=state.truncated,
                         reason=state.reason, filter=flt.describe() if flt else "no filter",
                         filter_note=filter_note(graph, work, flt),
                         causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)

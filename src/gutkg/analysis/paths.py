@@ -5,11 +5,11 @@ them (strong > moderate > weak > minimal > no evidence), then by length (fewer s
 their weakest status. The net sign of a chain is the product of its claims' signs: + means more A
 leads to more B.
 
-To return the best chains first without listing every chain, the search runs in strength levels:
-first only claims with strong evidence, then moderate and stronger, and so on down to claims with no
-evidence, stopping at the first level that fills the limit. Within a level, a depth-first search
-extends a partial chain only through concepts that can still reach the target within the length
-cap (backward distances), so dead ends are never entered.
+Every chain within the length cap is counted, so totals are exact and do not depend on ``limit``
+(only the best ``limit`` are built with their evidence); a scan limit or the time budget stops the
+search early, and the result then says "at least N" and carries ``truncated``. A depth-first search
+extends a partial chain only through concepts that can still reach the target within the length cap
+(backward distances), so dead ends are never entered.
 """
 
 from __future__ import annotations
@@ -140,25 +140,23 @@ def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], t
                   *, max_length: int, limit: int, avoid: Iterable[str] = (), min_length: int = 1,
                   include_refuted: bool = False, clock: Budget, state: SearchState,
                   scan: int = 200_000) -> tuple[list[Chain], int]:
-    """The best ``limit`` per-claim chains from ``sources`` to ``targets``, and how many were seen.
+    """The best ``limit`` per-claim chains from ``sources`` to ``targets``, and how many exist.
 
-    Runs the strength levels described in the module docstring.
+    The count is exact unless the search stops at ``scan`` chains or on the clock (then
+    ``state.truncated`` is set and the count is a lower bound).
     """
     top = TopChains(work, limit, dedupe=True)
-    for level in (4, 3, 2, 1, 0):
-        def keys_of(u: str, v: str, level: int = level) -> list[str]:
-            return causal_claims(work, u, v, include_refuted=include_refuted, min_strength=level)
 
-        for nodes in simple_paths(view, sources, targets, max_length, avoid=avoid,
-                                  min_strength=level, min_length=min_length, budget=clock,
-                                  state=state):
-            names = [str(n) for n in nodes]
-            top.add(names, list(pairwise(names)), keys_of, scan)
-            if top.seen >= scan:
-                state.truncated = True
-                state.reason = f"stopped after {top.seen} chains (scan limit)"
-                break
-        if top.seen >= limit or state.truncated:
+    def keys_of(u: str, v: str) -> list[str]:
+        return causal_claims(work, u, v, include_refuted=include_refuted)
+
+    for nodes in simple_paths(view, sources, targets, max_length, avoid=avoid,
+                              min_length=min_length, budget=clock, state=state):
+        names = [str(n) for n in nodes]
+        top.add(names, list(pairwise(names)), keys_of, scan)
+        if top.seen >= scan:
+            state.truncated = True
+            state.reason = f"stopped after {top.seen} chains (scan limit)"
             break
     return top.chains(), top.seen
 
@@ -195,7 +193,8 @@ def find_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length: 
         result.notes.append(no_path_reason(graph, work, view, source, target, max_length, flt,
                                            include_refuted))
     elif seen > len(paths):
-        result.notes.append(f"showing the best {len(paths)} of {seen}+ chains")
+        total = f"at least {seen}" if state.truncated else f"{seen}"
+        result.notes.append(f"showing the best {len(paths)} of {total} chains")
     return result
 
 

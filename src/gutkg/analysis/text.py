@@ -90,11 +90,19 @@ def loops_text(r: LoopResult) -> str:
     where = f" through {r.through}" if r.through else ""
     out = [f"Feedback loops{where} (at most {r.max_length} claims; strongest weakest link first)"]
     out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)
-    if r.loops:
-        kinds = [lp.kind for lp in r.loops]
-        out.append(f"{kinds.count('reinforcing')} reinforcing (net +), "
-                   f"{kinds.count('balancing')} balancing (net −) shown")
-    for i, lp in enumerate(r.loops, 1):
-        out.append("")
-        out.append(chain_block(i, lp, kind=lp.kind))
+    at_least = "at least " if r.truncated else ""
+    out.append(wrap(f"{at_least}{r.loops_found} loops: {at_least}{r.loops_evidenced} with evidence on every "
+                    f"claim, {r.loops_found - r.loops_evidenced} that close only through hypothesised "
+                    "claims. A count of loops is combinatorics over the graph, not evidence."))
+    n = 0
+    for title, loops in (("Loops with evidence on every claim", r.evidenced),
+                         ("Loops that close only through hypothesised claims", r.speculative)):
+        if not loops:
+            continue
+        kinds = [lp.kind for lp in loops]
+        out.append(section(title, f"{len(loops)} shown: {kinds.count('reinforcing')} reinforcing, "
+                                  f"{kinds.count('balancing')} balancing"))
+        for lp in loops:
+            n += 1
+            out.append(chain_block(n, lp, kind=lp.kind))
     return "\n".join(out)

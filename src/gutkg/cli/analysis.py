@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 import click
 
-from gutkg.cli.common import emit_json, format_option, graph_options, open_store
+from gutkg.cli.common import echo_long, emit_json, fit_width, format_option, graph_options, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-STRENGTHS = ("minimal", "weak", "moderate", "strong")
-STATUSES = ("established", "supported", "hypothesised", "contested", "refuted")
+from gutkg.scales import STATUSES, STRENGTH_NAMES  # noqa: E402 - value sets, no heavy imports
+
+STRENGTHS = tuple(STRENGTH_NAMES.values())
 
 
 def evidence_options(func: F) -> F:
@@ -31,21 +32,23 @@ def evidence_options(func: F) -> F:
 
         flt = EvidenceFilter(species=tuple(s.lower() for s in species), min_strength=min_strength,
                              status=tuple(status), design=tuple(d.lower() for d in design),
-                             exclude_contested=exclude_contested)
+                             exclude_contested=exclude_contested).check()
         return func(*args, flt=flt, **kwargs)
 
     options = [
         click.option("--species", multiple=True, metavar="NAME",
-                     help="Keep evidence from this species or model only: human, mouse, rat, "
-                          "'in vitro' (repeatable)."),
+                     help="Keep primary evidence from this species or model only: human, mouse, "
+                          "rat, 'in vitro' (or NCBITaxon:9606...); reviews never pass (repeatable)."),
         click.option("--min-strength", type=click.Choice(STRENGTHS, case_sensitive=False),
                      help="Keep evidence at least this strong."),
         click.option("--status", multiple=True, type=click.Choice(STATUSES, case_sensitive=False),
                      help="Keep claims with this status only (repeatable)."),
         click.option("--design", multiple=True, metavar="NAME",
-                     help="Keep evidence of this design or direction: interventional, temporal, "
-                          "genetic, 'germ-free or transfer', 'randomized clinical trial'... "
-                          "(repeatable)."),
+                     help="Keep evidence of this design: 'controlled human intervention', "
+                          "'prospective cohort', 'mendelian randomisation', 'treatment response', "
+                          "'experimental intervention', 'community transfer', monocolonisation, "
+                          "'temporal precedence', or a group: interventional, temporal, genetic, "
+                          "transfer, directional, primary, review (repeatable)."),
         click.option("--exclude-contested", is_flag=True, help="Drop contested claims."),
     ]
     for option in reversed(options):
@@ -73,11 +76,12 @@ def _load(graph: tuple[str, ...], store: str) -> tuple[Any, Any]:
     return to_network(st), ConceptIndex.from_store(st)
 
 
-def _emit(result: Any, fmt: str) -> None:
+def _emit(result: Any, fmt: str, **text_options: Any) -> None:
     if fmt == "json":
         emit_json(result.as_dict())
     else:
-        click.echo(result.text())
+        fit_width()
+        echo_long(result.text(**text_options))
 
 
 @click.command()
@@ -162,19 +166,38 @@ def rivals(question: str | None, flt: Any, graph: tuple[str, ...], store: str, f
 @click.option("--loop-length", type=click.IntRange(2, 10), default=6, show_default=True,
               help="Longest feedback loop, in claims.")
 @click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True,
-              help="Items shown per section.")
+              help="Items shown per section (with --details).")
+@click.option("--details", is_flag=True,
+              help="The full report: every direct claim, chain, common cause, loop and association "
+                   "with its evidence and DOIs, then the verdict.")
 @budget_option(20.0)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option()
 def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, max_length: int,
-            loop_length: int, limit: int, budget: float, include_refuted: bool, flt: Any,
-            graph: tuple[str, ...], store: str, fmt: str) -> None:
-    """Every way A and B could be associated, with the evidence for each step.
+            loop_length: int, limit: int, details: bool, budget: float, include_refuted: bool,
+            flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Which way does causation run between A and B: the graded answer first.
 
-    Direct claims each way, mediated chains each way, common causes (concepts with chains to both,
-    each avoiding the other) and feedback loops containing both, then a plain-language summary.
+    The first screen grades four rivals: A → B, B → A, a shared cause of both, a feedback loop
+    through both, each on all evidence and on primary human evidence only; then the answer in words,
+    the claim the answer hangs on (removing it changes the verdict most), caveats and the best routes.
+    A and B include their narrower concepts (celiac disease ⊂ autoimmune disease) and the stages of
+    those diseases (islet autoimmunity, stage of type 1 diabetes).
+
+    \b
+    How evidence is graded (gutkg.grading):
+    - only primary studies whose design can show direction count: controlled human intervention,
+      prospective cohort, Mendelian randomisation, treatment response, experimental intervention,
+      community transfer, monocolonisation, temporal precedence; cross-sectional, familial and
+      prognostic findings are associations, and reviews are synthesis, never counted;
+    - an item starts at its curated strength, capped by its design (a human trial can reach high,
+      the others moderate); one level lower for animal or ex vivo data, two for cultured cells, one
+      for the disputed serum zonulin ELISA;
+    - a claim's grade is its best counted item; with good evidence on both sides it is conflicting
+      and one level lower; a route is as strong as its weakest claim.
+    Grades: high > moderate > low > very low > none (no counted evidence).
 
     \b
     Example: gutkg explain dysbiosis "autoimmune disease" --compare-evidence human
@@ -188,7 +211,7 @@ def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, ma
     x, y = node_id(net, a, index), node_id(net, b, index)
     _emit(run(net, x, y, max_length=max_length, loop_length=loop_length, limit=limit,
               include_narrower=include_narrower, budget=budget, flt=flt, compare=comparisons,
-              include_refuted=include_refuted), fmt)
+              include_refuted=include_refuted), fmt, details=details)
 
 
 @click.command()

@@ -80,9 +80,48 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
+def color_allowed() -> bool:
+    """Styles only on a terminal that wants them: not with NO_COLOR set, nor TERM=dumb."""
+    import os
+    import sys
+
+    return (sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM", "") != "dumb")
+
+
 def heading(text: str) -> str:
-    return click.style(text, bold=True)
+    return click.style(text, bold=True) if color_allowed() else text
 
 
 def dim(text: str) -> str:
-    return click.style(text, dim=True)
+    return click.style(text, dim=True) if color_allowed() else text
+
+
+def fit_width() -> None:
+    """Wrap analysis text to the terminal's width (60-140 columns) when writing to a terminal."""
+    import shutil
+    import sys
+
+    from gutkg.analysis import text
+
+    if sys.stdout.isatty():
+        text.WIDTH = max(60, min(140, shutil.get_terminal_size((100, 40)).columns - 1))
+
+
+def echo_long(text: str) -> None:
+    """Print ``text``; on a terminal, longer than the screen, through a pager (as git does).
+
+    ``GUTKG_PAGER=0`` or TERM=dumb turns the pager off; ``PAGER`` picks it (click's rules).
+    """
+    import os
+    import shutil
+    import sys
+
+    height = shutil.get_terminal_size((100, 40)).lines
+    pager_ok = (sys.stdout.isatty() and sys.stdin.isatty() and os.environ.get("GUTKG_PAGER", "1") != "0"
+                and os.environ.get("TERM", "") != "dumb")
+    if pager_ok and text.count("\n") + 1 > height - 1:
+        os.environ.setdefault("LESS", "FRX")
+        click.echo_via_pager(text)
+    else:
+        click.echo(text)

@@ -1,0 +1,419 @@
+"""The answer first: grade each rival route between A and B, say which the evidence favours, and find
+the claims the answer hangs on.
+
+The rivals of a question such as *does dysbiosis cause autoimmune disease, does autoimmune disease
+cause dysbiosis, or does a shared cause drive both?* are four **roles**:
+
+* ``forward``: a route A → … → B (a direct claim or a chain);
+* ``reverse``: a route B → … → A;
+* ``shared cause``: a concept C with a route to A avoiding B and a route to B avoiding A;
+* ``feedback``: a loop through both.
+
+A route is only as good as its weakest claim, and a claim's grade comes from its primary,
+direction-showing evidence (:mod:`gutkg.grading`). A role's grade is the grade of its best route
+(``none`` when every route needs a hypothesised claim; ``no route`` when there is none). The verdict
+compares the roles on all evidence and on primary human evidence only; rivals are ranked by grade,
+never by how many claims or loops exist.
+
+**Keystone claims** answer "which single claim, if wrong, would most change this answer?": every
+claim on a best route is removed in turn (then, bounded, pairs of them) and the grades recomputed;
+a keystone's removal changes which role leads or lowers the leader's grade.
+
+Notes
+-----
+Role grades for the sensitivity analysis are computed level by level (grade 4 down to 0) with
+breadth-first searches restricted to claims of at least that grade: O(5 (V + E)) per role, plus a
+bounded cycle search for feedback. They agree with the ranked searches of
+:mod:`gutkg.analysis.explain` (a test checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from gutkg.analysis.core import Budget, Chain, Hop, label
+from gutkg.scales import GRADE_NAMES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gutkg.analysis.explain import Explanation
+
+ROLES = ("forward", "reverse", "shared cause", "feedback")
+#: A role's level when there is no route at all (0 means: only routes through hypothesised claims).
+NO_ROUTE = -1
+
+
+def level_name(level: int) -> str:
+    return "no route" if level < 0 else GRADE_NAMES[level]
+
+
+@dataclass
+class RoleGrade:
+    """One rival role: the grade of its best route on all evidence and on primary human evidence."""
+
+    role: str
+    title: str
+    level: int
+    label: str
+    route: str
+    claims: list[str]
+    kinds: list[str]
+    human_level: int
+    human_label: str
+    human_route: str
+    human_kinds: list[str]
+    about: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Keystone:
+    """Claims whose removal changes the answer, and how."""
+
+    claims: list[str]
+    labels: list[str]
+    citations: list[str]
+    change: str
+    flips: bool
+    drop: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Verdict:
+    """The graded answer for A and B."""
+
+    a_label: str
+    b_label: str
+    rows: list[RoleGrade]
+    answer: list[str]
+    human_answer: str
+    keystones: list[Keystone]
+    caveats: list[str]
+    truncated: bool = False
+
+    @property
+    def leaders(self) -> list[str]:
+        return _leaders({r.role: r.level for r in self.rows})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"a_label": self.a_label, "b_label": self.b_label, "leaders": self.leaders,
+                "rows": [r.as_dict() for r in self.rows], "answer": self.answer,
+                "human_answer": self.human_answer, "keystones": [k.as_dict() for k in self.keystones],
+                "caveats": self.caveats, "truncated": self.truncated}
+
+
+def _leaders(levels: dict[str, int]) -> list[str]:
+    best = max(levels.values(), default=NO_ROUTE)
+    return [r for r in ROLES if levels.get(r, NO_ROUTE) == best and best > 0]
+
+
+# ------------------------------------------------------------------ the best route of each role
+
+
+def _route_of(e: Explanation, role: str) -> tuple[int, list[Hop], str]:
+    """The best route of ``role`` in an explanation: (level, its claims, its text)."""
+    from gutkg.analysis.text import chain_head
+
+    marks = e.marks
+    if role in ("forward", "reverse"):
+        direct = e.direct_ab if role == "forward" else e.direct_ba
+        chains = e.chains_ab if role == "forward" else e.chains_ba
+        options: list[tuple[int, int, list[Hop]]] = [
+            (h.strength, 1, [h]) for h in direct if h.sign != 0 and h.status != "refuted"]
+        options += [(c.weakest, c.length, c.hops) for c in chains[:1]]
+        if not options:
+            return NO_ROUTE, [], ""
+        level, _, hops = max(options, key=lambda o: (o[0], -o[1]))
+        return level, hops, chain_head(Chain(nodes=[], hops=hops), marks)
+    if role == "shared cause":
+        if not e.common_causes:
+            return NO_ROUTE, [], ""
+        c = e.common_causes[0]
+        text = f"{c.label}: {chain_head(c.to_a, marks)}; {chain_head(c.to_b, marks)}"
+        return c.weakest, [*c.to_a.hops, *c.to_b.hops], text
+    if not e.loops:
+        return NO_ROUTE, [], ""
+    lp = e.loops[0]
+    return lp.weakest, lp.hops, chain_head(lp, marks)
+
+
+def _kinds(graph: nx.MultiDiGraph, hops: list[Hop]) -> list[str]:
+    """The designs behind a route's claims: the counted supporting items' designs, union."""
+    from gutkg.grading import counts
+
+    found: set[str] = set()
+    for h in hops:
+        data = graph.edges[h.cause, h.effect, h.claim] if graph.has_edge(h.cause, h.effect, h.claim) else {}
+        found |= {str(i["direction"]) for i in data.get("evidence", [])
+                  if counts(i) and i["stance"] == "supports"}
+    return sorted(found)
+
+
+def _title(role: str, a: str, b: str) -> str:
+    return {"forward": f"{a} → {b}", "reverse": f"{b} → {a}", "shared cause": "a shared cause of both",
+            "feedback": "a feedback loop through both"}[role]
+
+
+# ------------------------------------------------------------------ fast role levels (sensitivity)
+
+
+class _Levels:
+    """Role levels on an adjacency of best claim grades, recomputed cheaply after removing claims."""
+
+    def __init__(self, work: nx.MultiDiGraph, a_set: list[str], b_set: list[str], max_length: int,
+                 loop_length: int, include_refuted: bool) -> None:
+        from gutkg.analysis.core import is_causal
+
+        self.work, self.max_length, self.loop_length = work, max_length, loop_length
+        self.sa, self.sb = set(a_set), set(b_set)
+        self.claims: dict[tuple[str, str], dict[str, int]] = {}
+        for u, v, k, d in work.edges(keys=True, data=True):
+            if is_causal(d, include_refuted):
+                self.claims.setdefault((u, v), {})[k] = int(d.get("strength", 0))
+        self.measurement = {n for n, d in work.nodes(data=True) if d.get("category") == "measurement"}
+
+    def adjacency(self, removed: frozenset[str]) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+        succ: dict[str, dict[str, int]] = {}
+        pred: dict[str, dict[str, int]] = {}
+        for (u, v), claims in self.claims.items():
+            kept = [g for k, g in claims.items() if k not in removed]
+            if kept:
+                succ.setdefault(u, {})[v] = max(kept)
+                pred.setdefault(v, {})[u] = max(kept)
+        return succ, pred
+
+    def levels(self, removed: frozenset[str] = frozenset(), budget: Budget | None = None) -> dict[str, int]:
+        succ, pred = self.adjacency(removed)
+        avoid = self.sa | self.sb
+        out = {"forward": self._widest(succ, self.sa, self.sb, avoid),
+               "reverse": self._widest(succ, self.sb, self.sa, avoid),
+               "shared cause": self._shared(pred),
+               "feedback": self._feedback(succ, budget or Budget(None))}
+        return out
+
+    def _widest(self, succ: dict[str, dict[str, int]], sources: set[str], targets: set[str],
+                avoid: set[str]) -> int:
+        for level in range(4, -1, -1):
+            frontier, seen = list(sources), set(sources)
+            for _depth in range(self.max_length):
+                nxt = []
+                for u in frontier:
+                    for v, g in succ.get(u, {}).items():
+                        if g < level:
+                            continue
+                        if v in targets:
+                            return level
+                        if v not in seen and v not in avoid:
+                            seen.add(v)
+                            nxt.append(v)
+                frontier = nxt
+        return NO_ROUTE
+
+    def _reach(self, pred: dict[str, dict[str, int]], targets: set[str], avoid: set[str], level: int) -> set[str]:
+        found: set[str] = set()
+        for t in targets:
+            frontier, dist = [t], {t}
+            for _depth in range(self.max_length):
+                nxt = []
+                for v in frontier:
+                    for u, g in pred.get(v, {}).items():
+                        if g >= level and u not in dist and u not in avoid:
+                            dist.add(u)
+                            nxt.append(u)
+                frontier = nxt
+            found |= dist
+        return found
+
+    def _shared(self, pred: dict[str, dict[str, int]]) -> int:
+        for level in range(4, -1, -1):
+            both = self._reach(pred, self.sa, self.sb, level) & self._reach(pred, self.sb, self.sa, level)
+            if both - self.sa - self.sb - self.measurement:
+                return level
+        return NO_ROUTE
+
+    def _feedback(self, succ: dict[str, dict[str, int]], budget: Budget) -> int:
+        small, other = (self.sa, self.sb) if len(self.sa) <= len(self.sb) else (self.sb, self.sa)
+        for level in range(4, -1, -1):
+            for s in sorted(small):
+                if self._cycle(succ, s, other, level, budget):
+                    return level
+        return NO_ROUTE
+
+    def _cycle(self, succ: dict[str, dict[str, int]], s: str, other: set[str], level: int,
+               budget: Budget) -> bool:
+        """Is there a simple cycle through ``s`` and a node of ``other`` with claims ≥ level?"""
+        path, on = [s], {s}
+        stack = [iter(succ.get(s, {}).items())]
+        while stack:
+            if budget.tick(256):
+                return False
+            for v, g in stack[-1]:
+                if g < level:
+                    continue
+                if v == s:
+                    if on & other:
+                        return True
+                    continue
+                if v in on or len(path) >= self.loop_length:
+                    continue
+                path.append(v)
+                on.add(v)
+                stack.append(iter(succ.get(v, {}).items()))
+                break
+            else:
+                stack.pop()
+                on.discard(path.pop())
+        return False
+
+
+# ------------------------------------------------------------------ the verdict
+
+
+def verdict(work: nx.MultiDiGraph, e: Explanation, human: Explanation | None, *,
+            include_refuted: bool = False, budget: float | None = 10.0) -> Verdict:
+    """Grade the four roles of explanation ``e`` (computed on ``work``), beside ``human`` (the same
+    explanation on primary human evidence only), and find the keystone claims."""
+    from gutkg.analysis.filters import EvidenceFilter, apply_filter
+
+    a, b = e.a_label, e.b_label
+    human_graph = apply_filter(work, EvidenceFilter(species=("human",))) if human is not None else None
+    rows = []
+    for role in ROLES:
+        level, hops, text = _route_of(e, role)
+        h_level, h_hops, h_text = _route_of(human, role) if human is not None else (NO_ROUTE, [], "")
+        about = sorted({e.members[n] for h in hops for n in (h.cause, h.effect) if n in e.members})
+        rows.append(RoleGrade(
+            role=role, title=_title(role, a, b), level=level, label=level_name(level), route=text,
+            claims=[h.claim for h in hops], kinds=_kinds(work, hops), human_level=h_level,
+            human_label=level_name(h_level), human_route=h_text,
+            human_kinds=_kinds(human_graph, h_hops) if human_graph is not None else [], about=about))
+    clock = Budget(budget)
+    keystones = _keystones(work, e, rows, include_refuted, clock)
+    answer, human_answer = _answer(rows, a, b)
+    result = Verdict(a_label=a, b_label=b, rows=rows, answer=answer, human_answer=human_answer,
+                     keystones=keystones, caveats=_caveats(work, e, rows), truncated=clock.expired())
+    return result
+
+
+def _keystones(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade], include_refuted: bool,
+               clock: Budget, pair_limit: int = 60) -> list[Keystone]:
+    levels = _Levels(work, e.a_set, e.b_set, e.max_length, e.loop_length, include_refuted)
+    base = levels.levels(budget=clock)
+    leaders = _leaders(base)
+    if not leaders:
+        return []
+    lead_level = base[leaders[0]]
+    candidates = sorted({c for r in rows if r.level > 0 for c in r.claims})
+    found: list[Keystone] = []
+    quiet: list[str] = []
+    for c in candidates:
+        if clock.expired():
+            break
+        after = levels.levels(frozenset({c}), budget=clock)
+        ks = _change(work, [c], base, after, leaders, lead_level, a=e.a_label, b=e.b_label)
+        if ks is not None:
+            found.append(ks)
+        else:
+            quiet.append(c)
+    if not any(k.flips for k in found):
+        for pair in list(combinations(quiet, 2))[:pair_limit]:
+            if clock.expired():
+                break
+            after = levels.levels(frozenset(pair), budget=clock)
+            ks = _change(work, list(pair), base, after, leaders, lead_level, a=e.a_label, b=e.b_label)
+            if ks is not None and ks.flips:
+                found.append(ks)
+    found.sort(key=lambda k: (not k.flips, -k.drop, len(k.claims), k.claims))
+    return found[:5]
+
+
+def _claim_label(work: nx.MultiDiGraph, claim: str) -> tuple[str, list[str]]:
+    for u, v, k, d in work.edges(keys=True, data=True):
+        if k == claim:
+            arrow = {1: "increases", -1: "decreases"}.get(d.get("sign", 0), "no effect on")
+            return (f"{label(work, u)} {arrow} {label(work, v)} [{d.get('status')}, grade "
+                    f"{d.get('strength_label')}]", list(d.get("citations", [])))
+    return claim, []
+
+
+def _change(work: nx.MultiDiGraph, claims: list[str], base: dict[str, int], after: dict[str, int],
+            leaders: list[str], lead_level: int, *, a: str, b: str) -> Keystone | None:
+    new_leaders = _leaders(after)
+    drop = lead_level - max((after[r] for r in leaders), default=NO_ROUTE)
+    flips = new_leaders != leaders
+    if not flips and drop <= 0:
+        return None
+    changes = [f"{_title(r, a, b)}: {level_name(base[r])} → {level_name(after[r])}"
+               for r in ROLES if after[r] != base[r]]
+    if flips:
+        lead = " and ".join(_title(r, a, b) for r in new_leaders) if new_leaders else "no rival"
+        changes.append(f"then {lead} lead{'s' if len(new_leaders) == 1 else ''}")
+    labels, cites = [], []
+    for c in claims:
+        text, cs = _claim_label(work, c)
+        labels.append(text)
+        cites += cs
+    return Keystone(claims=claims, labels=labels, citations=sorted(set(cites)), change="; ".join(changes),
+                    flips=flips, drop=max(drop, 0))
+
+
+def _answer(rows: list[RoleGrade], a: str, b: str) -> tuple[list[str], str]:
+    by = {r.role: r for r in rows}
+    levels = {r.role: r.level for r in rows}
+    leaders = _leaders(levels)
+    out = []
+    if not leaders:
+        out.append(f"No rival has counted evidence: every route between {a} and {b} needs a "
+                   "hypothesised claim (or there is none). The graph cannot tell the directions apart.")
+    else:
+        lead = [by[r] for r in leaders]
+        others = [r for r in rows if r.role not in leaders]
+        what = " and ".join(f"{r.title}" for r in lead)
+        kinds = sorted({k for r in lead for k in r.kinds})
+        if len(lead) == 1:
+            out.append(f"The evidence favours {what} ({lead[0].label}"
+                       + (f": {', '.join(kinds)}" if kinds else "") + ").")
+        else:
+            out.append(f"The evidence does not separate {what} (each {lead[0].label}"
+                       + (f": {', '.join(kinds)}" if kinds else "") + ").")
+        rest = "; ".join(f"{r.title} {r.label}" for r in others)
+        if rest:
+            out.append(f"Against that: {rest}.")
+    h_levels = {r.role: r.human_level for r in rows}
+    h_leaders = _leaders(h_levels)
+    if not h_leaders:
+        human = (f"On primary human evidence only, no route between {a} and {b} survives with counted "
+                 "evidence on every claim.")
+    else:
+        best = [by[r] for r in h_leaders]
+        human = (f"On primary human evidence only: {' and '.join(r.title for r in best)} "
+                 f"({best[0].human_label}" + (f": {', '.join(sorted({k for r in best for k in r.human_kinds}))}"
+                                             if any(r.human_kinds for r in best) else "")
+                 + "); " + "; ".join(f"{r.title} {r.human_label}" for r in rows if r.role not in h_leaders)
+                 + ".")
+    return out, human
+
+
+def _caveats(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade]) -> list[str]:
+    out = ["A route is as strong as its weakest claim; grades weigh design, directness (people > "
+           "animals > cells), assay validity and consistency (gutkg explain --help)."]
+    on_routes = {c for r in rows for c in r.claims}
+    zonulin = any(i.get("zonulin_assay") for u, v, k, d in work.edges(keys=True, data=True)
+                  if k in on_routes for i in d.get("evidence", []))
+    if zonulin:
+        out.append("Some route rests on the serum 'zonulin' ELISA, whose specificity is disputed.")
+    if e.associations:
+        out.append(f"{len(e.associations)} association(s) between the two sides show they go together, "
+                   "not which way (--details lists them).")
+    return out
+
+
+__all__ = ["ROLES", "Keystone", "RoleGrade", "Verdict", "verdict"]

@@ -110,10 +110,12 @@ HYPOTHESES = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?q ?qlabel ?qdef ?h ?hlabel ?hdef ?claim WHERE {
+SELECT ?q ?qlabel ?qdef ?exposure ?outcome ?h ?hlabel ?hdef ?role ?claim WHERE {
   ?q a gkv:Question . OPTIONAL { ?q skos:prefLabel ?qlabel } OPTIONAL { ?q skos:definition ?qdef }
+  OPTIONAL { ?q gkv:exposure ?exposure } OPTIONAL { ?q gkv:outcome ?outcome }
   OPTIONAL {
     ?h gkv:answers ?q . OPTIONAL { ?h skos:prefLabel ?hlabel } OPTIONAL { ?h skos:definition ?hdef }
+    OPTIONAL { ?h gkv:role ?role }
     OPTIONAL { ?h dcterms:hasPart ?claim }
   }
 }"""
@@ -304,18 +306,23 @@ def to_network(store: Store) -> nx.MultiDiGraph:
     graph.graph["associations"] = read_associations(store, items)
     graph.graph["measurements"] = read_measurements(store, items)
 
+    from gutkg.vocab import ROLES
+
+    role_of = {str(k): v for k, v in ROLES.items()}
     questions: dict[str, dict[str, Any]] = {}
     hypotheses: dict[str, dict[str, Any]] = {}
     for row in store.query(HYPOTHESES).dicts():
         qid = _local(str(row["q"]))
         q = questions.setdefault(qid, {"id": qid, "label": str(row["qlabel"] or qid),
-                                       "definition": str(row["qdef"] or ""), "hypotheses": []})
+                                       "definition": str(row["qdef"] or ""), "hypotheses": [],
+                                       "exposure": _local(str(row["exposure"])) if row["exposure"] else "",
+                                       "outcome": _local(str(row["outcome"])) if row["outcome"] else ""})
         if row["h"] is None:
             continue
         hid = _local(str(row["h"]))
         h = hypotheses.setdefault(hid, {"id": hid, "label": str(row["hlabel"] or hid),
                                         "definition": str(row["hdef"] or ""), "question": qid,
-                                        "claims": []})
+                                        "role": role_of.get(str(row["role"]), ""), "claims": []})
         if hid not in q["hypotheses"]:
             q["hypotheses"].append(hid)
         if row["claim"] is not None:

@@ -122,6 +122,14 @@ class GKV(DefinedNamespace):
     Question: URIRef
     Hypothesis: URIRef
     answers: URIRef
+    exposure: URIRef
+    outcome: URIRef
+    role: URIRef
+    Role: URIRef
+    ForwardRole: URIRef
+    ReverseRole: URIRef
+    SharedCauseRole: URIRef
+    FeedbackRole: URIRef
     # references
     journal: URIRef
     verification: URIRef
@@ -229,6 +237,9 @@ DESIGNS: dict[URIRef, Design] = {
     GKV.Unspecified: DESIGN_BY_NAME["unspecified"],
 }
 DIRECTIONS: dict[URIRef, str] = {iri: d.name for iri, d in DESIGNS.items()}
+#: Rival roles of a hypothesis (names as in :mod:`gutkg.analysis.verdict`).
+ROLES: dict[URIRef, str] = {GKV.ForwardRole: "forward", GKV.ReverseRole: "reverse",
+                            GKV.SharedCauseRole: "shared cause", GKV.FeedbackRole: "feedback"}
 CORRELATIONS: dict[URIRef, str] = {GKV.PositiveCorrelation: "positive", GKV.InverseCorrelation: "inverse",
                                    GKV.NoCorrelation: "no association"}
 VALIDITIES: dict[URIRef, str] = {GKV.Validated: "validated", GKV.LimitedValidity: "limited",
@@ -299,6 +310,6 @@ __all__ = [
     "CORRELATIONS", "CURIE_PREFIXES", "DCTERMS", "DECREASES", "DESIGNS", "DIRECTIONS",
     "EVIDENCE", "GKV", "HAS_EVIDENCE", "HYPOTHESIS", "INCREASES", "MEASUREMENT", "MESH", "MODELS", "OBO",
     "ONTOLOGY", "OWL", "PLAIN_EDGE", "PREFIXES", "PROV", "QUESTION", "RDF", "RDFS", "REF", "RO_CORRELATED",
-    "RO_NEGATIVE", "RO_POSITIVE", "RO_UPSTREAM", "SH", "SIGNS", "SIGN_VALUE", "SKOS", "SPECIES", "STANCES",
+    "RO_NEGATIVE", "RO_POSITIVE", "RO_UPSTREAM", "ROLES", "SH", "SIGNS", "SIGN_VALUE", "SKOS", "SPECIES", "STANCES",
     "STATUSES", "STRENGTHS", "UNIPROT", "VALIDITIES", "XSD",
 ]

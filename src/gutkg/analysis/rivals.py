@@ -1,11 +1,19 @@
-"""Rival hypotheses side by side, and the contradictions the graph keeps on purpose.
+"""Rival hypotheses side by side, ranked by the grade of their evidence, and the contradictions the
+graph keeps on purpose.
 
-A question (``graph.graph['questions']``) has rival hypotheses, each a set of claims. For each rival
-this module counts what stands behind it: how many of its claims are in the (filtered) graph, how
-many evidence items support or oppose them, the strength of each claim's best evidence, the species
-or model systems, and what the studies say about direction (interventional, temporal, genetic,
-germ-free or transfer, cross-sectional only). Numbers are shown side by side; nothing is averaged,
-so a reader weighs them.
+A question (``graph.graph['questions']``) has rival hypotheses, each a set of claims. Rivals are
+ranked by **grade, never by counts** (how many claims or items were curated for a rival says
+nothing about whether it is true):
+
+* when the question names an exposure and an outcome (``gkv:exposure``, ``gkv:outcome``) and the
+  hypothesis a role (``gkv:role``: forward, reverse, shared cause, feedback), the rival's grade is
+  the grade of the best route of that role between them, as ``gutkg explain`` computes it
+  (:mod:`gutkg.analysis.verdict`), on all evidence and on primary human evidence only;
+* otherwise, the grade of the rival's best-graded claim, with its weakest claim beside it.
+
+Each rival also lists its claims with their grades, the weakest link, and which kinds of counted
+evidence support it (prospective human, intervention, transfer, MR, treatment response), or
+"no counted evidence" when only reviews, associations or nothing stand behind it.
 
 Edge-level contradictions, found over all claims (or those of the chosen question):
 
@@ -46,6 +54,11 @@ class RivalSummary:
     by_direction: dict[str, int]
     by_status: dict[str, int]
     citations: list[str]
+    role: str = ""
+    level: int = 0
+    human_level: int = 0
+    route: str = ""
+    kinds: list[str] = field(default_factory=list)
 
     @property
     def weakest(self) -> int:
@@ -55,11 +68,26 @@ class RivalSummary:
     def strongest(self) -> int:
         return max((h.strength for h in self.claims), default=0)
 
+    @property
+    def grade_label(self) -> str:
+        from gutkg.analysis.verdict import level_name
+
+        return level_name(self.level)
+
+    @property
+    def human_label(self) -> str:
+        from gutkg.analysis.verdict import level_name
+
+        return level_name(self.human_level)
+
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "definition": self.definition,
                 "claims_kept": len(self.claims), "claims_total": len(self.claims) + len(self.missing),
                 "missing_claims": self.missing, "evidence_items": self.items,
                 "supporting_items": self.supporting, "opposing_items": self.opposing,
+                "role": self.role, "grade": self.level, "grade_label": self.grade_label,
+                "human_grade": self.human_level, "human_grade_label": self.human_label,
+                "best_route": self.route, "kinds_of_evidence": self.kinds,
                 "strongest": STRENGTH_NAMES[self.strongest], "weakest": STRENGTH_NAMES[self.weakest],
                 "claims_by_strength": self.by_strength, "items_by_system": self.by_system,
                 "items_by_direction": self.by_direction, "claims_by_status": self.by_status,
@@ -72,10 +100,15 @@ class QuestionRivals:
     label: str
     definition: str
     rivals: list[RivalSummary]
+    exposure: str = ""
+    outcome: str = ""
+    answer: list[str] = field(default_factory=list)
+    keystones: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "definition": self.definition,
-                "rivals": [r.as_dict() for r in self.rivals]}
+                "exposure": self.exposure, "outcome": self.outcome, "answer": self.answer,
+                "keystones": self.keystones, "rivals": [r.as_dict() for r in self.rivals]}
 
 
 @dataclass
@@ -107,10 +140,10 @@ class RivalsResult:
                 "questions": [q.as_dict() for q in self.questions],
                 "contradictions": [c.as_dict() for c in self.contradictions]}
 
-    def text(self) -> str:
+    def text(self, details: bool = False) -> str:
         from gutkg.analysis.rivals_text import rivals_text
 
-        return rivals_text(self)
+        return rivals_text(self, details)
 
 
 def resolve_question(graph: nx.MultiDiGraph, text: str) -> str:
@@ -145,13 +178,17 @@ def _rival(work: nx.MultiDiGraph, hid: str, h: dict[str, Any]) -> RivalSummary:
     systems = Counter(s.strip() for e in supporting for s in str(e["system"]).split(","))
     directions = Counter(e["direction"] or "unspecified" for e in supporting)
     statuses = Counter(x.status for x in hops)
+    from gutkg.grading import counts
+
+    kinds = sorted({str(e["direction"]) for e in supporting if counts(e)})
     return RivalSummary(
         id=hid, label=h.get("label", hid), definition=h.get("definition", ""), claims=hops,
         missing=missing, items=len(items), supporting=len(supporting),
         opposing=len(items) - len(supporting), by_strength=by_strength,
         by_system=dict(systems.most_common()), by_direction=dict(directions.most_common()),
         by_status=dict(statuses.most_common()),
-        citations=sorted({c for x in hops for c in x.citations}))
+        citations=sorted({c for x in hops for c in x.citations}), kinds=kinds,
+        level=max((x.strength for x in hops), default=-1))
 
 
 def contradictions(graph: nx.MultiDiGraph, claims: set[str] | None = None) -> list[Contradiction]:
@@ -192,8 +229,25 @@ def contradictions(graph: nx.MultiDiGraph, claims: set[str] | None = None) -> li
     return sorted(out, key=lambda c: (order[c.kind], c.a_label, c.b_label))
 
 
+def _grade_by_role(graph: nx.MultiDiGraph, q: QuestionRivals, flt: EvidenceFilter | None,
+                   budget: float | None) -> None:
+    """Grade each rival with a role by the best route of that role, as ``explain`` does."""
+    from gutkg.analysis.explain import explain
+
+    e = explain(graph, q.exposure, q.outcome, flt=flt, budget=budget, limit=1)
+    assert e.verdict is not None
+    rows = {r.role: r for r in e.verdict.rows}
+    for rv in q.rivals:
+        row = rows.get(rv.role)
+        if row is None:
+            continue
+        rv.level, rv.human_level, rv.route, rv.kinds = row.level, row.human_level, row.route, row.kinds
+    q.answer = [*e.verdict.answer, e.verdict.human_answer]
+    q.keystones = [f"{'; and '.join(k.labels)}: if wrong, {k.change}" for k in e.verdict.keystones[:2]]
+
+
 def rivals(graph: nx.MultiDiGraph, question: str | None = None, *,
-           flt: EvidenceFilter | None = None) -> RivalsResult:
+           flt: EvidenceFilter | None = None, budget: float | None = 20.0) -> RivalsResult:
     """The rival hypotheses of every question (or of ``question``: id or part of its label).
 
     >>> import networkx as nx
@@ -201,7 +255,10 @@ def rivals(graph: nx.MultiDiGraph, question: str | None = None, *,
     >>> rivals(g).notes
     ['the graph has no questions (gkv:Question) yet']
     """
+    from gutkg.analysis.filters import EvidenceFilter, apply_filter
+
     work = filtered(graph, flt)
+    human = apply_filter(work, EvidenceFilter(species=("human",)))
     questions = graph.graph.get("questions", {})
     hypotheses = graph.graph.get("hypotheses", {})
     chosen = [resolve_question(graph, question)] if question else list(questions)
@@ -211,9 +268,18 @@ def rivals(graph: nx.MultiDiGraph, question: str | None = None, *,
         q = questions[qid]
         rivals_ = [_rival(work, hid, hypotheses.get(hid, {"label": hid}))
                    for hid in q.get("hypotheses", [])]
+        for rv in rivals_:
+            rv.role = hypotheses.get(rv.id, {}).get("role", "")
+            kept = {k: (u, v) for u, v, k in human.edges(keys=True)}
+            rv.human_level = max((human.edges[*kept[h.claim], h.claim].get("strength", 0)
+                                  for h in rv.claims if h.claim in kept), default=-1)
+        qr = QuestionRivals(qid, q.get("label", qid), q.get("definition", ""), rivals_,
+                            exposure=q.get("exposure", ""), outcome=q.get("outcome", ""))
+        if qr.exposure in graph and qr.outcome in graph and qr.exposure != qr.outcome:
+            _grade_by_role(graph, qr, flt, budget)
+        qr.rivals.sort(key=lambda r: (-r.level, -r.human_level, r.id))
         scope |= {c for hid in q.get("hypotheses", []) for c in hypotheses.get(hid, {}).get("claims", [])}
-        result_questions.append(QuestionRivals(qid, q.get("label", qid), q.get("definition", ""),
-                                               rivals_))
+        result_questions.append(qr)
     result = RivalsResult(questions=result_questions,
                           contradictions=contradictions(work, scope if question else None),
                           filter=flt.describe() if flt else "no filter",

@@ -138,18 +138,24 @@ def loops(through: str | None, max_length: int, limit: int, budget: float, inclu
 
 @click.command()
 @click.argument("question", required=False)
+@click.option("--details", is_flag=True,
+              help="Each rival's claims with their grades and citations, and the contradictions.")
 @evidence_options
 @graph_options
 @format_option()
-def rivals(question: str | None, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
-    """Rival hypotheses of each question side by side, and the contradictions kept in the graph.
+def rivals(question: str | None, details: bool, flt: Any, graph: tuple[str, ...], store: str,
+           fmt: str) -> None:
+    """Rival hypotheses of each question, ranked by the grade of their evidence (never by counts).
 
+    A rival with a role (forward, reverse, shared cause, feedback) is graded by the best route of
+    that role between the question's exposure and outcome, as gutkg explain grades it; other
+    rivals by their best-graded claim. Each shows its grade on primary human evidence too.
     QUESTION is a question id or any unambiguous part of its label, e.g. gutkg rivals dysbiosis
     """
     from gutkg.analysis.rivals import rivals as run
     from gutkg.network import to_network
 
-    _emit(run(to_network(open_store(graph, store)), question, flt=flt), fmt)
+    _emit(run(to_network(open_store(graph, store)), question, flt=flt), fmt, details=details)
 
 
 @click.command()

@@ -23,7 +23,7 @@ def test_help_lists_the_evidence_filter_options(run_cli, command):
 
 def test_explain_text_with_comparison(run_cli):
     r = run_cli("explain", "microbial dysbiosis", "Autoimmune Disease", *FOUNDING,
-                "--compare-evidence", "human")
+                "--compare-evidence", "human", "--details")
     assert r.exit_code == 0, r.output
     for text in ("1. Direct claims dysbiosis → autoimmune disease", "5. Common causes",
                  "6. Feedback loops containing both", "Summary", "Links that drop (4)",

@@ -85,7 +85,7 @@ def test_human_evidence_comparison_names_what_drops(answer):
 
 
 def test_text_has_every_section_citations_summary_and_comparison(answer):
-    text = answer.text()
+    text = answer.text(details=True)
     for heading in ("1. Direct claims dysbiosis → autoimmune disease",
                     "2. Direct claims autoimmune disease → dysbiosis",
                     "3. Mediated chains dysbiosis → … → autoimmune disease",
@@ -97,6 +97,7 @@ def test_text_has_every_section_citations_summary_and_comparison(answer):
     assert "celiac disease [⊂ autoimmune disease]" in text
     assert "OPPOSES the claim" in text
     assert any("Common causes: 2 concepts" in s for s in answer.summary)
+    assert "doi:10." in text or "PMID:" in text, "every citation can be followed up"
 
 
 def test_json_is_plain_data(answer):
@@ -138,8 +139,12 @@ def test_founding_question_on_the_bundled_graph(bundled_network):
     assert "increased_intestinal_permeability" in e.common_cause_ids
     (cmp,) = e.comparisons
     assert cmp.dropped_links and all(d.why for d in cmp.dropped_links)
-    text = e.text()
+    text = e.text(details=True)
     assert "Links that drop" in text and "5. Common causes" in text
+    assert "stage of" not in " ".join(e.labels.get(c, c) for c in e.common_cause_ids)
+    stages = set(bundled_network.graph["stages"])
+    assert not stages & set(e.common_cause_ids), "a stage is never a common cause"
+    assert not any(bundled_network.nodes[c]["category"] == "measurement" for c in e.common_cause_ids)
 
 
 def test_spent_budget_gives_a_well_formed_truncated_explanation(founding):

@@ -71,8 +71,9 @@ def test_chain_sign_is_the_product_and_ignores_no_effect_and_refuted(chain_net):
 
 def test_refuted_claims_traversed_on_request_and_ranked_by_weakest_then_length(chain_net):
     r = find_paths(chain_net, "alpha", "delta", include_refuted=True)
-    assert [p.nodes for p in r.paths] == [["alpha", "beta", "delta"], ["alpha", "beta", "gamma", "delta"]]
-    assert r.paths[0].weakest_status == "refuted"
+    # a refuted claim has no counted support (grade none), so its shorter chain ranks second
+    assert [p.nodes for p in r.paths] == [["alpha", "beta", "gamma", "delta"], ["alpha", "beta", "delta"]]
+    assert r.paths[1].weakest_status == "refuted" and r.paths[1].weakest == 0
 
 
 def test_no_path_says_why(chain_net):
@@ -94,8 +95,8 @@ def test_same_concept_twice_is_refused(chain_net):
 def test_text_names_every_hop_with_status_strength_species_and_citation(chain_net):
     text = find_paths(chain_net, "alpha", "delta").text()
     assert "alpha ─(+)→ beta ─(−)→ gamma ─(+)→ delta" in text
-    assert "[established, strong; human; Doe et al. 2020]" in text
-    assert "[supported, moderate; mouse; Roe 2019]" in text
+    assert "[supported, grade moderate; human; Doe et al. 2020]" in text
+    assert "[supported, grade low; mouse; Roe 2019]" in text
 
 
 def test_spent_budget_for_paths(chain_net):

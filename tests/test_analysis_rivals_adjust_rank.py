@@ -30,7 +30,7 @@ def test_rivals_side_by_side_counts(contradiction):
     up, down, back = by_id["a_raises_b"], by_id["a_lowers_b"], by_id["b_raises_a"]
     assert (len(up.claims), up.items, up.supporting, up.opposing) == (1, 2, 2, 0)
     assert up.by_system == {"human": 2} and up.strongest == 3
-    assert up.by_direction == {"interventional": 1, "cross-sectional only": 1}
+    assert up.by_direction == {"experimental intervention": 1, "prospective cohort": 1}
     assert (down.supporting, down.opposing, down.by_system) == (1, 1, {"mouse": 1})
     assert down.by_status == {"contested": 1}
     assert back.by_strength == {"moderate": 1, "none": 1} and back.weakest == 0
@@ -75,7 +75,7 @@ def test_question_resolution():
         resolve_question(g, "a")
     with pytest.raises(GutKGError, match="no question matches 'zonulin'"):
         resolve_question(g, "zonulin")
-    text = rivals(g, "dysbiosis").text()
+    text = rivals(g, "dysbiosis").text(details=True)
     assert "barrier failure drives both" in text and "Contradictions kept in the graph" in text
 
 

@@ -190,7 +190,7 @@ def test_evidence_is_appended_to_the_existing_claim(graph, run_cli):
     assert out["changes"] == [{"action": "add evidence", "id": "gkev:alpha__increases__beta.e2",
                                "file": "graph/claims/barrier.ttl",
                                "detail": "to existing claim gkcl:alpha__increases__beta"}]
-    assert any("keeps its status 'supported'" in n for n in out["notes"])
+    assert any("changes its status from 'supported' to 'contested'" in n for n in out["notes"])
     text = (graph / "claims" / "barrier.ttl").read_text()
     assert "gkev:alpha__increases__beta.e1, gkev:alpha__increases__beta.e2" in text
     assert "gkv:Opposes" in text

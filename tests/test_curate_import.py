@@ -51,7 +51,7 @@ def test_import_concepts_and_claims_together(graph, run_cli):
                                                          "alpha__increases__epsilon.e2"]
     assert edge["opposed"] is True
     assert {e["description"] for e in edge["evidence"]} == {"A trial found more epsilon.",
-                                                            "A case-control study found none, n=40."}
+                                                            "A prospective cohort found none, n=400."}
     assert "gkc:epsilon" in (graph / "concepts" / "disease.ttl").read_text()
     assert "skos:broader gkc:zeta" in (graph / "concepts" / "disease.ttl").read_text()
 

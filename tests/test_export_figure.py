@@ -255,7 +255,7 @@ def test_cli_reports_json(run_cli, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--loop", "gliadin"], "empty"),                       # no loop passes through gliadin
-    (["--focus", "zonulin", "--species", "martian"], "empty"),
+    (["--focus", "zonulin", "--species", "martian"], "unknown species or model 'martian'"),
     (["--loop", "leaky gut", "--size", "0x0"], "bad --size"),
     (["--loop", "leaky gut", "--theme", "sepia"], "sepia"),
     (["--loop", "no such concept"], "unknown concept"),

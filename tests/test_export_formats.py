@@ -274,7 +274,7 @@ def test_an_empty_selection_is_refused(network):
 @pytest.mark.parametrize(("args", "message"), [
     (["--format", "xls"], "xls"),
     (["--loop", "gliadin"], "empty"),
-    (["--focus", "zonulin", "--species", "martian"], "empty"),
+    (["--focus", "zonulin", "--species", "martian"], "unknown species or model 'martian'"),
     (["--question", "no such question"], "unknown question"),
 ])
 def test_cli_bad_input_gives_a_clear_message_and_no_file(run_cli, tmp_path, args, message):

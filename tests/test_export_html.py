@@ -120,7 +120,8 @@ def test_page_carries_the_graph(small, small_page):
                                       "doi": "10.1000/gutkg.test.a",
                                       "url": "https://doi.org/10.1000/gutkg.test.a"}
     assert edge["ev"][0]["system"] == "in vitro" and "stance" not in edge["ev"][0]
-    assert edge["strength"] == 3 and edge["sign"] == 1 and "curve" not in edge
+    # the claim's grade: one moderate in vitro experiment is "very low" for people (gutkg.grading)
+    assert edge["strength"] == 1 and edge["sign"] == 1 and "curve" not in edge
     back_and_forth = [e for e in d["edges"] if {e["from"], e["to"]} == {"dysbiosis",
                                                                       "autoimmune_disease"}]
     assert [e.get("curve") for e in back_and_forth] == [0.18, 0.18]

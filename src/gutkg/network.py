@@ -31,7 +31,6 @@ The summaries are recomputed by :func:`summarise` after evidence filters
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gutkg.store import Store

@@ -31,8 +31,8 @@ SIGNS = ((1, "increases", 0.70), (-1, "decreases", 0.95), (0, "no effect", 1.0))
 STATUSES = (("established", 0.10), ("supported", 0.60), ("hypothesised", 0.78),
             ("contested", 0.95), ("refuted", 1.0))
 SYSTEMS = (("human", 0.45), ("mouse", 0.80), ("rat", 0.85), ("in vitro", 1.0))
-DIRECTIONS = ("interventional", "temporal", "cross-sectional only", "germ-free or transfer",
-              "genetic")
+DIRECTIONS = ("experimental intervention", "temporal precedence", "prospective cohort",
+              "community transfer", "mendelian randomisation")
 STRENGTH_LABELS = {1: "minimal", 2: "weak", 3: "moderate", 4: "strong"}
 TOPIC = 50
 N_REFS = 200

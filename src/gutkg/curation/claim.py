@@ -246,9 +246,10 @@ def _attach(draft: Draft, existing: tuple[str, str, int], status: str, spec: Cla
     draft.add(path, triples)
     draft.changes.extend(changes)
     if status != old_status:
-        draft.notes.append(
-            f"{_curie(iri)} keeps its status {_STATUS_NAME.get(old_status, '(none)')!r}; to make it "
-            f"{_STATUS_NAME[status]!r}, edit {draft.display(path)} after weighing all its evidence")
+        # the status follows from all the claim's evidence (gutkg.grading): validation checks the new one
+        draft.replace(path, Term.iri(iri), Term.iri(str(GKV.status)), Term.iri(status))
+        draft.notes.append(f"{_curie(iri)} changes its status from "
+                           f"{_STATUS_NAME.get(old_status, '(none)')!r} to {_STATUS_NAME[status]!r}")
     return changes + _join_hypotheses(draft, iri, hypotheses, members)
 
 

@@ -122,6 +122,7 @@ class Draft:
                     self._defined.setdefault(s.value, path)
         self._subjects = {s.value for ts in self._triples.values() for s, _p, _o in ts}
         self.added: dict[Path, list[Triple]] = {}
+        self.removed: dict[Path, set[Triple]] = {}
         self.changes: list[Change] = []
         self.notes: list[str] = []
         self._index: ConceptIndex | None = None
@@ -208,6 +209,16 @@ class Draft:
         if change:
             self.changes.append(change)
 
+    def replace(self, path: Path, subject: Term, predicate: Term, value: Term) -> None:
+        """Set ``subject predicate value`` in file ``path``, dropping the values it had there."""
+        old = {t for t in [*self._triples.get(path, []), *self.added.get(path, [])]
+               if t[0] == subject and t[1] == predicate}
+        self.removed.setdefault(path, set()).update(old)
+        self.added[path] = [t for t in self.added.get(path, []) if t not in old]
+        for s, p, o in old:
+            self.store.update(f"DELETE DATA {{ {s.n3()} {p.n3()} {o.n3()} }}")
+        self.add(path, [(subject, predicate, value)])
+
     def texts(self) -> dict[Path, str]:
         """The new canonical text of every touched file."""
         from gutkg.canonical import to_turtle
@@ -217,7 +228,9 @@ class Draft:
         for path, new in self.added.items():
             old = self._bytes.get(path)
             header = header_of(old.decode("utf-8")) if old is not None else self._new_header(path)
-            out[path] = to_turtle([*self._triples.get(path, []), *new], header=header)
+            gone = self.removed.get(path, set())
+            out[path] = to_turtle([*(t for t in self._triples.get(path, []) if t not in gone), *new],
+                                  header=header)
         return out
 
     def _new_header(self, path: Path) -> str:

@@ -65,6 +65,11 @@ def counts(item: Item) -> bool:
     return is_primary(item) and item.get("direction") in DIRECTIONAL
 
 
+def counts_for_measurement(item: Item) -> bool:
+    """Whether an item counts towards a measurement relation's grade: a primary method validation."""
+    return is_primary(item) and item.get("direction") == "method validation"
+
+
 def is_human(item: Item) -> bool:
     """Primary data measured in people (the only items a 'human evidence' filter keeps)."""
     return is_primary(item) and item.get("model") != "in vitro" and "human" in item.get("species", [])
@@ -115,9 +120,9 @@ def ceiling_problem(item: Item) -> str:
     return ""
 
 
-def item_score(item: Item) -> tuple[int, list[str]]:
+def item_score(item: Item, counted: Any = None) -> tuple[int, list[str]]:
     """The grade level one counted item gives (0 if it does not count), and the downgrades applied."""
-    if not counts(item):
+    if not (counted or counts)(item):
         return 0, []
     design = str(item["direction"])
     score = min(int(item.get("strength") or 0), CEILING[design])
@@ -161,9 +166,14 @@ def _who(item: Item) -> str:
     return f"{item.get('direction')} in {where} ({item.get('citation') or item.get('source') or 'uncited'})"
 
 
-def grade(items: list[Item]) -> Grade:
-    """The grade of a claim with these evidence items (see the module docstring)."""
-    scored = [(item_score(i), i) for i in items if counts(i)]
+def grade(items: list[Item], *, measurement: bool = False) -> Grade:
+    """The grade of a claim with these evidence items (see the module docstring).
+
+    With ``measurement``, the grade of a measurement relation (does the test read the state?):
+    the same rules, counting primary method-validation items instead of direction-showing ones.
+    """
+    counted = counts_for_measurement if measurement else counts
+    scored = [(item_score(i, counted), i) for i in items if counted(i)]
     sup = [(s, why, i) for (s, why), i in scored if i.get("stance") == "supports"]
     opp = [(s, why, i) for (s, why), i in scored if i.get("stance") == "opposes"]
     support = max((s for s, _, _ in sup), default=0)
@@ -181,13 +191,14 @@ def grade(items: list[Item]) -> Grade:
         if not human:
             reasons.append("no counted evidence in people")
     else:
-        reasons.append("no primary, direction-showing evidence for it")
+        reasons.append("no primary method validation for it" if measurement
+                       else "no primary, direction-showing evidence for it")
     if opp:
         worst = max(opp, key=lambda t: t[0])
         reasons.append(f"best evidence against: {_who(worst[2])}, {GRADE_NAMES[worst[0]]}")
         if conflicting:
             reasons.append("conflicting: good evidence on both sides, one level lower")
-    rest = [i for i in items if not counts(i)]
+    rest = [i for i in items if not counted(i)]
     reviews = sum(1 for i in rest if not is_primary(i))
     other = len(rest) - reviews
     if reviews:

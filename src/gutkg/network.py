@@ -256,6 +256,7 @@ def read_associations(store: Store, items: _Items | None = None) -> list[dict[st
 
 def read_measurements(store: Store, items: _Items | None = None) -> list[dict[str, Any]]:
     """Every measurement relation (test -> state it reads) with validity, caveats and evidence."""
+    from gutkg.grading import grade
     from gutkg.vocab import VALIDITIES
 
     items = items or _Items(store)
@@ -280,6 +281,8 @@ def read_measurements(store: Store, items: _Items | None = None) -> list[dict[st
         m["caveats"].sort()
         m["evidence"] = items.items(evs.get(mid, []))
         m["citations"] = sorted({e["citation"] for e in m["evidence"] if e["citation"]})
+        g = grade(m["evidence"], measurement=True)
+        m["strength"], m["strength_label"], m["grading"] = g.level, g.label, g.as_dict()
         out.append(m)
     return out
 

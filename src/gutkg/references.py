@@ -27,8 +27,9 @@ SELECT ?ref ?title ?creator ?year ?journal ?volume ?issue ?pages ?doi ?pmid ?lev
 }"""
 
 
-def short_citation(creator: str, year: str | int | None) -> str:
-    """First author's surname, "& second" or "et al.", and the year.
+def short_citation(creator: str, year: str | int | None, title: str = "") -> str:
+    """First author's surname, "& second" or "et al.", and the year; when no author was seen in
+    the record, the title's first words instead (never an invented name).
 
     >>> short_citation("Arrieta MC; Bistritz L; Meddings JB", 2006)
     'Arrieta et al. 2006'
@@ -38,11 +39,16 @@ def short_citation(creator: str, year: str | int | None) -> str:
     'Manfredo Vieira et al. 2018'
     >>> short_citation("Quigley EMM", 2016)
     'Quigley 2016'
+    >>> short_citation("", 2014, "Compromised gut microbiota networks in children with anti-islet cell autoimmunity")
+    '“Compromised gut microbiota networks…” 2014'
     """
     authors = [a.strip() for a in (creator or "").split(";") if a.strip()]
     names = [_surname(a) for a in authors if a.lower() != "et al."]
     more = len(authors) > 2 or any(a.lower() == "et al." for a in authors)
-    if not names:
+    if not names and title:
+        words = title.split()
+        text = "“" + " ".join(words[:4]) + ("…" if len(words) > 4 else "") + "”"
+    elif not names:
         text = "Anonymous"
     elif len(names) == 1 and not more:
         text = names[0]
@@ -80,7 +86,7 @@ class Reference:
 
     @property
     def citation(self) -> str:
-        return short_citation(self.creator, self.year)
+        return short_citation(self.creator, self.year, self.title)
 
     @property
     def url(self) -> str:

@@ -55,7 +55,10 @@ class RivalSummary:
     by_status: dict[str, int]
     citations: list[str]
     role: str = ""
+    measurements: list[dict[str, Any]] = field(default_factory=list)
     level: int = 0
+    #: The best evidence against any of its parts (grade level), shown and used to break ties.
+    against: int = 0
     human_level: int = 0
     route: str = ""
     kinds: list[str] = field(default_factory=list)
@@ -87,7 +90,9 @@ class RivalSummary:
                 "supporting_items": self.supporting, "opposing_items": self.opposing,
                 "role": self.role, "grade": self.level, "grade_label": self.grade_label,
                 "human_grade": self.human_level, "human_grade_label": self.human_label,
+                "best_evidence_against": self.against,
                 "best_route": self.route, "kinds_of_evidence": self.kinds,
+                "measurements": self.measurements,
                 "strongest": STRENGTH_NAMES[self.strongest], "weakest": STRENGTH_NAMES[self.weakest],
                 "claims_by_strength": self.by_strength, "items_by_system": self.by_system,
                 "items_by_direction": self.by_direction, "claims_by_status": self.by_status,
@@ -169,8 +174,10 @@ def resolve_question(graph: nx.MultiDiGraph, text: str) -> str:
 
 def _rival(work: nx.MultiDiGraph, hid: str, h: dict[str, Any]) -> RivalSummary:
     kept = {k: (u, v) for u, v, k in work.edges(keys=True)}
+    measurements = {m["id"]: m for m in work.graph.get("measurements", [])}
     hops = [hop(work, *kept[c], c) for c in h.get("claims", []) if c in kept]
-    missing = [c for c in h.get("claims", []) if c not in kept]
+    missing = [c for c in h.get("claims", []) if c not in kept and c not in measurements]
+    tests = [measurements[c] for c in h.get("claims", []) if c in measurements]
     items = [e for x in hops for e in x.evidence]
     supporting = [e for e in items if e["stance"] == "supports"]
     by_strength = {STRENGTH_NAMES[r]: n for r, n in
@@ -187,8 +194,15 @@ def _rival(work: nx.MultiDiGraph, hid: str, h: dict[str, Any]) -> RivalSummary:
         opposing=len(items) - len(supporting), by_strength=by_strength,
         by_system=dict(systems.most_common()), by_direction=dict(directions.most_common()),
         by_status=dict(statuses.most_common()),
-        citations=sorted({c for x in hops for c in x.citations}), kinds=kinds,
-        level=max((x.strength for x in hops), default=-1))
+        citations=sorted({c for x in hops for c in x.citations} | {c for m in tests for c in m["citations"]}),
+        kinds=(["method validation"] if any(m["strength"] for m in tests) else []) if tests else kinds,
+        # a hypothesis about what a test reads is graded by its measurement relations alone
+        level=(max(m["strength"] for m in tests) if tests else max((x.strength for x in hops), default=-1)),
+        against=max([m["grading"]["against"] for m in tests]
+                    + ([] if tests else [int(work.edges[*kept[x.claim], x.claim]["grading"]["against"])
+                                         for x in hops]), default=0),
+        measurements=[{"id": m["id"], "method": m["method"], "measures": m["measures"],
+                       "validity": m["validity"], "grade": m["strength_label"]} for m in tests])
 
 
 def contradictions(graph: nx.MultiDiGraph, claims: set[str] | None = None) -> list[Contradiction]:
@@ -227,6 +241,14 @@ def contradictions(graph: nx.MultiDiGraph, claims: set[str] | None = None) -> li
     order = {"opposite signs": 0, "effect vs no effect": 1, "both directions": 2,
              "opposing evidence": 3}
     return sorted(out, key=lambda c: (order[c.kind], c.a_label, c.b_label))
+
+
+def _human_measurement_level(work: nx.MultiDiGraph, mid: str) -> int:
+    """A measurement relation's grade on primary human evidence only."""
+    from gutkg.grading import grade, is_human
+
+    m = next(m for m in work.graph.get("measurements", []) if m["id"] == mid)
+    return grade([e for e in m["evidence"] if is_human(e)], measurement=True).level
 
 
 def _grade_by_role(graph: nx.MultiDiGraph, q: QuestionRivals, flt: EvidenceFilter | None,
@@ -271,13 +293,15 @@ def rivals(graph: nx.MultiDiGraph, question: str | None = None, *,
         for rv in rivals_:
             rv.role = hypotheses.get(rv.id, {}).get("role", "")
             kept = {k: (u, v) for u, v, k in human.edges(keys=True)}
-            rv.human_level = max((human.edges[*kept[h.claim], h.claim].get("strength", 0)
-                                  for h in rv.claims if h.claim in kept), default=-1)
+            rv.human_level = (max(_human_measurement_level(work, m["id"]) for m in rv.measurements)
+                              if rv.measurements else
+                              max((human.edges[*kept[h.claim], h.claim].get("strength", 0)
+                                   for h in rv.claims if h.claim in kept), default=-1))
         qr = QuestionRivals(qid, q.get("label", qid), q.get("definition", ""), rivals_,
                             exposure=q.get("exposure", ""), outcome=q.get("outcome", ""))
         if qr.exposure in graph and qr.outcome in graph and qr.exposure != qr.outcome:
             _grade_by_role(graph, qr, flt, budget)
-        qr.rivals.sort(key=lambda r: (-r.level, -r.human_level, r.id))
+        qr.rivals.sort(key=lambda r: (-r.level, r.against, -r.human_level, r.id))
         scope |= {c for hid in q.get("hypotheses", []) for c in hypotheses.get(hid, {}).get("claims", [])}
         result_questions.append(qr)
     result = RivalsResult(questions=result_questions,

@@ -15,11 +15,14 @@ if TYPE_CHECKING:
 
 def _table(q: QuestionRivals) -> list[str]:
     width = min(max(len(r.label) for r in q.rivals) + 2, 58)
-    lines = [f"  {'':3}{'rival':<{width}}{'grade':<11}{'human only':<12}kinds of counted evidence"]
+    from gutkg.analysis.verdict import level_name
+
+    lines = [f"  {'':3}{'rival':<{width}}{'grade':<11}{'human only':<12}{'against':<10}kinds of counted evidence"]
     for i, r in enumerate(q.rivals, 1):
         name = r.label if len(r.label) < width - 1 else r.label[:width - 3] + "…"
         kinds = ", ".join(r.kinds) if r.kinds else "no counted evidence"
-        lines.append(f"  {i:<3}{name:<{width}}{r.grade_label:<11}{r.human_label:<12}{kinds}")
+        against = level_name(r.against) if r.against else "—"
+        lines.append(f"  {i:<3}{name:<{width}}{r.grade_label:<11}{r.human_label:<12}{against:<10}{kinds}")
     return lines
 
 
@@ -27,7 +30,8 @@ def _ranked_by(q: QuestionRivals) -> str:
     if q.exposure and q.outcome and any(r.role for r in q.rivals):
         return ("ranked by the grade of each rival's best route between the question's exposure and "
                 "outcome (gutkg explain), then by the grade on primary human evidence")
-    return "ranked by the grade of each rival's best-graded claim, then by its grade on human evidence"
+    return ("ranked by the grade of each rival's best-graded claim (or, for a hypothesis about a test, "
+            "measurement relation), then by the best evidence against it, then by its grade on human evidence")
 
 
 def rivals_text(r: RivalsResult, details: bool = False) -> str:
@@ -58,6 +62,9 @@ def rivals_text(r: RivalsResult, details: bool = False) -> str:
                             f"{STRENGTH_NAMES[rv.strongest]}, weakest {STRENGTH_NAMES[rv.weakest]}; status: "
                             + ", ".join(f"{s} {n}" for s, n in rv.by_status.items()), "     "))
             out.extend(hop_line(h, "       · ") for h in rv.claims)
+            for m in rv.measurements:
+                out.append(wrap(f"{m['method']} reads {m['measures']}  [validity {m['validity']}, grade "
+                                f"{m['grade']}]", "       · "))
             if rv.missing:
                 out.append(wrap("not in the graph" + (" under this filter" if r.filter != "no filter"
                                                        else "") + ": " + ", ".join(rv.missing),

@@ -109,16 +109,20 @@ def verdict_lines(e: Explanation) -> list[str]:
     """The verdict table and the answer, as on the first screen."""
     v = e.verdict
     assert v is not None
-    width = max(len(r.title) for r in v.rows) + 2
+    short = max(len(r.title) for r in v.rows) > 36
+    titles = {r.role: (r.title.replace(e.a_label, "A").replace(e.b_label, "B") if short else r.title)
+              for r in v.rows}
+    width = max(len(t) for t in titles.values()) + 2
     cells = []
     for r in v.rows:
         allev = r.label + (f": {', '.join(r.kinds[:2])}" if r.kinds and r.level > 0 else "")
         human = r.human_label if r.human_level >= 0 else "— (no route survives)"
         if r.human_kinds and r.human_level > 0:
             human += f": {', '.join(r.human_kinds[:2])}"
-        cells.append((r.title, allev, human))
+        cells.append((titles[r.role], allev, human))
     mid = min(max(len(c[1]) for c in cells) + 2, 46)
-    out = [f"  {'rival':<{width}}{'all evidence':<{mid}}primary human evidence only"]
+    out = [f"  A = {e.a_label}, B = {e.b_label}"] if short else []
+    out.append(f"  {'rival':<{width}}{'all evidence':<{mid}}primary human evidence only")
     for title, allev, human in cells:
         allev = allev if len(allev) < mid - 1 else allev[:mid - 3] + "…"
         out.append(f"  {title:<{width}}{allev:<{mid}}{human}")

@@ -336,11 +336,17 @@ def _keystones(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade], inc
 
 
 def _claim_label(work: nx.MultiDiGraph, claim: str) -> tuple[str, list[str]]:
+    """A claim in words, and the citations (with DOI or PMID) of the evidence its grade counts."""
+    from gutkg.grading import counts
+
     for u, v, k, d in work.edges(keys=True, data=True):
         if k == claim:
-            arrow = {1: "increases", -1: "decreases"}.get(d.get("sign", 0), "no effect on")
+            arrow = {1: "─(+)→", -1: "─(−)→"}.get(d.get("sign", 0), "─(0)→")
+            cites = sorted({e["citation"] + (f", doi:{e['doi']}" if e.get("doi") else
+                                             f", PMID:{e['pmid']}" if e.get("pmid") else "")
+                            for e in d.get("evidence", []) if counts(e) and e["stance"] == "supports"})
             return (f"{label(work, u)} {arrow} {label(work, v)} [{d.get('status')}, grade "
-                    f"{d.get('strength_label')}]", list(d.get("citations", [])))
+                    f"{d.get('strength_label')}]", cites)
     return claim, []
 
 
@@ -353,8 +359,10 @@ def _change(work: nx.MultiDiGraph, claims: list[str], base: dict[str, int], afte
         return None
     changes = [f"{_title(r, a, b)}: {level_name(base[r])} → {level_name(after[r])}"
                for r in ROLES if after[r] != base[r]]
-    if flips:
-        lead = " and ".join(_title(r, a, b) for r in new_leaders) if new_leaders else "no rival"
+    if flips and not new_leaders:
+        changes.append("then no rival has counted evidence")
+    elif flips and (len(new_leaders) == 1 or not set(new_leaders) <= set(leaders)):
+        lead = " and ".join(_title(r, a, b) for r in new_leaders)
         changes.append(f"then {lead} lead{'s' if len(new_leaders) == 1 else ''}")
     labels, cites = [], []
     for c in claims:
@@ -367,38 +375,40 @@ def _change(work: nx.MultiDiGraph, claims: list[str], base: dict[str, int], afte
 
 def _answer(rows: list[RoleGrade], a: str, b: str) -> tuple[list[str], str]:
     by = {r.role: r for r in rows}
-    levels = {r.role: r.level for r in rows}
-    leaders = _leaders(levels)
+    leaders = _leaders({r.role: r.level for r in rows})
+
     out = []
     if not leaders:
         out.append(f"No rival has counted evidence: every route between {a} and {b} needs a "
                    "hypothesised claim (or there is none). The graph cannot tell the directions apart.")
+    elif len(leaders) == 1:
+        lead = by[leaders[0]]
+        out.append(f"The evidence favours {lead.title} ({lead.label}"
+                   + (f": {', '.join(lead.kinds)}" if lead.kinds else "") + ").")
+        rest = "; ".join(f"{r.title} {r.label}" for r in rows if r.role != lead.role)
+        out.append(f"Against that: {rest}.")
     else:
-        lead = [by[r] for r in leaders]
-        others = [r for r in rows if r.role not in leaders]
-        what = " and ".join(f"{r.title}" for r in lead)
-        kinds = sorted({k for r in lead for k in r.kinds})
-        if len(lead) == 1:
-            out.append(f"The evidence favours {what} ({lead[0].label}"
-                       + (f": {', '.join(kinds)}" if kinds else "") + ").")
-        else:
-            out.append(f"The evidence does not separate {what} (each {lead[0].label}"
-                       + (f": {', '.join(kinds)}" if kinds else "") + ").")
-        rest = "; ".join(f"{r.title} {r.label}" for r in others)
+        level = by[leaders[0]].label
+        names = "all" if len(leaders) == len(rows) else ", ".join(by[r].title for r in leaders) + ":"
+        out.append(f"The evidence does not separate the rivals: {names} {len(leaders)} reach {level} "
+                   "at best (the designs behind each best route are in the table).")
+        rest = [r for r in rows if r.role not in leaders]
         if rest:
-            out.append(f"Against that: {rest}.")
-    h_levels = {r.role: r.human_level for r in rows}
-    h_leaders = _leaders(h_levels)
+            out.append("Weaker: " + "; ".join(f"{r.title} {r.label}" for r in rest) + ".")
+    h_leaders = _leaders({r.role: r.human_level for r in rows})
     if not h_leaders:
-        human = (f"On primary human evidence only, no route between {a} and {b} survives with counted "
-                 "evidence on every claim.")
+        human = (f"On primary human evidence only, no route between {a} and {b} has counted evidence on "
+                 "every claim.")
+    elif len(h_leaders) == 1:
+        r = by[h_leaders[0]]
+        others = "; ".join(f"{x.title} {x.human_label}" for x in rows if x.role != r.role)
+        human = (f"On primary human evidence only: {r.title} leads ({r.human_label}"
+                 + (f": {', '.join(r.human_kinds)}" if r.human_kinds else "") + f"); {others}.")
     else:
-        best = [by[r] for r in h_leaders]
-        human = (f"On primary human evidence only: {' and '.join(r.title for r in best)} "
-                 f"({best[0].human_label}" + (f": {', '.join(sorted({k for r in best for k in r.human_kinds}))}"
-                                             if any(r.human_kinds for r in best) else "")
-                 + "); " + "; ".join(f"{r.title} {r.human_label}" for r in rows if r.role not in h_leaders)
-                 + ".")
+        level = by[h_leaders[0]].human_label
+        same = set(h_leaders) == set(leaders) and level == by[leaders[0]].label
+        human = (f"On primary human evidence only, {'the same holds' if same else 'no rival leads'}: "
+                 + ", ".join(by[r].title for r in h_leaders) + f" reach {level}.")
     return out, human
 
 

@@ -43,10 +43,14 @@ def test_mediated_chains_each_way(answer):
         ["autoimmune_disease", "mucosal_inflammation", "dysbiosis"]]
 
 
-def test_common_causes_permeability_first_then_diet_through_it(answer):
-    assert [c.node for c in answer.common_causes] == ["increased_intestinal_permeability",
-                                                      "western_diet"]
-    perm, diet = answer.common_causes
+def test_common_causes_diet_first_then_permeability_which_sits_on_a_loop(answer):
+    # permeability is upstream of both, but dysbiosis also raises it: a mediator on a feedback loop,
+    # listed after the shared causes proper and left out of the shared-cause rival
+    assert [c.node for c in answer.common_causes] == ["western_diet",
+                                                      "increased_intestinal_permeability"]
+    diet, perm = answer.common_causes
+    assert diet.exogenous and perm.downstream_of == ["a", "b"]
+    assert answer.counts["shared_causes"] == 1
     assert perm.to_a.nodes[-1] == "dysbiosis" and perm.to_b.nodes[-1] == "celiac_disease"
     assert diet.through == ["increased_intestinal_permeability"]
     assert "antibiotics" not in answer.common_cause_ids  # reaches dysbiosis only

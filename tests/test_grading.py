@@ -125,3 +125,20 @@ def test_grade_order_on_the_fixture_graph():
     assert edge["grading"]["kinds"] == ["controlled human intervention"]
     assert [a["id"] for a in net.graph["associations"]] == ["marker__trial_outcome"]
     assert net.graph["measurements"][0]["validity"] == "limited"
+
+
+def test_show_a_claim_lists_why_it_has_its_grade(run_cli):
+    import json
+
+    graph = ("--graph", str(data("grading.ttl")))
+    out = run_cli("show", "gkcl:trial_drug__decreases__trial_outcome", *graph).output
+    assert "grade: high" in out
+    assert "best evidence for: controlled human intervention in human (Trial et al. 2020), high" in out
+    assert "doi:10.0000/trial2020" in out
+    card = json.loads(run_cli("show", "cohort_exposure__increases__cohort_disease", *graph,
+                              "--format", "json").output)
+    assert card["grade"]["conflicting"] is True and card["status"] == "contested"
+    assoc = run_cli("show", "gkas:marker__trial_outcome", *graph).output
+    assert "association (direction not shown)" in assoc and "not counted" in assoc
+    test = run_cli("show", "gkm:sugar_test__reads__leak", *graph).output
+    assert "validity limited" in test and "caveat: Test caveat." in test

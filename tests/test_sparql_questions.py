@@ -55,7 +55,8 @@ EXPECTED: dict[str, tuple[list[str], list[tuple[str, ...]]]] = {
         ("gkq:association", ASSOC, "gkh:barrier", "Barrier failure drives autoimmunity", "2", "0", "1"),
         ("gkq:association", ASSOC, "gkh:microbes", "Microbes act through the barrier", "2", "1", "0")]),
     "measurement-methods": (["state=gkc:permeability"], [
-        ("gkc:lm_test", "lactulose/mannitol test", ""), ("gkc:lbp_assay", "LBP assay", "endotoxaemia")]),
+        ("gkc:lm_test", "lactulose/mannitol test", "", "limited", "2"),
+        ("gkc:lbp_assay", "LBP assay", "endotoxaemia", "limited", "0")]),
     "interventions-on": (["concept=gkc:permeability"], [
         ("gkc:probiotics", "probiotics", "true", "decreases"), ("gkc:gfd", "gluten-free diet", "false", "")]),
     "unmapped-concepts": ([], [

@@ -27,7 +27,7 @@ def test_the_reverse_rival_leads_on_a_treatment_response(mini):
     assert (rows["forward"].label, rows["forward"].human_label) == ("low", "no route")
     assert rows["shared cause"].label == "none"
     assert v.answer[0] == "The evidence favours illness → microbes (moderate: treatment response)."
-    assert v.human_answer.startswith("On primary human evidence only: illness → microbes (moderate")
+    assert v.human_answer.startswith("On primary human evidence only: illness → microbes leads (moderate")
 
 
 def test_the_keystone_claim_is_the_one_whose_removal_flips_the_verdict(mini):
@@ -35,7 +35,7 @@ def test_the_keystone_claim_is_the_one_whose_removal_flips_the_verdict(mini):
     top = v.keystones[0]
     assert top.claims == ["illness__increases__microbes"]
     assert top.flips and "then microbes → illness leads" in top.change
-    assert top.citations == ["Treat et al. 2016"]
+    assert top.citations == ["Treat et al. 2016, doi:10.0000/treat2016"]
 
 
 def _without(graph, claim):

@@ -54,3 +54,88 @@ def card(store: Store, concept: Concept) -> dict[str, object]:
     return {**concept.as_dict(), "narrower": narrower,
             "claims_out": [c for c in ordered if c["direction"] == "out"],
             "claims_in": [c for c in ordered if c["direction"] == "in"]}
+
+
+def _statement_local(text: str) -> str:
+    """The local name a user means: ``gkcl:x``, ``gkas:x``, ``gkm:x``, a full IRI or ``x`` itself."""
+    text = text.strip()
+    for prefix in ("gkcl:", "gkas:", "gkm:"):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text.rstrip("/").rsplit("/", 1)[-1]
+
+
+def statement_card(store: Store, text: str) -> dict[str, object] | None:
+    """A claim's, association's or measurement relation's card: what it says, its status or validity,
+    its grade with the reasons, and every evidence item with its citation and DOI/PMID; None when
+    ``text`` names no statement."""
+    from gutkg.grading import grade
+    from gutkg.network import _Items, read_associations, read_claims, read_measurements
+
+    local = _statement_local(text)
+    if "__" not in local:
+        return None
+    items = _Items(store)
+    labels = {c.id: c.label for c in _concepts(store)}
+    claims = read_claims(store, items)
+    if local in claims:
+        c = claims[local]
+        g = grade(c["evidence"])
+        arrow = {1: "─(+)→", -1: "─(−)→"}.get(c["sign"], "─(0)→")
+        return {"kind": "causal claim", "id": f"gkcl:{local}", "iri": c["iri"],
+                "says": f"{labels.get(c['cause'], c['cause'])} {arrow} {labels.get(c['effect'], c['effect'])}",
+                "status": c["status"], "mechanism": c["mechanism"], "grade": g.as_dict(),
+                "evidence": _items(c["evidence"])}
+    for a in read_associations(store, items):
+        if a["id"] == local:
+            return {"kind": "association (direction not shown)", "id": f"gkas:{local}", "iri": a["iri"],
+                    "says": f"{labels.get(a['a'], a['a'])} ~ {labels.get(a['b'], a['b'])} ({a['correlation']})",
+                    "status": "", "mechanism": a["description"], "grade": None, "evidence": _items(a["evidence"])}
+    for m in read_measurements(store, items):
+        if m["id"] == local:
+            return {"kind": "measurement relation", "id": f"gkm:{local}", "iri": m["iri"],
+                    "says": f"{labels.get(m['method'], m['method'])} reads {labels.get(m['measures'], m['measures'])}",
+                    "status": f"validity {m['validity']}", "mechanism": m["description"],
+                    "caveats": m["caveats"], "grade": m["grading"], "evidence": _items(m["evidence"])}
+    return None
+
+
+def _concepts(store: Store) -> list[Concept]:
+    from gutkg.concepts import ConceptIndex
+
+    return list(ConceptIndex.from_store(store))
+
+
+def _items(evidence: list[dict[str, object]]) -> list[dict[str, object]]:
+    keys = ("id", "stance", "citation", "doi", "pmid", "direction", "model", "species", "strength_label",
+            "zonulin_assay", "description", "counts")
+    return [{k: e.get(k) for k in keys} for e in evidence]
+
+
+def statement_text(data: dict[str, object]) -> str:
+    """The card as text (for the terminal)."""
+    import textwrap
+
+    out = [f"{data['says']}  [{data['kind']}; {data['id']}]"]
+    if data.get("status"):
+        out.append(f"status: {data['status']}")
+    g = data.get("grade")
+    if isinstance(g, dict):
+        out.append(f"grade: {g['label']}")
+        out += [f"  - {r}" for r in g["reasons"]]
+    if data.get("mechanism"):
+        out.append(textwrap.fill(str(data["mechanism"]), 100))
+    for c in data.get("caveats") or []:  # type: ignore[attr-defined]
+        out.append(textwrap.fill(f"caveat: {c}", 100, subsequent_indent="  "))
+    evidence = data["evidence"]
+    assert isinstance(evidence, list)
+    out.append(f"evidence ({len(evidence)}):")
+    for e in evidence:
+        link = f"doi:{e['doi']}" if e.get("doi") else f"PMID:{e['pmid']}" if e.get("pmid") else ""
+        where = "review" if e["model"] == "review synthesis" else ", ".join(e["species"]) or e["model"]
+        counted = "counted" if e.get("counts") else "not counted"
+        head = (f"{e['stance']}: {e['citation']} {link} — {e['direction']}, {where}, {e['strength_label']}"
+                f" ({counted}){'; serum zonulin ELISA' if e.get('zonulin_assay') else ''}")
+        out.append(textwrap.fill(head, 100, initial_indent="  - ", subsequent_indent="      "))
+        out.append(textwrap.fill(str(e["description"]), 100, initial_indent="      ", subsequent_indent="      "))
+    return "\n".join(out)

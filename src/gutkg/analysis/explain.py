@@ -73,17 +73,27 @@ class CommonCause:
     to_a: Chain
     to_b: Chain
     through: list[str] = field(default_factory=list)
+    #: Which side (``a``, ``b``) the concept is itself downstream of: then it sits on a feedback loop
+    #: with that side, a mediator as much as a cause, and is not counted as a shared cause.
+    downstream_of: list[str] = field(default_factory=list)
+
+    @property
+    def exogenous(self) -> bool:
+        """Upstream of both and downstream of neither: a shared cause in the strict sense."""
+        return not self.downstream_of
 
     @property
     def weakest(self) -> int:
         return min(self.to_a.weakest, self.to_b.weakest)
 
     def rank_key(self) -> tuple[Any, ...]:
-        return (-self.weakest, self.to_a.length + self.to_b.length, bool(self.through), self.node)
+        return (not self.exogenous, -self.weakest, self.to_a.length + self.to_b.length, bool(self.through),
+                self.node)
 
     def as_dict(self) -> dict[str, Any]:
         return {"node": self.node, "label": self.label, "weakest_strength": self.weakest,
-                "through_other_common_causes": self.through,
+                "through_other_common_causes": self.through, "downstream_of": self.downstream_of,
+                "exogenous": self.exogenous,
                 "to_a": self.to_a.as_dict(), "to_b": self.to_b.as_dict()}
 
 
@@ -241,6 +251,18 @@ def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], 
     return top.chains(Loop), top.seen, top.evidenced
 
 
+def downstream(view: nx.DiGraph, sources: list[str]) -> set[str]:
+    """Every concept a causal chain (of any length) reaches from one of ``sources``."""
+    seen: set[str] = set()
+    todo = [s for s in sources if s in view]
+    while todo:
+        for v in view.succ[todo.pop()]:
+            if v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen
+
+
 def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],
                      max_length: int) -> list[str]:
     """Concepts with a chain (at most ``max_length`` claims) to A avoiding B, and to B avoiding A."""
@@ -304,9 +326,11 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         if to_a and to_b:
             causes.append(CommonCause(node=c, label=label(graph, c), to_a=to_a[0], to_b=to_b[0]))
     shared = set(cc_ids)
+    below_a, below_b = downstream(view, a_set), downstream(view, b_set)
     for cause in causes:
         on = {n for ch in (cause.to_a, cause.to_b) for n in ch.nodes[1:-1]}
         cause.through = sorted(on & shared)
+        cause.downstream_of = [side for side, below in (("a", below_a), ("b", below_b)) if cause.node in below]
     causes.sort(key=CommonCause.rank_key)
     loops, n_loops, loops_evidenced = _loops_with_both(work, view, a_set, b_set, loop_length, limit,
                                                        include_refuted, clock, state)
@@ -317,6 +341,7 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         direct_ba=_direct(work, b_set, a_set, umbrella),
         chains_ab=chains_ab, chains_ba=chains_ba, common_causes=causes[:limit], loops=loops,
         counts={"chains_ab": n_ab, "chains_ba": n_ba, "common_causes": len(causes),
+                "shared_causes": sum(c.exogenous for c in causes),
                 "loops": n_loops, "loops_evidenced": loops_evidenced},
         common_cause_ids=cc_ids,
         labels={n: label(graph, n) for n in [*cc_ids, *a_set, *b_set,

@@ -79,7 +79,11 @@ def explanation_text(e: Explanation) -> str:
     for i, c in enumerate(e.common_causes, 1):
         via = (f"  (acts through: {', '.join(e.labels.get(n, n) for n in c.through)})"
                if c.through else "")
-        out.append(f"{i:>3}. {c.label}: weakest link {STRENGTH_NAMES[c.weakest]}{via}")
+        loop = ""
+        if c.downstream_of:
+            sides = " and ".join(e.a_label if s == "a" else e.b_label for s in c.downstream_of)
+            loop = f"  [also downstream of {sides}: on a feedback loop, not a shared cause]"
+        out.append(f"{i:>3}. {c.label}: weakest link {STRENGTH_NAMES[c.weakest]}{via}{loop}")
         for side in (c.to_a, c.to_b):
             out.append(wrap(chain_head(side, marks), "       ⇒ "))
             out.extend(hop_line(h, "         · ", marks) for h in side.hops)

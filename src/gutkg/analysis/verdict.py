@@ -6,7 +6,9 @@ cause dysbiosis, or does a shared cause drive both?* are four **roles**:
 
 * ``forward``: a route A → … → B (a direct claim or a chain);
 * ``reverse``: a route B → … → A;
-* ``shared cause``: a concept C with a route to A avoiding B and a route to B avoiding A;
+* ``shared cause``: a concept C with a route to A avoiding B and a route to B avoiding A, and
+  downstream of neither (a concept that A or B also causes sits on a feedback loop: a mediator as
+  much as a cause, reported apart);
 * ``feedback``: a loop through both.
 
 A route is only as good as its weakest claim, and a claim's grade comes from its primary,
@@ -134,9 +136,10 @@ def _route_of(e: Explanation, role: str) -> tuple[int, list[Hop], str]:
         level, _, hops = max(options, key=lambda o: (o[0], -o[1]))
         return level, hops, chain_head(Chain(nodes=[], hops=hops), marks)
     if role == "shared cause":
-        if not e.common_causes:
+        exogenous = [c for c in e.common_causes if c.exogenous]
+        if not exogenous:
             return NO_ROUTE, [], ""
-        c = e.common_causes[0]
+        c = exogenous[0]
         text = f"{c.label}: {chain_head(c.to_a, marks)}; {chain_head(c.to_b, marks)}"
         return c.weakest, [*c.to_a.hops, *c.to_b.hops], text
     if not e.loops:
@@ -195,7 +198,7 @@ class _Levels:
         avoid = self.sa | self.sb
         out = {"forward": self._widest(succ, self.sa, self.sb, avoid),
                "reverse": self._widest(succ, self.sb, self.sa, avoid),
-               "shared cause": self._shared(pred),
+               "shared cause": self._shared(pred, succ),
                "feedback": self._feedback(succ, budget or Budget(None))}
         return out
 
@@ -232,10 +235,17 @@ class _Levels:
             found |= dist
         return found
 
-    def _shared(self, pred: dict[str, dict[str, int]]) -> int:
+    def _shared(self, pred: dict[str, dict[str, int]], succ: dict[str, dict[str, int]]) -> int:
+        below: set[str] = set()
+        todo = list(self.sa | self.sb)
+        while todo:
+            for v in succ.get(todo.pop(), {}):
+                if v not in below:
+                    below.add(v)
+                    todo.append(v)
         for level in range(4, -1, -1):
             both = self._reach(pred, self.sa, self.sb, level) & self._reach(pred, self.sb, self.sa, level)
-            if both - self.sa - self.sb - self.measurement:
+            if both - self.sa - self.sb - self.measurement - below:
                 return level
         return NO_ROUTE
 

@@ -41,14 +41,23 @@ def info(graph: tuple[str, ...], store: str, fmt: str) -> None:
 @graph_options
 @format_option()
 def show(concept: str, graph: tuple[str, ...], store: str, fmt: str) -> None:
-    """A concept's card: definition, synonyms, mappings, claims in and out.
+    """A concept's card (definition, synonyms, mappings, claims in and out), or a claim's.
 
-    CONCEPT is a label, synonym, id or CURIE (gkc:zonulin, MONDO:0005130), any case.
+    CONCEPT is a label, synonym, id or CURIE (gkc:zonulin, MONDO:0005130), any case; or a claim,
+    association or measurement id (gkcl:..., gkas:..., gkm:...), whose card gives its grade with the
+    reasons and every evidence item with its citation and DOI.
     """
-    from gutkg.cards import card
+    from gutkg.cards import card, statement_card, statement_text
     from gutkg.concepts import ConceptIndex
 
     st = open_store(graph, store)
+    statement = statement_card(st, concept)
+    if statement is not None:
+        if fmt == "json":
+            emit_json(statement)
+        else:
+            click.echo(statement_text(statement))
+        return
     c = ConceptIndex.from_store(st).resolve(concept)
     assert c is not None
     data = card(st, c)

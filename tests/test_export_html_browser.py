@@ -125,7 +125,8 @@ def test_clicking_an_edge_shows_its_doi_link(watched, small_url):
         "https://pubmed.ncbi.nlm.nih.gov/10000001/"
     card = page.inner_text("#card")
     for text in ("increases", "supported", "Gliadin binds CXCR3", "Alpha & Beta 2000",
-                 "species/model: human, in vitro", "direction: interventional", "strength: moderate"):
+                 "species/model: human, in vitro", "direction: experimental intervention",
+                 "strength: moderate", "grade: very low"):
         assert text in card, text
     watched.check_clean()
 
@@ -151,7 +152,7 @@ def test_species_and_strength_filters(watched, small_url):
         "dysbiosis__increases__autoimmune_disease", "dysbiosis__increases__intestinal_permeability"]
     page.uncheck("[data-sys=mouse]")
     page.select_option("#minstrength", "4")
-    assert watched.js("gutkg.visibleEdges()") == ["butyrate__decreases__intestinal_permeability"]
+    assert watched.js("gutkg.visibleEdges()") == ["larazotide__no_effect__celiac_disease"]
     watched.check_clean()
 
 

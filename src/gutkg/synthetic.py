@@ -84,18 +84,26 @@ def spec(n_concepts: int, n_claims: int, seed: int = 0) -> list[Claim]:
         seen.add((u, v, sign))
         status = _pick(rng, STATUSES)[0]
         claim = Claim(u, v, sign, status)
-        if status != "hypothesised":
+        if status == "refuted":
+            claim.evidence.append(_item(rng, "opposes"))
+        elif status != "hypothesised":
             for _ in range(1 + (rng.random() < 0.3)):
                 claim.evidence.append(_item(rng, "supports"))
             if status == "contested":
                 claim.evidence.append(_item(rng, "opposes"))
+            if status == "established" and not _established(claim.evidence):
+                claim.status = "supported"  # the status rule (gutkg.grading) wants 2+ references, one human
         claims.append(claim)
     return claims
 
 
+def _established(items: list[dict[str, Any]]) -> bool:
+    return len({e["ref"] for e in items}) >= 2 and any(e["system"] == "human" for e in items)
+
+
 def _item(rng: random.Random, stance: str) -> dict[str, Any]:
     system = _pick(rng, SYSTEMS)[0]
-    strength = rng.randint(1, 4)
+    strength = rng.randint(1, 3)  # the ceiling of every design drawn here
     return {"system": system, "strength": strength, "stance": stance,
             "direction": rng.choice(DIRECTIONS), "ref": rng.randrange(N_REFS)}
 
@@ -119,7 +127,7 @@ def synthetic_network(n_concepts: int, n_claims: int, seed: int = 0, *,
 
     graph = nx.MultiDiGraph(questions={}, hypotheses={}, references={}, broader={})
     for i in range(n_concepts):
-        graph.add_node(cid(i), label=f"concept {i}", category=CATEGORY_NAMES[i % 10],
+        graph.add_node(cid(i), label=f"concept {i}", category=CATEGORY_NAMES[i % 9],
                        iri=str(CONCEPT[cid(i)]))
     for c in spec(n_concepts, n_claims, seed):
         items = [{"id": f"{c.key}.e{j}", "source": f"ref{e['ref']}",
@@ -160,7 +168,7 @@ def synthetic_turtle(n_concepts: int, n_claims: int, seed: int = 0) -> str:
     out = [f"@prefix {p}: <{iri}> ." for p, iri in sorted(prefixes.items())]
     out.append("")
     for i in range(n_concepts):
-        out.append(f'gkc:{cid(i)} a gkv:{cat_class[CATEGORY_NAMES[i % 10]]} ;\n'
+        out.append(f'gkc:{cid(i)} a gkv:{cat_class[CATEGORY_NAMES[i % 9]]} ;\n'
                    f'    skos:prefLabel "concept {i}"@en ;\n'
                    f'    skos:definition "Synthetic concept {i}."@en .\n')
     for c in spec(n_concepts, n_claims, seed):

@@ -395,16 +395,17 @@ def _answer(rows: list[RoleGrade], a: str, b: str) -> tuple[list[str], str]:
         lead = by[leaders[0]]
         out.append(f"The evidence favours {lead.title} ({lead.label}"
                    + (f": {', '.join(lead.kinds)}" if lead.kinds else "") + ").")
-        rest = "; ".join(f"{r.title} {r.label}" for r in rows if r.role != lead.role)
-        out.append(f"Against that: {rest}.")
+        against = "; ".join(f"{r.title} {r.label}" for r in rows if r.role != lead.role)
+        out.append(f"Against that: {against}.")
     else:
         level = by[leaders[0]].label
-        names = "all" if len(leaders) == len(rows) else ", ".join(by[r].title for r in leaders) + ":"
-        out.append(f"The evidence does not separate the rivals: {names} {len(leaders)} reach {level} "
-                   "at best (the designs behind each best route are in the table).")
-        rest = [r for r in rows if r.role not in leaders]
-        if rest:
-            out.append("Weaker: " + "; ".join(f"{r.title} {r.label}" for r in rest) + ".")
+        names = (f"all {len(rows)} rivals" if len(leaders) == len(rows)
+                 else " and ".join(by[r].title for r in leaders))
+        out.append(f"The evidence does not separate the rivals: {names} reach {level} at best "
+                   "(the designs behind each best route are in the table).")
+        weaker = [r for r in rows if r.role not in leaders]
+        if weaker:
+            out.append("Weaker: " + "; ".join(f"{r.title} {r.label}" for r in weaker) + ".")
     h_leaders = _leaders({r.role: r.human_level for r in rows})
     if not h_leaders:
         human = (f"On primary human evidence only, no route between {a} and {b} has counted evidence on "

@@ -160,7 +160,7 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
     for u, v, k, d in graph.edges(keys=True, data=True):
         item = {"id": ids[u, v, k], "from": str(u), "to": str(v),
                 "sign": int(d.get("sign", 1)), "status": str(d.get("status", "supported")),
-                "strength": int(d.get("strength", 0))}
+                "strength": int(d.get("strength", 0)), "grade": str(d.get("strength_label", "none"))}
         if graph.number_of_edges(u, v) + graph.number_of_edges(v, u) > 1 and u != v:
             rank[u, v] = rank.get((u, v), 0) + 1
             item["curve"] = round(0.18 * rank[u, v], 2)

@@ -144,7 +144,7 @@
   }
   function edgeTitle(e) {
     return label(e.from) + ' \u2192 ' + label(e.to) + '\n' + SIGN[e.sign].name + ', ' + e.status +
-      ', evidence ' + DATA.strengths[e.strength] + (e.opposed ? ', evidence both ways' : '');
+      ', grade ' + e.grade + (e.opposed ? ', evidence both ways' : '');
   }
   function signOf(e) { return SIGN[String(e.sign)] || SIGN['1']; }
   let lit = null;  // what is highlighted: {nodes, edges} or null
@@ -434,7 +434,7 @@
     const chips = el('div', {cls: 'chips'},
       el('span', {cls: 'chip ' + sign.cls, text: sign.name}),
       el('span', {cls: 'chip ' + e.status, text: e.status}),
-      el('span', {cls: 'chip', text: 'evidence: ' + DATA.strengths[e.strength]}),
+      el('span', {cls: 'chip', text: 'grade: ' + e.grade}),
       e.opposed ? el('span', {cls: 'chip opposed', text: 'evidence both ways'}) : null,
       visEdges.has(id) ? null : el('span', {cls: 'chip hidden', text: 'hidden by filters'}));
     const inHyps = e.hypotheses.filter((h) => hyps.has(h));

@@ -39,10 +39,13 @@ def short_citation(creator: str, year: str | int | None, title: str = "") -> str
     'Manfredo Vieira et al. 2018'
     >>> short_citation("Quigley EMM", 2016)
     'Quigley 2016'
+    >>> short_citation("[author list not seen]", 2014, "Compromised gut microbiota networks in children")
+    '“Compromised gut microbiota networks…” 2014'
     >>> short_citation("", 2014, "Compromised gut microbiota networks in children with anti-islet cell autoimmunity")
     '“Compromised gut microbiota networks…” 2014'
     """
-    authors = [a.strip() for a in (creator or "").split(";") if a.strip()]
+    # a bracketed note ("[author list not seen in the record read]") is not an author
+    authors = [a.strip() for a in (creator or "").split(";") if a.strip() and not a.strip().startswith("[")]
     names = [_surname(a) for a in authors if a.lower() != "et al."]
     more = len(authors) > 2 or any(a.lower() == "et al." for a in authors)
     if not names and title:

@@ -79,7 +79,7 @@ class GKV(DefinedNamespace):
     TreatmentResponse: URIRef
     Interventional: URIRef
     CommunityTransfer: URIRef
-    Monocolonisation: URIRef
+    MonocolonisationTransfer: URIRef
     Temporal: URIRef
     DiscordantTwins: URIRef
     FamilialAggregation: URIRef
@@ -227,7 +227,7 @@ DESIGNS: dict[URIRef, Design] = {
     GKV.TreatmentResponse: DESIGN_BY_NAME["treatment response"],
     GKV.Interventional: DESIGN_BY_NAME["experimental intervention"],
     GKV.CommunityTransfer: DESIGN_BY_NAME["community transfer"],
-    GKV.Monocolonisation: DESIGN_BY_NAME["monocolonisation"],
+    GKV.MonocolonisationTransfer: DESIGN_BY_NAME["monocolonisation"],
     GKV.Temporal: DESIGN_BY_NAME["temporal precedence"],
     GKV.DiscordantTwins: DESIGN_BY_NAME["discordant twins"],
     GKV.FamilialAggregation: DESIGN_BY_NAME["familial aggregation"],

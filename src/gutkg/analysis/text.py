@@ -76,6 +76,19 @@ def status_lines(filter_desc: str, filter_note: str, causal_rule: str, truncated
     return [wrap(line) for line in lines]
 
 
+def references_block(chains: list[Chain]) -> list[str]:
+    """Every reference cited on ``chains``, once, with its DOI or PMID (so a reader can follow it)."""
+    seen: dict[str, str] = {}
+    for c in chains:
+        for h in c.hops:
+            for e in h.evidence:
+                if e.get("citation") and e["citation"] not in seen:
+                    seen[e["citation"]] = str(e.get("doi_link") or "")
+    if not seen:
+        return []
+    return [section("References"), *(wrap(f"{cite}  {link}".rstrip(), "  ") for cite, link in sorted(seen.items()))]
+
+
 def paths_text(r: PathResult) -> str:
     out = [f"Causal chains from {r.source_label} to {r.target_label} "
            f"(at most {r.max_length} claims; strongest weakest link first)"]
@@ -83,6 +96,7 @@ def paths_text(r: PathResult) -> str:
     for i, c in enumerate(r.paths, 1):
         out.append("")
         out.append(chain_block(i, c))
+    out += references_block(list(r.paths))
     return "\n".join(out)
 
 
@@ -105,4 +119,5 @@ def loops_text(r: LoopResult) -> str:
         for lp in loops:
             n += 1
             out.append(chain_block(n, lp, kind=lp.kind))
+    out += references_block(list(r.loops))
     return "\n".join(out)

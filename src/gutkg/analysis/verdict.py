@@ -342,7 +342,7 @@ def _keystones(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade], inc
             if ks is not None and ks.flips:
                 found.append(ks)
     found.sort(key=lambda k: (not k.flips, -k.drop, len(k.claims), k.claims))
-    return found[:5]
+    return found
 
 
 def _claim_label(work: nx.MultiDiGraph, claim: str) -> tuple[str, list[str]]:

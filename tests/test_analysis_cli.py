@@ -60,7 +60,10 @@ def test_rivals_adjust_rank(run_cli):
     r = run_cli("rivals", "dysbiosis", *FOUNDING)
     assert r.exit_code == 0 and "barrier failure drives both" in r.output
     r = run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--format", "json")
-    assert json.loads(r.output)["minimal_adjustment_sets"] == [["western_diet"]]
+    assert json.loads(r.output)["minimal_adjustment_sets"] == [
+        ["antibiotics", "autoimmune_disease", "dysbiosis", "mucosal_inflammation", "western_diet"]]
+    dag = run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--format", "dagitty").output
+    assert dag.startswith("dag {") and '"dysbiosis@1" [exposure]' in dag
     r = run_cli("rank", *FOUNDING, "--category", "exposure")
     assert r.exit_code == 0 and "antibiotics" in r.output and "betweenness" in r.output
 

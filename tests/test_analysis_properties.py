@@ -178,18 +178,28 @@ def test_filters_never_add_edges_evidence_or_strength(g, flt):
 
 @FAST
 @given(claim_graphs(), st.data())
-def test_adjustment_graph_is_acyclic_and_sets_block_every_backdoor(g, data):
-    from gutkg.analysis.adjust import acyclify, adjust
+def test_unrolled_graph_is_acyclic_keeps_every_chain_and_sets_block_every_backdoor(g, data):
+    from gutkg.analysis.adjust import adjust
+    from gutkg.analysis.unroll import at, concept_of, unroll
 
     e, o = data.draw(st.lists(st.sampled_from(sorted(g)), min_size=2, max_size=2, unique=True))
-    r = adjust(g, e, o)
-    acy = acyclify(causal_view(g), e, o)
-    assert nx.is_directed_acyclic_graph(acy.dag)
-    x, y = acy.where[e], acy.where[o]
-    bd = acy.dag.copy()
-    bd.remove_edges_from(list(acy.dag.out_edges(x)))
-    desc = nx.descendants(acy.dag, x)
+    r = adjust(g, e, o, max_length=4)
+    view = causal_view(g)
+    u = unroll(view, e, o, 4)
+    assert nx.is_directed_acyclic_graph(u.dag)
+    # no causal chain is lost: every chain of at most 4 claims from e to o in the view has its
+    # time-indexed copy in the unrolled DAG
+    for path in nx.all_simple_paths(view, e, o, cutoff=4):
+        if u.unrolled:
+            steps = [at(n, 1 + i) for i, n in enumerate(path)]
+            assert all(u.dag.has_edge(a, b) for a, b in zip(steps, steps[1:], strict=False))
+        else:
+            assert all(u.dag.has_edge(a, b) for a, b in zip(path, path[1:], strict=False))
+    assert r.effect_possible == nx.has_path(view, e, o)
+    bd = u.dag.copy()
+    bd.remove_edges_from(list(u.dag.out_edges(u.exposure)))
+    desc = nx.descendants(u.dag, u.exposure)
     for s in r.adjustment_sets:
-        z = {acy.where[n] for n in s}
-        assert not z & desc and x not in z and y not in z
-        assert nx.is_d_separator(bd, {x}, {y}, z)
+        z = {v for v in u.baseline if concept_of(v) in s}
+        assert not z & desc and u.exposure not in z and u.outcome not in z
+        assert nx.is_d_separator(bd, {u.exposure}, {u.outcome}, z)

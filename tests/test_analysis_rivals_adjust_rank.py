@@ -82,7 +82,7 @@ def test_question_resolution():
 def test_adjust_fork_needs_the_confounder_only():
     r = adjust(net("fork"), "exposure", "outcome")
     assert r.adjustment_sets == [["confounder"]]
-    assert r.confounders == ["confounder", "upstream"] and r.cut == [] and r.effect_possible
+    assert r.confounders == ["confounder", "upstream"] and not r.unrolled and r.effect_possible
 
 
 def test_adjust_collider_needs_nothing_and_warns_against_the_collider():
@@ -92,24 +92,64 @@ def test_adjust_collider_needs_nothing_and_warns_against_the_collider():
     assert "no adjustment needed" in r.text()
 
 
-def test_adjust_on_a_loop_cuts_and_reports_the_feedback():
+def test_adjust_on_a_loop_unrolls_and_says_which_effect_it_answers():
     r = adjust(net("founding"), "dysbiosis", "autoimmune_disease")
-    assert sorted(h.claim for h in r.cut) == [
-        "autoimmune_disease__increases__dysbiosis",
-        "autoimmune_disease__increases__mucosal_inflammation",
-        "increased_intestinal_permeability__increases__mucosal_inflammation"]
-    assert r.adjustment_sets == [["western_diet"]]
-    assert r.mediators == ["increased_intestinal_permeability"]
-    assert any("feeds back" in n for n in r.notes)
-    assert "feedback cut, then clusters" in r.text()
+    assert r.unrolled and r.effect_possible and not r.equilibrium_identifiable
+    assert "increased_intestinal_permeability" in r.mediators
+    # baseline values: antibiotics keep acting on later dysbiosis, which feeds the outcome, so on the
+    # unrolled graph they confound the short-run effect too
+    assert r.adjustment_sets == [["antibiotics", "autoimmune_disease", "dysbiosis", "mucosal_inflammation",
+                                  "western_diet"]]
+    assert "short-run effect" in r.question
+    assert any("equilibrium effect" in n and "not identifiable" in n for n in r.notes)
+    assert "time-unrolling" in r.text()
 
 
-def test_adjust_clusters_loops_not_through_the_exposure():
-    r = adjust(net("loops"), "q", "t")  # p-q-r loop contains q; s-t loop is downstream
-    assert r.effect_possible
-    assert [h.claim for h in r.cut] == ["r__increases__p"]  # r is after q, p before it
-    assert r.clusters == [["s", "t"]]
-    assert r.adjustment_sets == [[]]
+def test_adjust_keeps_the_exposures_own_chain_through_a_feedback_loop():
+    """The minimal case of issue 14: X→n1, n1→n2, n2→X, n2→Y. Cutting 'feedback' used to delete
+    X→n1→n2→Y and recommend adjusting for the mediator n2."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for u, v in [("X", "n1"), ("n1", "n2"), ("n2", "X"), ("n2", "Y")]:
+        g.add_edge(u, v, key=f"{u}_{v}", sign=1, status="supported", strength=2)
+    r = adjust(g, "X", "Y")
+    assert r.effect_possible and r.mediators == ["n1", "n2"]
+    assert r.adjustment_sets == [["X", "n2"]]  # baseline X and baseline n2: never a later mediator
+    assert r.equilibrium_identifiable  # Y does not feed back on X
+    assert "dag {" in r.dagitty and '"X@1" [exposure]' in r.dagitty and '"Y@7" [outcome]' in r.dagitty
+
+
+def test_adjust_lists_every_minimal_set_or_says_it_stopped():
+    """Four independent backdoor paths, each blockable at either of two nodes: 2**4 = 16 minimal sets."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for i in range(4):
+        for u, v in [(f"a{i}", "X"), (f"a{i}", f"b{i}"), (f"b{i}", "Y")]:
+            g.add_edge(u, v, key=f"{u}_{v}", sign=1, status="supported", strength=2)
+    g.add_edge("X", "Y", key="X_Y", sign=1, status="supported", strength=2)
+    full = adjust(g, "X", "Y")
+    assert len(full.adjustment_sets) == 16 and not full.truncated and full.sets_found == 16
+    capped = adjust(g, "X", "Y", max_sets=5)
+    assert capped.truncated and len(capped.adjustment_sets) == 5
+    assert "5 of at least 5" in capped.text()
+
+
+def test_unmeasured_confounder_makes_the_effect_unidentifiable_and_says_why():
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for u, v in [("genes", "X"), ("genes", "Y"), ("X", "Y")]:
+        g.add_edge(u, v, key=f"{u}_{v}", sign=1, status="supported", strength=2)
+    for n in g:
+        g.nodes[n]["label"] = n
+    assert adjust(g, "X", "Y").adjustment_sets == [["genes"]]
+    r = adjust(g, "X", "Y", unmeasured=["genes"])
+    assert r.adjustment_sets == [] and not r.identifiable and r.unmeasured == ["genes"]
+    assert any("measuring any one would give a set): genes" in n for n in r.notes)
+    g.nodes["genes"]["rarely_measured"] = True
+    assert adjust(g, "X", "Y").identifiable is False
 
 
 def test_rank_drivers_and_bottlenecks_on_a_chain():

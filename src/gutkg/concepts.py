@@ -26,7 +26,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
 SELECT ?c ?p ?o WHERE {
   VALUES ?p { skos:prefLabel skos:altLabel skos:definition skos:exactMatch skos:closeMatch
-              skos:broader gkv:stageOf }
+              skos:broader gkv:stageOf gkv:rarelyMeasured }
   ?c ?p ?o
 }"""
 
@@ -46,6 +46,8 @@ class Concept:
     broader: list[str] = field(default_factory=list)
     #: Diseases this concept is a preclinical stage of (``gkv:stageOf``).
     stage_of: list[str] = field(default_factory=list)
+    #: Studies rarely measure it as such (``gkv:rarelyMeasured``): never an adjustment variable.
+    rarely_measured: bool = False
 
     @property
     def curie(self) -> str:
@@ -111,6 +113,9 @@ class ConceptIndex:
         for c, p, o in store.query(PROPERTIES).rows:
             concept = by_iri.get(c.value) if c is not None else None
             if concept is None or p is None or o is None:
+                continue
+            if p.value == str(GKV.rarelyMeasured):
+                concept.rarely_measured = o.value.lower() in ("true", "1")
                 continue
             if p.value == stage:
                 sid = o.value.removeprefix(str(CONCEPT))

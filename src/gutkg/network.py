@@ -299,6 +299,7 @@ def to_network(store: Store) -> nx.MultiDiGraph:
         graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri,
                        definition=c.definition, synonyms=list(c.synonyms),
                        broader=list(c.broader), stage_of=list(c.stage_of),
+                       rarely_measured=c.rarely_measured,
                        mappings=c.as_dict()["mappings"])
     graph.graph["broader"] = {c.id: list(c.broader) for c in index if c.broader}
     graph.graph["stages"] = {c.id: list(c.stage_of) for c in index if c.stage_of}

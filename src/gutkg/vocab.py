@@ -40,6 +40,7 @@ class GKV(DefinedNamespace):
     Intervention: URIRef
     MeasurementMethod: URIRef
     definitionSource: URIRef
+    rarelyMeasured: URIRef
     # claims
     CausalClaim: URIRef
     cause: URIRef

@@ -223,22 +223,35 @@ def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, ma
 @click.command()
 @click.argument("exposure")
 @click.argument("outcome")
+@click.option("--unmeasured", multiple=True, metavar="CONCEPT",
+              help="A concept nobody measures (e.g. 'genetic susceptibility'): never in a set (repeatable).")
+@click.option("--max-length", type=click.IntRange(1, 12), default=6, show_default=True,
+              help="Longest causal chain the time-unrolling represents, in claims.")
 @refuted_option
 @evidence_options
 @graph_options
-@format_option()
-def adjust(exposure: str, outcome: str, include_refuted: bool, flt: Any,
-           graph: tuple[str, ...], store: str, fmt: str) -> None:
+@format_option("text", "json", "dagitty")
+def adjust(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length: int,
+           include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
     """Minimal adjustment sets and confounders for EXPOSURE → OUTCOME (backdoor criterion).
 
-    The graph has feedback loops; the output says how it was made acyclic and which claims were cut.
+    Feedback loops are unrolled in time (nothing is cut): the sets answer the short-run effect of the
+    exposure from baseline values, and the output says when the equilibrium effect is not
+    identifiable. --format dagitty prints the exact DAG used, to paste into dagitty.net.
+    Example: gutkg adjust dysbiosis "autoimmune disease" --unmeasured "genetic susceptibility"
     """
     from gutkg.analysis.adjust import adjust as run
     from gutkg.analysis.core import node_id
 
     net, index = _load(graph, store)
     e, o = node_id(net, exposure, index), node_id(net, outcome, index)
-    _emit(run(net, e, o, flt=flt, include_refuted=include_refuted), fmt)
+    hidden = [node_id(net, u, index) for u in unmeasured]
+    result = run(net, e, o, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
+                 max_length=max_length)
+    if fmt == "dagitty":
+        click.echo(result.dagitty)
+        return
+    _emit(result, fmt)
 
 
 @click.command()

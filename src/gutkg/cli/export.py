@@ -298,7 +298,7 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write.")
 @click.option("--format", "graph_format",
               type=click.Choice(["graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv",
-                                 "mermaid", "dot"], case_sensitive=False),
+                                 "mermaid", "dot", "dagitty"], case_sensitive=False),
               help="Interchange format (default: from the file suffix).")
 @click.option("--loop", metavar="CONCEPT", help="Only the feedback loops through CONCEPT.")
 @selection_options
@@ -317,9 +317,12 @@ def graph_(ctx: click.Context, output: str, graph_format: str | None, loop: str 
       gutkg export graph --focus zonulin --depth 2 -o zonulin.cyjs
       gutkg export graph --question dysbiosis -o founding.ttl
       gutkg export graph --loop "increased intestinal permeability" -o loops.mmd
+      gutkg export graph --focus zonulin --format dagitty -o zonulin.dagitty
 
     Formats: graphml, gexf, cyjs (Cytoscape JSON), jsonld, turtle, ntriples (the selection's own
-    RDF from the store, with evidence and references), csv (one row per claim), mermaid, dot.
+    RDF from the store, with evidence and references), csv (one row per claim), mermaid, dot,
+    dagitty (the causal claims as a DAGitty model; gutkg adjust --format dagitty gives the exact
+    acyclic graph an adjustment used).
     Attributes are flattened where the format needs it; citations are kept on every claim.
     """
     from gutkg.export.atomic import check_writable

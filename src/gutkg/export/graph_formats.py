@@ -220,6 +220,21 @@ def _diagram(fmt: str) -> Callable[..., bytes]:
     return write
 
 
+def to_dagitty(graph: nx.MultiDiGraph, **_: Any) -> bytes:
+    """The causal claims of ``graph`` in DAGitty syntax (nodes by concept id; the label is not
+    part of DAGitty's syntax). Loops are kept: DAGitty shows them and refuses to adjust on them,
+    which is why ``gutkg adjust --format dagitty`` exports the unrolled DAG it used instead."""
+    import networkx as nx
+
+    from gutkg.analysis.adjust import to_dagitty as render
+    from gutkg.analysis.core import causal_view
+
+    view = causal_view(graph)
+    dag = nx.DiGraph(view.edges())
+    dag.add_nodes_from(view.nodes)
+    return (render(dag, "", "") + "\n").encode("utf-8")
+
+
 #: Every interchange format, by the name ``--format`` takes.
 GRAPH_FORMATS: dict[str, GraphFormat] = {f.name: f for f in (
     GraphFormat("graphml", ".graphml", to_graphml, description="GraphML (yEd, Cytoscape, networkx)"),
@@ -231,6 +246,7 @@ GRAPH_FORMATS: dict[str, GraphFormat] = {f.name: f for f in (
     GraphFormat("csv", ".csv", to_csv, description="CSV, one row per claim"),
     GraphFormat("mermaid", ".mmd", _diagram("mermaid"), description="Mermaid flowchart"),
     GraphFormat("dot", ".dot", _diagram("dot"), description="Graphviz DOT"),
+    GraphFormat("dagitty", ".dagitty", to_dagitty, description="DAGitty model (causal claims)"),
 )}
 _SUFFIXES = {f.suffix: f.name for f in GRAPH_FORMATS.values()} | {
     ".json": "cyjs", ".mermaid": "mermaid", ".gv": "dot", ".n3": "turtle", ".json-ld": "jsonld"}

@@ -192,9 +192,9 @@ def test_unrolled_graph_is_acyclic_keeps_every_chain_and_sets_block_every_backdo
     for path in nx.all_simple_paths(view, e, o, cutoff=4):
         if u.unrolled:
             steps = [at(n, 1 + i) for i, n in enumerate(path)]
-            assert all(u.dag.has_edge(a, b) for a, b in zip(steps, steps[1:], strict=False))
+            assert all(u.dag.has_edge(a, b) for a, b in pairwise(steps))
         else:
-            assert all(u.dag.has_edge(a, b) for a, b in zip(path, path[1:], strict=False))
+            assert all(u.dag.has_edge(a, b) for a, b in pairwise(path))
     assert r.effect_possible == nx.has_path(view, e, o)
     bd = u.dag.copy()
     bd.remove_edges_from(list(u.dag.out_edges(u.exposure)))

@@ -32,13 +32,10 @@ from typing import TYPE_CHECKING, Any
 from gutkg.analysis.core import (
     CAUSAL_RULE,
     CAUSAL_RULE_WITH_REFUTED,
-    Hop,
-    causal_claims,
     causal_view,
     distinct,
     filter_note,
     filtered,
-    hop,
     label,
 )
 
@@ -184,7 +181,7 @@ def adjust(graph: nx.MultiDiGraph, exposure: str, outcome: str, *,
     """
     import networkx as nx
 
-    from gutkg.analysis.unroll import at, concept_of, unroll
+    from gutkg.analysis.unroll import concept_of, unroll
 
     distinct(graph, exposure, outcome)
     work = filtered(graph, flt)

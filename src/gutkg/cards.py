@@ -139,3 +139,70 @@ def statement_text(data: dict[str, object]) -> str:
         out.append(textwrap.fill(head, 100, initial_indent="  - ", subsequent_indent="      "))
         out.append(textwrap.fill(str(e["description"]), 100, initial_indent="      ", subsequent_indent="      "))
     return "\n".join(out)
+
+
+def find_references(store: Store, text: str) -> list[object]:
+    """References a user means by ``text``: a key, a DOI (bare or as a doi.org link), a PMID, an
+    "Author Year" citation, or a surname / title word (case-insensitive)."""
+    from gutkg.references import references
+
+    refs = list(references(store).values())
+    t = text.strip()
+    low = t.lower().removeprefix("gkref:").removeprefix("https://doi.org/").removeprefix("doi:")
+    exact = [r for r in refs if low in (r.key.lower(), r.doi.lower(), r.pmid, r.citation.lower())
+             or low == f"pmid:{r.pmid}"]
+    if exact:
+        return exact
+    words = low.split()
+    year = next((w for w in words if w.isdigit() and len(w) == 4), None)
+    names = [w for w in words if w != year]
+    hits = []
+    for r in refs:
+        if year and str(r.year) != year:
+            continue
+        hay = f"{r.creator} {r.title} {r.key}".lower()
+        if names and all(n in hay for n in names):
+            hits.append(r)
+    return sorted(hits, key=lambda r: (r.year or 0, r.key))
+
+
+def reference_card(store: Store, text: str) -> dict[str, object] | None:
+    """A reference's card: its record and every statement that cites it, with the stance and design
+    of each item; None when ``text`` names exactly no reference."""
+    from gutkg.network import _Items, read_associations, read_claims, read_measurements
+
+    found = find_references(store, text)
+    if len(found) != 1:
+        return None
+    ref = found[0]
+    items = _Items(store)
+    cited = []
+    for kind, rows in (("causal claim", [(c["claim"], f"{c['cause']} {c['sign_label']} {c['effect']}",
+                                          c["status"], c["evidence"]) for c in read_claims(store, items).values()]),
+                       ("association", [(a["id"], f"{a['a']} ~ {a['b']}", "", a["evidence"])
+                                        for a in read_associations(store, items)]),
+                       ("measurement", [(m["id"], f"{m['method']} reads {m['measures']}", m["validity"],
+                                         m["evidence"]) for m in read_measurements(store, items)])):
+        for sid, says, status, evidence in rows:
+            for e in evidence:
+                if e["source"] == ref.key:  # type: ignore[attr-defined]
+                    cited.append({"statement": sid, "kind": kind, "says": says, "status": status,
+                                  "stance": e["stance"], "design": e["direction"], "description": e["description"]})
+    return {"reference": ref.as_dict(), "cited_by": sorted(cited, key=lambda c: c["statement"])}  # type: ignore[attr-defined]
+
+
+def reference_text(data: dict[str, object]) -> str:
+    import textwrap
+
+    r = data["reference"]
+    assert isinstance(r, dict)
+    link = f"doi:{r['doi']}" if r.get("doi") else f"PMID:{r['pmid']}" if r.get("pmid") else ""
+    where = " ".join(str(x) for x in (r.get("journal"), r.get("year")) if x)
+    out = [f"{r['citation']}: {r['title']}", f"{where}  {link}  ({r['verification']}; gkref:{r['key']})"]
+    cited = data["cited_by"]
+    assert isinstance(cited, list)
+    out.append(f"cited by {len(cited)} evidence item(s):")
+    for c in cited:
+        out.append(textwrap.fill(f"{c['stance']}: {c['says']} [{c['kind']}{', ' + c['status'] if c['status'] else ''}; "
+                                 f"{c['design']}]", 100, initial_indent="  - ", subsequent_indent="      "))
+    return "\n".join(out)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from gutkg.analysis.core import (
     CAUSAL_RULE,
+    Displayable,
     CAUSAL_RULE_WITH_REFUTED,
     causal_view,
     distinct,
@@ -49,8 +50,8 @@ METHOD = ("time-unrolling: every concept becomes one variable per step, a claim 
           "step; adjustment sets use baseline values (step 0). No claim is cut, so no causal chain is lost")
 
 
-@dataclass
-class AdjustResult:
+@dataclass(repr=False)
+class AdjustResult(Displayable):
     """Adjustment sets, roles and the question the sets answer."""
 
     exposure: str

@@ -127,8 +127,33 @@ def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, evidence: bool = Tr
                hypotheses=list(d.get("hypotheses", [])), evidence=items)
 
 
-@dataclass(kw_only=True)
-class Outcome:
+class Displayable:
+    """What every analysis result offers a reader: ``text()``, ``as_dict()`` / ``to_dict()``, a
+    one-line ``repr`` and a readable card in Jupyter (``_repr_html_``), never a dump of every field."""
+
+    def text(self) -> str:  # pragma: no cover - every result defines it
+        raise NotImplementedError
+
+    def as_dict(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.as_dict()
+
+    def __repr__(self) -> str:
+        lines = self.text().splitlines()
+        head = next((line.strip() for line in lines if line.strip()), "")
+        return f"<{type(self).__name__}: {head[:120]} ({len(lines)} lines; .text(), .to_dict())>"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return ("<pre style='white-space:pre-wrap;font-size:90%'>" + html.escape(self.text())
+                + "</pre>")
+
+
+@dataclass(kw_only=True, repr=False)
+class Outcome(Displayable):
     """How a result was obtained, shared by every analysis result: cut short or not (and why),
     the evidence filter applied and what it removed, the rule for causal edges, extra notes."""
 

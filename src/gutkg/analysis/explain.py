@@ -97,7 +97,7 @@ class CommonCause:
                 "to_a": self.to_a.as_dict(), "to_b": self.to_b.as_dict()}
 
 
-@dataclass
+@dataclass(repr=False)
 class Explanation(Outcome):
     """All four kinds of explanation for A and B, a plain-language summary, and comparisons."""
 

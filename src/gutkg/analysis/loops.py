@@ -58,7 +58,7 @@ class Loop(Chain):
         return {"kind": self.kind, **super().as_dict()}
 
 
-@dataclass
+@dataclass(repr=False)
 class LoopResult(Outcome):
     """Loops found, best first, and whether the search was cut short (and why)."""
 

@@ -112,7 +112,7 @@ def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterabl
                 on_path.discard(path.pop())
 
 
-@dataclass
+@dataclass(repr=False)
 class PathResult(Outcome):
     """Chains from ``source`` to ``target``, best first."""
 

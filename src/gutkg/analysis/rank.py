@@ -60,7 +60,7 @@ class Ranked:
         return asdict(self)
 
 
-@dataclass
+@dataclass(repr=False)
 class RankResult(Outcome):
     drivers: list[Ranked]
     bottlenecks: list[Ranked]

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gutkg.analysis.core import STRENGTH_NAMES, Hop, filter_note, filtered, hop, label
+from gutkg.analysis.core import STRENGTH_NAMES, Displayable, Hop, filter_note, filtered, hop, label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -132,8 +132,8 @@ class Contradiction:
                 "b_label": self.b_label, "claims": [h.as_dict() for h in self.claims]}
 
 
-@dataclass
-class RivalsResult:
+@dataclass(repr=False)
+class RivalsResult(Displayable):
     questions: list[QuestionRivals]
     contradictions: list[Contradiction]
     filter: str = "no filter"

@@ -41,14 +41,16 @@ def info(graph: tuple[str, ...], store: str, fmt: str) -> None:
 @graph_options
 @format_option()
 def show(concept: str, graph: tuple[str, ...], store: str, fmt: str) -> None:
-    """A concept's card (definition, synonyms, mappings, claims in and out), or a claim's.
+    """A concept's card (definition, synonyms, mappings, claims in and out), a claim's, or a reference's.
 
     CONCEPT is a label, synonym, id or CURIE (gkc:zonulin, MONDO:0005130), any case; or a claim,
     association or measurement id (gkcl:..., gkas:..., gkm:...), whose card gives its grade with the
-    reasons and every evidence item with its citation and DOI.
+    reasons and every evidence item with its citation and DOI; or a reference ("Tajik 2020", a key,
+    a DOI or a PMID), whose card lists every statement citing it with the stance.
     """
-    from gutkg.cards import card, statement_card, statement_text
+    from gutkg.cards import card, reference_card, reference_text, statement_card, statement_text
     from gutkg.concepts import ConceptIndex
+    from gutkg.errors import UnknownConceptError
 
     st = open_store(graph, store)
     statement = statement_card(st, concept)
@@ -58,7 +60,17 @@ def show(concept: str, graph: tuple[str, ...], store: str, fmt: str) -> None:
         else:
             click.echo(statement_text(statement))
         return
-    c = ConceptIndex.from_store(st).resolve(concept)
+    try:
+        c = ConceptIndex.from_store(st).resolve(concept)
+    except UnknownConceptError:
+        ref = reference_card(st, concept)
+        if ref is None:
+            raise
+        if fmt == "json":
+            emit_json(ref)
+        else:
+            click.echo(reference_text(ref))
+        return
     assert c is not None
     data = card(st, c)
     if fmt == "json":
@@ -90,17 +102,26 @@ def show(concept: str, graph: tuple[str, ...], store: str, fmt: str) -> None:
 @graph_options
 @format_option()
 def search(text: str, limit: int, graph: tuple[str, ...], store: str, fmt: str) -> None:
-    """Concepts whose label or synonym matches TEXT, best first."""
+    """Concepts whose label or synonym matches TEXT, best first, and references by author or title."""
     from gutkg.concepts import ConceptIndex
 
-    hits = ConceptIndex.from_store(open_store(graph, store)).search(text, limit=limit)
+    from gutkg.cards import find_references
+
+    st = open_store(graph, store)
+    hits = ConceptIndex.from_store(st).search(text, limit=limit)
+    refs = find_references(st, text)[:limit]
     if fmt == "json":
         emit_json([{"score": s, "id": c.id, "curie": c.curie, "label": c.label,
-                    "category": c.category, "synonyms": c.synonyms} for c, s in hits])
+                    "category": c.category, "synonyms": c.synonyms} for c, s in hits]
+                  + [{"reference": r.key, "citation": r.citation, "title": r.title, "doi": r.doi,  # type: ignore[attr-defined]
+                      "pmid": r.pmid} for r in refs])  # type: ignore[attr-defined]
         return
-    if not hits:
-        click.echo(f"no concept matches {text!r}", err=True)
+    if not hits and not refs:
+        click.echo(f"no concept or reference matches {text!r}", err=True)
         raise SystemExit(1)
+    for r in refs:
+        link = f"doi:{r.doi}" if r.doi else f"PMID:{r.pmid}"  # type: ignore[attr-defined]
+        click.echo(f"reference  {r.citation}: {r.title}  " + dim(link))  # type: ignore[attr-defined]
     for c, score in hits:
         syn = dim("  (" + ", ".join(c.synonyms[:4]) + ")") if c.synonyms else ""
         click.echo(f"{score:5.1f}  {c.label}" + dim(f"  {c.curie} · {c.category}") + syn)

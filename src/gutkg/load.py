@@ -24,13 +24,18 @@ RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
+#: Where an installed wheel carries graph/, ontology/ and reference/ (copied there by setup.py).
+_BUNDLED = Path(__file__).resolve().parent / "bundled"
+
+
 def project_root() -> Path:
-    """The checkout holding ``graph/`` and ``ontology/``: ``$GUTKG_HOME``, the source tree, or cwd."""
-    for candidate in (os.environ.get("GUTKG_HOME"), _PACKAGE_ROOT, Path.cwd()):
+    """The folder holding ``graph/`` and ``ontology/``: ``$GUTKG_HOME``, the source tree (an editable
+    install or a checkout), the data an installed wheel carries, or the current folder."""
+    for candidate in (os.environ.get("GUTKG_HOME"), _PACKAGE_ROOT, _BUNDLED, Path.cwd()):
         if candidate and (Path(candidate) / "ontology" / "gutkg.ttl").is_file():
             return Path(candidate)
-    raise InputError("cannot find the bundled graph (ontology/gutkg.ttl). Run gutkg from a gutkg "
-                     "checkout, install it with 'pip install -e .', or set GUTKG_HOME to the checkout.")
+    raise InputError("cannot find the bundled graph (ontology/gutkg.ttl). Reinstall gutkg, run it from a "
+                     "gutkg checkout, or set GUTKG_HOME to a folder holding graph/ and ontology/.")
 
 
 def default_graph_dir() -> Path:

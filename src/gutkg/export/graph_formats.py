@@ -22,7 +22,7 @@ Citations are kept everywhere: short citations, reference keys and DOIs on every
 >>> flatten_value(["human", "mouse"])
 'human; mouse'
 >>> sorted(GRAPH_FORMATS)[:4]
-['csv', 'cyjs', 'dot', 'gexf']
+['csv', 'cyjs', 'dagitty', 'dot']
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def worker_oxigraph_raw(path: str, folder: str) -> dict[str, Any]:
 
 
 def worker_gutkg_cold(path: str) -> dict[str, Any]:
-    from gutkg.load import load
+    from gutkg.loading import load
 
     t0 = time.perf_counter()
     store = load([path], store="oxigraph")
@@ -116,7 +116,7 @@ def worker_gutkg_cold(path: str) -> dict[str, Any]:
 
 def worker_gutkg_warm(path: str) -> dict[str, Any]:
     t0 = time.perf_counter()
-    from gutkg.load import load
+    from gutkg.loading import load
 
     imported = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -64,7 +64,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def raw_store(graph: list[str], seconds: float) -> dict[str, float]:
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.sparql.results import write
     from gutkg.sparql.runner import default_prefixes
 

@@ -71,7 +71,7 @@ def main() -> int:
         path = tmp / "synthetic.ttl"
         path.write_text(synthetic_turtle(560, 2800, 0), encoding="utf-8")
         os.environ["GUTKG_CACHE"] = env["GUTKG_CACHE"]
-        from gutkg.load import load
+        from gutkg.loading import load
 
         t0 = time.perf_counter()
         first = load([path], store="oxigraph")

@@ -18,7 +18,7 @@ def data(name: str) -> Path:
 @pytest.fixture(scope="session")
 def bundled_store():
     """The bundled graph loaded once into the in-memory store (read-only: do not modify)."""
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load()
 
@@ -34,7 +34,7 @@ def bundled_network(bundled_store):
 @pytest.fixture
 def small_store():
     """tests/data/valid_small.ttl loaded into a fresh in-memory store."""
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load([data("valid_small.ttl")])
 

@@ -37,7 +37,7 @@ def add_claim_args(graph: Path, *extra: str) -> list[str]:
 def test_add_concept_writes_canonical_valid_turtle(graph, run_cli):
     from gutkg.concepts import ConceptIndex
     from gutkg.curate import canonicalise_files
-    from gutkg.load import load
+    from gutkg.loading import load
 
     result = run_cli("add", "concept", "--graph", str(graph), "--label", "epsilon",
                      "--category", "disease", "--definition", "A test disease.",
@@ -84,7 +84,7 @@ def test_new_claim_needs_a_mechanism(graph, run_cli):
 
 def test_html_in_a_label_is_stored_as_text(graph, run_cli):
     from gutkg.concepts import ConceptIndex
-    from gutkg.load import load
+    from gutkg.loading import load
 
     label = '<script>alert("x")</script> & <b>bold</b>'
     result = run_cli("add", "concept", "--graph", str(graph), "--id", "html_test",
@@ -152,7 +152,7 @@ def test_unknown_reference_and_broader_are_reported_together(graph, run_cli):
 # -- add claim -------------------------------------------------------------------------------
 
 def test_add_claim_with_evidence_and_hypothesis(graph, run_cli):
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
 
     result = run_cli(*add_claim_args(graph, "--hypothesis", "A acts through B", "--diff"))

@@ -23,7 +23,7 @@ def write_csv(tmp_path: Path, name: str, text: str) -> str:
 
 
 def test_import_concepts_and_claims_together(graph, run_cli):
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
     from gutkg.validate import validate
 

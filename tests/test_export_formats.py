@@ -25,7 +25,7 @@ NODE_MODULES = ROOT / "assets" / "teaching" / "node_modules"
 
 @pytest.fixture(scope="module")
 def store():
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load([FIXTURE])
 

@@ -22,7 +22,7 @@ from tests.conftest import data
 
 
 def network(name: str) -> nx.MultiDiGraph:
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
 
     return to_network(load([data(name)]))

@@ -73,7 +73,7 @@ def watched(browser):
 
 def write_page(tmp_path, ttl: str = "html_small.ttl", name: str = "page.html", **opts) -> Path:
     from gutkg.export.html import write_html
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
 
     return write_html(to_network(load([data(ttl)])), tmp_path / name, **opts)
@@ -251,7 +251,7 @@ def test_show_only_one_rival_hypothesis(watched, small_url):
 
 def test_notebook_iframe_renders_the_page(watched, tmp_path):
     from gutkg.export.html import explore
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
 
     cell = explore(to_network(load([data("html_small.ttl")])), focus="zonulin")._repr_html_()

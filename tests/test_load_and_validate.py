@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from gutkg.errors import InputError, ParseError
-from gutkg.load import find_files, load
+from gutkg.loading import find_files, load
 from gutkg.validate import validate
 from tests.conftest import data
 

@@ -23,7 +23,7 @@ from tests.conftest import data
 
 @pytest.fixture(scope="module")
 def small():
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
 
     return to_network(load([data("html_small.ttl")]))

@@ -32,7 +32,7 @@ TRICKY = QueryResult("select", vars=["s", "label", "n", "missing"], rows=[
 
 @pytest.fixture(scope="module")
 def store():
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load([data("sparql_questions.ttl")], store="oxigraph")
 
@@ -301,7 +301,7 @@ def test_vendored_query_ui_is_complete_and_matches_the_pinned_build():
 @pytest.mark.parametrize("backend", ["memory", "oxigraph"])
 def test_construct_with_a_bound_parameter(backend):
     """Regression: on Oxigraph the VALUES block went into the CONSTRUCT template (a syntax error)."""
-    from gutkg.load import load
+    from gutkg.loading import load
 
     st = load([data("sparql_questions.ttl")], store=backend)
     query = "CONSTRUCT # the template\n{ ?s skos:prefLabel ?o } WHERE { ?s skos:prefLabel ?o }"

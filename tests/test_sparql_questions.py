@@ -99,14 +99,14 @@ def cells(result) -> list[tuple[str, ...]]:
 
 @pytest.fixture(scope="module", params=["memory", "oxigraph"])
 def fixture_store(request):
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load([data("sparql_questions.ttl")], store=request.param)
 
 
 @pytest.fixture(scope="module")
 def bundled_oxigraph():
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load(store="oxigraph")
 

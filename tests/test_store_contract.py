@@ -104,7 +104,7 @@ def test_malformed_turtle_names_file_and_line(backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_bundled_fixture_loads_the_same_everywhere(backend):
-    from gutkg.load import load
+    from gutkg.loading import load
 
     loaded = load([data("valid_small.ttl")], store=backend)
     q = "SELECT ?c WHERE { ?c a <https://w3id.org/gutkg/vocab#CausalClaim> } ORDER BY ?c"
@@ -120,7 +120,7 @@ def test_bundled_fixture_loads_the_same_everywhere(backend):
 
 @pytest.mark.parametrize("backend", REMOTE_BACKENDS)
 def test_pushed_fixture_answers_the_same_remotely(backend):
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.push import push
     from tests.servers import remote_store
 

@@ -95,7 +95,7 @@ def test_explain_over_the_wire_matches_memory(pushed, bundled_store):
 
 
 def test_remote_spec_refuses_local_files():
-    from gutkg.load import load
+    from gutkg.loading import load
 
     with pytest.raises(InputError, match="gutkg push"):
         load([data("valid_small.ttl")], store="sparql+http://127.0.0.1:9/query")

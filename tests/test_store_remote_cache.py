@@ -26,7 +26,7 @@ def graph_copy(tmp_path, monkeypatch):
 
 
 def test_unchanged_files_reopen_without_hashing(graph_copy, monkeypatch):
-    import gutkg.load as load_module
+    import gutkg.loading as load_module
 
     first = load_module.load([graph_copy], store="oxigraph")
     rows = first.query(CLAIMS).rows
@@ -42,7 +42,7 @@ def test_unchanged_files_reopen_without_hashing(graph_copy, monkeypatch):
 
 
 def test_an_edited_file_is_never_served_stale(graph_copy):
-    from gutkg.load import load
+    from gutkg.loading import load
 
     path = graph_copy / "small.ttl"
     before = load([graph_copy], store="oxigraph")
@@ -61,7 +61,7 @@ def test_an_edited_file_is_never_served_stale(graph_copy):
 
 
 def test_non_utf8_file_is_refused_with_its_line_on_the_embedded_path(graph_copy):
-    from gutkg.load import check_utf8, load
+    from gutkg.loading import check_utf8, load
 
     bad = graph_copy / "bad.ttl"
     bad.write_bytes(b"@prefix ex: <http://example.org/> .\n\nex:a ex:p \"caf\xe9\" .\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from gutkg.load import ontology_files
+from gutkg.loading import ontology_files
 from gutkg.vocab import CATEGORIES, GKV, STRENGTHS
 
 

@@ -50,7 +50,7 @@ def test_the_installed_wheel_answers_the_main_command_outside_the_checkout(insta
     explain = run(installed, "explain", "dysbiosis", "autoimmune disease")
     assert explain.returncode == 0, explain.stderr
     assert "primary human evidence only" in explain.stdout
-    where = subprocess.run([sys.executable, "-c", "import gutkg.load as l; print(l.project_root())"],
+    where = subprocess.run([sys.executable, "-c", "import gutkg.loading as l; print(l.project_root())"],
                            capture_output=True, text=True, cwd=installed.parent,
                            env={**os.environ, "PYTHONPATH": str(installed)})
     assert where.stdout.strip().endswith("gutkg/bundled"), where.stdout

@@ -1,11 +1,17 @@
 """The Python entry point the CLI is thin over: ``gutkg.load()`` and what it returns.
 
->>> import gutkg
->>> kg = gutkg.load()                                   # doctest: +SKIP
->>> kg.explain("dysbiosis", "autoimmune disease")       # doctest: +SKIP
->>> kg.explain("dysbiosis", "autoimmune disease", evidence="human")  # primary human evidence only
->>> kg.paths("gliadin", "celiac disease"); kg.loops(through="increased intestinal permeability")
->>> kg.rivals("dysbiosis"); kg.show("zonulin"); kg.query("SELECT ...")  # doctest: +SKIP
+::
+
+    import gutkg
+    kg = gutkg.load()
+    kg.explain("dysbiosis", "autoimmune disease")
+    kg.explain("dysbiosis", "autoimmune disease", evidence="human")   # primary human evidence only
+    kg.paths("gliadin", "celiac disease"); kg.loops(through="increased intestinal permeability")
+    kg.rivals("dysbiosis"); kg.show("zonulin"); kg.query("SELECT ...")
+
+>>> from gutkg.api import KnowledgeGraph
+>>> KnowledgeGraph.explain.__doc__.splitlines()[0]
+'Every way A and B could be associated, graded, with the answer first (``gutkg explain``).'
 
 Names resolve as on the command line (label, synonym, id or CURIE; an unknown name raises
 :class:`~gutkg.errors.UnknownConceptError` listing the closest ones). Every result has ``text()``,
@@ -168,7 +174,7 @@ class KnowledgeGraph:
 
 def load(graph: str | Path | Sequence[str | Path] | None = None, *, store: str = "memory") -> KnowledgeGraph:
     """Load the bundled graph (or ``graph``: a folder or Turtle files) into ``store``."""
-    from gutkg.load import load as load_store
+    from gutkg.loading import load as load_store
 
     paths = None if graph is None else ([graph] if isinstance(graph, str | Path) else list(graph))
     return KnowledgeGraph(load_store([str(p) for p in paths] if paths else None, store=store))

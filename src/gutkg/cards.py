@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gutkg.concepts import Concept
 from gutkg.store import Store, Term
+
+if TYPE_CHECKING:
+    from gutkg.references import Reference
 
 CLAIMS = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
@@ -141,7 +146,7 @@ def statement_text(data: dict[str, object]) -> str:
     return "\n".join(out)
 
 
-def find_references(store: Store, text: str) -> list[object]:
+def find_references(store: Store, text: str) -> list[Reference]:
     """References a user means by ``text``: a key, a DOI (bare or as a doi.org link), a PMID, an
     "Author Year" citation, or a surname / title word (case-insensitive)."""
     from gutkg.references import references
@@ -185,10 +190,10 @@ def reference_card(store: Store, text: str) -> dict[str, object] | None:
                                          m["evidence"]) for m in read_measurements(store, items)])):
         for sid, says, status, evidence in rows:
             for e in evidence:
-                if e["source"] == ref.key:  # type: ignore[attr-defined]
+                if e["source"] == ref.key:
                     cited.append({"statement": sid, "kind": kind, "says": says, "status": status,
                                   "stance": e["stance"], "design": e["direction"], "description": e["description"]})
-    return {"reference": ref.as_dict(), "cited_by": sorted(cited, key=lambda c: c["statement"])}  # type: ignore[attr-defined]
+    return {"reference": ref.as_dict(), "cited_by": sorted(cited, key=lambda c: str(c["statement"]))}
 
 
 def reference_text(data: dict[str, object]) -> str:

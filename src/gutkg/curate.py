@@ -25,7 +25,7 @@ from pathlib import Path
 
 from gutkg.canonical import to_turtle
 from gutkg.errors import StoreError
-from gutkg.load import default_graph_dir, find_files, fmt_of, read_rdf
+from gutkg.loading import default_graph_dir, find_files, fmt_of, read_rdf
 from gutkg.store.oxigraph import parse_triples
 
 

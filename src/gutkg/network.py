@@ -394,6 +394,6 @@ def summarise(edge: dict[str, Any]) -> dict[str, Any]:
 
 def load_network(graph: list[str] | None = None, *, store: str = "memory") -> nx.MultiDiGraph:
     """Load the graph (default: the bundled one) and project it: the one-call entry point."""
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return to_network(load(graph, store=store))

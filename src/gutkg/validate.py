@@ -204,7 +204,7 @@ class Report:
 
 def subject_files(files: Sequence[Path]) -> dict[str, str]:
     """Which file defines each subject (first file wins), for pointing users at the right place."""
-    from gutkg.load import fmt_of, read_rdf
+    from gutkg.loading import fmt_of, read_rdf
     from gutkg.store.oxigraph import parse_triples
 
     where: dict[str, str] = {}
@@ -268,7 +268,7 @@ def _shacl_results(store: Store) -> list[tuple[str, str, str, str]]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    from gutkg.load import shapes_file
+    from gutkg.loading import shapes_file
     from gutkg.vocab import SH
 
     shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
@@ -290,7 +290,7 @@ def _shacl_results(store: Store) -> list[tuple[str, str, str, str]]:
 
 def validate(paths: Sequence[Path | str] | None = None, *, store: str = "memory") -> Report:
     """Load ``paths`` (default: the bundled graph) with the vocabulary and validate them."""
-    from gutkg.load import input_files, load
+    from gutkg.loading import input_files, load
 
     files = input_files(paths)
     loaded = load(paths, store=store)

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from gutkg.analysis.core import (
     CAUSAL_RULE,
-    Displayable,
     CAUSAL_RULE_WITH_REFUTED,
+    Displayable,
     causal_view,
     distinct,
     filter_note,

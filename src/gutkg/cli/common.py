@@ -63,7 +63,7 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 
 def open_store(graph: tuple[str, ...] | list[str], store: str) -> Store:
     """Load the requested graph into the requested store."""
-    from gutkg.load import load
+    from gutkg.loading import load
 
     return load(list(graph) or None, store=store)
 

@@ -103,9 +103,8 @@ def show(concept: str, graph: tuple[str, ...], store: str, fmt: str) -> None:
 @format_option()
 def search(text: str, limit: int, graph: tuple[str, ...], store: str, fmt: str) -> None:
     """Concepts whose label or synonym matches TEXT, best first, and references by author or title."""
-    from gutkg.concepts import ConceptIndex
-
     from gutkg.cards import find_references
+    from gutkg.concepts import ConceptIndex
 
     st = open_store(graph, store)
     hits = ConceptIndex.from_store(st).search(text, limit=limit)
@@ -113,15 +112,15 @@ def search(text: str, limit: int, graph: tuple[str, ...], store: str, fmt: str) 
     if fmt == "json":
         emit_json([{"score": s, "id": c.id, "curie": c.curie, "label": c.label,
                     "category": c.category, "synonyms": c.synonyms} for c, s in hits]
-                  + [{"reference": r.key, "citation": r.citation, "title": r.title, "doi": r.doi,  # type: ignore[attr-defined]
-                      "pmid": r.pmid} for r in refs])  # type: ignore[attr-defined]
+                  + [{"reference": r.key, "citation": r.citation, "title": r.title, "doi": r.doi,
+                      "pmid": r.pmid} for r in refs])
         return
     if not hits and not refs:
         click.echo(f"no concept or reference matches {text!r}", err=True)
         raise SystemExit(1)
     for r in refs:
-        link = f"doi:{r.doi}" if r.doi else f"PMID:{r.pmid}"  # type: ignore[attr-defined]
-        click.echo(f"reference  {r.citation}: {r.title}  " + dim(link))  # type: ignore[attr-defined]
+        link = f"doi:{r.doi}" if r.doi else f"PMID:{r.pmid}"
+        click.echo(f"reference  {r.citation}: {r.title}  " + dim(link))
     for c, score in hits:
         syn = dim("  (" + ", ".join(c.synonyms[:4]) + ")") if c.synonyms else ""
         click.echo(f"{score:5.1f}  {c.label}" + dim(f"  {c.curie} · {c.category}") + syn)

@@ -94,7 +94,7 @@ class Draft:
 
     def __init__(self, graph_dir: Path | str | None = None, *,
                  identifiers: VerifiedIdentifiers | None = None) -> None:
-        from gutkg.load import RDF_SUFFIXES, default_graph_dir, fmt_of, ontology_files, read_rdf
+        from gutkg.loading import RDF_SUFFIXES, default_graph_dir, fmt_of, ontology_files, read_rdf
         from gutkg.store import new_store
         from gutkg.store.oxigraph import parse_triples
 
@@ -285,7 +285,7 @@ class Draft:
 
     def _validate(self) -> list[str]:
         """Raise :class:`ValidationError` on violations the change introduces; return notes."""
-        from gutkg.load import materialise_plain_edges
+        from gutkg.loading import materialise_plain_edges
         from gutkg.validate import validate_store
 
         materialise_plain_edges(self.store)
@@ -306,7 +306,7 @@ class Draft:
 
     def _baseline(self) -> Report:
         """The report of the graph as it is on disk (to tell old problems from new ones)."""
-        from gutkg.load import fmt_of, materialise_plain_edges, ontology_files, read_rdf
+        from gutkg.loading import fmt_of, materialise_plain_edges, ontology_files, read_rdf
         from gutkg.store import new_store
         from gutkg.validate import validate_store
 

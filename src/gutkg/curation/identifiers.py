@@ -28,7 +28,7 @@ def identifiers_file() -> Path:
     env = os.environ.get("GUTKG_IDENTIFIERS")
     if env:
         return Path(env)
-    from gutkg.load import project_root
+    from gutkg.loading import project_root
 
     return project_root() / "reference" / "identifiers.tsv"
 

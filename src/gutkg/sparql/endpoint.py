@@ -202,7 +202,7 @@ def ui_query(question: Any) -> str:
 
 
 def _build_explorer(to_html: Callable[[Any], str], settings: Settings) -> str:
-    from gutkg.load import load
+    from gutkg.loading import load
     from gutkg.network import to_network
 
     store = load(settings.graph or None, store=settings.store)
@@ -221,7 +221,7 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
 
     import uvicorn
 
-    from gutkg.load import load
+    from gutkg.loading import load
 
     if settings.store not in {"memory", "oxigraph"}:
         raise QueryError(f"gutkg serve runs on --store oxigraph (default) or memory, not "

@@ -41,7 +41,7 @@ class WorkerPool:
         self.graph, self.store, self.size = list(graph), store, max(1, size)
         self.memory_mb, self.sandbox, self.start_timeout = memory_mb, sandbox, start_timeout
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.load", "gutkg.sparql.results",
+        self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.loading", "gutkg.sparql.results",
                                           "pyoxigraph"])
         self._idle: collections.deque[_Worker] = collections.deque()
         self._waiting: collections.deque[asyncio.Future[_Worker]] = collections.deque()

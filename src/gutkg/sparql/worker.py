@@ -96,7 +96,7 @@ def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
     _die_with_parent()
     how = isolate_network() if sandbox else "off"
     from gutkg.errors import GutKGError
-    from gutkg.load import load
+    from gutkg.loading import load
 
     try:
         store = load(graph or None, store=store_spec)

@@ -284,3 +284,18 @@ def test_memory_runaway_is_stopped_by_the_worker_cap(tmp_path):
         assert running.health()["alive_workers"] == 2
     finally:
         running.stop()
+
+
+def test_guard_tokenizer_is_linear_on_a_long_run_of_names():
+    """Regression (issue 15.1): `ASK { } ` + "a." * 49,000 (98 kB) froze the server for 99 s: the
+    tokenizer tried a prefixed name at every position and rescanned the run each time. Now each run is
+    consumed once. A 2 MB version must finish far inside a generous limit (the old tokenizer would need
+    hours); the limit only guards against a hang, it measures nothing."""
+    import subprocess
+    import sys
+
+    code = ("from gutkg.sparql.guard import check_query\n"
+            "q = 'ASK { } ' + 'a.' * 1_000_000\n"
+            "print(check_query(q).form)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "ask"

@@ -68,13 +68,20 @@ _TOKEN = re.compile(
         |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
     |(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|""" + _UCHAR + r""")*>)
     |(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    |(?P<var>[?$][""" + _PN_CHARS + r"""]+)
-    |(?P<pname>(?:[""" + _PN_CHARS_BASE + r"""](?:[""" + _PN_CHARS + r""".]*[""" + _PN_CHARS + r"""])?)?:
-        (?:[""" + _PN_CHARS + r""".:]|""" + _PLX + r""")*)
-    |(?P<word>[""" + _PN_CHARS_BASE + r"""_][""" + _PN_CHARS + r"""]*)
+    |(?P<var>[?$][""" + _PN_CHARS + r"""]++)
+    |(?P<run>(?:[""" + _PN_CHARS + r""".:]|""" + _PLX + r""")++)
     |(?P<other>.)""",
     re.X | re.S,
 )
+# A "run" is a maximal stretch of name characters, dots, colons and escapes, consumed at once with a
+# possessive quantifier: the tokenizer never backtracks, so it is linear in the query's length. (An
+# earlier form tried a prefixed name at every position and scanned to the end of a long run of
+# "a.a.a..." each time: quadratic, and one 98 kB request froze the server for 99 s.) A run with a
+# colon is a prefixed name; otherwise its dot-separated pieces are bare words (keywords, or the "a"
+# of "?s a ?o").
+
+
+_WORD = re.compile("[" + _PN_CHARS_BASE + "_][" + _PN_CHARS + "]*")
 
 
 @dataclass(frozen=True)
@@ -94,8 +101,8 @@ def keywords(text: str) -> list[str]:
     """
     out = []
     for match in _TOKEN.finditer(text):
-        if match.lastgroup == "word":
-            out.append(match.group().upper())
+        if match.lastgroup == "run" and ":" not in match.group():
+            out.extend(w.upper() for w in match.group().split(".") if w and _WORD.fullmatch(w))
     return out
 
 

@@ -370,6 +370,12 @@ class RemoteStore(Store):
             raise StoreError(
                 f"no SPARQL endpoint at {url} (HTTP 404). Oxigraph serves /query, /update and "
                 "/store; Virtuoso /sparql, /sparql-auth and /sparql-graph-crud(-auth).")
+        if "estimated execution time" in low:
+            raise QueryError(
+                f"{self._who()} refused the query before running it: its estimated execution "
+                "time exceeds the server's time limit (Virtuoso 42000, MaxQueryCostEstimationTime "
+                "in virtuoso.ini). Simplify the query or add a LIMIT. Server said: "
+                + " ".join(text.split())[:300])
         if "s1t00" in low or "timed out" in low or "timeout" in low:
             raise QueryError(f"{self._who()} timed out: {text[:300]}. Simplify the query or "
                              "raise the server's time limit.")

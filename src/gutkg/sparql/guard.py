@@ -99,7 +99,7 @@ def keywords(text: str) -> list[str]:
     >>> keywords('SELECT ?x # SERVICE\\n{ ?x <http://e.org/service> "load" ; ex:drop 1 }')
     ['SELECT']
     """
-    out = []
+    out: list[str] = []
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "run" and ":" not in match.group():
             out.extend(w.upper() for w in match.group().split(".") if w and _WORD.fullmatch(w))

@@ -73,8 +73,9 @@ class CommonCause:
     to_a: Chain
     to_b: Chain
     through: list[str] = field(default_factory=list)
-    #: Which side (``a``, ``b``) the concept is itself downstream of: then it sits on a feedback loop
-    #: with that side, a mediator as much as a cause, and is not counted as a shared cause.
+    #: Which side (``a``, ``b``) the concept is itself downstream of, by claims graded at least as
+    #: high as its own routes: then it sits on a feedback loop with that side, a mediator as much as
+    #: a cause, and is not counted as a shared cause (a weaker claim back onto it is not enough).
     downstream_of: list[str] = field(default_factory=list)
 
     @property
@@ -251,13 +252,14 @@ def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], 
     return top.chains(Loop), top.seen, top.evidenced
 
 
-def downstream(view: nx.DiGraph, sources: list[str]) -> set[str]:
-    """Every concept a causal chain (of any length) reaches from one of ``sources``."""
+def downstream(view: nx.DiGraph, sources: list[str], level: int = 0) -> set[str]:
+    """Every concept a causal chain (of any length) of claims graded at least ``level`` reaches
+    from one of ``sources``."""
     seen: set[str] = set()
     todo = [s for s in sources if s in view]
     while todo:
-        for v in view.succ[todo.pop()]:
-            if v not in seen:
+        for v, d in view.succ[todo.pop()].items():
+            if d.get("strength", 0) >= level and v not in seen:
                 seen.add(v)
                 todo.append(v)
     return seen
@@ -326,11 +328,17 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         if to_a and to_b:
             causes.append(CommonCause(node=c, label=label(graph, c), to_a=to_a[0], to_b=to_b[0]))
     shared = set(cc_ids)
-    below_a, below_b = downstream(view, a_set), downstream(view, b_set)
+    below: dict[int, tuple[set[str], set[str]]] = {}
     for cause in causes:
         on = {n for ch in (cause.to_a, cause.to_b) for n in ch.nodes[1:-1]}
         cause.through = sorted(on & shared)
-        cause.downstream_of = [side for side, below in (("a", below_a), ("b", below_b)) if cause.node in below]
+        # Downstream by claims at least as strong as its own routes: a weaker (or hypothesised)
+        # claim A -> C is a caveat on the shared cause C, not a better-supported rival reading.
+        level = max(cause.weakest, 0)
+        if level not in below:
+            below[level] = (downstream(view, a_set, level), downstream(view, b_set, level))
+        cause.downstream_of = [side for side, seen in zip("ab", below[level], strict=True)
+                               if cause.node in seen]
     causes.sort(key=CommonCause.rank_key)
     loops, n_loops, loops_evidenced = _loops_with_both(work, view, a_set, b_set, loop_length, limit,
                                                        include_refuted, clock, state)

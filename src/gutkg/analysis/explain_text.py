@@ -82,7 +82,8 @@ def explanation_text(e: Explanation) -> str:
         loop = ""
         if c.downstream_of:
             sides = " and ".join(e.a_label if s == "a" else e.b_label for s in c.downstream_of)
-            loop = f"  [also downstream of {sides}: on a feedback loop, not a shared cause]"
+            loop = (f"  [also downstream of {sides}, by claims as firmly graded: on a feedback "
+                    "loop, not a shared cause]")
         out.append(f"{i:>3}. {c.label}: weakest link {STRENGTH_NAMES[c.weakest]}{via}{loop}")
         for side in (c.to_a, c.to_b):
             out.append(wrap(chain_head(side, marks), "       ⇒ "))

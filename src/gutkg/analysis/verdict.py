@@ -7,8 +7,9 @@ cause dysbiosis, or does a shared cause drive both?* are four **roles**:
 * ``forward``: a route A → … → B (a direct claim or a chain);
 * ``reverse``: a route B → … → A;
 * ``shared cause``: a concept C with a route to A avoiding B and a route to B avoiding A, and
-  downstream of neither (a concept that A or B also causes sits on a feedback loop: a mediator as
-  much as a cause, reported apart);
+  downstream of neither by claims graded at least as high as those routes (a concept that A or B
+  causes as firmly sits on a feedback loop: a mediator as much as a cause, reported apart; a
+  weaker or hypothesised claim that A or B acts back on C is a caveat, not a disqualification);
 * ``feedback``: a loop through both.
 
 A route is only as good as its weakest claim, and a claim's grade comes from its primary,
@@ -18,7 +19,8 @@ compares the roles on all evidence and on primary human evidence only; rivals ar
 never by how many claims or loops exist.
 
 **Keystone claims** answer "which single claim, if wrong, would most change this answer?": every
-claim on a best route is removed in turn (then, bounded, pairs of them) and the grades recomputed;
+claim on a best route, and every claim that keeps a would-be shared cause downstream of A or B, is
+removed in turn (then, bounded, pairs of them) and the grades recomputed;
 a keystone's removal changes which role leads or lowers the leader's grade.
 
 Notes
@@ -236,18 +238,46 @@ class _Levels:
         return found
 
     def _shared(self, pred: dict[str, dict[str, int]], succ: dict[str, dict[str, int]]) -> int:
+        for level in range(4, -1, -1):
+            both = self._reach(pred, self.sa, self.sb, level) & self._reach(pred, self.sb, self.sa, level)
+            candidates = both - self.sa - self.sb - self.measurement
+            if candidates and candidates - self._below(succ, level):
+                return level
+        return NO_ROUTE
+
+    def disqualifiers(self) -> set[str]:
+        """Claims that keep a would-be shared cause C downstream of A or B (so off the shared-cause
+        role): every claim graded at least L on a route from A or B to such a C, per level L ≥ 1.
+        Removing one can promote C, so they are keystone candidates beside the best routes."""
+        succ, pred = self.adjacency(frozenset())
+        found: set[str] = set()
+        for level in range(1, 5):
+            both = self._reach(pred, self.sa, self.sb, level) & self._reach(pred, self.sb, self.sa, level)
+            below = self._below(succ, level)
+            held = (both - self.sa - self.sb - self.measurement) & below
+            if not held:
+                continue
+            region, back, todo = below | self.sa | self.sb, set(held), list(held)
+            while todo:
+                for u, g in pred.get(todo.pop(), {}).items():
+                    if g >= level and u in region and u not in back:
+                        back.add(u)
+                        todo.append(u)
+            for (u, v), claims in self.claims.items():
+                if u in back and v in back:
+                    found |= {k for k, g in claims.items() if g >= level}
+        return found
+
+    def _below(self, succ: dict[str, dict[str, int]], level: int) -> set[str]:
+        """Concepts A or B reach by claims graded at least ``level``."""
         below: set[str] = set()
         todo = list(self.sa | self.sb)
         while todo:
-            for v in succ.get(todo.pop(), {}):
-                if v not in below:
+            for v, g in succ.get(todo.pop(), {}).items():
+                if g >= level and v not in below:
                     below.add(v)
                     todo.append(v)
-        for level in range(4, -1, -1):
-            both = self._reach(pred, self.sa, self.sb, level) & self._reach(pred, self.sb, self.sa, level)
-            if both - self.sa - self.sb - self.measurement - below:
-                return level
-        return NO_ROUTE
+        return below
 
     def _feedback(self, succ: dict[str, dict[str, int]], budget: Budget) -> int:
         small, other = (self.sa, self.sb) if len(self.sa) <= len(self.sb) else (self.sb, self.sa)
@@ -318,10 +348,8 @@ def _keystones(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade], inc
     levels = _Levels(work, e.a_set, e.b_set, e.max_length, e.loop_length, include_refuted)
     base = levels.levels(budget=clock)
     leaders = _leaders(base)
-    if not leaders:
-        return []
-    lead_level = base[leaders[0]]
-    candidates = sorted({c for r in rows if r.level > 0 for c in r.claims})
+    lead_level = base[leaders[0]] if leaders else NO_ROUTE
+    candidates = sorted({c for r in rows if r.level > 0 for c in r.claims} | levels.disqualifiers())
     found: list[Keystone] = []
     quiet: list[str] = []
     for c in candidates:
@@ -363,7 +391,7 @@ def _claim_label(work: nx.MultiDiGraph, claim: str) -> tuple[str, list[str]]:
 def _change(work: nx.MultiDiGraph, claims: list[str], base: dict[str, int], after: dict[str, int],
             leaders: list[str], lead_level: int, *, a: str, b: str) -> Keystone | None:
     new_leaders = _leaders(after)
-    drop = lead_level - max((after[r] for r in leaders), default=NO_ROUTE)
+    drop = lead_level - max(after[r] for r in leaders) if leaders else 0
     flips = new_leaders != leaders
     if not flips and drop <= 0:
         return None

@@ -72,6 +72,14 @@ class Budget:
         return self.expired()
 
 
+class SearchState:
+    """Whether a search stopped early, and why (shared by the searches of one analysis)."""
+
+    def __init__(self) -> None:
+        self.truncated = False
+        self.reason = ""
+
+
 @dataclass
 class Hop:
     """One claim on a chain, with the evidence summary a reader needs to judge it."""

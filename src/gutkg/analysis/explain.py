@@ -42,6 +42,7 @@ from gutkg.analysis.core import (
     Chain,
     Hop,
     Outcome,
+    SearchState,
     TopChains,
     backward_distances,
     causal_claims,
@@ -54,8 +55,8 @@ from gutkg.analysis.core import (
     narrower,
     stages,
 )
-from gutkg.analysis.loops import Loop, _State, bounded_cycles
-from gutkg.analysis.paths import SearchState, ranked_chains
+from gutkg.analysis.loops import Loop, bounded_cycles
+from gutkg.analysis.paths import ranked_chains
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -230,7 +231,7 @@ def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], 
                      state: SearchState) -> tuple[list[Loop], int, int]:
     small, other = (a_set, set(b_set)) if len(a_set) <= len(b_set) else (b_set, set(a_set))
     cycles: dict[tuple[str, ...], list[str]] = {}  # canonical rotation -> cycle
-    inner = _State()
+    inner = SearchState()
     for n in small:
         for cycle in bounded_cycles(view, loop_length, through=n, budget=clock, state=inner):
             if other & set(cycle):

@@ -33,6 +33,7 @@ from gutkg.analysis.core import (
     Budget,
     Chain,
     Outcome,
+    SearchState,
     TopChains,
     causal_claims,
     causal_view,
@@ -92,14 +93,6 @@ class LoopResult(Outcome):
         return loops_text(self)
 
 
-class _State:
-    """Whether a search stopped early, and why."""
-
-    def __init__(self) -> None:
-        self.truncated = False
-        self.reason = ""
-
-
 def _ordered(nodes: Any) -> list[Hashable]:
     try:
         return sorted(nodes)
@@ -145,7 +138,7 @@ def _closing(pred: list[list[int]], s: int, bound: int, floor: int) -> dict[int,
 
 
 def _cycles_from(s: int, succ: list[list[int]], dist: dict[int, int], bound: int,
-                 budget: Budget, state: _State) -> Iterator[list[int]]:
+                 budget: Budget, state: SearchState) -> Iterator[list[int]]:
     """Every cycle through ``s`` whose other nodes are keys of ``dist`` (an iterative DFS)."""
     path = [s]
     on_path = {s}
@@ -171,7 +164,7 @@ def _cycles_from(s: int, succ: list[list[int]], dist: dict[int, int], bound: int
 
 
 def bounded_cycles(graph: nx.DiGraph, length_bound: int, *, through: Hashable | None = None,
-                   budget: Budget | None = None, state: _State | None = None,
+                   budget: Budget | None = None, state: SearchState | None = None,
                    ) -> Iterator[list[Hashable]]:
     """Simple cycles of ``graph`` with at most ``length_bound`` edges, each exactly once.
 
@@ -192,7 +185,7 @@ def bounded_cycles(graph: nx.DiGraph, length_bound: int, *, through: Hashable | 
     can still close: dead ends are pruned by the backward distances. Memory O(V + E).
     """
     budget = budget or Budget(None)
-    state = state or _State()
+    state = state or SearchState()
     if length_bound < 1:
         return
     nodes, succ, pred = _index(graph)
@@ -245,7 +238,7 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
     work = filtered(graph, flt)
     view = causal_view(work, include_refuted=include_refuted)
     clock = Budget(budget)
-    state = _State()
+    state = SearchState()
 
     def keys_of(u: str, v: str) -> list[str]:
         return causal_claims(work, u, v, include_refuted=include_refuted)

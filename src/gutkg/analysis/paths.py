@@ -25,6 +25,7 @@ from gutkg.analysis.core import (
     Budget,
     Chain,
     Outcome,
+    SearchState,
     TopChains,
     backward_distances,
     causal_claims,
@@ -39,14 +40,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from gutkg.analysis.filters import EvidenceFilter
-
-
-class SearchState:
-    """Whether a search stopped early, and why (shared by the searches of one analysis)."""
-
-    def __init__(self) -> None:
-        self.truncated = False
-        self.reason = ""
 
 
 def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterable[Hashable],

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gutkg.errors import ParseError
+from gutkg.sparqltext import tokens, words
 from gutkg.store.terms import QueryResult, Term
 
 #: RDF formats a store loads and dumps, by short name.
@@ -112,38 +113,21 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
             raise ValueError(f"invalid variable name {name!r}")
     block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
              + " ".join(bindings[n].n3() for n in names) + ") } ")
-    i, n = 0, len(sparql)
     template_depth = 0  # > 0 while inside a CONSTRUCT template
-    while i < n:
-        ch = sparql[i]
-        if ch == "#":
-            end = sparql.find("\n", i)
-            i = n if end < 0 else end
-        elif ch in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
-            end = sparql.find(quote, i + len(quote))
-            while end > 0 and sparql[end - 1] == "\\" and len(quote) == 1:
-                end = sparql.find(quote, end + 1)
-            i = n if end < 0 else end + len(quote)
+    last_word = ""
+    for token in tokens(sparql):
+        if token.kind != "other":
+            found = words(token)
+            last_word = found[-1] if found else "" if token.kind != "comment" else last_word
             continue
-        elif ch == "<":
-            match = re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:])
-            if match:
-                i += match.end()
-                continue
-        elif ch == "{" and template_depth:
+        if token.text == "{" and template_depth:
             template_depth += 1
-        elif ch == "}" and template_depth:
+        elif token.text == "}" and template_depth:
             template_depth -= 1
-        elif ch == "{" and re.search(r"(?i)\bCONSTRUCT\s*$", _code_before(sparql, i)):
+        elif token.text == "{" and last_word == "CONSTRUCT":
             template_depth = 1
-        elif ch == "{":
+        elif token.text == "{":
+            i = token.start
             return sparql[: i + 1] + " " + block + sparql[i + 1:].lstrip()
-        i += 1
+        last_word = ""
     raise ValueError("cannot bind parameters: the query has no group pattern")
-
-
-def _code_before(sparql: str, i: int) -> str:
-    """The text before position ``i`` without comments (``CONSTRUCT # x`` then ``{``)."""
-    drop_comments = re.compile(r"<[^<>\s]*>|\"[^\"\n]*\"|'[^'\n]*'|(#[^\n]*)")
-    return drop_comments.sub(lambda m: "" if m.group(1) else m.group(0), sparql[:i]).rstrip()

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from gutkg.errors import StoreError
+from gutkg.sparqltext import blank
 from gutkg.store.base import Store, turtle_parse_error
 
 
 def ntriples_chunks(path: Path, size: int) -> Iterator[list[str]]:
     """Lines of an N-Triples file in chunks of about ``size``, streamed; triples that share a
     blank node stay in one chunk (a label means the same node only within one request)."""
-    from gutkg.store.remote import _blank
-
     parent: dict[str, str] = {}
     held: list[tuple[str, str]] = []  # (first blank node, line), grouped at the end
 
@@ -33,7 +32,7 @@ def ntriples_chunks(path: Path, size: int) -> Iterator[list[str]]:
         for line in fh:
             if not line.strip():
                 continue
-            labels = (re.findall(r"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]", _blank(line))
+            labels = (re.findall(r"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]", blank(line))
                       if "_:" in line else [])
             if labels:
                 for other in labels[1:]:

@@ -38,6 +38,7 @@ from itertools import islice
 from pathlib import Path
 
 from gutkg.errors import ParseError, QueryError, StoreError
+from gutkg.sparqltext import blank
 from gutkg.store._http import HttpClient, Response
 from gutkg.store.base import Store, inject_values, query_parse_error
 from gutkg.store.ntriples import convert, file_to_ntriples, ntriples_chunks, to_ntriples
@@ -97,7 +98,7 @@ def query_form(sparql: str) -> str:
     >>> query_form("PREFIX a: <http://x/> DELETE WHERE { ?s ?p ?o }")
     'update'
     """
-    match = re.match(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*([A-Za-z]+)", _blank(sparql), re.I)
+    match = re.match(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*([A-Za-z]+)", blank(sparql), re.I)
     word = match[1].upper() if match else ""
     if word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
         return word.lower()
@@ -105,13 +106,6 @@ def query_form(sparql: str) -> str:
                 "COPY"}:
         return "update"
     return "select"
-
-
-def _blank(text: str) -> str:
-    """``text`` with comments, strings and IRIs replaced by spaces (same length), for keyword scans."""
-    pattern = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                         r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>")
-    return pattern.sub(lambda m: " " * len(m[0]), text)
 
 
 def _retarget(update: str, graph: str | None) -> str:
@@ -124,14 +118,14 @@ def _retarget(update: str, graph: str | None) -> str:
     """
     if graph is None:
         return update
-    blank = _blank(update)
+    code = blank(update)
     depth, separators = 0, 0
-    for ch in blank.rstrip().rstrip(";"):
+    for ch in code.rstrip().rstrip(";"):
         depth += (ch == "{") - (ch == "}")
         separators += ch == ";" and depth == 0
     if separators:
         raise StoreError("send one update operation at a time to a store bound to a named graph")
-    prologue = re.match(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*", blank, re.I)  # IRIs are blank
+    prologue = re.match(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*", code, re.I)  # IRIs are blank
     start = prologue.end() if prologue else 0
     head, body = update[:start], update[start:]
     g = Term.iri(graph).n3()
@@ -290,7 +284,7 @@ class RemoteStore(Store):
         cut = False
         if cap and cap.isdigit():
             self.row_cap = int(cap)
-            limits = [int(n) for n in re.findall(r"\bLIMIT\s+(\d+)", _blank(text), re.I)]
+            limits = [int(n) for n in re.findall(r"\bLIMIT\s+(\d+)", blank(text), re.I)]
             cut = len(rows) >= self.row_cap and not (limits and limits[-1] <= self.row_cap)
         return data, rows, cut
 
@@ -502,7 +496,7 @@ def _cut(result: QueryResult, limit: int | None) -> QueryResult:
 
 
 def _pageable(sparql: str) -> bool:
-    return not re.search(r"\b(LIMIT|OFFSET|ORDER\s+BY|VALUES)\b", _blank(sparql), re.I)
+    return not re.search(r"\b(LIMIT|OFFSET|ORDER\s+BY|VALUES)\b", blank(sparql), re.I)
 
 
 def _syntax_error(sparql: str, server_text: str) -> ParseError:

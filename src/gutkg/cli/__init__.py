@@ -9,7 +9,6 @@ imported). Commands live in one module per area (``core``, ``analysis``, ``sparq
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 import click
 
@@ -36,7 +35,6 @@ def main() -> None:
     """
 
 
-for _area in _AREAS:
-    if importlib.util.find_spec(f"gutkg.cli.{_area}") is not None:
-        for _command in importlib.import_module(f"gutkg.cli.{_area}").COMMANDS:
-            main.add_command(_command)
+for _area in _AREAS:  # a missing area module is an install error and fails loudly, never a vanished command
+    for _command in importlib.import_module(f"gutkg.cli.{_area}").COMMANDS:
+        main.add_command(_command)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx
 
-from gutkg.scales import DESIGNS, DIRECTIONAL, STATUSES, STRENGTH_RANK, SYNTHESIS, SYSTEMS
+from gutkg.scales import DESIGNS, DIRECTIONAL, MODELS, STATUSES, STRENGTH_RANK, SYNTHESIS, SYSTEMS
 
 #: Words accepted by ``design``, and the study designs (``gutkg.scales.DESIGNS`` names) each keeps.
 #: ``primary`` keeps every primary item, ``review`` the synthesis items.
@@ -50,15 +50,21 @@ SPECIES_WORDS: dict[str, str] = {**{s: s for s in SYSTEMS}, "ncbitaxon:9606": "h
                                  "rattus norvegicus": "rat", "in-vitro": "in vitro"}
 
 
-def _check(kind: str, value: str, known: list[str]) -> None:
+#: Words users type that are not values, and the value they most likely mean (a hint, never a silent rewrite).
+LIKELY: dict[str, str] = {"humans": "human", "people": "human", "patients": "human", "mice": "mouse",
+                          "murine": "mouse", "rats": "rat", "cells": "in vitro", "cell culture": "in vitro"}
+
+
+def _check(kind: str, value: str, known: list[str], note: str = "") -> None:
     import difflib
 
     from gutkg.errors import GutKGError
 
-    close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    close = [LIKELY[value]] if LIKELY.get(value) in known else []
+    close += [c for c in difflib.get_close_matches(value, known, n=3, cutoff=0.5) if c not in close]
     close += [k for k in known if value and (k.startswith(value) or value.startswith(k)) and k not in close]
     hint = f" Did you mean {' or '.join(repr(c) for c in close[:3])}?" if close else ""
-    raise GutKGError(f"unknown {kind} {value!r}.{hint} Use one of: {', '.join(known)}")
+    raise GutKGError(f"unknown {kind} {value!r}.{hint}{note} Use one of: {', '.join(known)}")
 
 
 def species_name(value: str) -> str:
@@ -66,9 +72,11 @@ def species_name(value: str) -> str:
 
     >>> species_name("NCBITaxon:9606")
     'human'
-    >>> species_name("humans")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    >>> species_name("Homo sapiens")
+    'human'
+    >>> species_name("mice")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    GutKGError: unknown species or model 'humans'. Did you mean 'human'? ...
+    gutkg.errors.GutKGError: unknown species or model 'mice'. Did you mean 'mouse'? Use one of: ...
     """
     key = value.strip().lower()
     if key not in SPECIES_WORDS:
@@ -85,7 +93,9 @@ def design_names(value: str) -> frozenset[str]:
 
     if key in {v.lower() for v in DESIGN_LABELS.values()}:  # an OBI study design label
         return frozenset()
-    _check("design", key, sorted(DESIGN_WORDS))
+    note = (f" {value.strip()!r} is a model system, not a design: filter it with --species (human, mouse,"
+            " rat, 'in vitro')." if key in MODELS else "")
+    _check("design", key, sorted(DESIGN_WORDS), note)
     return frozenset()
 
 

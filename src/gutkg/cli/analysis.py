@@ -6,54 +6,22 @@ print its ``text()`` or ``as_dict()``. Every command takes the evidence filter o
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from gutkg.cli.common import echo_long, emit_json, fit_width, format_option, graph_options, open_store
+from gutkg.cli.common import (
+    echo_long,
+    emit_json,
+    evidence_options,
+    fit_width,
+    format_option,
+    graph_options,
+    open_store,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-from gutkg.scales import STATUSES, STRENGTH_NAMES  # noqa: E402 - value sets, no heavy imports
-
-STRENGTHS = tuple(STRENGTH_NAMES.values())
-
-
-def evidence_options(func: F) -> F:
-    """The evidence filter options, turned into one ``flt`` argument (an ``EvidenceFilter``)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, species: tuple[str, ...], min_strength: str | None,
-                status: tuple[str, ...], design: tuple[str, ...], exclude_contested: bool,
-                **kwargs: Any) -> Any:
-        from gutkg.analysis.filters import EvidenceFilter
-
-        flt = EvidenceFilter(species=tuple(s.lower() for s in species), min_strength=min_strength,
-                             status=tuple(status), design=tuple(d.lower() for d in design),
-                             exclude_contested=exclude_contested).check()
-        return func(*args, flt=flt, **kwargs)
-
-    options = [
-        click.option("--species", multiple=True, metavar="NAME",
-                     help="Keep primary evidence from this species or model only: human, mouse, "
-                          "rat, 'in vitro' (or NCBITaxon:9606...); reviews never pass (repeatable)."),
-        click.option("--min-strength", type=click.Choice(STRENGTHS, case_sensitive=False),
-                     help="Keep evidence at least this strong."),
-        click.option("--status", multiple=True, type=click.Choice(STATUSES, case_sensitive=False),
-                     help="Keep claims with this status only (repeatable)."),
-        click.option("--design", multiple=True, metavar="NAME",
-                     help="Keep evidence of this design: 'controlled human intervention', "
-                          "'prospective cohort', 'mendelian randomisation', 'treatment response', "
-                          "'experimental intervention', 'community transfer', monocolonisation, "
-                          "'temporal precedence', or a group: interventional, temporal, genetic, "
-                          "transfer, directional, primary, review (repeatable)."),
-        click.option("--exclude-contested", is_flag=True, help="Drop contested claims."),
-    ]
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper  # type: ignore[return-value]
 
 
 def refuted_option(func: F) -> F:

@@ -54,6 +54,50 @@ def graph_options(func: F) -> F:
     return func
 
 
+def evidence_options(func: F) -> F:
+    """The evidence filter options of every command that reads claims (analysis and export), checked
+    and turned into one ``flt`` argument (a :class:`gutkg.analysis.filters.EvidenceFilter`).
+
+    Values come from :mod:`gutkg.scales`; an unknown species or design is refused with the closest
+    names (``humans`` -> ``human``) and NCBITaxon CURIEs are read (``NCBITaxon:9606`` -> ``human``).
+    """
+    import functools
+
+    from gutkg.scales import STATUSES, STRENGTH_NAMES, SYSTEMS
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, species: tuple[str, ...], min_strength: str | None,
+                status: tuple[str, ...], design: tuple[str, ...], exclude_contested: bool,
+                **kwargs: Any) -> Any:
+        from gutkg.analysis.filters import EvidenceFilter
+
+        flt = EvidenceFilter(species=tuple(species), min_strength=min_strength and min_strength.lower(),
+                             status=tuple(s.lower() for s in status), design=tuple(design),
+                             exclude_contested=exclude_contested).check()
+        return func(*args, flt=flt, **kwargs)
+
+    systems = ", ".join(repr(s) if " " in s else s for s in SYSTEMS)
+    options = [
+        click.option("--species", multiple=True, metavar="NAME",
+                     help=f"Keep primary evidence from this species or model only: {systems} "
+                          "(or NCBITaxon:9606...); reviews never pass (repeatable)."),
+        click.option("--min-strength", type=click.Choice(tuple(STRENGTH_NAMES.values()), case_sensitive=False),
+                     help="Keep evidence at least this strong."),
+        click.option("--status", multiple=True, type=click.Choice(STATUSES, case_sensitive=False),
+                     help="Keep claims with this status only (repeatable)."),
+        click.option("--design", multiple=True, metavar="NAME",
+                     help="Keep evidence of this design: 'controlled human intervention', "
+                          "'prospective cohort', 'mendelian randomisation', 'treatment response', "
+                          "'experimental intervention', 'community transfer', monocolonisation, "
+                          "'temporal precedence', or a group: interventional, temporal, genetic, "
+                          "transfer, directional, primary, review (repeatable)."),
+        click.option("--exclude-contested", is_flag=True, help="Drop contested claims."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
 def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     """``--format`` with ``text`` and ``json`` (plus any extra choices)."""
     names = tuple(dict.fromkeys(("text", "json", *choices)))

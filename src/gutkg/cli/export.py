@@ -13,35 +13,20 @@ from typing import Any, TypeVar
 
 import click
 
-from gutkg.cli.common import GutKGGroup, emit_json, format_option, graph_options, open_store
+from gutkg.cli.common import (
+    GutKGGroup,
+    emit_json,
+    evidence_options,
+    format_option,
+    graph_options,
+    open_store,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Option names that :func:`selection_options` adds (popped by :func:`selection_from`).
 SELECTION_KEYS = ("focus", "depth", "path", "loops", "loop_length", "max_length", "question",
-                  "hypothesis", "limit", "species", "min_strength", "status", "design",
-                  "exclude_contested")
-
-
-def evidence_options(func: F) -> F:
-    """Evidence filters (:class:`gutkg.analysis.filters.EvidenceFilter`) as options."""
-    for decorator in reversed([
-        click.option("--species", multiple=True, metavar="NAME",
-                     help="Keep evidence from this species or model: human, mouse, rat, "
-                          "'in vitro' (repeatable)."),
-        click.option("--min-strength", type=click.Choice(["minimal", "weak", "moderate", "strong"]),
-                     help="Keep evidence of at least this strength."),
-        click.option("--status", multiple=True,
-                     type=click.Choice(["established", "supported", "hypothesised", "contested",
-                                        "refuted"]),
-                     help="Keep claims with this status (repeatable)."),
-        click.option("--design", multiple=True, metavar="NAME",
-                     help="Keep evidence of this direction or design: interventional, temporal, "
-                          "'germ-free or transfer', 'randomized clinical trial'... (repeatable)."),
-        click.option("--exclude-contested", is_flag=True, help="Drop contested claims."),
-    ]):
-        func = decorator(func)
-    return func
+                  "hypothesis", "limit", "flt")
 
 
 def selection_options(func: F) -> F:
@@ -71,16 +56,10 @@ def selection_options(func: F) -> F:
 
 def selection_from(graph: Any, opts: dict[str, Any]) -> Any:
     """Pop the :data:`SELECTION_KEYS` from ``opts`` and run the selection on ``graph``."""
-    from gutkg.analysis.filters import EvidenceFilter
     from gutkg.export.selection import select
 
     o = {k: opts.pop(k) for k in SELECTION_KEYS if k in opts}
-    evidence = EvidenceFilter(species=tuple(o.get("species") or ()),
-                              min_strength=o.get("min_strength"),
-                              status=tuple(o.get("status") or ()),
-                              design=tuple(o.get("design") or ()),
-                              exclude_contested=bool(o.get("exclude_contested")))
-    return select(graph, evidence=evidence, focus=o.get("focus"), depth=o.get("depth", 1),
+    return select(graph, evidence=o.get("flt"), focus=o.get("focus"), depth=o.get("depth", 1),
                   path=tuple(o["path"]) if o.get("path") else None, loops=bool(o.get("loops")),
                   question=o.get("question"), hypothesis=o.get("hypothesis"),
                   max_length=o.get("max_length", 5), loop_length=o.get("loop_length", 4),

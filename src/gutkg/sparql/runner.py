@@ -75,18 +75,8 @@ def execute(store: Store, prepared: Prepared, bindings: Mapping[str, Term], *,
     """Run a prepared query; syntax errors name the query's source with line and column."""
     from gutkg.errors import ParseError
 
-    extra: dict[str, object] = {"prefixes": default_prefixes()}
-    if limit is not None:
-        extra["limit"] = limit
     try:
-        try:
-            return store.query(prepared.text, bindings or None, **extra)
-        except TypeError:  # a backend without the optional keywords (e.g. a remote endpoint)
-            result = store.query(prepared.text, bindings or None)
-            if limit is not None and len(result) > limit:
-                del (result.rows if result.kind == "select" else result.triples)[limit:]
-                result.truncated, result.note = True, f"result cut at {limit} rows"
-            return result
+        return store.query(prepared.text, bindings or None, limit=limit, prefixes=default_prefixes())
     except ParseError as exc:
         if exc.source == "query" and prepared.source != "query":
             raise ParseError(str(exc).partition(": ")[2].split("\n")[0], source=prepared.source,

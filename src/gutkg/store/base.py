@@ -30,8 +30,15 @@ class Store(ABC):
         """Parse ``data`` and add its triples; raise :class:`ParseError` naming ``source``."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL query; ``bindings`` pre-bind variables (never string formatting)."""
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+              limit: int | None = None, prefixes: Mapping[str, str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        """Run a SPARQL query; every backend takes these keywords.
+
+        ``bindings`` pre-bind variables (never string formatting); ``limit`` keeps that many
+        rows/triples and sets ``truncated`` if the result was cut; ``prefixes`` are declared for the
+        query (its line numbers unchanged); ``base_iri`` resolves relative IRIs (``<s>``).
+        """
 
     @abstractmethod
     def update(self, sparql: str) -> None:

@@ -8,6 +8,7 @@ Routes:
 * ``/``: the YASGUI query UI, served from the package (no network needed);
 * ``/queries`` and ``/queries/NAME``: the bundled questions as JSON (the UI lists them);
 * ``/explore``: the explorer page from :mod:`gutkg.export.html`, when that module is present;
+* ``/labels``: every concept's IRI, label and synonyms as JSON (the UI's parameter autocomplete);
 * ``/health``: workers, triples and counters as JSON.
 
 Safety (see also :mod:`gutkg.sparql.guard` and :mod:`gutkg.sparql.worker`): loopback by default,
@@ -84,6 +85,7 @@ class Endpoint:
                                memory_mb=settings.worker_memory_mb, sandbox=settings.sandbox)
         self.info: dict[str, Any] = {}
         self._explore_cache: str | None = None
+        self._labels_cache: list[dict[str, Any]] | None = None
         self.handler = SparqlHandler(self.pool, timeout=settings.timeout, max_rows=settings.max_rows,
                                      max_query_bytes=settings.max_query_bytes,
                                      cache_mb=settings.cache_mb)
@@ -93,6 +95,7 @@ class Endpoint:
             Route("/prefixes", self.prefixes),
             Route("/queries/{name}", self.question),
             Route("/explore", self.explore),
+            Route("/labels", self.labels),
             Route("/health", self.health),
             Mount("/static", app=StaticFiles(directory=str(static_dir()), check_dir=False)),
         ], lifespan=self.lifespan)
@@ -155,6 +158,14 @@ class Endpoint:
                 None, _build_explorer, to_html, self.settings)
         return Response(self._explore_cache, media_type="text/html; charset=utf-8")
 
+    async def labels(self, request: Request) -> Response:
+        """Every concept's IRI, CURIE, label, synonyms and category, so the UI can offer
+        parameters by name (read from the graph once, then cached: the graph is read-only)."""
+        if self._labels_cache is None:
+            self._labels_cache = await asyncio.get_running_loop().run_in_executor(
+                None, _concept_labels, self.settings)
+        return JSONResponse(self._labels_cache, headers=CORS)
+
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", **self.info, "alive_workers": self.pool.alive,
                              "worker_pids": self.pool.pids,
@@ -199,6 +210,19 @@ def ui_query(question: Any) -> str:
     start = bound.index(" VALUES (", len(question.text[: question.text.index("{")]))
     end = bound.index(") } ", start) + 4
     return bound[:start] + "\n  " + bound[start + 1:end - 1] + "\n  " + bound[end:]
+
+
+def _concept_labels(settings: Settings) -> list[dict[str, Any]]:
+    from gutkg.concepts import ConceptIndex
+    from gutkg.loading import load
+
+    store = load(settings.graph or None, store=settings.store)
+    try:
+        concepts = sorted(ConceptIndex.from_store(store), key=lambda c: (c.label.casefold(), c.iri))
+    finally:
+        store.close()
+    return [{"iri": c.iri, "curie": c.curie, "label": c.label, "synonyms": list(c.synonyms),
+             "category": c.category} for c in concepts]
 
 
 def _build_explorer(to_html: Callable[[Any], str], settings: Settings) -> str:

@@ -3,17 +3,22 @@
 Each ``.rq`` file opens with a comment block that documents it::
 
     # name: upstream-causes
+    # title: Everything that leads to a concept (upstream causes)
     # description: Every concept causally upstream of a concept ...
     # param: concept (concept) - the concept whose causes are listed
     # example: gutkg query upstream-causes --param concept=gkc:dysbiosis
 
 A parameter's kind is ``concept`` (a label, synonym, CURIE or IRI, resolved strictly), ``IRI``
 (a CURIE or IRI), ``literal`` or ``integer``; ``optional`` parameters may be left out, leaving
-the variable free. Values are bound as RDF terms by the store, never pasted into the text.
+the variable free. Values are bound as RDF terms by the store, never pasted into the text. The
+title is what a reader picks the question by (the query UI lists titles, not names); without a
+``# title:`` line it is made from the name.
 
 >>> q = get("upstream-causes")
 >>> q.name, [p.name for p in q.params], q.params[0].kind
 ('upstream-causes', ['concept'], 'concept')
+>>> q.title
+'Everything that leads to a concept (upstream causes)'
 """
 
 from __future__ import annotations
@@ -53,12 +58,19 @@ class Question:
     text: str
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = field(default=())
+    #: What a reader picks the question by; defaults to the name made readable.
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            object.__setattr__(self, "title", self.name.replace("-", " ").capitalize())
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
     def as_dict(self, *, text: bool = False) -> dict[str, object]:
-        out: dict[str, object] = {"name": self.name, "description": self.description,
+        out: dict[str, object] = {"name": self.name, "title": self.title,
+                                  "description": self.description,
                                   "params": [p.as_dict() for p in self.params],
                                   "examples": list(self.examples)}
         if text:
@@ -69,9 +81,9 @@ class Question:
 def parse_header(text: str, *, source: str = "") -> dict[str, object]:
     """The ``# key: value`` lines at the top of a query (until the first line of SPARQL).
 
-    >>> h = parse_header("# name: x\\n# description: y\\n# param: c (IRI, optional) - z\\nSELECT * {}")
-    >>> h["name"], h["description"], h["params"]
-    ('x', 'y', [Param(name='c', kind='IRI', description='z', optional=True)])
+    >>> h = parse_header("# name: x\\n# title: T\\n# description: y\\n# param: c (IRI, optional) - z\\nSELECT * {}")
+    >>> h["name"], h["title"], h["description"], h["params"]
+    ('x', 'T', 'y', [Param(name='c', kind='IRI', description='z', optional=True)])
     """
     header: dict[str, object] = {"params": [], "examples": []}
     for line in text.splitlines():
@@ -88,7 +100,7 @@ def parse_header(text: str, *, source: str = "") -> dict[str, object]:
             header["params"].append(_param(value, source))  # type: ignore[attr-defined]
         elif key == "example":
             header["examples"].append(value)  # type: ignore[attr-defined]
-        elif key in {"name", "description"}:
+        elif key in {"name", "title", "description"}:
             header[key] = value
     return header
 
@@ -119,7 +131,8 @@ def catalog() -> dict[str, Question]:
         name = str(header.get("name") or entry.name.removesuffix(".rq"))
         out[name] = Question(name, str(header.get("description", "")), text,
                              tuple(header["params"]),  # type: ignore[arg-type]
-                             tuple(header["examples"]))  # type: ignore[arg-type]
+                             tuple(header["examples"]),  # type: ignore[arg-type]
+                             str(header.get("title", "")))
     return out
 
 

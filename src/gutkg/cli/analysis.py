@@ -18,7 +18,6 @@ from gutkg.cli.common import (
     fit_width,
     format_option,
     graph_options,
-    open_store,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,12 +35,11 @@ def budget_option(default: float) -> Callable[[F], F]:
 
 
 def _load(graph: tuple[str, ...], store: str) -> tuple[Any, Any]:
-    """The projected network and the concept index of the requested graph."""
-    from gutkg.concepts import ConceptIndex
-    from gutkg.network import to_network
+    """The projected network and the concept index of the requested graph (cached on disk while
+    the input files are unchanged: :mod:`gutkg.netcache`)."""
+    from gutkg.netcache import projection
 
-    st = open_store(graph, store)
-    return to_network(st), ConceptIndex.from_store(st)
+    return projection(list(graph) or None, store=store)
 
 
 def _emit(result: Any, fmt: str, **text_options: Any) -> None:
@@ -121,9 +119,8 @@ def rivals(question: str | None, details: bool, flt: Any, graph: tuple[str, ...]
     QUESTION is a question id or any unambiguous part of its label, e.g. gutkg rivals dysbiosis
     """
     from gutkg.analysis.rivals import rivals as run
-    from gutkg.network import to_network
 
-    _emit(run(to_network(open_store(graph, store)), question, flt=flt), fmt, details=details)
+    _emit(run(_load(graph, store)[0], question, flt=flt), fmt, details=details)
 
 
 @click.command()
@@ -195,27 +192,35 @@ def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, ma
               help="A concept nobody measures (e.g. 'genetic susceptibility'): never in a set (repeatable).")
 @click.option("--max-length", type=click.IntRange(1, 12), default=6, show_default=True,
               help="Longest causal chain the time-unrolling represents, in claims.")
+@click.option("--compare-evidence", "compare", multiple=True, metavar="FILTER",
+              help="Also run under FILTER and show which sets survive, e.g. exclude-contested, "
+                   "'status=established|supported', human (repeatable).")
 @refuted_option
 @evidence_options
 @graph_options
 @format_option("text", "json", "dagitty")
 def adjust(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length: int,
-           include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+           compare: tuple[str, ...], include_refuted: bool, flt: Any, graph: tuple[str, ...],
+           store: str, fmt: str) -> None:
     """Minimal adjustment sets and confounders for EXPOSURE → OUTCOME (backdoor criterion).
 
     Feedback loops are unrolled in time (nothing is cut): the sets answer the short-run effect of the
     exposure from baseline values, and the output says when the equilibrium effect is not
-    identifiable. --format dagitty prints the exact DAG used, to paste into dagitty.net.
+    identifiable. With unmeasured concepts it says whether the effect is identifiable (backdoor,
+    front-door or the ID algorithm) and gives the estimand. --format dagitty prints the exact DAG
+    used, to paste into dagitty.net.
     Example: gutkg adjust dysbiosis "autoimmune disease" --unmeasured "genetic susceptibility"
     """
     from gutkg.analysis.adjust import adjust as run
     from gutkg.analysis.core import node_id
+    from gutkg.analysis.filters import parse_filter
 
+    comparisons = [parse_filter(c) for c in compare]
     net, index = _load(graph, store)
     e, o = node_id(net, exposure, index), node_id(net, outcome, index)
     hidden = [node_id(net, u, index) for u in unmeasured]
     result = run(net, e, o, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
-                 max_length=max_length)
+                 max_length=max_length, compare=comparisons)
     if fmt == "dagitty":
         click.echo(result.dagitty)
         return

@@ -111,7 +111,7 @@ ADD_REFUSALS = {
     "review with a species": (
         "hypothesised", "source=testref2021,type=ECO:0000304,species=human,model=synthesis,"
         "direction=unspecified,strength=weak,description=A review says so.",
-        "carries no gkv:species"),
+        "is a review (model=synthesis): leave its species empty"),
     "status the evidence does not carry": (
         "established", "source=testref2021,type=ECO:0000179,design=OBI:0003696,species=mouse,"
         "model=in-vivo,direction=interventional,strength=weak,description=Mice given alpha had more gamma.",
@@ -129,6 +129,39 @@ def test_add_claim_refuses_what_the_standard_forbids(case, graph, run_cli):
     assert result.exit_code != 0
     assert message in result.output
     assert snapshot(graph) == before, "a refused write must leave every file as it was"
+
+
+def test_a_review_is_added_without_a_species(graph, run_cli):
+    """A review item is synthesis, not human data: the curation commands take it with no species
+    (they used to demand one, which SHACL then forbade, so no review could be added at all)."""
+    result = run_cli("add", "claim", "--graph", str(graph), "--cause", "alpha", "--effect", "gamma",
+                     "--sign", "increases", "--status", "hypothesised", "--mechanism", "Test.",
+                     "--evidence", "source=testref2021,type=ECO:0000304,model=synthesis,"
+                     "direction=unspecified,strength=weak,description=A review says so.")
+    assert result.exit_code == 0, result.output
+    written = (graph / "claims" / "curated.ttl").read_text()
+    item = written[written.index("gkev:alpha__increases__gamma.e1 a gkv:Evidence"):]
+    item = item[: item.index(" .\n")]
+    assert "gkv:Synthesis" in item and "gkv:species" not in item
+
+
+def test_curation_help_lists_the_design_value_set(run_cli):
+    """The designs a curator is told to use are exactly the ones the curation commands accept."""
+    from rdflib import URIRef
+
+    from gutkg.cli.curate import add_claim, import_
+    from gutkg.curation.values import iri_for
+    from gutkg.scales import DESIGNS
+    from gutkg.vocab import DIRECTIONS
+
+    evidence_help = next(p for p in add_claim.params if p.name == "evidence").help or ""
+    import_help = " ".join((import_.help or "").split())
+    assert "direction=the study design" in " ".join(run_cli("add", "claim", "--help").output.split())
+    for design in DESIGNS:
+        assert design.name in evidence_help, design.name
+        assert design.name in import_help, design.name
+        assert DIRECTIONS[URIRef(iri_for("direction", design.name))] == design.name
+    assert "genetic" not in import_help  # a word the old help listed and the commands refused
 
 
 def test_human_filter_keeps_primary_human_data_only():

@@ -16,6 +16,10 @@ from typing import Any
 import click
 
 from gutkg.cli.common import emit_json, format_option
+from gutkg.scales import DESIGNS
+
+#: The study designs a curator may give as ``direction``, from the one value set (:mod:`gutkg.scales`).
+DESIGN_WORDS = " | ".join(d.name for d in DESIGNS)
 
 
 def write_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,7 +68,7 @@ def add() -> None:
     gutkg add concept --label "tricellulin" --category molecule --definition "..."
     gutkg add claim --cause alcohol --effect "tight junction" --sign decreases \\
         --status supported --mechanism "..." \\
-        --evidence "source=KEY,type=ECO:0000180,species=human,model=in-vivo,direction=interventional,strength=moderate"
+        --evidence "source=KEY,type=ECO:0000179,species=mouse,model=in-vivo,direction=interventional,strength=moderate"
     """
 
 
@@ -117,9 +121,9 @@ def add_concept(cid: str | None, label: str | None, category: str | None, defini
 @click.option("--mechanism", help="Mechanism note, in your words (needed for a new claim).")
 @click.option("--evidence", "evidence", multiple=True, metavar="SPEC",
               help="An evidence item as key=value pairs separated by commas (repeatable): "
-                   "source=REFKEY, type=ECO:..., species=human|mouse|rat|NCBITaxon:..., "
-                   "model=in-vivo|ex-vivo|in-vitro|synthesis, direction=interventional|germ-free|"
-                   "genetic|temporal|cross-sectional|unspecified, strength=minimal|weak|moderate|"
+                   "source=REFKEY, type=ECO:..., species=human|mouse|rat|NCBITaxon:... (empty for "
+                   "a review), model=in-vivo|ex-vivo|in-vitro|synthesis (a review), direction=the "
+                   f"study design ({DESIGN_WORDS}), strength=minimal|weak|moderate|"
                    "strong (all required); design=OBI:..., stance=supports|opposes, zonulin=yes|no, "
                    "description=TEXT (optional). A value may contain commas. Required unless "
                    "--status hypothesised.")
@@ -153,8 +157,9 @@ def add_claim(cause: str | None, effect: str | None, sign: str | None, status: s
     specs = list(evidence)
     hypothesised = str(values["status"]).strip().casefold() in {"hypothesised", "hypothesized"}
     if not specs and not hypothesised and (interactive or (interactive is None and sys.stdin.isatty())):
-        click.echo("Evidence items as key=value,... (source, type, species, model, direction, "
-                   "strength; optional design, stance, zonulin, description). Empty line to finish.")
+        click.echo("Evidence items as key=value,... (source, type, species (none for a review), model, "
+                   "direction, strength; optional design, stance, zonulin, description). Empty line "
+                   "to finish.")
         while True:
             spec = click.prompt(f"Evidence {len(specs) + 1}", default="", show_default=False).strip()
             if not spec:
@@ -222,10 +227,10 @@ def import_(files: tuple[Path, ...], template: str | None, topic: str,
       evidence_type      evidence: ECO id (ECO:0000180 clinical, ECO:0000179 animal,
                          ECO:0000181 in vitro, ECO:0000304 review)
       study_design       optional: OBI id (OBI:0004001 randomized clinical trial, ...)
-      species            evidence: human, mouse, rat or an NCBITaxon id
-      model              evidence: in-vivo, ex-vivo, in-vitro, synthesis
-      direction          evidence: interventional, germ-free, genetic, temporal,
-                         cross-sectional, unspecified
+      species            evidence: human, mouse, rat or an NCBITaxon id; empty for a review
+      model              evidence: in-vivo, ex-vivo, in-vitro, synthesis (a review)
+      direction          evidence: the study design, one of
+                         DESIGN_LIST
       strength           evidence: minimal, weak, moderate, strong
       stance             optional: supports (default) or opposes
       zonulin_assay      optional: yes if it rests on a serum-zonulin ELISA (strength <= weak)
@@ -246,5 +251,15 @@ def import_(files: tuple[Path, ...], template: str | None, topic: str,
     import_files(draft, list(files), topic=topic, add_to_existing=add_evidence_to_existing)
     _report(draft.commit(dry_run=dry_run), fmt, show_diff)
 
+
+def _fill_design_list(help_text: str) -> str:
+    """``help_text`` with its DESIGN_LIST placeholder replaced by the design value set, wrapped."""
+    import textwrap
+
+    lines = textwrap.wrap(", ".join(d.name for d in DESIGNS), width=70)
+    return help_text.replace("DESIGN_LIST", ("\n" + " " * 25).join(lines))
+
+
+import_.help = _fill_design_list(import_.help or "")
 
 COMMANDS = [add, import_]

@@ -36,6 +36,8 @@ _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 EVIDENCE_KEYS = ("source", "type", "design", "species", "model", "direction", "strength", "stance",
                  "zonulin", "description")
 _REQUIRED = ("source", "type", "species", "model", "direction", "strength")
+#: Model words that mean a review: its items carry no species (reviews are not human or animal data).
+_SYNTHESIS_WORDS = frozenset({"synthesis", "review"})
 _FIELD = re.compile(r'\s*([A-Za-z_]+)\s*=\s*(?:"((?:[^"]|"")*)"|(.*?))\s*(?:,(?=\s*[A-Za-z_]+\s*=)|\Z)',
                     re.S)
 _WRONG_SEPARATOR = re.compile(r"[;|]\s*(?:" + "|".join(EVIDENCE_KEYS) + r")\s*=")
@@ -46,9 +48,10 @@ class EvidenceSpec:
     """One evidence item as a curator describes it.
 
     ``source`` a reference key; ``type`` an ECO id (ECO:0000180); ``design`` an OBI id or empty;
-    ``species`` human / mouse / rat or an NCBITaxon id; ``model`` in-vivo / ex-vivo / in-vitro /
-    synthesis; ``direction`` interventional / germ-free / genetic / temporal / cross-sectional /
-    unspecified; ``strength`` minimal / weak / moderate / strong; ``stance`` supports / opposes;
+    ``species`` human / mouse / rat or an NCBITaxon id (empty for a review); ``model`` in-vivo /
+    ex-vivo / in-vitro / synthesis (a review); ``direction`` the study design, one of
+    :data:`gutkg.scales.DESIGNS` (``prospective cohort``, ``cross-sectional``...); ``strength``
+    minimal / weak / moderate / strong; ``stance`` supports / opposes;
     ``zonulin`` true when the finding rests on a commercial serum-zonulin ELISA (strength at most
     weak); ``description`` what the source reports, in the curator's words.
     """
@@ -69,10 +72,17 @@ class EvidenceSpec:
         """Parse ``key=value,key=value``. A value may contain commas (a comma starts a new field
         only when ``word=`` follows it); put a value containing ``word=`` in double quotes.
 
-        >>> e = EvidenceSpec.parse("source=arrieta2006, type=ECO:0000304, species=human, "
-        ...     'model=synthesis, direction=unspecified, strength=moderate, description="Tight, n=3"')
-        >>> e.source, e.stance, e.description
-        ('arrieta2006', 'supports', 'Tight, n=3')
+        >>> e = EvidenceSpec.parse("source=arrieta2006, type=ECO:0000304, "
+        ...     'model=synthesis, direction=unspecified, strength=weak, description="Tight, n=3"')
+        >>> e.source, e.stance, e.species, e.description
+        ('arrieta2006', 'supports', '', 'Tight, n=3')
+
+        A review is not human or animal data, so it takes no species:
+
+        >>> EvidenceSpec.parse("source=k, type=ECO:0000304, species=human, model=review, "
+        ...     "direction=unspecified, strength=weak")  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        ValidationError: evidence ... is a review (model=review): leave its species empty ...
         """
         values: dict[str, str] = {}
         if _WRONG_SEPARATOR.search(spec):
@@ -99,12 +109,19 @@ class EvidenceSpec:
     @classmethod
     def from_fields(cls, values: dict[str, str], *, what: str = "evidence") -> EvidenceSpec:
         """Build from a mapping of :data:`EVIDENCE_KEYS` (missing required keys are named)."""
-        missing = [k for k in _REQUIRED if not (values.get(k) or "").strip()]
+        review = (values.get("model") or "").strip().casefold() in _SYNTHESIS_WORDS
+        missing = [k for k in _REQUIRED if not (values.get(k) or "").strip()
+                   and not (review and k == "species")]
+        if review and (values.get("species") or "").strip():
+            raise ValidationError(f"{what} is a review (model={values['model'].strip()}): leave its "
+                                  "species empty. A review is not human or animal data; to code human "
+                                  "data, cite the primary study it rests on (if it is a verified "
+                                  "reference) with its own design and species")
         if missing:
             raise ValidationError(f"{what} lacks " + ", ".join(missing) + " (needed: "
-                                  + ", ".join(_REQUIRED) + "; optional: design, stance, zonulin, "
-                                  "description)")
-        return cls(source=values["source"], type=values["type"], species=values["species"],
+                                  + ", ".join(_REQUIRED) + ", species left empty for a review; "
+                                  "optional: design, stance, zonulin, description)")
+        return cls(source=values["source"], type=values["type"], species=values.get("species") or "",
                    model=values["model"], direction=values["direction"],
                    strength=values["strength"], stance=values.get("stance") or "supports",
                    design=values.get("design") or "",
@@ -286,8 +303,9 @@ def _evidence_values(draft: Draft, e: EvidenceSpec) -> list[tuple[str, Term]]:
         (str(DCTERMS.source), attempt(reference_iri, draft, e.source)),
         (str(GKV.stance), attempt(iri_for, "stance", e.stance)),
         (str(GKV.evidenceType), attempt(ids.evidence_code, e.type, "ECO", "evidence type", eco)),
-        (str(GKV.species), by_name.get(species_text.casefold()) or
-         attempt(ids.evidence_code, species_text, "NCBITaxon", "species", taxa)),
+        (str(GKV.species), (by_name.get(species_text.casefold()) or
+                            attempt(ids.evidence_code, species_text, "NCBITaxon", "species", taxa))
+         if species_text else None),
         (str(GKV.model), attempt(iri_for, "model", e.model)),
         (str(GKV.directionEvidence), attempt(iri_for, "direction", e.direction)),
         (str(GKV.strength), attempt(iri_for, "strength", e.strength)),

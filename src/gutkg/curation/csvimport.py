@@ -43,10 +43,10 @@ source              evidence  reference key (``arrieta2006``); leave every evide
 evidence_type       evidence  ECO id (ECO:0000180 clinical, ECO:0000179 animal, ECO:0000181
                               in vitro, ECO:0000304 review)
 study_design        no        OBI id (OBI:0004001 randomized clinical trial, ...)
-species             evidence  human, mouse, rat or an NCBITaxon id
+species             evidence  human, mouse, rat or an NCBITaxon id; empty for a review
 model               evidence  in-vivo, ex-vivo, in-vitro or synthesis
-direction           evidence  interventional, germ-free, genetic, temporal, cross-sectional
-                              or unspecified
+direction           evidence  the study design (one of gutkg.scales.DESIGNS: prospective cohort,
+                              cross-sectional, ...; unspecified for a review)
 strength            evidence  minimal, weak, moderate or strong
 stance              no        supports (default) or opposes
 zonulin_assay       no        yes when the finding rests on a serum-zonulin ELISA (then

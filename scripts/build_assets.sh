@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Build the query UI assets served by `gutkg serve` and vendor them into the package.
+# Build the query UI assets served by `gutkg serve` and the explorer's vis-network, and vendor
+# them into the package.
 #
 # YASGUI comes from the npm registry at the exact version pinned in assets/yasgui/package-lock.json
 # (`npm ci`); the built files are copied into src/gutkg/sparql/static/ and committed, so
-# `pip install` and the endpoint work with no network. Re-run after changing the pinned version.
+# `pip install` and the endpoint work with no network. vis-network comes the same way from
+# assets/vis-network/package-lock.json: its standalone build (which bundles its peer dependencies)
+# goes to src/gutkg/export/vendor/ with its licence and version, inlined by `gutkg export html`.
+# Re-run after changing a pinned version.
 # Usage: bash scripts/build_assets.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,3 +45,19 @@ console.log("| package | version | licence | author |\n|---|---|---|---|");
 console.log(rows.join("\n"));
 JS
 echo "build_assets: wrote $out/yasgui.min.js, yasgui.min.css, THIRD_PARTY_LICENSES.md"
+
+vis=assets/vis-network
+vendor=src/gutkg/export/vendor
+(cd "$vis" && npm ci --no-audit --no-fund --ignore-scripts --legacy-peer-deps --loglevel=error)
+pkg="$vis/node_modules/vis-network"
+mkdir -p "$vendor"
+cp "$pkg/standalone/umd/vis-network.min.js" "$vendor/vis-network.min.js"
+# the source-map comment would name a file that is not shipped
+sed -i '/^\/\/# sourceMappingURL=/d' "$vendor/vis-network.min.js"
+node -e 'process.stdout.write(require(process.argv[1]).version + "\n")' "$(pwd)/$pkg/package.json" \
+  > "$vendor/vis-network.VERSION"
+{ echo "vis-network $(cat "$vendor/vis-network.VERSION") is dual licensed under Apache-2.0 OR MIT"
+  echo "(you may use it under either). Both texts follow, from the npm package."
+  echo; cat "$pkg/LICENSE-MIT"; echo; echo "----"; echo; cat "$pkg/LICENSE-APACHE-2.0"; } \
+  > "$vendor/vis-network.LICENSE"
+echo "build_assets: wrote $vendor/vis-network.min.js, vis-network.LICENSE, vis-network.VERSION"

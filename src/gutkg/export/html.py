@@ -5,8 +5,10 @@ loads bootstrap from one, so a file opened without network is blank; it leaves t
 in-browser physics (minutes to settle at 1,000 nodes); and ``Network.add_edge`` checks every
 existing edge for duplicates (quadratic: 8.4 s for 24k edges). So this module owns the page:
 
-- vis-network's JavaScript is read from the installed pyvis package and inlined; pyvis is used
-  for nothing else (not its ``Network``, not its templates, not its notebook mode);
+- vis-network's JavaScript is vendored (``export/vendor/vis-network.min.js``, pinned from the npm
+  registry by ``assets/vis-network/package-lock.json``, built by ``scripts/build_assets.sh``) and
+  inlined; pyvis is not needed for the page. For notebook users who know pyvis,
+  :func:`to_pyvis` returns a configured ``pyvis.network.Network`` (the ``notebook`` extra);
 - the vis-network data is built directly as JSON (one pass over nodes and claims), with positions
   precomputed by :mod:`gutkg.export.layout`, physics off;
 - all graph text travels as JSON inside ``<script type="application/json">`` with ``<``, ``>``
@@ -66,8 +68,12 @@ STATUSES = ("established", "supported", "hypothesised", "contested", "refuted")
 STRENGTHS = ("none", "minimal", "weak", "moderate", "strong")
 #: Above this many concepts or claims the page hides edges while dragging and zooming.
 BIG_NODES, BIG_EDGES = 1000, 4000
+#: A question's own layout fits this box (pixels at zoom 1): the graph area of a 1366x768 screen
+#: at the scale where labels are 12 px.
+QUESTION_BOX = (1040.0, 720.0)
 
 _TEMPLATES = resources.files("gutkg.export") / "templates"
+_VENDOR = resources.files("gutkg.export") / "vendor"
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                  "\u2029": "\\u2029"}
 
@@ -92,14 +98,14 @@ def to_html(graph: nx.MultiDiGraph, *, title: str | None = None, layout: str = "
 def write_html(graph: nx.MultiDiGraph, path: str | Path, /, **opts: Any) -> Path:
     """Write :func:`to_html` to ``path`` (UTF-8) and return the path.
 
-    ``path`` is positional-only, so ``path=(A, B)`` still reaches the selection.
+    ``path`` is positional-only, so ``path=(A, B)`` still reaches the selection. The page is
+    written atomically (:func:`gutkg.export.atomic.write_atomic`): a full disk or an interrupted
+    export never leaves a truncated page, nor replaces a good one.
     """
-    out = Path(path)
-    try:
-        out.write_text(to_html(graph, **opts), encoding="utf-8")
-    except OSError as exc:
-        raise GutKGError(f"cannot write {out}: {exc.strerror}; choose another path with -o") from None
-    return out
+    from gutkg.export.atomic import check_writable, write_atomic
+
+    check_writable(path)  # before the work, so a bad path fails fast
+    return write_atomic(path, to_html(graph, **opts))
 
 
 class Explorer:
@@ -121,14 +127,64 @@ class Explorer:
                 'title="gutkg explorer"></iframe>')
 
     def save(self, path: str | Path, /) -> Path:
-        out = Path(path)
-        out.write_text(self.html, encoding="utf-8")
-        return out
+        """Write the page to ``path`` (atomically) and return the path."""
+        from gutkg.export.atomic import write_atomic
+
+        return write_atomic(path, self.html)
 
 
 def explore(graph: nx.MultiDiGraph, **opts: Any) -> Explorer:
     """An inline explorer for a notebook cell: ``explore(load_network(), focus="zonulin")``."""
     return Explorer(graph, **opts)
+
+
+#: Line style of a claim by status (vis-network ``dashes``): the status is never an edge label.
+DASHES: dict[str, list[int] | bool] = {"hypothesised": [8, 6], "contested": [2, 4],
+                                       "refuted": [2, 4, 8, 4]}
+SIGN_COLOURS = {1: "#2f7d4a", -1: "#c0392b", 0: "#8c8c8c"}
+SIGN_ARROWS = {1: "arrow", -1: "bar", 0: "circle"}
+
+
+def to_pyvis(selection: Selection | nx.MultiDiGraph, *, height: str = "640px", layout: str = "auto",
+             seed: int = 0, notebook: bool = True) -> Any:
+    """A configured ``pyvis.network.Network`` of ``selection`` (or a whole network) for notebooks.
+
+    Concepts are coloured by category at positions computed in Python (physics off, so it does not
+    drift); claims are coloured by sign (arrow, bar or circle head), dashed or dotted by status,
+    as wide as their grade, with the claim's text as a tooltip. Needs pyvis (the ``notebook``
+    extra). For more than a few hundred concepts, :func:`explore` (the explorer page) is faster.
+
+    >>> net = to_pyvis(select(load_network(), focus="zonulin"))   # doctest: +SKIP
+    >>> net.show("zonulin.html")                                  # doctest: +SKIP
+    """
+    try:
+        from pyvis.network import Network
+    except ImportError:
+        raise GutKGError("to_pyvis needs pyvis: pip install 'gutkg[notebook]' (or pip install pyvis); "
+                         "the explorer page (gutkg.export.html.explore) needs nothing extra") from None
+    from gutkg.export.layout import layout as compute_layout
+    from gutkg.export.selection import Selection
+
+    graph = selection.graph if isinstance(selection, Selection) else selection
+    sizes = {n: (len(str(d.get("label", n))) * 7.2 + 24, 44.0) for n, d in graph.nodes(data=True)}
+    positions = compute_layout(graph, method=layout, seed=seed, sizes=sizes)
+    net = Network(height=height, width="100%", directed=True, notebook=notebook,
+                  cdn_resources="in_line")
+    for node, d in graph.nodes(data=True):
+        category = d.get("category") if d.get("category") in CATEGORIES else "unknown"
+        name, colour = CATEGORIES[category]
+        x, y = positions.get(node, (0.0, 0.0))
+        net.add_node(str(node), label=str(d.get("label", node)), color=colour, x=x, y=y,
+                     title=f"{d.get('label', node)}\n{name}", shape="dot", size=12, physics=False)
+    for u, v, _, d in graph.edges(keys=True, data=True):
+        sign, status = int(d.get("sign", 1)), str(d.get("status", "supported"))
+        net.add_edge(str(u), str(v), color=SIGN_COLOURS.get(sign, "#8c8c8c"),
+                     width=1 + int(d.get("strength", 0)), dashes=DASHES.get(status, False),
+                     arrows={"to": {"enabled": True, "type": SIGN_ARROWS.get(sign, "arrow")}},
+                     title=(f"{graph.nodes[u].get('label', u)} → {graph.nodes[v].get('label', v)}\n"
+                            f"{d.get('sign_label', '')}, {status}, grade {d.get('strength_label', 'none')}"))
+    net.toggle_physics(False)
+    return net
 
 
 def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
@@ -157,6 +213,7 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
     refs: dict[str, dict[str, str]] = {}
     edges: list[dict[str, Any]] = []
     systems: set[str] = set()
+    designs: set[str] = set()
     for u, v, k, d in graph.edges(keys=True, data=True):
         item = {"id": ids[u, v, k], "from": str(u), "to": str(v),
                 "sign": int(d.get("sign", 1)), "status": str(d.get("status", "supported")),
@@ -170,22 +227,35 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
         evidence = [_evidence(e, refs) for e in d.get("evidence", ())]
         systems.update(s.strip() for ev in evidence for s in ev.get("system", "unspecified").split(","))
         _put(item, "ev", evidence)
+        designs.update(ev["design"] for ev in evidence if ev.get("design"))
         edges.append(item)
     claim_ids = {k: ids[u, v, k] for u, v, k in graph.edges(keys=True)}
     hypotheses = [{"id": str(h), "label": str(d.get("label", h)),
                    "definition": str(d.get("definition", "")), "question": str(d.get("question", "")),
+                   "role": str(d.get("role", "")),
                    "claims": sorted({claim_ids[c] for c in d.get("claims", ()) if c in claim_ids})}
                   for h, d in graph.graph.get("hypotheses", {}).items()]
-    questions = [{"id": str(q), "label": str(d.get("label", q)),
+    questions: list[dict[str, Any]] = [{"id": str(q), "label": str(d.get("label", q)),
                   "definition": str(d.get("definition", "")),
                   "hypotheses": [str(h) for h in d.get("hypotheses", ())]}
                  for q, d in graph.graph.get("questions", {}).items()]
+    size = {h["id"]: len(h["claims"]) for h in hypotheses}
+    for q in questions:
+        q["claims"] = sum(size.get(h, 0) for h in q["hypotheses"])
+        d = graph.graph["questions"][q["id"]]
+        if q["claims"] and d.get("exposure") in graph and d.get("outcome") in graph:
+            q["ends"] = [str(d["exposure"]), str(d["outcome"])]
+            _put(q, "verdict", _verdict(graph, str(d["exposure"]), str(d["outcome"])))
+        if q["claims"]:
+            q["pos"] = _question_layout(graph, [c for h in q["hypotheses"]
+                                                for c in graph.graph["hypotheses"].get(h, {}).get("claims", ())])
     highlights = [{"kind": h.kind, "label": h.label, "id": h.id, "nodes": [str(n) for n in h.nodes],
                    "edges": [ids[e] for e in h.edges if e in ids]} for h in sel.highlights]
     return {
         "title": title or "gutkg explorer", "version": __version__,
         "categories": [{"id": c, "label": lab, "color": col} for c, (lab, col) in CATEGORIES.items()],
         "statuses": list(STATUSES), "strengths": list(STRENGTHS), "systems": sorted(systems),
+        "designs": sorted(designs), "opening": None if sel.highlights or sel.focus is not None else _opening(questions),
         "big": graph.number_of_nodes() > BIG_NODES or graph.number_of_edges() > BIG_EDGES,
         "nodes": nodes, "edges": edges, "refs": refs, "questions": questions,
         "hypotheses": hypotheses,
@@ -219,21 +289,18 @@ def json_for_script(data: object) -> str:
 
 @lru_cache(maxsize=1)
 def vis_network_js() -> str:
-    """vis-network's standalone build, read from the installed pyvis (newest bundled version)."""
-    lib = resources.files("pyvis") / "templates" / "lib"
+    """vis-network's standalone build, vendored in ``export/vendor/`` (see :data:`VIS_NETWORK`).
+
+    Pinned from the npm registry by ``assets/vis-network/package-lock.json`` and copied by
+    ``scripts/build_assets.sh``; made safe to inline in a ``<script>`` element.
+    """
     try:
-        versions = sorted((d for d in lib.iterdir() if d.name.startswith("vis-")),
-                          key=lambda d: [int(p) for p in re.findall(r"\d+", d.name)])
+        text = (_VENDOR / "vis-network.min.js").read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
-        versions = []
-    for folder in reversed(versions):
-        js = folder / "vis-network.min.js"
-        if js.is_file():
-            text = js.read_text(encoding="utf-8")
-            # inlined in <script>: keep "</script" and "<!--" from ending or confusing the element
-            return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
-    raise GutKGError("vis-network.min.js not found in the installed pyvis package; "
-                     "reinstall it: pip install --force-reinstall 'pyvis>=0.3.2'")
+        raise GutKGError("gutkg/export/vendor/vis-network.min.js is missing from this install; "
+                         "reinstall gutkg, or in a checkout run: bash scripts/build_assets.sh") from None
+    # inlined in <script>: keep "</script" and "<!--" from ending or confusing the element
+    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
 
 @lru_cache(maxsize=8)
@@ -271,8 +338,54 @@ def _evidence(e: dict[str, Any], refs: dict[str, dict[str, str]]) -> dict[str, A
                      ("system", "system")):
         _put(item, key, str(e.get(src) or ""))
     _put(item, "species", ", ".join(str(s) for s in e.get("species", ())))
+    _put(item, "synthesis", not e.get("primary", True))
     _put(item, "zonulin", bool(e.get("zonulin_assay")))
     return item
+
+
+def _opening(questions: list[dict[str, Any]]) -> str | None:
+    """The question the page opens on: the graded one with the most claims (the founding question
+    on the bundled graph: dysbiosis and autoimmune disease, four rivals), else any with claims."""
+    ranked = sorted((q for q in questions if q["claims"]),
+                    key=lambda q: (not q.get("verdict"), -len(q["hypotheses"]), -q["claims"], q["id"]))
+    return ranked[0]["id"] if ranked else None
+
+
+def _verdict(graph: nx.MultiDiGraph, a: str, b: str) -> dict[str, Any] | None:
+    """The verdict of ``gutkg explain a b`` (each rival role on all evidence and on primary human
+    evidence), compact for the page; None if the analysis refuses (e.g. a and b coincide)."""
+    from gutkg.analysis.explain import explain
+
+    try:
+        result = explain(graph, a, b, limit=1, budget=10.0)
+    except (GutKGError, ValueError, KeyError):
+        return None
+    v = result.verdict
+    if v is None:
+        return None
+    return {"a": v.a_label, "b": v.b_label, "answer": list(v.answer), "human": v.human_answer,
+            "leaders": list(v.leaders),
+            "rows": [{"role": r.role, "title": r.title, "level": r.level, "label": r.label,
+                      "human_level": r.human_level, "human_label": r.human_label} for r in v.rows]}
+
+
+def _question_layout(graph: nx.MultiDiGraph, claims: list[str]) -> dict[str, list[float]]:
+    """Positions for a question's own concepts (its rivals' claims only), labels kept apart."""
+    from gutkg.export.layout import layout as compute_layout
+
+    wanted = set(claims)
+    sub = graph.edge_subgraph([(u, v, k) for u, v, k in graph.edges(keys=True) if k in wanted])
+    if sub.number_of_nodes() > 400:
+        return {}
+    sizes = {n: (len(str(graph.nodes[n].get("label", n))) * 7.2 + 40, 56.0) for n in sub}
+    pos = compute_layout(sub, method="auto", seed=0, sizes=sizes)
+    # shrink (never stretch) into QUESTION_BOX, so a 1366x768 screen shows it all at legible
+    # labels; the page's label thinning keeps the labels that would then collide apart
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    k = min(1.0, QUESTION_BOX[0] / max(max(xs) - min(xs), 1.0),
+            QUESTION_BOX[1] / max(max(ys) - min(ys), 1.0))
+    return {str(n): [round((x - cx) * k, 1), round((y - cy) * k, 1)] for n, (x, y) in pos.items()}
 
 
 def _edge_ids(graph: nx.MultiDiGraph) -> dict[tuple[Any, Any, Any], str]:

@@ -14,8 +14,16 @@
     '0': {name: 'no effect', color: '#8c8c8c', arrow: 'circle', cls: 'noeffect'},
   };
   const DIM_NODE = '#e6e6e6', DIM_EDGE = '#e3e3e3';
-  const MARK = {contested: 'contested', refuted: 'refuted'};
+  /* Status is drawn as line style, never as an edge label (32 'contested' labels piled up on the
+     permeability hub); its text is in the tooltip and on the selected claim. */
+  const DASHES = {hypothesised: [8, 6], contested: [2, 4], refuted: [2, 4, 8, 4]};
+  const DASH_CSS = {hypothesised: 'dashed', contested: 'dotted', refuted: 'dotted'};
   const MARK_COLOUR = '#8a5a00';
+  /* Rival hypotheses of the question on show: one colour each (Tableau 10, not the sign colours). */
+  const RIVAL_COLOURS = ['#1f77b4', '#e377c2', '#ff7f0e', '#17becf', '#9467bd', '#8c564b', '#bcbd22', '#7f7f7f'];
+  /* Node labels are FONT px at zoom 1; the first view is never smaller than MIN_LABEL_PX. */
+  const FONT = 15, MIN_LABEL_PX = 12, ROLE_NAMES = {forward: 'A causes B', reverse: 'B causes A',
+    'shared cause': 'a shared cause drives both', feedback: 'a feedback loop through both'};
 
   // ---------------------------------------------------------------- indexes
   const nodes = new Map(), edges = new Map(), hyps = new Map(), questions = new Map();
@@ -78,19 +86,23 @@
 
   // ---------------------------------------------------------------- state and permalink
   const state = {
-    xcat: new Set(), xst: new Set(), min: 0, sys: new Set(), q: '', only: '', hl: '',
-    conn: false, sel: '', len: 4, cam: null,
+    xcat: new Set(), xst: new Set(), min: 0, sys: new Set(), prim: false, xdes: new Set(), q: '',
+    only: '', hl: '', conn: true, sel: '', len: 4, cam: null,
   };
+  const OPENING = questions.has(DATA.opening) ? DATA.opening : '';
   function readHash() {
     const p = new URLSearchParams(location.hash.replace(/^#/, ''));
     state.xcat = new Set(p.getAll('xcat').filter((c) => cats.has(c)));
     state.xst = new Set(p.getAll('xst').filter((s) => DATA.statuses.includes(s)));
     state.min = Math.max(0, Math.min(4, parseInt(p.get('min') || '0', 10) || 0));
     state.sys = new Set(p.getAll('sys').filter((s) => DATA.systems.includes(s)));
-    state.q = questions.has(p.get('q')) ? p.get('q') : '';
+    state.prim = p.get('prim') === '1';
+    state.xdes = new Set(p.getAll('xdes').filter((s) => DATA.designs.includes(s)));
+    /* No fragment at all: the page opens on the founding question; 'q=' is the whole graph. */
+    state.q = questions.has(p.get('q')) ? p.get('q') : (!location.hash.replace(/^#/, '') ? OPENING : '');
     state.only = hyps.has(p.get('only')) ? p.get('only') : '';
     state.hl = p.get('hl') || '';
-    state.conn = p.get('conn') === '1';
+    state.conn = p.get('conn') !== '0';
     state.sel = p.get('sel') || '';
     state.len = Math.max(1, Math.min(8, parseInt(p.get('len') || '4', 10) || 4));
     const cam = (p.get('cam') || '').split(',').map(Number);
@@ -109,10 +121,12 @@
     for (const s of state.xst) p.append('xst', s);
     if (state.min) p.set('min', String(state.min));
     for (const s of state.sys) p.append('sys', s);
-    if (state.q) p.set('q', state.q);
+    if (state.prim) p.set('prim', '1');
+    for (const s of state.xdes) p.append('xdes', s);
+    if (state.q || OPENING) p.set('q', state.q);
     if (state.only) p.set('only', state.only);
     if (state.hl) p.set('hl', state.hl);
-    if (state.conn) p.set('conn', '1');
+    if (!state.conn) p.set('conn', '0');
     if (state.sel) p.set('sel', state.sel);
     if (state.len !== 4) p.set('len', String(state.len));
     if (state.cam) p.set('cam', state.cam.map((v, i) => v.toFixed(i === 2 ? 4 : 1)).join(','));
@@ -148,24 +162,31 @@
   }
   function signOf(e) { return SIGN[String(e.sign)] || SIGN['1']; }
   let lit = null;  // what is highlighted: {nodes, edges} or null
-  function edgeColour(e) { return lit && !lit.edges.has(e.id) ? DIM_EDGE : signOf(e).color; }
+  let rivalOf = new Map();  // claim id -> colour of its rival hypothesis (the question on show)
+  function edgeColour(e) {
+    if (lit && !lit.edges.has(e.id)) return DIM_EDGE;
+    return (!lit && rivalOf.get(e.id)) || signOf(e).color;
+  }
   function edgeItem(e) {
     const sign = signOf(e);
     const item = edgeDim(e);
     Object.assign(item, {from: e.from, to: e.to, width: 1 + e.strength, title: edgeTitle(e)});
-    if (e.status === 'hypothesised') item.dashes = [8, 6];
-    else if (MARK[e.status]) item.dashes = [2, 4];
+    if (DASHES[e.status]) item.dashes = DASHES[e.status];
     if (sign.arrow !== 'arrow') item.arrows = {to: {enabled: true, type: sign.arrow}};
-    const mark = MARK[e.status] || (e.sign === 0 ? 'no effect' : '');
-    if (mark) item.label = mark;
     if (e.curve) item.smooth = {enabled: true, type: 'curvedCW', roundness: e.curve};
     return item;
   }
-  function edgeDim(e) {  // the colours of a claim under the current highlight
-    const c = signOf(e).color, colour = edgeColour(e);
-    const item = {id: e.id, color: {color: colour, highlight: c, hover: c}};
-    if (MARK[e.status] || e.sign === 0) item.font = {color: colour === DIM_EDGE ? '#d5d5d5' : MARK_COLOUR};
-    return item;
+  function edgeDim(e) {  // the colours of a claim under the current highlight or question
+    const colour = edgeColour(e);
+    return {id: e.id, color: {color: colour, highlight: colour === DIM_EDGE ? signOf(e).color : colour,
+      hover: colour === DIM_EDGE ? signOf(e).color : colour}};
+  }
+  function rivalColours() {  // the rivals of the question on show, each with its colour
+    const out = new Map();
+    if (!state.q) return out;
+    questions.get(state.q).hypotheses.filter((h) => hyps.has(h))
+      .forEach((h, i) => out.set(h, RIVAL_COLOURS[i % RIVAL_COLOURS.length]));
+    return out;
   }
 
   // ---------------------------------------------------------------- visibility
@@ -177,29 +198,47 @@
     }
     return out;
   }
-  function keepsEvidence(e) {
-    if (!state.min && !state.sys.size) return true;
-    return e.ev.some((it) => it.stance === 'supports' && it.strength >= state.min &&
-      (!state.sys.size || it.systems.some((s) => state.sys.has(s))));
+  /* The evidence filters: a claim stays while one supporting item passes every active one.
+     Each is a [name, active, test] so the page can say what each one alone removes. */
+  const EV_FILTERS = [
+    ['min', () => state.min > 0, (it) => it.strength >= state.min],
+    ['sys', () => state.sys.size > 0, (it) => it.systems.some((s) => state.sys.has(s))],
+    ['prim', () => state.prim, (it) => !it.synthesis],
+    ['des', () => state.xdes.size > 0, (it) => !state.xdes.has(it.design || '')],
+  ];
+  function keepsEvidence(e, skip) {
+    const active = EV_FILTERS.filter((f) => f[0] !== skip && f[1]());
+    if (!active.length) return true;
+    return e.ev.some((it) => it.stance === 'supports' && active.every((f) => f[2](it)));
   }
+  let removedBy = {};  // filter name -> claims that this filter alone hides
   function computeVisible() {
     const onlyH = state.only ? hyps.get(state.only).claimSet : null;
     const onlyQ = state.q ? claimsOfQuestion(state.q) : null;
+    const evActive = EV_FILTERS.filter((f) => f[1]()).map((f) => f[0]);
     visEdges = new Set();
+    removedBy = {cat: 0, st: 0, q: 0, only: 0, min: 0, sys: 0, prim: 0, des: 0, conn: 0};
     const touched = new Set();
     for (const e of DATA.edges) {
-      if (state.xcat.has(nodes.get(e.from).category) || state.xcat.has(nodes.get(e.to).category)) continue;
-      if (state.xst.has(e.status)) continue;
-      if (onlyH && !onlyH.has(e.id)) continue;
-      if (onlyQ && !onlyQ.has(e.id)) continue;
-      if (!keepsEvidence(e)) continue;
+      const fails = [];
+      if (state.xcat.has(nodes.get(e.from).category) || state.xcat.has(nodes.get(e.to).category)) fails.push('cat');
+      if (state.xst.has(e.status)) fails.push('st');
+      if (onlyH && !onlyH.has(e.id)) fails.push('only');
+      if (onlyQ && !onlyQ.has(e.id)) fails.push('q');
+      if (fails.length > 1) continue;
+      if (evActive.length && !keepsEvidence(e)) {
+        if (fails.length) continue;
+        for (const f of evActive) if (keepsEvidence(e, f)) fails.push(f);
+        if (fails.length !== 1) continue;  // hidden by several evidence filters together
+      }
+      if (fails.length) { removedBy[fails[0]] += 1; continue; }
       visEdges.add(e.id); touched.add(e.from); touched.add(e.to);
     }
     const restrict = onlyH || onlyQ || state.conn;
     visNodes = new Set();
     for (const n of DATA.nodes) {
       if (state.xcat.has(n.category)) continue;
-      if (restrict && !touched.has(n.id)) continue;
+      if (restrict && !touched.has(n.id)) { if (state.conn && !onlyH && !onlyQ) removedBy.conn += 1; continue; }
       visNodes.add(n.id);
     }
     const sel = selected();
@@ -207,22 +246,48 @@
     if (sel.edge && visEdges.has(sel.edge)) { visNodes.add(edges.get(sel.edge).from); visNodes.add(edges.get(sel.edge).to); }
     $('counts').textContent = 'showing ' + visNodes.size + ' of ' + DATA.nodes.length + ' concepts, ' +
       visEdges.size + ' of ' + DATA.edges.length + ' claims';
+    for (const box of document.querySelectorAll('[data-removes]')) {
+      const n = removedBy[box.dataset.removes] || 0, what = box.dataset.removes === 'conn' ? ' concepts' : ' claims';
+      box.textContent = n ? 'hides ' + n + what : '';
+    }
   }
   function sameSet(a, b) {
     if (a.size !== b.size) return false;
     for (const x of a) if (!b.has(x)) return false;
     return true;
   }
+  /* Refresh a DataView whenever what it holds differs from what should be drawn: compared with
+     the view's own contents, not with the previous state, so the first filter always applies. */
+  function syncView(view, want) {
+    if (view.length === want.size && view.getIds().every((id) => want.has(id))) return;
+    view.refresh();
+  }
   function refresh() {
-    const [oldNodes, oldEdges] = [visNodes, visEdges];
     computeVisible();
-    if (!sameSet(oldNodes, visNodes)) nodeView.refresh();
-    if (!sameSet(oldEdges, visEdges)) edgeView.refresh();
+    placeQuestion();
+    syncView(nodeView, visNodes);
+    syncView(edgeView, visEdges);
+    labelKey = '';
     applyHighlight();
+    renderQuestion();
     restoreSelection();
+  }
+  /* A question with a layout of its own (computed at export, labels apart) shows its concepts
+     there; any other view uses the whole graph's positions. */
+  let placedFor = '';
+  function placeQuestion() {
+    const want = state.q && questions.get(state.q).pos ? state.q : '';
+    if (want === placedFor) return;
+    const moves = [];
+    if (placedFor) for (const id of Object.keys(questions.get(placedFor).pos)) { const n = nodes.get(id); if (n) moves.push({id: id, x: n.x, y: n.y}); }
+    if (want) for (const [id, xy] of Object.entries(questions.get(want).pos)) if (nodes.has(id)) moves.push({id: id, x: xy[0], y: xy[1]});
+    placedFor = want;
+    if (moves.length) nodeSet.update(moves);
   }
 
   // ---------------------------------------------------------------- graph
+  readHash();
+  computeVisible();  // before the DataViews exist, so their first contents are already filtered
   const nodeSet = new vis.DataSet(DATA.nodes.map(nodeItem));
   /* Large graphs give vis-network only the claims it must draw in full or let users click: those
      around concepts on screen when zoomed in, and selected ones ("materialised"). Creating
@@ -323,12 +388,16 @@
     }
     return out;
   }
+  let painted = '';  // the question whose rival colours the claims carry
   function applyHighlight() {
     const hl = state.hl ? highlightSets() : null;
     renderHighlightList(hl);
     lit = hl && (hl.nodes.size || hl.edges.size) ? hl : null;
-    if (!lit && !dimmed) return;
-    nodeSet.update(DATA.nodes.map((n) => nodeDim(n, !!lit && !lit.nodes.has(n.id))));
+    if (!lit && !dimmed && painted === state.q) return;
+    rivalOf = new Map();
+    for (const [h, c] of rivalColours()) for (const id of hyps.get(h).claims) if (!rivalOf.has(id)) rivalOf.set(id, c);
+    painted = state.q;
+    if (lit || dimmed) nodeSet.update(DATA.nodes.map((n) => nodeDim(n, !!lit && !lit.nodes.has(n.id))));
     edgeSet.update([...materialised].map((id) => edgeDim(edges.get(id))));
     dimmed = !!lit;
     if (network) network.redraw();
@@ -349,10 +418,17 @@
     if (kind === 'e' && edges.has(id)) return {edge: id};
     return {};
   }
+  let labelled = '';  // the one claim whose status is written on the graph: the selected one
+  function labelEdge(id) {
+    if (labelled && labelled !== id && edgeSet.get(labelled)) edgeSet.update({id: labelled, label: ''});
+    labelled = id;
+    if (id && edgeSet.get(id)) { const e = edges.get(id); edgeSet.update({id: id, label: signOf(e).name + ' \u00b7 ' + e.status}); }
+  }
   function restoreSelection() {
     const sel = selected();
     if (sel.node) materialise(incident(sel.node));
     if (sel.edge) materialise([sel.edge]);
+    labelEdge(sel.edge && visEdges.has(sel.edge) ? sel.edge : '');
     if (sel.node && visNodes.has(sel.node)) { network.selectNodes([sel.node], false); showNode(sel.node); }
     else if (sel.edge && visEdges.has(sel.edge)) { network.setSelection({nodes: [], edges: [sel.edge]}, {unselectAll: true, highlightEdges: false}); showEdge(sel.edge); }
     else if (sel.edge) { network.unselectAll(); showEdge(sel.edge); }
@@ -550,17 +626,25 @@
     }
     const scount = new Map();
     for (const e of DATA.edges) scount.set(e.status, (scount.get(e.status) || 0) + 1);
-    const style = {hypothesised: 'dashed', contested: 'dotted', refuted: 'dotted'};
+    const style = DASH_CSS;
     for (const s of DATA.statuses) {
       $('statuslist').append(el('label', {}, el('input', {type: 'checkbox', 'data-status': s, on: {change: (ev) => {
         if (ev.target.checked) state.xst.delete(s); else state.xst.add(s);
         refresh(); writeHash(false);
-      }}}), el('span', {cls: 'line', style: {borderTopStyle: style[s] || 'solid'}}), el('span', {text: s + (MARK[s] ? ' (marked)' : '')}),
+      }}}), el('span', {cls: 'line', style: {borderTopStyle: style[s] || 'solid'}}), el('span', {text: s}),
       el('span', {cls: 'count', text: String(scount.get(s) || 0)})));
     }
     const minSel = $('minstrength');
     DATA.strengths.forEach((s, i) => minSel.append(el('option', {value: String(i), text: i ? s + ' or stronger' : 'any (hypothesised too)'})));
     minSel.addEventListener('change', () => { state.min = parseInt(minSel.value, 10); refresh(); writeHash(false); });
+    $('prim').addEventListener('change', (ev) => { state.prim = ev.target.checked; refresh(); writeHash(false); });
+    if (!DATA.designs.length) $('deswrap').hidden = true;
+    for (const s of DATA.designs) {
+      $('deslist').append(el('label', {}, el('input', {type: 'checkbox', 'data-des': s, on: {change: (ev) => {
+        if (ev.target.checked) state.xdes.delete(s); else state.xdes.add(s);
+        refresh(); writeHash(false);
+      }}}), el('span', {text: s})));
+    }
     if (!DATA.systems.length) $('syswrap').hidden = true;
     for (const s of DATA.systems) {
       $('syslist').append(el('label', {}, el('input', {type: 'checkbox', 'data-sys': s, on: {change: (ev) => {
@@ -575,15 +659,17 @@
         el('span', {cls: 'glyph', style: {color: SIGN[k].color}, text: {arrow: '\u25b6', bar: '\u22a3', circle: '\u25cb'}[SIGN[k].arrow]}),
         el('span', {text: SIGN[k].name})));
     }
-    legend.append(el('div', {cls: 'sub', text: 'line width = strongest supporting evidence; dashed = hypothesised; dotted and labelled = contested or refuted'}));
+    for (const s of ['hypothesised', 'contested', 'refuted']) {
+      legend.append(el('div', {}, el('span', {cls: 'line', style: {borderTopStyle: DASH_CSS[s], borderTopColor: '#555'}}),
+        el('span', {cls: 'glyph'}), el('span', {text: s})));
+    }
+    legend.append(el('div', {cls: 'sub', text: 'line width = grade of the claim; status by line style, its text on hover and on the selected claim'}));
     const qSel = $('question');
-    qSel.append(el('option', {value: '', text: DATA.questions.length ? 'all questions' : 'no questions in this graph'}));
+    qSel.append(el('option', {value: '', text: DATA.questions.length ? 'whole graph (no question)' : 'no questions in this graph'}));
     for (const q of DATA.questions) qSel.append(el('option', {value: q.id, text: q.label}));
-    qSel.addEventListener('change', () => {
-      state.q = qSel.value;
-      if (state.only && state.q && hyps.get(state.only).question !== state.q) state.only = '';
-      renderHyps(); refresh(); writeHash(false);
-    });
+    qSel.addEventListener('change', () => chooseQuestion(qSel.value));
+    $('whole').addEventListener('click', () => chooseQuestion(''));
+    if (!OPENING) $('whole').hidden = true;
     if (!DATA.hypotheses.length) $('hypsection').hidden = true;
     const names = $('conceptnames');
     for (const n of DATA.nodes) names.append(el('option', {value: n.label}));
@@ -596,11 +682,13 @@
       setHighlight('p:' + a + '>' + b, true);
     });
     $('clearhl').addEventListener('click', () => setHighlight('', false));
+    $('opening').addEventListener('click', () => chooseQuestion(OPENING));
     $('fit').addEventListener('click', () => fitTo(null, true));
     $('reset').addEventListener('click', () => {
       try { history.replaceState(null, '', '#'); } catch (err) { /* sandboxed */ }
-      state.xcat.clear(); state.xst.clear(); state.sys.clear(); state.min = 0; state.q = ''; state.only = '';
-      state.hl = ''; state.conn = false; state.sel = ''; state.cam = null; state.len = 4;
+      state.xcat.clear(); state.xst.clear(); state.sys.clear(); state.xdes.clear(); state.prim = false;
+      state.min = 0; state.q = ''; state.only = '';
+      state.hl = ''; state.conn = true; state.sel = ''; state.cam = null; state.len = 4;
       syncControls(); refresh(); fitTo(null, false); writeHash(false);
     });
     $('copylink').addEventListener('click', () => {
@@ -619,12 +707,49 @@
   }
   let sayTimer = 0;
   function say(text) { $('status').textContent = text; clearTimeout(sayTimer); sayTimer = setTimeout(() => { $('status').textContent = ''; }, 3000); }
+  function chooseQuestion(q) {
+    state.q = q;
+    if (state.only && (!state.q || hyps.get(state.only).question !== state.q)) state.only = '';
+    state.cam = null;
+    syncControls(); refresh(); placeCamera(true); writeHash(false);
+  }
+  /* The question on show: its rivals side by side with their colours and the verdict of
+     `gutkg explain` on all evidence and on primary human evidence. */
+  function renderQuestion() {
+    const box = clear($('qbox'));
+    $('opening').hidden = !OPENING || state.q === OPENING;
+    if (!state.q) { box.hidden = true; return; }
+    box.hidden = false;
+    const q = questions.get(state.q), v = q.verdict, colours = rivalColours();
+    box.append(el('h2', {cls: 'qtitle', text: q.label}));
+    const byRole = new Map(v ? v.rows.map((r) => [r.role, r]) : []);
+    const table = el('table', {cls: 'rivals'});
+    table.append(el('tr', {}, el('th', {text: 'rival (colour on the graph)'}),
+      v ? el('th', {text: 'all evidence'}) : null, v ? el('th', {text: 'primary human'}) : null));
+    for (const [h, colour] of colours) {
+      const hyp = hyps.get(h), row = byRole.get(hyp.role);
+      const lead = v && row && v.leaders.includes(row.role);
+      table.append(el('tr', {cls: (state.only === h ? 'active ' : '') + (lead ? 'lead' : ''), data: {rival: h}, title: hyp.definition},
+        el('td', {}, el('span', {cls: 'rivalline', style: {borderTopColor: colour}}),
+          el('button', {cls: 'link', type: 'button', title: 'Show only this rival (again: all rivals)',
+            on: {click: () => { state.only = state.only === h ? '' : h; renderHyps(); refresh(); writeHash(false); }}}, hyp.label)),
+        v ? el('td', {cls: 'grade', text: row ? row.label : '\u2014'}) : null,
+        v ? el('td', {cls: 'grade', text: row ? row.human_label : '\u2014'}) : null));
+    }
+    box.append(table);
+    if (v) {
+      box.append(el('p', {cls: 'verdict', text: v.answer.join(' ')}));
+      box.append(el('p', {cls: 'verdict human', text: v.human}));
+    } else box.append(el('p', {cls: 'sub', text: 'No graded verdict: this question names no exposure and outcome.'}));
+  }
   function renderHyps() {
     const ul = clear($('hyplist'));
     const list = DATA.hypotheses.filter((h) => !state.q || h.question === state.q);
+    const colours = rivalColours();
     if (state.only) ul.append(el('li', {}, el('button', {type: 'button', on: {click: () => { state.only = ''; renderHyps(); refresh(); writeHash(false); }}}, 'show all claims again')));
     for (const h of list) {
       ul.append(el('li', {cls: (state.only === h.id || state.hl === 'h:' + h.id) ? 'active' : '', title: h.definition, data: {hyp: h.id}},
+        colours.has(h.id) ? el('span', {cls: 'rivalline', style: {borderTopColor: colours.get(h.id)}}) : null,
         el('span', {cls: 'name', text: h.label + ' (' + h.claims.length + ')'}),
         el('button', {type: 'button', title: 'Highlight its claims', on: {click: () => { setHighlight(state.hl === 'h:' + h.id ? '' : 'h:' + h.id, true); renderHyps(); }}}, 'highlight'),
         el('button', {type: 'button', cls: 'only', title: 'Show only this rival hypothesis', on: {click: () => { state.only = state.only === h.id ? '' : h.id; renderHyps(); refresh(); writeHash(false); }}}, state.only === h.id ? 'all' : 'only')));
@@ -650,6 +775,8 @@
     for (const box of document.querySelectorAll('[data-cat]')) box.checked = !state.xcat.has(box.dataset.cat);
     for (const box of document.querySelectorAll('[data-status]')) box.checked = !state.xst.has(box.dataset.status);
     for (const box of document.querySelectorAll('[data-sys]')) box.checked = state.sys.has(box.dataset.sys);
+    for (const box of document.querySelectorAll('[data-des]')) box.checked = !state.xdes.has(box.dataset.des);
+    $('prim').checked = state.prim;
     $('minstrength').value = String(state.min);
     $('question').value = state.q;
     $('conn').checked = state.conn;
@@ -739,23 +866,99 @@
     return true;
   }
 
+  // ---------------------------------------------------------------- label thinning
+  /* Which concepts' labels are drawn: greedily by priority (selected, highlighted, the question's
+     two concepts, then by number of shown claims), skipping any label whose box would overlap one
+     already placed (at the current zoom), so labels never pile up; zooming in makes room for
+     more. Zoomed out, the labels that fit are drawn at LABEL_FLOOR_PX on screen (so the hubs stay
+     readable) instead of shrinking with the graph. vis-network's Label.draw is wrapped once (on
+     its prototype) to skip the others; a selected or hovered concept always shows its label. */
+  const LABEL_FLOOR_PX = 11;
+  let labelOn = new Set(), labelKey = '', labelSize = FONT;
+  const measure = document.createElement('canvas').getContext('2d');
+  const widths = new Map();
+  function labelWidth(id) {
+    let w = widths.get(id);
+    if (w === undefined) { measure.font = FONT + 'px system-ui, sans-serif'; w = measure.measureText(label(id)).width + 6; widths.set(id, w); }
+    return w;
+  }
+  function chooseLabels() {
+    const scale = network.getScale(), pos = network.getViewPosition();
+    const sel = selected();
+    const key = [scale.toFixed(4), pos.x.toFixed(1), pos.y.toFixed(1), state.sel, state.hl, visNodes.size, state.q].join('|');
+    if (key === labelKey) return;
+    labelKey = key;
+    labelOn = new Set();
+    labelSize = Math.max(FONT, LABEL_FLOOR_PX / scale);
+    const body = network.body.nodes;
+    for (const id of visNodes) { const o = body[id]; if (o && o.labelModule) o.labelModule.gutkgNode = id; }
+    const [a, b] = viewBox();
+    const q = state.q ? questions.get(state.q) : null;
+    const ends = new Set(q && q.ends ? q.ends : []);  // the question's exposure and outcome
+    const degree = (id) => { let d = 0; for (const e of incident(id)) if (visEdges.has(e)) d++; return d; };
+    const cand = [];
+    for (const id of visNodes) {
+      const o = body[id];
+      if (!o || o.x < a.x || o.x > b.x || o.y < a.y || o.y > b.y) continue;
+      const rank = id === sel.node ? 3 : lit && lit.nodes.has(id) ? 2 : ends.has(id) ? 1 : 0;
+      cand.push([rank, degree(id), id, o]);
+    }
+    cand.sort((x, y) => y[0] - x[0] || y[1] - x[1] || label(x[2]).length - label(y[2]).length);
+    const CELL = 120 * labelSize / FONT, grid = new Map(), pad = 2 / scale, h = labelSize * 1.3;
+    for (const [, , id, o] of cand) {
+      const w = labelWidth(id) * labelSize / FONT, r = (o.options && o.options.size) || 10;
+      const box = [o.x - w / 2 - pad, o.y + r + 1 - pad, o.x + w / 2 + pad, o.y + r + 1 + h + pad];
+      const cells = [];
+      for (let gx = Math.floor(box[0] / CELL); gx <= Math.floor(box[2] / CELL); gx++) {
+        for (let gy = Math.floor(box[1] / CELL); gy <= Math.floor(box[3] / CELL); gy++) cells.push(gx + ',' + gy);
+      }
+      let clash = false;
+      for (const c of cells) {
+        for (const other of grid.get(c) || []) {
+          if (box[0] < other[2] && other[0] < box[2] && box[1] < other[3] && other[1] < box[3]) { clash = true; break; }
+        }
+        if (clash) break;
+      }
+      if (clash && id !== sel.node) continue;
+      labelOn.add(id);
+      for (const c of cells) { if (!grid.has(c)) grid.set(c, []); grid.get(c).push(box); }
+    }
+  }
+  function installLabelThinning() {
+    const any = Object.values(network.body.nodes).find((o) => o.labelModule);
+    if (!any) return false;
+    const proto = Object.getPrototypeOf(any.labelModule);
+    if (proto.gutkgThinned || typeof proto.draw !== 'function') return !!proto.gutkgThinned;
+    const draw = proto.draw;
+    proto.draw = function (ctx, x, y, selected, hover) {
+      if (this.gutkgNode !== undefined) {
+        if (!selected && !hover && !labelOn.has(this.gutkgNode)) return;
+        if (this.fontOptions.size !== labelSize) { this.fontOptions.size = labelSize; this.labelDirty = true; }
+      }
+      return draw.apply(this, arguments);
+    };
+    proto.gutkgThinned = true;
+    return true;
+  }
+
   // ---------------------------------------------------------------- start
   function applyState() {
     syncControls();
     refresh();
     placeCamera();
   }
-  function placeCamera() {
+  function placeCamera(animate) {
     if (state.cam) network.moveTo({position: {x: state.cam[0], y: state.cam[1]}, scale: state.cam[2]});
     else {
       const hl = state.hl ? highlightSets() : null;
       const sel = selected();
       const focusOn = hl && hl.nodes.size ? [...hl.nodes] : sel.node ? [sel.node] : null;
-      fitTo(focusOn ? focusOn.filter((n) => visNodes.has(n)) : null, false);
+      fitTo(focusOn ? focusOn.filter((n) => visNodes.has(n)) : null, !!animate);
     }
   }
   /* Fit the view to some concepts (all shown ones by default) from their positions: unlike
-     vis-network's fit() this measures no labels, which matters at 5,000 nodes. */
+     vis-network's fit() this measures no labels, which matters at 5,000 nodes. A question's view
+     is never zoomed out below legible labels (MIN_LABEL_PX): it is centred instead. */
   function fitTo(ids, animate) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     const pos = ids && ids.length ? network.getPositions(ids) : network.getPositions([...visNodes]);
@@ -766,7 +969,8 @@
     if (!Number.isFinite(x0)) return;
     const box = $('graph');
     const w = Math.max(box.clientWidth, 100), h = Math.max(box.clientHeight, 100);
-    const scale = Math.max(0.02, Math.min(1.2, w / (x1 - x0 + 160), h / (y1 - y0 + 120)));
+    const legible = state.q && !(ids && ids.length) ? MIN_LABEL_PX / FONT : 0.02;
+    const scale = Math.max(legible, Math.min(1.2, w / (x1 - x0 + 220), h / (y1 - y0 + 140)));
     network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale: scale,
       animation: animate ? {duration: 300, easingFunction: 'easeInOutQuad'} : false});
   }
@@ -775,9 +979,7 @@
     for (const c of DATA.categories) out[c.id] = {color: nodeColour(c.id)};
     return out;
   }
-  readHash();
   buildPanel();
-  computeVisible();
   network = new vis.Network($('graph'), {nodes: nodeView, edges: edgeView}, {
     autoResize: true,
     physics: {enabled: false, stabilization: {enabled: false}},
@@ -786,12 +988,13 @@
       multiselect: false, keyboard: false, selectConnectedEdges: true},
     groups: groups(),
     nodes: {shape: 'dot', size: 10, borderWidth: 1, borderWidthSelected: 3,
-      font: {size: 14, face: 'system-ui, sans-serif', strokeWidth: 3, strokeColor: '#ffffff'}},
+      font: {size: FONT, face: 'system-ui, sans-serif', strokeWidth: 3, strokeColor: '#ffffff'}},
     edges: {selectionWidth: 2, arrowStrikethrough: false, hoverWidth: 0.5, smooth: false,
       color: {inherit: false}, arrows: {to: {enabled: true, type: 'arrow', scaleFactor: 0.7}},
-      font: {size: 10, color: MARK_COLOUR, strokeWidth: 3, strokeColor: '#ffffff', align: 'horizontal'}},
+      font: {size: 13, color: MARK_COLOUR, strokeWidth: 4, strokeColor: '#ffffff', align: 'horizontal'}},
   });
   installLevelOfDetail();
+  network.on('beforeDrawing', () => { installLabelThinning(); chooseLabels(); });
   performance.mark('gutkg:network');
   network.on('click', (p) => {
     if (p.nodes.length) selectNode(p.nodes[0], false);
@@ -824,5 +1027,9 @@
     },
     nodePoint: (id) => network.canvasToDOM(network.getPositions([id])[id]),
     levelOfDetail: () => ({coarse: coarseView(), onScreen: onScreen().length, materialised: materialised.size}),
+    /* what vis-network itself holds and draws (not the page's own state) */
+    drawn: () => ({nodes: network.body.nodeIndices.slice(), edges: network.body.edgeIndices.slice()}),
+    labelsShown: () => [...labelOn],
+    removedBy: () => Object.assign({}, removedBy),
   };
 })();

@@ -9,49 +9,88 @@
     kg.paths("gliadin", "celiac disease"); kg.loops(through="increased intestinal permeability")
     kg.rivals("dysbiosis"); kg.show("zonulin"); kg.query("SELECT ...")
 
->>> from gutkg.api import KnowledgeGraph
->>> KnowledgeGraph.explain.__doc__.splitlines()[0]
-'Every way A and B could be associated, graded, with the answer first (``gutkg explain``).'
-
 Names resolve as on the command line (label, synonym, id or CURIE; an unknown name raises
-:class:`~gutkg.errors.UnknownConceptError` listing the closest ones). Every result has ``text()``,
-``as_dict()`` / ``to_dict()`` and ``_repr_html_`` (a compact card in Jupyter).
+:class:`~gutkg.errors.UnknownConceptError` listing the closest ones). Every result has a text form
+(``text()``, ``str()``), ``to_dict()``, a one-line ``repr`` and ``_repr_html_``: a compact card in
+Jupyter, drawn by :mod:`gutkg.html_cards` (results never import their renderers; see
+:mod:`gutkg.display`). A runnable tour, on a small fixture graph:
+
+>>> import gutkg
+>>> kg = gutkg.load("tests/data/grading.ttl")
+>>> kg
+<gutkg.KnowledgeGraph: 13 concepts, 11 claims>
+>>> e = kg.explain("microbes", "Illness")
+>>> e.verdict.leaders
+['reverse']
+>>> print(str(e).splitlines()[0])
+Does microbes cause illness, does illness cause microbes, or does a shared cause (or a loop) produce
+>>> kg.explain("microbes", "illnes")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+gutkg.errors.UnknownConceptError: unknown concept 'illnes'. Did you mean: 'illness', 'illness stage'? ...
+>>> [len(c.hops) for c in kg.paths("illness", "microbes", evidence="human").paths]
+[1]
+>>> kg.show("Treat 2016")
+<Card reference: Treat et al. 2016 (.text(), .to_dict())>
+>>> kg.show("trial drug").to_dict()["claims_out"][0]["other_label"]
+'trial outcome'
+>>> rows = kg.query("SELECT ?label ?c WHERE { ?c skos:prefLabel ?label } ORDER BY ?label LIMIT 2",
+...                 dataframe=False)
+>>> rows.vars, [r["label"] for r in rows.dicts()]
+(['label', 'c'], ['Do microbes cause illness, or the reverse?', 'Genes drive both'])
+>>> "<table" in rows._repr_html_() and "&lt;" not in rows.text()
+True
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from gutkg.store import QueryResult
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from gutkg.analysis.filters import EvidenceFilter
-    from gutkg.concepts import ConceptIndex
-    from gutkg.store import QueryResult, Store
+    from gutkg.cards import Card
+    from gutkg.concepts import Concept, ConceptIndex
+    from gutkg.references import Reference
+    from gutkg.store import Store
 
 
-class Card:
-    """A concept's or a claim's card, as ``gutkg show`` prints it."""
-
-    def __init__(self, data: dict[str, Any], text: str) -> None:
-        self.data, self._text = data, text
+class Rows(QueryResult):
+    """A query's result as :meth:`KnowledgeGraph.query` returns it without pandas: a
+    :class:`~gutkg.store.QueryResult` (``vars``, ``rows``, ``dicts()``) with a text table, ``to_dict()``
+    (the SPARQL JSON results) and a table in Jupyter."""
 
     def text(self) -> str:
-        return self._text
+        from gutkg.sparql.results import write
 
-    def as_dict(self) -> dict[str, Any]:
-        return self.data
+        return write(self, "table").decode()
 
-    to_dict = as_dict
+    def to_dict(self) -> dict[str, Any]:
+        import json
+
+        from gutkg.sparql.results import write
+
+        return dict(json.loads(write(self, "json" if self.kind != "graph" else "jsonld")))
+
+    as_dict = to_dict
+
+    def __str__(self) -> str:
+        return self.text()
 
     def __repr__(self) -> str:
-        return self._text.splitlines()[0] if self._text else "Card()"
+        if self.kind == "ask":
+            return f"<Rows ask: {self.boolean}>"
+        size = f"{len(self)} {'triples' if self.kind == 'graph' else 'rows'}"
+        return f"<Rows {self.kind}: {size}{' × ' + ', '.join(self.vars) if self.vars else ''}>"
 
     def _repr_html_(self) -> str:
-        return f"<pre style='white-space:pre-wrap'>{html.escape(self._text)}</pre>"
+        from gutkg.display import html
+
+        return html(self)
 
 
 def _evidence(evidence: str | EvidenceFilter | None) -> EvidenceFilter | None:
@@ -144,27 +183,37 @@ class KnowledgeGraph:
 
     # -- look-ups ------------------------------------------------------------------------------
     def show(self, name: str) -> Card:
-        """A concept's card, or a claim's (``gkcl:…``, ``gkas:…``, ``gkm:…``) with its grade and why."""
-        from gutkg.cards import card, statement_card, statement_text
+        """The card of a concept, a claim (``gkcl:…``, ``gkas:…``, ``gkm:…``: its grade and why) or a
+        reference ("Tajik 2020", a key, DOI or PMID: the claims citing it, with stance)."""
+        from gutkg.cards import lookup
 
-        statement = statement_card(self.store, name)
-        if statement is not None:
-            return Card(statement, statement_text(statement))
-        concept = self.index.resolve(name)
-        assert concept is not None
-        data = card(self.store, concept)
-        lines = [f"{concept.label}  ({concept.curie}, {concept.category})", concept.definition]
-        for key, arrow in (("claims_out", "→"), ("claims_in", "←")):
-            for cl in data[key]:  # type: ignore[attr-defined]
-                lines.append(f"  {arrow} {cl['other_label']}  [{cl['sign']}, {cl['status']}]")
-        return Card(data, "\n".join(line for line in lines if line))
+        return lookup(self.store, name, self.index)
 
-    def query(self, sparql: str, *, dataframe: bool = False, **params: str) -> Any:
-        """Run SPARQL (or a bundled question's name) with bound parameters; rows, or a DataFrame."""
+    def search(self, text: str, *, limit: int = 20) -> tuple[list[Concept], list[Reference]]:
+        """Concepts whose label or synonym matches ``text`` (best first), and references by author,
+        title, key, DOI or PMID."""
+        from gutkg.cards import find_references
+
+        return ([c for c, _ in self.index.search(text, limit=limit)],
+                find_references(self.store, text)[:limit])
+
+    def query(self, sparql: str, *, dataframe: bool | None = None, **params: str) -> Any:
+        """Run SPARQL (or a bundled question's name) with bound parameters (``concept="zonulin"``).
+
+        SELECT results come as a pandas DataFrame when pandas is installed (the ``notebook`` extra)
+        and ``dataframe`` is not False, else as :class:`Rows`; columns follow the query's projection.
+        """
+        import dataclasses
+        import importlib.util
+
         from gutkg.sparql.runner import run, to_frame
 
         result: QueryResult = run(self.store, sparql, [f"{k}={v}" for k, v in params.items()])
-        return to_frame(result) if dataframe else result
+        if dataframe is None:
+            dataframe = result.kind == "select" and importlib.util.find_spec("pandas") is not None
+        if dataframe:
+            return to_frame(result)
+        return Rows(**{f.name: getattr(result, f.name) for f in dataclasses.fields(result)})
 
     def validate(self) -> Any:
         from gutkg.validate import validate_store
@@ -180,4 +229,4 @@ def load(graph: str | Path | Sequence[str | Path] | None = None, *, store: str =
     return KnowledgeGraph(load_store([str(p) for p in paths] if paths else None, store=store))
 
 
-__all__ = ["Card", "KnowledgeGraph", "load"]
+__all__ = ["KnowledgeGraph", "Rows", "load"]

@@ -1,14 +1,98 @@
-"""A concept's card: names, definition, mappings, and the claims in and out with citations."""
+"""Cards: what ``gutkg show`` prints about a concept, a claim (association, measurement relation)
+or a reference, as plain data and as text.
+
+:func:`lookup` resolves what a user typed, in this order: a statement id (``gkcl:…``, ``gkas:…``,
+``gkm:…``), a concept (label, synonym, id or CURIE), a reference (key, "Author Year", DOI, PMID).
+Every card lists DOIs or PMIDs beside its citations, so a reader can follow them up.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gutkg.concepts import Concept
 from gutkg.store import Store, Term
 
 if TYPE_CHECKING:
+    from gutkg.concepts import ConceptIndex
     from gutkg.references import Reference
+
+#: Prefixes of statement ids a user may type.
+STATEMENT_PREFIXES = ("gkcl:", "gkas:", "gkm:")
+
+
+class Card:
+    """A card: ``kind`` (``concept``, ``causal claim``, ``association (direction not shown)``,
+    ``measurement relation`` or ``reference``) and its data; ``text()`` (also ``str()``),
+    ``to_dict()``, a one-line ``repr`` and an HTML card in Jupyter (:mod:`gutkg.html_cards`)."""
+
+    def __init__(self, kind: str, data: dict[str, Any]) -> None:
+        self.kind, self.data = kind, data
+
+    @property
+    def title(self) -> str:
+        """The card's first line: the concept's label, what the claim says, or the citation."""
+        d = self.data
+        if self.kind == "concept":
+            return str(d["label"])
+        if self.kind == "reference":
+            return str(d["reference"]["citation"])
+        return str(d["says"])
+
+    def text(self) -> str:
+        if self.kind == "concept":
+            return concept_text(self.data)
+        if self.kind == "reference":
+            return reference_text(self.data)
+        return statement_text(self.data)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.data
+
+    to_dict = as_dict
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"<Card {self.kind}: {self.title[:100]} (.text(), .to_dict())>"
+
+    def _repr_html_(self) -> str:
+        from gutkg.display import html
+
+        return html(self)
+
+
+def lookup(store: Store, text: str, index: ConceptIndex | None = None) -> Card:
+    """The card of what ``text`` names: a statement id, a concept, or exactly one reference.
+
+    Raises :class:`~gutkg.errors.UnknownConceptError` (closest concepts) when nothing matches, and
+    :class:`~gutkg.errors.GutKGError` naming the candidates when a statement id is unknown or
+    several references match.
+    """
+    from gutkg.concepts import ConceptIndex
+    from gutkg.errors import GutKGError, UnknownConceptError
+
+    statement = statement_card(store, text)
+    if statement is not None:
+        return Card(str(statement["kind"]), statement)
+    if text.strip().lower().startswith(STATEMENT_PREFIXES):
+        raise GutKGError(f"no claim, association or measurement relation {text.strip()!r}: statement ids "
+                         "are listed by gutkg show CONCEPT --format json (field 'claim')")
+    index = index or ConceptIndex.from_store(store)
+    try:
+        concept = index.resolve(text)
+    except UnknownConceptError as exc:
+        found = find_references(store, text)
+        if len(found) == 1:
+            return Card("reference", _reference_data(store, found[0]))
+        if len(found) > 1:
+            listed = "; ".join(f"{r.citation} (gkref:{r.key})" for r in found[:8])
+            raise GutKGError(f"{text!r} matches {len(found)} references: {listed}. Name one by its "
+                             "key (gkref:…), DOI or PMID") from None
+        raise UnknownConceptError(exc.name, exc.suggestions, ambiguous=exc.ambiguous) from None
+    assert concept is not None
+    return Card("concept", card(store, concept))
 
 CLAIMS = """
 PREFIX gkv: <https://w3id.org/gutkg/vocab#>
@@ -27,7 +111,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?n WHERE { ?n skos:broader ?concept }"""
 
 
-def card(store: Store, concept: Concept) -> dict[str, object]:
+def card(store: Store, concept: Concept) -> dict[str, Any]:
     """Everything ``gutkg show`` prints about ``concept``, as plain data."""
     from gutkg.references import references
     from gutkg.vocab import SIGNS, STATUSES
@@ -37,6 +121,7 @@ def card(store: Store, concept: Concept) -> dict[str, object]:
     statuses = {str(k): v for k, v in STATUSES.items()}
     bind = {"concept": Term.iri(concept.iri)}
     claims: dict[str, dict[str, object]] = {}
+    cited: dict[str, Reference] = {}
     for row in store.query(CLAIMS, bind).dicts():
         cid = str(row["claim"]).rsplit("/", 1)[-1]
         entry = claims.setdefault(cid, {
@@ -52,13 +137,44 @@ def card(store: Store, concept: Concept) -> dict[str, object]:
             assert isinstance(cites, list)
             if ref and ref.citation not in cites:
                 cites.append(ref.citation)
+                cited[ref.key] = ref
     for entry in claims.values():
         entry["citations"].sort()  # type: ignore[attr-defined]
     narrower = sorted(str(r[0].value).rsplit("/", 1)[-1] for r in store.query(NARROWER, bind).rows if r[0])
     ordered = sorted(claims.values(), key=lambda c: (str(c["direction"]) != "out", str(c["other_label"]).casefold()))
     return {**concept.as_dict(), "narrower": narrower,
             "claims_out": [c for c in ordered if c["direction"] == "out"],
-            "claims_in": [c for c in ordered if c["direction"] == "in"]}
+            "claims_in": [c for c in ordered if c["direction"] == "in"],
+            "references": [{"key": r.key, "citation": r.citation, "title": r.title, "doi": r.doi,
+                            "pmid": r.pmid, "url": r.url}
+                           for r in sorted(cited.values(), key=lambda r: (r.citation.casefold(), r.key))]}
+
+
+def concept_text(data: dict[str, Any]) -> str:
+    """A concept's card as text: names, mappings, claims in and out, then every reference with its
+    DOI or PMID."""
+    import textwrap
+
+    out = [f"{data['label']}  {data['curie']} · {data['category']}"]
+    if data.get("definition"):
+        out.append(textwrap.fill(str(data["definition"]), 96))
+    for key, title in (("synonyms", "synonyms"), ("broader", "broader"), ("narrower", "narrower")):
+        if data.get(key):
+            out.append(f"{title}: " + ", ".join(data[key]))
+    out += [f"{m['match']} match: {m['curie']}  {m['iri']}" for m in data.get("mappings", [])]
+    for key, title, arrow in (("claims_out", "claims out", "→"), ("claims_in", "claims in", "←")):
+        out.append(f"{title} ({len(data[key])}):")
+        for cl in data[key]:
+            cites = "; ".join(cl["citations"]) or "no citation"
+            out.append(f"  {arrow} {cl['other_label']}  [{cl['sign']}, {cl['status']}]  {cites}")
+    if data.get("references"):
+        out.append(f"references ({len(data['references'])}):")
+        out += [f"  {r['citation']}  {_link(r)}".rstrip() for r in data["references"]]
+    return "\n".join(out)
+
+
+def _link(r: dict[str, Any]) -> str:
+    return f"doi:{r['doi']}" if r.get("doi") else f"PMID:{r['pmid']}" if r.get("pmid") else ""
 
 
 def _statement_local(text: str) -> str:
@@ -173,30 +289,34 @@ def find_references(store: Store, text: str) -> list[Reference]:
 
 def reference_card(store: Store, text: str) -> dict[str, object] | None:
     """A reference's card: its record and every statement that cites it, with the stance and design
-    of each item; None when ``text`` names exactly no reference."""
+    of each item; None when ``text`` names exactly no reference (or several)."""
+    found = find_references(store, text)
+    return _reference_data(store, found[0]) if len(found) == 1 else None
+
+
+def _reference_data(store: Store, ref: Reference) -> dict[str, Any]:
     from gutkg.network import _Items, read_associations, read_claims, read_measurements
 
-    found = find_references(store, text)
-    if len(found) != 1:
-        return None
-    ref = found[0]
     items = _Items(store)
-    cited = []
-    for kind, rows in (("causal claim", [(c["claim"], f"{c['cause']} {c['sign_label']} {c['effect']}",
-                                          c["status"], c["evidence"]) for c in read_claims(store, items).values()]),
-                       ("association", [(a["id"], f"{a['a']} ~ {a['b']}", "", a["evidence"])
-                                        for a in read_associations(store, items)]),
-                       ("measurement", [(m["id"], f"{m['method']} reads {m['measures']}", m["validity"],
-                                         m["evidence"]) for m in read_measurements(store, items)])):
-        for sid, says, status, evidence in rows:
-            for e in evidence:
-                if e["source"] == ref.key:
-                    cited.append({"statement": sid, "kind": kind, "says": says, "status": status,
-                                  "stance": e["stance"], "design": e["direction"], "description": e["description"]})
+    labels = {c.id: c.label for c in _concepts(store)}
+
+    def name(i: str) -> str:
+        return labels.get(i, i)
+
+    rows = [("causal claim", f"gkcl:{c['claim']}", f"{name(c['cause'])} {c['sign_label']} {name(c['effect'])}",
+             c["status"], c["evidence"]) for c in read_claims(store, items).values()]
+    rows += [("association", f"gkas:{a['id']}", f"{name(a['a'])} ~ {name(a['b'])}", "", a["evidence"])
+             for a in read_associations(store, items)]
+    rows += [("measurement", f"gkm:{m['id']}", f"{name(m['method'])} reads {name(m['measures'])}",
+              m["validity"], m["evidence"]) for m in read_measurements(store, items)]
+    cited = [{"statement": sid, "kind": kind, "says": says, "status": status, "stance": e["stance"],
+              "design": e["direction"], "description": e["description"]}
+             for kind, sid, says, status, evidence in rows for e in evidence if e["source"] == ref.key]
     return {"reference": ref.as_dict(), "cited_by": sorted(cited, key=lambda c: str(c["statement"]))}
 
 
 def reference_text(data: dict[str, object]) -> str:
+    """A reference's card as text: the record with its DOI or PMID, then each citing statement."""
     import textwrap
 
     r = data["reference"]
@@ -210,4 +330,5 @@ def reference_text(data: dict[str, object]) -> str:
     for c in cited:
         out.append(textwrap.fill(f"{c['stance']}: {c['says']} [{c['kind']}{', ' + c['status'] if c['status'] else ''}; "
                                  f"{c['design']}]", 100, initial_indent="  - ", subsequent_indent="      "))
+        out.append(f"      {c['statement']}")
     return "\n".join(out)

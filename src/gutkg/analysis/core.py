@@ -153,11 +153,14 @@ class Displayable:
         head = next((line.strip() for line in lines if line.strip()), "")
         return f"<{type(self).__name__}: {head[:120]} ({len(lines)} lines; .text(), .to_dict())>"
 
-    def _repr_html_(self) -> str:
-        import html
+    def __str__(self) -> str:
+        return self.text()
 
-        return ("<pre style='white-space:pre-wrap;font-size:90%'>" + html.escape(self.text())
-                + "</pre>")
+    def _repr_html_(self) -> str:
+        """The card Jupyter shows, from the renderer registered for this type (:mod:`gutkg.display`)."""
+        from gutkg.display import html
+
+        return html(self)
 
 
 @dataclass(kw_only=True, repr=False)

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
@@ -41,13 +41,28 @@ class GutKGGroup(click.Group):
             raise SystemExit(0) from None
 
 
-def graph_options(func: F) -> F:
-    """``--graph PATH`` (repeatable) and ``--store SPEC`` for commands that read the graph."""
+@overload
+def graph_options(func: F) -> F: ...
+@overload
+def graph_options(*, store_default: str) -> Callable[[F], F]: ...
+def graph_options(func: F | None = None, *, store_default: str = "memory") -> Any:
+    """``--graph PATH`` (repeatable) and ``--store SPEC`` for commands that read the graph.
+
+    ``@graph_options`` or ``@graph_options(store_default="oxigraph")``; ``$GUTKG_STORE`` overrides
+    the default either way, and ``--help`` names the real default.
+    """
+    if func is None:
+        return lambda f: _graph_options(f, store_default)
+    return _graph_options(func, store_default)
+
+
+def _graph_options(func: F, store_default: str) -> F:
     func = click.option(
-        "--store", "store", default=lambda: os.environ.get("GUTKG_STORE", "memory"),
-        show_default="memory",
+        "--store", "store", default=lambda: os.environ.get("GUTKG_STORE", store_default),
+        show_default=store_default,
         help="Where the graph is loaded: memory (rdflib), oxigraph (embedded, cached on disk "
-             "by input hash), oxigraph:PATH, or a SPARQL endpoint URL (sparql+http://...).")(func)
+             "by input hash), oxigraph:PATH, or a SPARQL endpoint URL (sparql+http://...); "
+             "$GUTKG_STORE sets the default.")(func)
     func = click.option(
         "--graph", "graph", multiple=True, type=click.Path(path_type=str),
         help="Turtle file or folder to load instead of the bundled graph/ (repeatable).")(func)

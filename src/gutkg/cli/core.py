@@ -48,52 +48,16 @@ def show(concept: str, graph: tuple[str, ...], store: str, fmt: str) -> None:
     reasons and every evidence item with its citation and DOI; or a reference ("Tajik 2020", a key,
     a DOI or a PMID), whose card lists every statement citing it with the stance.
     """
-    from gutkg.cards import card, reference_card, reference_text, statement_card, statement_text
-    from gutkg.concepts import ConceptIndex
-    from gutkg.errors import UnknownConceptError
+    from gutkg.cards import lookup
 
-    st = open_store(graph, store)
-    statement = statement_card(st, concept)
-    if statement is not None:
-        if fmt == "json":
-            emit_json(statement)
-        else:
-            click.echo(statement_text(statement))
-        return
-    try:
-        c = ConceptIndex.from_store(st).resolve(concept)
-    except UnknownConceptError:
-        ref = reference_card(st, concept)
-        if ref is None:
-            raise
-        if fmt == "json":
-            emit_json(ref)
-        else:
-            click.echo(reference_text(ref))
-        return
-    assert c is not None
-    data = card(st, c)
+    found = lookup(open_store(graph, store), concept)
     if fmt == "json":
-        emit_json(data)
+        emit_json(found.as_dict())
         return
-    click.echo(heading(c.label) + dim(f"  {c.curie} · {c.category}"))
-    if c.definition:
-        click.echo(click.wrap_text(c.definition, 96))
-    if c.synonyms:
-        click.echo("synonyms: " + ", ".join(c.synonyms))
-    if c.broader:
-        click.echo("broader: " + ", ".join(c.broader))
-    if data["narrower"]:
-        click.echo("narrower: " + ", ".join(data["narrower"]))  # type: ignore[arg-type]
-    for m in data["mappings"]:  # type: ignore[attr-defined]
-        click.echo(f"{m['match']} match: {m['curie']}  {m['iri']}")
-    for key, title, arrow in [("claims_out", "claims out", "→"), ("claims_in", "claims in", "←")]:
-        claims = data[key]
-        assert isinstance(claims, list)
-        click.echo(heading(f"{title} ({len(claims)}):"))
-        for cl in claims:
-            cites = "; ".join(cl["citations"]) or "no citation"
-            click.echo(f"  {arrow} {cl['other_label']}  [{cl['sign']}, {cl['status']}]  " + dim(cites))
+    lines = found.text().splitlines()
+    click.echo(heading(lines[0]))
+    for line in lines[1:]:
+        click.echo(heading(line) if line.endswith(":") and not line.startswith(" ") else line)
 
 
 @click.command()

@@ -10,7 +10,7 @@ _RESULT_FORMATS = ("table", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld",
 
 
 def _store_spec(ctx: click.Context, store: str) -> str:
-    """The store to query: Oxigraph unless --store or $GUTKG_STORE says otherwise (it is fast and
+    """The store to serve: Oxigraph unless --store or $GUTKG_STORE says otherwise (it is fast and
     cached on disk; rdflib's engine takes minutes on some bundled questions)."""
     import os
 
@@ -28,14 +28,15 @@ def _store_spec(ctx: click.Context, store: str) -> str:
 @click.option("--limit", type=click.IntRange(1), default=None, help="Keep at most this many rows.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the result to this file instead of standard output.")
-@graph_options
+@graph_options(store_default="oxigraph")
 @format_option(*_RESULT_FORMATS)
-@click.pass_context
-def query(ctx: click.Context, query: str, params: tuple[str, ...], limit: int | None,
+def query(query: str, params: tuple[str, ...], limit: int | None,
           output: str | None, graph: tuple[str, ...], store: str, fmt: str) -> None:
     """Run a SPARQL query on the graph.
 
-    QUERY is the query text, @FILE.rq, or the name of a bundled question (see: gutkg queries).
+    QUERY is the query text, @FILE.rq, - (read the query from standard input), or the name of a
+    bundled question (see: gutkg queries). The store is Oxigraph (fast, cached on disk; rdflib's
+    engine takes minutes on some bundled questions) unless --store or $GUTKG_STORE says otherwise.
 
     \b
     Formats: text/table, json, xml, csv, tsv for SELECT and ASK (the W3C results formats;
@@ -46,14 +47,24 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], limit: int | 
       gutkg query upstream-causes -p concept="increased intestinal permeability"
       gutkg query 'SELECT ?c WHERE { ?c a gkv:Disease }' --format csv
       gutkg query @my.rq --format json > result.srj
+      echo 'ASK { ?c a gkv:CausalClaim }' | gutkg query -
     """
     from gutkg.cli.common import open_store
     from gutkg.sparql.params import bind
     from gutkg.sparql.results import write
-    from gutkg.sparql.runner import execute, prepare
+    from gutkg.sparql.runner import Prepared, execute, prepare
 
-    prepared = prepare(query)
-    st = open_store(graph, _store_spec(ctx, store))
+    if query == "-":
+        import sys
+
+        text = sys.stdin.read()
+        if not text.strip():
+            raise click.UsageError("no query on standard input: pipe one in, e.g. "
+                                   "echo 'ASK { ?s ?p ?o }' | gutkg query -")
+        prepared = Prepared(text, "<stdin>")
+    else:
+        prepared = prepare(query)
+    st = open_store(graph, store)
     bindings = bind(params, prepared.question, st)
     result = execute(st, prepared, bindings, limit=limit)
     name = {"text": "table", "json": "json"}.get(fmt, fmt)

@@ -72,11 +72,14 @@ def run(store: Store, spec: str, params: Iterable[str] | Mapping[str, Term] = ()
 
 def execute(store: Store, prepared: Prepared, bindings: Mapping[str, Term], *,
             limit: int | None = None) -> QueryResult:
-    """Run a prepared query; syntax errors name the query's source with line and column."""
+    """Run a prepared query; syntax errors name the query's source with line and column. SELECT
+    columns come in the query's order on every store (:mod:`gutkg.sparql.projection`)."""
     from gutkg.errors import ParseError
+    from gutkg.sparql.projection import in_query_order
 
     try:
-        return store.query(prepared.text, bindings or None, limit=limit, prefixes=default_prefixes())
+        result = store.query(prepared.text, bindings or None, limit=limit, prefixes=default_prefixes())
+        return in_query_order(result, prepared.text)
     except ParseError as exc:
         if exc.source == "query" and prepared.source != "query":
             raise ParseError(str(exc).partition(": ")[2].split("\n")[0], source=prepared.source,

@@ -183,20 +183,82 @@ def test_palette_matches_the_browser_explorer():
         assert f"'{sign}': {{name:" in js and colour in js
 
 
-def test_a_selection_too_large_to_read_is_refused_with_a_hint():
+def _dense(n: int = 90, strong: frozenset[int] = frozenset()):
+    """A ring of ``n`` concepts, each with three claims (weak, or strong for the ``strong`` ones)."""
     import networkx as nx
 
-    from gutkg.export.figure import build_figure
-
     big = nx.MultiDiGraph()
-    for i in range(90):
+    for i in range(n):
         big.add_node(f"c{i}", label=f"concept number {i}", category="state")
-    for i in range(90):
+    for i in range(n):
         for j in (1, 7, 13):
-            big.add_edge(f"c{i}", f"c{(i + j) % 90}", key=f"k{i}_{j}", sign=1, status="supported",
-                         strength=2, evidence=[])
-    with pytest.raises(GutKGError, match=r"too large for a legible slide.*--depth 1"):
+            big.add_edge(f"c{i}", f"c{(i + j) % n}", key=f"k{i}_{j}", sign=1, status="supported",
+                         strength=4 if (i in strong and j == 1) else 2, evidence=[])
+    return big
+
+
+def test_a_selection_too_large_to_read_is_refused_only_after_trying_to_fit_it():
+    from gutkg.export.figure import TooDense, build_figure, fit_figure
+
+    big = _dense()
+    with pytest.raises(TooDense):  # at 1920x1080 it is too dense ...
         build_figure(big, title="too big")
+    # ... so a larger canvas is tried, then pruning (nothing to prune: every claim is weak), then
+    # the refusal names the options that narrow the selection
+    with pytest.raises(GutKGError, match=r"too large for a legible figure.*even at 3840x2160.*--depth 1"):
+        fit_figure(big, title="too big")
+    with pytest.raises(GutKGError, match=r"even at 1920x1080"):  # a size asked for is kept
+        fit_figure(big, title="too big", size="1920x1080")
+
+
+def test_a_dense_selection_grows_the_canvas_then_keeps_the_best_evidenced_claims():
+    from gutkg.export.figure import MIN_LABEL_PX, fit_figure
+
+    big = _dense(strong=frozenset(range(0, 90, 6)))
+    fig = fit_figure(big, title="dense", subtitle="90 concepts", keep=("c2",))
+    assert fig.label_px >= MIN_LABEL_PX
+    assert fig.claims == 15 and fig.concepts == 31  # the 15 strong claims, their concepts and c2
+    assert "--min-strength moderate" in fig.adapted[-1]  # the same claims as strong here
+    # the least pruning that fits, on the smallest canvas that fits it
+    assert ((fig.width, fig.height) == (1920, 1080)) == (len(fig.adapted) == 1)
+    root = ET.fromstring(fig.svg.encode("utf-8"))
+    header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
+    assert "only the 15 of 270 claims with moderate or stronger evidence drawn" in header
+    assert "--" not in header  # the audience is not told about command-line options
+    assert set(_node_boxes(root)) == {"c2", *(f"c{i}" for i in range(0, 90, 6)),
+                                      *(f"c{i + 1}" for i in range(0, 90, 6))}
+
+
+def test_dense_loops_are_pruned_to_the_best_ones_not_by_evidence():
+    from gutkg.export.figure import fit_figure
+
+    big = _dense(n=60)
+    tracks = [[(f"c{i}", f"c{(i + 1) % 60}", f"k{i}_1"), (f"c{(i + 1) % 60}", f"c{i}", "back")]
+              for i in range(0, 60, 2)]
+    for i in range(0, 60, 2):
+        big.add_edge(f"c{(i + 1) % 60}", f"c{i}", key="back", sign=1, status="supported", strength=2)
+    shown = big.edge_subgraph([e for t in tracks for e in t]).copy()
+    fig = fit_figure(shown, title="loops", size="1280x720", tracks=tracks, track_kind="loops")
+    n = int(re.search(r"the best (\d+) of 30 loops drawn", fig.svg)[1])
+    assert 1 <= n < 30 and fig.claims == 2 * n
+    assert f"--limit {n}" in fig.adapted[-1] and "--limit" not in fig.svg
+
+
+def test_a_10000_character_label_is_clipped_with_an_ellipsis_not_refused(network):
+    from gutkg.export.figure import MAX_LABEL, fit_figure
+
+    graph = network.copy()
+    node = next(iter(graph.nodes))
+    graph.nodes[node]["label"] = "leaky " * 1666 + "gut"  # ~10,000 characters
+    fig = fit_figure(graph, title="Around " + graph.nodes[node]["label"],
+                     subtitle=graph.nodes[node]["label"])
+    root = ET.fromstring(fig.svg.encode("utf-8"))
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    drawn = " ".join(t.text or "" for g in root.iter(f"{SVG}g") if g.get("id") == f"node-{node}"
+                     for t in g.iter(f"{SVG}text"))
+    assert drawn.endswith("…") and len(drawn) <= MAX_LABEL + 4
+    assert max(map(len, texts)) < 200 and fig.label_px >= 14
+    assert fig.title.endswith("…") and len(fig.title) <= 141
 
 
 @pytest.mark.parametrize("size", ["0x0", "abc", "1920", "-5x10", "99999x1080"])
@@ -306,3 +368,44 @@ def test_without_marks_the_figure_has_no_footnotes_and_concept_sized_labels(netw
                    for t in g.iter(f"{SVG}text")]
     assert fig.footnotes == [] and claim_texts == []
     assert fig.label_px > EDGE_FONT and "footnoted reference" not in fig.svg
+
+
+@pytest.mark.slow
+def test_the_zonulin_focus_at_depth_2_makes_a_figure_that_says_how_it_fitted(run_cli, tmp_path):
+    """Issue 17: this 71-concept focus was refused ("--limit for more" on the subtitle)."""
+    import json
+
+    out = tmp_path / "zonulin.svg"
+    result = run_cli("export", "figure", "--focus", "zonulin", "--depth", "2", "-o", str(out),
+                     "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["label_px"] >= 14 and report["adapted"]
+    assert report["selection"]["nodes"] > 60  # the whole focus was asked for ...
+    assert 0 < report["concepts"] < report["selection"]["nodes"]  # ... and pruned, saying so
+    root = ET.fromstring(out.read_bytes())
+    header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
+    assert "stronger evidence drawn" in header and "--" not in header
+
+
+@pytest.mark.slow
+def test_the_loop_figure_shows_the_loops_gutkg_loops_ranks_first(bundled_network, run_cli, tmp_path):
+    """Issue 17: "6 loops (shortest first)" left out every two-claim loop."""
+    from gutkg.analysis.loops import find_loops
+
+    focus = "increased_intestinal_permeability"
+    ranked = find_loops(bundled_network, through=focus, limit=50, budget=None).loops
+    best: list[frozenset[str]] = []
+    for lp in ranked:
+        if frozenset(lp.nodes) not in best:
+            best.append(frozenset(lp.nodes))
+    out = tmp_path / "loops.svg"
+    result = run_cli("export", "figure", "--loop", "increased intestinal permeability", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    svg = out.read_text("utf-8")
+    root = ET.fromstring(svg.encode("utf-8"))
+    drawn = set(_node_boxes(root))
+    assert set().union(*best[:6]) == drawn  # exactly the concepts of the six best loops
+    assert min(len(lp.nodes) for lp in ranked) == 2 and any(len(b) == 2 for b in best[:6])
+    header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
+    assert "6 loops (best first)" in header and "--limit" not in svg

@@ -158,8 +158,9 @@ def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loo
 @export.command("figure")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Figure to write: .svg, .png or .pdf (the suffix picks the format).")
-@click.option("--size", default="1920x1080", show_default=True, metavar="WxH",
-              help="Size in pixels (PNG pixels; SVG/PDF page).")
+@click.option("--size", default=None, metavar="WxH",
+              help="Size in pixels (PNG pixels; SVG/PDF page). Default 1920x1080, enlarged when "
+                   "a dense selection needs it; a given size is kept.")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True)
 @click.option("--title", help="Title (default: says what the figure shows).")
 @click.option("--loop", metavar="CONCEPT", help="Feedback loops through CONCEPT "
@@ -170,7 +171,7 @@ def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loo
 @graph_options
 @format_option()
 @click.pass_context
-def figure(ctx: click.Context, output: str, size: str, theme: str, title: str | None,
+def figure(ctx: click.Context, output: str, size: str | None, theme: str, title: str | None,
            loop: str | None, marks: bool, graph: tuple[str, ...], store: str, fmt: str,
            **opts: Any) -> None:
     """A slide-ready figure (SVG, PNG or PDF) laid out by Graphviz.
@@ -182,9 +183,12 @@ def figure(ctx: click.Context, output: str, size: str, theme: str, title: str | 
       gutkg export figure --focus zonulin --depth 1 --species human -o zonulin.pdf
       gutkg export figure --question dysbiosis --hypothesis "vicious cycle" -o cycle.png
 
-    Labels stay at least 14 px tall at 1920x1080 and never overlap; a selection too large for
-    that is refused with a hint. The legend uses the same colours as `gutkg export html`, and the
-    [n] marks on arrows refer to the footnoted citations.
+    Labels stay at least 14 px tall at 1920x1080 and never overlap. A selection too dense for
+    that is adapted before it is refused: without --size the canvas grows (legible at full
+    size, to zoom in or print), then only the best loops or paths, or the better-evidenced
+    claims, are drawn (the subtitle says so); only then is it refused, naming the options.
+    The legend uses the same colours as `gutkg export html`, and the [n] marks on arrows refer
+    to the footnoted citations.
     """
     from gutkg.export.atomic import check_writable
     from gutkg.export.figure import format_of, parse_size, write_figure
@@ -192,7 +196,8 @@ def figure(ctx: click.Context, output: str, size: str, theme: str, title: str | 
     from gutkg.network import to_network
 
     format_of(output)
-    parse_size(size)
+    if size is not None:
+        parse_size(size)
     check_writable(output)
     question, path = opts.get("question"), opts.get("path")
     full = to_network(open_store(graph, store))
@@ -200,12 +205,17 @@ def figure(ctx: click.Context, output: str, size: str, theme: str, title: str | 
     shown = view_of(sel, wanted_highlights=wanted)
     fig = write_figure(shown, output, title=title or title_for(full, sel, question=question,
                                                                path=path, loop=loop),
-                       subtitle=subtitle_for(shown, sel), theme=theme, size=size, marks=marks)
+                       subtitle=subtitle_for(shown, sel), theme=theme, size=size, marks=marks,
+                       keep=(sel.focus,) if sel.focus else (),
+                       tracks=[h.edges for h in sel.highlights if h.kind in {"loop", "path"}],
+                       track_kind="paths" if path else "loops")
     if fmt == "json":
         emit_json({"path": output, **fig.as_dict(), "selection": sel.as_dict()})
         return
     click.echo(f"wrote {output}: {fig.width}x{fig.height}, {fig.concepts} concepts, {fig.claims} "
                f"claims, {len(fig.footnotes)} footnoted references, labels >= {fig.label_px:.0f} px")
+    for note in fig.adapted:
+        click.echo(f"  adapted to fit: {note}")
     for note in _teaching_notes(sel):
         click.echo(f"  {note}")
 

@@ -7,8 +7,10 @@ same as the browser page) and the short citations as numbered footnotes, which t
 as ``[n]`` marks. PNG and PDF are rendered from that one SVG by CairoSVG, so the three agree.
 
 Legibility is checked, not hoped for: every label must be at least :data:`MIN_LABEL_PX` pixels tall
-when the figure fills a 1920×1080 screen. A selection too large for that is refused with a hint
-(narrow it) rather than drawn illegibly.
+when the figure fills a 1920×1080 screen. A selection too large for that is adapted before it is
+refused (:func:`fit_figure`): a larger canvas, legible at its own size, when no size was asked
+for; then pruning (the best loops or paths only, or only the better-evidenced claims), said in the
+subtitle; and only then a refusal naming the options that narrow it. Long labels end in "…".
 
 >>> parse_size("1920x1080")
 (1920, 1080)
@@ -24,6 +26,8 @@ import re
 import shutil
 import subprocess
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -42,6 +46,8 @@ MIN_LABEL_PX = 14.0
 #: Font sizes in Graphviz layout units (points) for concept labels and footnote marks.
 NODE_FONT = 20.0
 EDGE_FONT = 15.0
+#: Longest concept label drawn, title and subtitle, and footnote (characters; longer ones end in "…").
+MAX_LABEL, MAX_TITLE, MAX_SUBTITLE, MAX_FOOTNOTE = 80, 140, 320, 160
 #: The frame is designed at 1920×1080 and scaled to the requested size.
 BASE_W, BASE_H = 1920, 1080
 _SIZE = re.compile(r"^\s*(\d{1,5})\s*[x×X,]\s*(\d{1,5})\s*$")
@@ -60,6 +66,10 @@ class Figure:
     footnotes: list[str] = field(default_factory=list)
     concepts: int = 0
     claims: int = 0
+    #: The Graphviz source of the drawing (a PPTX deck lays its map out again as native shapes).
+    dot: str = ""
+    #: How :func:`fit_figure` adapted the figure to fit (a larger canvas, what was pruned).
+    adapted: list[str] = field(default_factory=list)
 
     def render(self, fmt: str) -> bytes:
         """The figure as ``svg``, ``png`` or ``pdf`` bytes."""
@@ -73,15 +83,44 @@ class Figure:
                              "Install it with: pip install cairosvg (it needs the cairo library, "
                              "which Graphviz installs), or export SVG.") from None
         data = self.svg.encode("utf-8")
-        if fmt == "png":
-            return bytes(cairosvg.svg2png(bytestring=data, output_width=self.width,
-                                          output_height=self.height))
-        return bytes(cairosvg.svg2pdf(bytestring=data))
+        with _interrupt_after():
+            if fmt == "png":
+                return bytes(cairosvg.svg2png(bytestring=data, output_width=self.width,
+                                              output_height=self.height))
+            return bytes(cairosvg.svg2pdf(bytestring=data))
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "width": self.width, "height": self.height,
                 "rankdir": self.rankdir, "label_px": round(self.label_px, 1),
-                "concepts": self.concepts, "claims": self.claims, "footnotes": self.footnotes}
+                "concepts": self.concepts, "claims": self.claims, "footnotes": self.footnotes,
+                "adapted": self.adapted}
+
+
+@contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold Ctrl-C back until the block ends, then raise :class:`KeyboardInterrupt`.
+
+    Cairo writes PNG and PDF bytes through a Python callback; an interrupt inside it is printed as
+    an ignored exception with a traceback and turns into an unrelated cairo write error. Deferred,
+    it stops the export cleanly (nothing is written) as soon as the encoder returns.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:  # ignored or handled
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def parse_size(text: str | tuple[int, int]) -> tuple[int, int]:
@@ -158,13 +197,41 @@ def dot_lines(lines: list[str]) -> str:
     return "\\n".join(dot_quote(line)[1:-1] for line in lines).join('""')
 
 
+def clip(text: str, most: int) -> str:
+    """``text`` cut to at most ``most`` characters, at a space when one is near, with an ellipsis.
+
+    Graph text is data: a 10,000-character label must not push everything else off a figure.
+
+    >>> clip("increased intestinal permeability", 20)
+    'increased intestinal…'
+    >>> clip("short", 20)
+    'short'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= most:
+        return text
+    cut = text[:most]
+    space = cut.rfind(" ")
+    if space >= most * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·-") + "…"
+
+
 def wrap_label(text: str, width: int = 20) -> list[str]:
-    """Lines of a concept label, broken at spaces only (so joining them with spaces restores it).
+    """Lines of a concept label, broken at spaces only (so joining them with spaces restores it);
+    a label longer than :data:`MAX_LABEL` characters is clipped with an ellipsis first, and a word
+    longer than two lines is broken.
 
     >>> wrap_label("increased intestinal permeability")
     ['increased intestinal', 'permeability']
+    >>> [len(line) for line in wrap_label("x" * 10_000)]
+    [40, 40, 1]
     """
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    text = clip(text, MAX_LABEL)
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    if any(len(line) > 2 * width for line in lines):
+        lines = textwrap.wrap(text, 2 * width, break_long_words=True) or [text]
+    return lines
 
 
 def footnote_numbers(graph: nx.MultiDiGraph) -> tuple[dict[str, int], list[str]]:
@@ -183,7 +250,7 @@ def footnote_numbers(graph: nx.MultiDiGraph) -> tuple[dict[str, int], list[str]]
     notes = []
     for key in ordered:
         journal = refs.get(key, {}).get("journal", "")
-        notes.append(keys[key] + (f", {journal}" if journal else ""))
+        notes.append(clip(keys[key] + (f", {journal}" if journal else ""), MAX_FOOTNOTE))
     return numbers, notes
 
 
@@ -194,8 +261,12 @@ def edge_marks(data: dict[str, Any], numbers: dict[str, int]) -> str:
 
 
 def to_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
-           numbers: dict[str, int] | None = None) -> str:
-    """Graphviz source for the figure's drawing (no title or legend: the frame adds those)."""
+           numbers: dict[str, int] | None = None, colours: dict[str, str] | None = None) -> str:
+    """Graphviz source for the figure's drawing (no title or legend: the frame adds those).
+
+    ``colours`` (claim id -> colour) overrides the sign colour of those claims, e.g. one colour per
+    rival answer on a deck's map; the arrowhead still shows the sign.
+    """
     th = style.THEMES[theme]
     numbers = numbers if numbers is not None else footnote_numbers(graph)[0]
     font = style.FONT_FAMILY
@@ -216,7 +287,8 @@ def to_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         look = style.edge_style(data, theme)
         mark = edge_marks(data, numbers)
-        attrs = [f"id={dot_quote('claim-' + str(key))}", f'color="{look["color"]}"',
+        colour = (colours or {}).get(str(key), look["color"])
+        attrs = [f"id={dot_quote('claim-' + str(key))}", f'color="{colour}"',
                  f"arrowhead={look['arrowhead']}", f"style={look['style']}",
                  f"penwidth={look['penwidth']:g}"]
         if mark:
@@ -229,10 +301,17 @@ def to_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
 _VIEWBOX = re.compile(r'viewBox="([\d.\-]+) ([\d.\-]+) ([\d.\-]+) ([\d.\-]+)"')
 
 
-def _layout(graph: nx.MultiDiGraph, theme: str, rankdir: str,
-            numbers: dict[str, int]) -> tuple[str, float, float]:
-    """Graphviz's SVG drawing: (inner markup, width, height) in layout units."""
-    svg = run_dot(to_dot(graph, theme=theme, rankdir=rankdir, numbers=numbers)).decode("utf-8")
+def _layout(source: str, cache: dict[str, str] | None = None) -> tuple[str, float, float]:
+    """Graphviz's SVG drawing of DOT ``source``: (inner markup, width, height) in layout units.
+
+    ``cache`` (DOT source -> SVG) lets :func:`fit_figure` try several canvases with one layout.
+    """
+    if cache is not None and source in cache:
+        svg = cache[source]
+    else:
+        svg = run_dot(source).decode("utf-8")
+        if cache is not None:
+            cache[source] = svg
     box = _VIEWBOX.search(svg)
     start = svg.find("<g id=\"graph0\"")
     end = svg.rfind("</svg>")
@@ -275,8 +354,13 @@ def _t(x: float, y: float, text: str, size: float, fill: str, *, bold: bool = Fa
 
 
 def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float,
-            u: float, *, marks: bool = True) -> tuple[list[str], float]:
-    """SVG of the legend panel at (x, y), only for the encodings the figure uses; returns its height."""
+            u: float, *, marks: bool = True,
+            groups: list[tuple[str, str]] | None = None) -> tuple[list[str], float]:
+    """SVG of the legend panel at (x, y), only for the encodings the figure uses; returns its height.
+
+    ``groups`` ((name, colour) pairs) adds a "colour" section, for claims coloured by group
+    (rivals); the sign rows are then drawn in the text colour, since colour no longer means sign.
+    """
     th = style.THEMES[theme]
     size, row = 18 * u, 30 * u
     out: list[str] = []
@@ -295,6 +379,14 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
         cy += row
         out.append(_t(x + 16 * u, cy, text, size, th.muted, bold=True))
 
+    if groups:
+        header("colour: rival answer")
+        chars = max(int((width - 78 * u) / (size * 0.6)), 8)
+        for name, colour in groups:
+            cy += row
+            out.append(f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
+                       f'y2="{cy - 6 * u:.1f}" stroke="{colour}" stroke-width="{5 * u:.1f}"/>')
+            out.append(_t(x + 62 * u, cy, clip(name, chars), size, th.text))
     header("concept category")
     for cat in categories:
         cy += row
@@ -306,7 +398,7 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
         header("claim: cause → effect")
         for sign in signs:
             cy += row
-            colour = style.SIGN_COLOURS[theme][sign]
+            colour = th.text if groups else style.SIGN_COLOURS[theme][sign]
             x0, x1, ym = x + 16 * u, x + 42 * u, cy - 6 * u
             out.append(f'<line x1="{x0:.1f}" y1="{ym:.1f}" x2="{x1:.1f}" y2="{ym:.1f}" '
                        f'stroke="{colour}" stroke-width="{3 * u:.1f}"/>')
@@ -351,15 +443,31 @@ def _arrowhead(kind: str, x: float, y: float, colour: str, u: float) -> str:
             f'fill="{colour}"/>')
 
 
+class TooDense(GutKGError):
+    """A selection that would not stay legible at the figure's size; ``label_px`` is what it got."""
+
+    def __init__(self, message: str, label_px: float) -> None:
+        super().__init__(message)
+        self.label_px = label_px
+
+
 def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme: str = "light",
-                 size: str | tuple[int, int] = (BASE_W, BASE_H), marks: bool = True) -> Figure:
+                 size: str | tuple[int, int] = (BASE_W, BASE_H), marks: bool = True,
+                 colours: dict[str, str] | None = None, groups: list[tuple[str, str]] | None = None,
+                 judge_at: tuple[int, int] = (BASE_W, BASE_H),
+                 cache: dict[str, str] | None = None) -> Figure:
     """Lay out ``graph`` (a selection) and frame it: title, legend, footnotes, at ``size`` pixels.
 
     ``marks=False`` draws no ``[n]`` marks and no footnotes (for a deck's map, whose step slides
     carry the citations): the smallest label is then a concept's, so denser maps stay legible.
+    ``colours`` and ``groups`` colour claims by group (see :func:`to_dot` and the legend).
+    Legibility is judged with the figure filling a ``judge_at`` screen (1920×1080 by default;
+    :func:`fit_figure` judges an enlarged canvas at its own size). This function does not adapt:
+    :func:`fit_figure` does.
 
-    Raises :class:`GutKGError` for an empty selection, an unknown theme, or a selection too large
-    to stay legible (labels under :data:`MIN_LABEL_PX` px at 1920×1080).
+    Raises :class:`GutKGError` for an empty selection, an unknown theme or no room left for the
+    drawing, and :class:`TooDense` for a selection too large to stay legible (labels under
+    :data:`MIN_LABEL_PX` px).
     """
     if theme not in style.THEMES:
         raise InputError(f"unknown theme {theme!r}: use one of {', '.join(style.THEMES)}")
@@ -369,9 +477,10 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
                          "loosen the evidence filters (gutkg search TEXT lists concepts).")
     th = style.THEMES[theme]
     u = max(width / BASE_W, height / BASE_H)  # frame unit: 1 px at 1920×1080
-    screen = min(BASE_W / width, BASE_H / height)  # how much the figure grows on a 1920×1080 screen
+    screen = min(judge_at[0] / width, judge_at[1] / height)  # how much the figure grows on that screen
     margin = 36 * u
     numbers, notes = footnote_numbers(graph) if marks else ({}, [])
+    title, subtitle = clip(title, MAX_TITLE), clip(subtitle, MAX_SUBTITLE)
 
     head: list[str] = []
     cy = margin
@@ -399,30 +508,34 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         bottom = height - margin
 
     legend_w = 390 * u
-    legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u, marks=marks)
+    legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u, marks=marks,
+                        groups=groups)
     area_w = width - 3 * margin - legend_w
     area_h = bottom - top
     if area_h < 100 * u or area_w < 200 * u:
-        raise GutKGError(f"the figure at {width}x{height} has no room left for the graph "
-                         f"({len(notes)} footnotes): use a larger --size or narrow the selection")
+        taken = ", ".join(part for part, n in (("the title and subtitle", top > height / 3),
+                                               (f"{len(notes)} footnoted references", len(notes)))
+                          if n) or "the title, legend and margins"
+        raise TooDense(f"the figure at {width}x{height} has no room left for the graph: "
+                       f"{taken} take the page. Use a larger --size, a shorter --title"
+                       + (", or --no-marks (no footnotes)" if notes else "") + ".", 0.0)
 
-    best: tuple[float, str, str, float, float] | None = None
+    best: tuple[float, str, str, float, float, str] | None = None
     for rankdir in ("LR", "TB"):
-        inner, gw, gh = _layout(graph, theme, rankdir, numbers)
+        source = to_dot(graph, theme=theme, rankdir=rankdir, numbers=numbers, colours=colours)
+        inner, gw, gh = _layout(source, cache)
         scale = min(area_w / gw, area_h / gh, 2.0 * u)
         if best is None or scale > best[0] * 1.05:
-            best = (scale, rankdir, inner, gw, gh)
+            best = (scale, rankdir, inner, gw, gh, source)
     assert best is not None
-    scale, rankdir, inner, gw, gh = best
+    scale, rankdir, inner, gw, gh, source = best
     smallest = EDGE_FONT if numbers and graph.number_of_edges() else NODE_FONT
     label_px = smallest * scale * screen
     if label_px < MIN_LABEL_PX - 1e-6:
-        raise GutKGError(
-            f"the selection is too large for a legible slide: {graph.number_of_nodes()} concepts "
-            f"and {graph.number_of_edges()} claims would need labels of {label_px:.1f} px at "
-            f"1920x1080 (at least {MIN_LABEL_PX:g}). Narrow it: --depth 1, a shorter --path, "
-            "evidence filters (--species human, --min-strength moderate), one --loop or --hypothesis"
-            + (", or leave out the [n] citation marks (--no-marks)." if numbers else "."))
+        raise TooDense(
+            f"{graph.number_of_nodes()} concepts and {graph.number_of_edges()} claims would need "
+            f"labels of {label_px:.1f} px at {judge_at[0]}x{judge_at[1]} (at least {MIN_LABEL_PX:g})",
+            label_px)
     ox = margin + (area_w - gw * scale) / 2
     oy = top + (area_h - gh * scale) / 2
 
@@ -440,19 +553,127 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         "</svg>", ""])
     return Figure(svg=svg, width=width, height=height, title=title, rankdir=rankdir,
                   label_px=label_px, footnotes=notes, concepts=graph.number_of_nodes(),
-                  claims=graph.number_of_edges())
+                  claims=graph.number_of_edges(), dot=source)
+
+
+#: Larger canvases :func:`fit_figure` tries when no --size was given (judged at their own size).
+CANVASES = ((2560, 1440), (3840, 2160))
+
+
+def fit_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme: str = "light",
+               size: str | tuple[int, int] | None = None, marks: bool = True,
+               keep: tuple[str, ...] = (), tracks: list[list[tuple[str, str, str]]] | None = None,
+               track_kind: str = "loops", colours: dict[str, str] | None = None,
+               groups: list[tuple[str, str]] | None = None, grow: bool = True) -> Figure:
+    """A legible figure of ``graph``, adapting before refusing.
+
+    1. as asked (at ``size``, legible on a 1920×1080 screen);
+    2. when ``size`` is None and ``grow``: a larger canvas (:data:`CANVASES`), legible at its own
+       size (to zoom in on or print), and said so in ``Figure.adapted``;
+    3. pruning: with ``tracks`` (the ranked loops or paths drawn, best first), only the best few;
+       otherwise by evidence, keeping claims of at least minimal, weak, moderate, then strong
+       evidence (as ``--min-strength`` would) and the concepts they join plus ``keep``. The
+       subtitle says what was left out;
+    4. a :class:`TooDense` error naming the options that narrow the selection.
+    """
+    requested = parse_size(size) if size is not None else (BASE_W, BASE_H)
+    canvases = [requested]
+    if size is None and grow:
+        canvases += [c for c in CANVASES if c[0] > requested[0]]
+    cache: dict[str, str] = {}
+    opts: dict[str, Any] = {"theme": theme, "marks": marks, "colours": colours, "groups": groups,
+                            "cache": cache}
+
+    def draw(g: nx.MultiDiGraph, canvas: tuple[int, int], extra: str = "", hint: str = "") -> Figure:
+        judge = (BASE_W, BASE_H) if canvas == requested else canvas
+        sub = " · ".join(x for x in (subtitle, extra) if x)
+        fig = build_figure(g, title=title, subtitle=sub, size=canvas, judge_at=judge, **opts)
+        if canvas != requested:
+            fig.adapted.append(f"enlarged to {canvas[0]}x{canvas[1]} so that labels stay at least "
+                               f"{MIN_LABEL_PX:g} px at full size (zoom in or print it; --size "
+                               f"{canvas[0]}x{canvas[1]} asks for this canvas)")
+        if extra:
+            fig.adapted.append(f"{extra} ({hint})")
+        return fig
+
+    first: TooDense | None = None
+    for canvas in canvases:
+        try:
+            return draw(graph, canvas)
+        except TooDense as exc:
+            first = first or exc
+    assert first is not None
+    for pruned, note, hint in _prunings(graph, keep, tracks, track_kind):
+        for canvas in canvases:
+            try:
+                return draw(pruned, canvas, note, hint)
+            except TooDense:
+                continue
+    where = f"{canvases[-1][0]}x{canvases[-1][1]}"
+    raise TooDense(
+        f"the selection is too large for a legible figure: {first}; it does not fit even at "
+        f"{where}" + (f" with only the best {track_kind[:-1]}" if tracks else
+                      " with only the claims of strong evidence")
+        + ". Narrow it: --depth 1, a shorter --path, --species human, one --loop or --hypothesis"
+        + (", or --no-marks (no [n] citation marks)." if marks else "."), first.label_px)
+
+
+def _prunings(graph: nx.MultiDiGraph, keep: tuple[str, ...],
+              tracks: list[list[tuple[str, str, str]]] | None,
+              track_kind: str) -> list[tuple[nx.MultiDiGraph, str, str]]:
+    """Smaller and smaller versions of ``graph``, each with the note that says what was left out
+    (for the subtitle: no command-line advice on a slide) and the option that selects it."""
+    out: list[tuple[nx.MultiDiGraph, str, str]] = []
+    total = graph.number_of_edges()
+    if tracks and len(tracks) > 1:
+        for n in range(len(tracks) - 1, 0, -1):
+            wanted = {e for t in tracks[:n] for e in t}
+            sub = _keep_claims(graph, wanted, keep)
+            out.append((sub, f"the best {n} of {len(tracks)} {track_kind} drawn",
+                        f"--limit {n} draws just these"))
+        return out
+    if tracks:
+        return out
+    previous = total
+    for rank in range(1, max(style.STRENGTH_NAMES) + 1):
+        wanted = {(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+                  if int(d.get("strength", 0)) >= rank}
+        if not wanted or len(wanted) == previous:
+            continue
+        previous = len(wanted)
+        name = style.STRENGTH_NAMES[rank]
+        out.append((_keep_claims(graph, wanted, keep),
+                    f"only the {len(wanted)} of {total} claims with {name} or stronger evidence drawn",
+                    f"--min-strength {name} selects these"))
+    return out
+
+
+def _keep_claims(graph: nx.MultiDiGraph, claims: set[tuple[str, str, str]],
+                 keep: tuple[str, ...]) -> nx.MultiDiGraph:
+    """The claims listed, the concepts they join and the ``keep`` concepts (graph attributes kept)."""
+    nodes = {n for u, v, _ in claims for n in (u, v)} | {n for n in keep if n in graph}
+    out = graph.__class__()
+    out.graph.update(graph.graph)
+    out.add_nodes_from((n, graph.nodes[n]) for n in graph if n in nodes)
+    out.add_edges_from((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)
+                       if (u, v, k) in claims)
+    return out
 
 
 def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle: str = "",
-                 theme: str = "light", size: str | tuple[int, int] = (BASE_W, BASE_H),
-                 fmt: str | None = None, marks: bool = True) -> Figure:
-    """Render the figure and write it to ``path`` atomically (format from ``fmt`` or the suffix)."""
+                 theme: str = "light", size: str | tuple[int, int] | None = None,
+                 fmt: str | None = None, marks: bool = True, **fit: Any) -> Figure:
+    """Render the figure (:func:`fit_figure`: it adapts before refusing) and write it to ``path``
+    atomically (format from ``fmt`` or the suffix). ``fit`` passes ``keep``, ``tracks`` and
+    ``track_kind`` on to :func:`fit_figure`."""
     from gutkg.export.atomic import check_writable, write_atomic
 
     kind = format_of(path, fmt)
-    parse_size(size)
+    if size is not None:
+        parse_size(size)
     check_writable(path)
-    figure = build_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size, marks=marks)
+    figure = fit_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size, marks=marks,
+                        **fit)
     write_atomic(path, figure.render(kind))
     return figure
 
@@ -460,15 +681,15 @@ def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtit
 # Registry entry points (gutkg.export.EXPORTERS): ``to_<fmt>`` / ``write_<fmt>`` per figure format.
 
 def to_svg(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
-    return build_figure(graph, title=title, **opts).render("svg")
+    return fit_figure(graph, title=title, **opts).render("svg")
 
 
 def to_png(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
-    return build_figure(graph, title=title, **opts).render("png")
+    return fit_figure(graph, title=title, **opts).render("png")
 
 
 def to_pdf(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
-    return build_figure(graph, title=title, **opts).render("pdf")
+    return fit_figure(graph, title=title, **opts).render("pdf")
 
 
 def write_svg(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:

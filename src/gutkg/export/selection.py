@@ -9,7 +9,8 @@ Order of operations, chosen so that a highlight is never cut off by the neighbou
 
 1. evidence filters (:func:`gutkg.analysis.filters.apply_filter`) drop evidence and claims;
 2. ``question`` keeps only the claims of that question's rival hypotheses;
-3. paths (``path=(A, B)``) and loops (``loops=True``) are searched in what is left;
+3. paths (``path=(A, B)``, shortest first) and loops (``loops=True``, ranked as ``gutkg loops``
+   ranks them: :func:`ranked_loops`) are searched in what is left;
 4. ``focus`` keeps the concepts within ``depth`` steps of the focus (either direction), and then
    the nodes and claims of every highlight are added back.
 
@@ -148,11 +149,14 @@ def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
             sel.notes.append(f"no path from {_label(graph, a)} to {_label(graph, b)} "
                              f"within {max_length} claims")
     if loops:
-        found, cut = loops_through(work, focus_id, max_length=loop_length, limit=limit,
-                                   time_budget=time_budget)
+        ranked, cut, total = ranked_loops(work, focus_id, max_length=loop_length, limit=limit,
+                                          time_budget=time_budget)
         sel.truncated |= cut
-        sel.highlights += [_walk("loop", work, c) for c in found]
-        if not found:
+        sel.highlights += ranked
+        if total > len(ranked):
+            sel.notes.append(f"the best {len(ranked)} of {total} loops (strongest weakest link, "
+                             "then shortest, as gutkg loops ranks them)")
+        if not ranked:
             where = f" through {_label(graph, focus_id)}" if focus_id else ""
             sel.notes.append(f"no feedback loop{where} within {loop_length} claims")
     if hypothesis is not None:
@@ -343,6 +347,38 @@ def loops_through(graph: nx.MultiDiGraph, node: str | None = None, *, max_length
             break
     found.sort(key=lambda c: (len(c), [order[n] for n in c]))
     return found, truncated
+
+
+def ranked_loops(graph: nx.MultiDiGraph, node: str | None = None, *, max_length: int = 4,
+                 limit: int = 50, time_budget: float = 2.0) -> tuple[list[Highlight], bool, int]:
+    """The best ``limit`` feedback loops (through ``node``), ranked as ``gutkg loops`` ranks them.
+
+    Uses :func:`gutkg.analysis.loops.find_loops` (strongest weakest link, then shortest, then best
+    status), so a figure or deck shows the loops the analysis puts first, not the first ones found.
+    Readings of the same walk through different parallel claims become one highlight with all
+    their claims. Returns the highlights (each rotated to start at ``node``), whether the search
+    was cut short, and how many loops (per-claim readings) exist in all.
+    """
+    from gutkg.analysis.loops import find_loops
+
+    result = find_loops(graph, through=node, max_length=max_length, limit=3 * limit,
+                        budget=time_budget, evidence=False)
+    walks: dict[tuple[str, ...], list[EdgeKey]] = {}
+    for lp in result.loops:
+        order = list(lp.nodes)
+        if node is not None and node in order:
+            i = order.index(node)
+            order = order[i:] + order[:i]
+        edges = walks.setdefault(tuple(order), [])
+        edges += [(h.cause, h.effect, h.claim) for h in lp.hops
+                  if (h.cause, h.effect, h.claim) not in edges]
+    shown = list(walks.items())[:limit]
+    out = []
+    for walk, edges in shown:
+        h = _walk("loop", graph, list(walk))
+        h.edges = edges
+        out.append(h)
+    return out, result.truncated or result.loops_found > len(out), result.loops_found
 
 
 def _cycles_from(digraph: nx.DiGraph, start: str, allowed: set[str],

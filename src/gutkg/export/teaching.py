@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from gutkg.export.selection import Selection
 
-#: Loops or paths drawn by default on one figure (shortest first): more stop being readable.
+#: Loops or paths drawn by default on one figure (best first, as ``gutkg loops`` ranks loops).
 FIGURE_TRACKS = 6
 #: Loops or paths side by side on a step slide.
 DECK_TRACKS = 4
@@ -75,22 +75,25 @@ def title_for(graph: nx.MultiDiGraph, selection: Selection, *, question: str | N
 
 
 def subtitle_for(shown: nx.MultiDiGraph, selection: Selection, *, dropped: int = 0) -> str:
-    """Counts and the selection's notes (filters, truncation) in one line."""
+    """Counts and the selection's notes (filters, how many loops exist) in one line.
+
+    Written for the audience of a slide: it never tells them which command-line option to use.
+    """
     parts = [f"{shown.number_of_nodes()} concepts, {shown.number_of_edges()} claims"]
     for kind in ("loop", "path"):
         n = sum(1 for h in selection.highlights if h.kind == kind)
         if n:
             parts.insert(0, f"{n} {kind}{'s' if n != 1 else ''}"
-                         + (" (shortest first; --limit for more)" if selection.truncated else ""))
+                         + (" (shortest first)" if kind == "path" else " (best first)"))
     parts += [n for n in selection.notes
               if not n.startswith(("question:", "within 0 steps", "search truncated"))]
     if dropped:
-        parts.append(f"{dropped} more not shown (--limit)")
+        parts.append(f"{dropped} more not shown")
     return " · ".join(parts)
 
 
 def cap_highlights(selection: Selection, most: int) -> int:
-    """Keep the first ``most`` path/loop highlights (they come shortest first); returns how many went."""
+    """Keep the first ``most`` path/loop highlights (they come best first); returns how many went."""
     tracks = [h for h in selection.highlights if h.kind in {"path", "loop"}]
     if len(tracks) <= most:
         return 0

@@ -176,6 +176,42 @@ def test_syntax_error_names_line_column_and_text(store):
     assert "FILTER(?x = )" in str(err) and "^" in str(err)
 
 
+
+def test_syntax_error_with_bound_parameters_points_into_the_users_text(store):
+    """Bound parameters are spliced into the query as a VALUES block; a syntax error must still be
+    reported at its line and column in the text the user wrote (found by parsing that text alone,
+    never by running it unbound on the data)."""
+    with pytest.raises(ParseError) as info:
+        run(store, "SELECT ?x WHERE { ?x ?p ?concept .\n  FILTER(?x = ) }", ["concept=gkc:zonulin"])
+    err = info.value
+    assert err.line == 2 and err.column
+    assert "FILTER(?x = )" in str(err)
+
+
+def test_a_bound_query_runs_once_on_the_data():
+    """The bound query is the only one that touches the data: the unbound text used to be run first
+    (for error positions), and a path query with its parameters unbound took 34 s of a 35 s
+    `gutkg query common-causes`."""
+    from gutkg.loading import load
+
+    store = load([data("sparql_questions.ttl")], store="oxigraph")
+    calls: list[str] = []
+    real = store.ox
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def query(self, text, **kwargs):
+            calls.append(text)
+            return real.query(text, **kwargs)
+
+    store.ox = Counting()
+    result = run(store, "common-causes", ["a=gkc:zonulin", "b=gkc:zonulin"])
+    assert result.kind == "select"
+    assert len(calls) == 1 and "VALUES" in calls[0]
+
+
 # ------------------------------------------------------------------ the CLI
 
 def test_cli_query_table_with_a_bundled_question(run_cli):

@@ -47,6 +47,21 @@ def to_term(node: object) -> Term | None:
     return Term.literal(str(node))
 
 
+def _syntax_error_of(sparql: str, dataset: Mapping[str, object]) -> SyntaxError | None:
+    """The parser's error in ``sparql`` itself (before parameters were bound), found by running it on
+    an empty store, so it costs nothing. (Running it on the data took 34 s for a path query whose
+    parameters were left unbound, on every bound query.)"""
+    from pyoxigraph import Store as OxStore
+
+    try:
+        OxStore().query(sparql, prefixes=dataset.get("prefixes"), base_iri=dataset.get("base_iri"))  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        return exc
+    except Exception:  # any other refusal: keep the bound query's own error
+        return None
+    return None
+
+
 def from_term(term: Term) -> Any:
     """A :class:`Term` as an Oxigraph term."""
     from pyoxigraph import BlankNode, Literal, NamedNode
@@ -157,11 +172,11 @@ class OxigraphStore(Store):
         if named_graphs is not None:
             dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
         try:
-            self.ox.query(sparql, prefixes=dataset.get("prefixes"), base_iri=base_iri) if bindings else None  # type: ignore[arg-type]  # positions refer to the user's text
             text = inject_values(sparql, bindings) if bindings else sparql
             result = self.ox.query(text, **dataset)  # type: ignore[arg-type]
         except SyntaxError as exc:
-            raise query_parse_error(str(exc), sparql) from None
+            own = _syntax_error_of(sparql, dataset) if bindings else exc  # positions in the user's text
+            raise query_parse_error(str(own or exc), sparql) from None
         except ValueError as exc:  # e.g. an invalid dataset IRI
             raise StoreError(f"cannot run the query: {exc}") from None
         if isinstance(result, QueryBoolean):

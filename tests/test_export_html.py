@@ -276,3 +276,141 @@ def test_cli_bad_input_is_a_clean_error(run_cli, tmp_path, args, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+# ------------------------------------------------------------------ atomic writes (issue 15.8)
+
+FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))  # a 'disk' that fills after 20 kB
+from gutkg.cli import main
+sys.exit(main(sys.argv[1:], standalone_mode=True))
+"""
+
+
+def test_cli_on_a_full_disk_keeps_the_good_page(tmp_path):
+    """A write that fails part-way (file-size limit in a child process) leaves the old page whole."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "gut.html"
+    good = "<!DOCTYPE html><p>the good page</p>"
+    out.write_text(good, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, "export", "html", "--store", "memory",
+                           "--graph", str(data("html_small.ttl")), "-o", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert "cannot write" in proc.stderr and "Traceback" not in proc.stderr
+    assert out.read_text(encoding="utf-8") == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gut.html"]  # no temporary file left
+
+
+def test_write_html_failing_mid_write_replaces_nothing(small, tmp_path, monkeypatch):
+    """The same through the Python API, with a file object that fails after its first bytes."""
+    import os
+
+    from gutkg.errors import GutKGError
+
+    out = tmp_path / "page.html"
+    out.write_text("good", encoding="utf-8")
+    real_fdopen = os.fdopen
+
+    class Failing:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, payload):
+            self.handle.write(payload[:100])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Failing(real_fdopen(fd, mode)))
+    with pytest.raises(GutKGError, match="No space left on device"):
+        write_html(small, out)
+    assert out.read_text(encoding="utf-8") == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+# ------------------------------------------------------------------ vis-network and pyvis (issue 16)
+
+
+def test_vis_network_is_vendored_and_pinned_not_taken_from_pyvis():
+    """The page needs no pyvis: vis-network comes from export/vendor/, at the npm-pinned version."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    vendor = root / "src" / "gutkg" / "export" / "vendor"
+    version = (vendor / "vis-network.VERSION").read_text(encoding="utf-8").strip()
+    lock = json.loads((root / "assets" / "vis-network" / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/vis-network"]["version"] == version
+    assert json.loads((root / "assets" / "vis-network" / "package.json").read_text(
+        encoding="utf-8"))["dependencies"]["vis-network"] == version
+    licence = (vendor / "vis-network.LICENSE").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "Apache License" in licence
+    code = ("import sys; sys.modules['pyvis'] = None\n"
+            "from gutkg.export.html import vis_network_js\n"
+            "js = vis_network_js(); print(js[:400])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert f"@version {version}" in proc.stdout
+
+
+def test_to_pyvis_gives_a_configured_network(small):
+    pytest.importorskip("pyvis")
+    from gutkg.export.html import to_pyvis
+
+    net = to_pyvis(select(small, focus="zonulin", depth=1))
+    ids = {n["id"] for n in net.nodes}
+    assert ids == {"zonulin", "gliadin", "intestinal_permeability"}
+    edge = next(e for e in net.edges if e["from"] == "zonulin")
+    assert edge["dashes"] == [2, 4]  # contested: dotted, never a label
+    assert edge["arrows"]["to"]["type"] == "arrow" and "contested" in edge["title"]
+    assert all(n["physics"] is False and "x" in n for n in net.nodes)
+    assert net.directed
+
+
+def test_to_pyvis_without_pyvis_names_the_extra(small):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['pyvis'] = None; sys.modules['pyvis.network'] = None\n"
+            "import networkx as nx\n"
+            "from gutkg.errors import GutKGError\n"
+            "from gutkg.export.html import to_pyvis\n"
+            "try:\n    to_pyvis(nx.MultiDiGraph())\nexcept GutKGError as exc:\n    print(exc)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "pip install 'gutkg[notebook]'" in proc.stdout, proc.stderr
+
+
+# ------------------------------------------------------------------ the first view's data
+
+
+def test_page_opens_on_the_question_with_its_verdict(bundled_network):
+    data_ = page_data(select(bundled_network), {})
+    assert data_["opening"] == "dysbiosis_autoimmunity"
+    q = next(q for q in data_["questions"] if q["id"] == "dysbiosis_autoimmunity")
+    assert q["ends"] == ["dysbiosis", "autoimmune_disease"]
+    assert {r["role"] for r in q["verdict"]["rows"]} == {"forward", "reverse", "shared cause", "feedback"}
+    assert all(r["label"] and r["human_label"] for r in q["verdict"]["rows"])
+    # its own layout fits a 1366x768 graph area at 12 px labels
+    xs = [p[0] for p in q["pos"].values()]
+    ys = [p[1] for p in q["pos"].values()]
+    assert max(xs) - min(xs) <= 1040.5 and max(ys) - min(ys) <= 720.5
+    # a focus or a highlight opens there instead
+    assert page_data(select(bundled_network, focus="zonulin"), {})["opening"] is None
+
+
+def test_evidence_items_say_when_they_are_synthesis(bundled_network):
+    data_ = page_data(select(bundled_network), {})
+    items = [it for e in data_["edges"] for it in e.get("ev", [])]
+    assert any(it.get("synthesis") for it in items) and not all(it.get("synthesis") for it in items)
+    assert all(it.get("system") == "review" for it in items if it.get("synthesis"))
+    assert data_["designs"] and "randomized clinical trial" in data_["designs"]

@@ -96,7 +96,7 @@ def export() -> None:
                                       "Graphviz sfdp for large ones when installed).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Layout random seed.")
 @selection_options
-@graph_options
+@graph_options(store_default="oxigraph")
 @format_option()
 def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[str, ...],
          store: str, fmt: str, **opts: Any) -> None:
@@ -111,10 +111,16 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
 
     The file loads nothing from the network: open it from disk, e-mail it, put it on a USB stick.
     Filters, selection and camera are kept in the address (#...), so a copied link reopens the view.
+    The page opens on the founding question (its rivals and verdict); "Whole graph" shows all.
+    The graph is read with the fast store (oxigraph) by default, much faster than rdflib
+    (--store memory) on large graphs.
     """
+    from gutkg.export.atomic import check_writable
     from gutkg.export.html import to_html
     from gutkg.network import to_network
 
+    if output != "-":
+        check_writable(output)  # before the work: a bad -o path fails at once
     full = to_network(open_store(graph, store))
     sel = selection_from(full, opts)
     page = to_html(full, selection=sel, title=title, layout=layout, seed=seed)
@@ -123,12 +129,9 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
         return
     from pathlib import Path
 
-    from gutkg.errors import GutKGError
+    from gutkg.export.atomic import write_atomic
 
-    try:
-        Path(output).write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise GutKGError(f"cannot write {output}: {exc.strerror}; choose another path with -o") from None
+    write_atomic(Path(output), page)  # all or nothing: a full disk never leaves a truncated page
     report(fmt, output, sel, len(page.encode("utf-8")),
            hint="Open it in a browser (double-click works; no network needed).")
 

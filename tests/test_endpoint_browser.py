@@ -225,6 +225,33 @@ def test_ui_picks_a_parameter_by_concept_name_with_autocomplete(watched, server,
     watched.check_clean()
 
 
+def test_ui_picks_a_hypothesis_by_its_label(watched, server, fixture_store):
+    page = watched.page
+    page.goto(server.url)
+    page.wait_for_function("() => document.querySelectorAll('#gk-question option').length > 12")
+    page.select_option("#gk-question", label="The claims making up a hypothesis")
+    field = page.locator("#gk-p-hypothesis")
+    field.wait_for(state="visible")
+    field.fill("barrier")
+    page.wait_for_function("() => document.querySelectorAll('#gk-p-hypothesis-options li').length === 2")
+    options = page.locator("#gk-p-hypothesis-options li")
+    assert [o.split("\n")[0] for o in options.all_inner_texts()] == [
+        "Barrier failure drives autoimmunity", "Microbes act through the barrier"]
+    assert options.nth(1).inner_text().endswith("hypothesis")
+    field.press("ArrowDown")
+    field.press("Enter")
+    assert field.input_value() == "Microbes act through the barrier"
+    assert "VALUES (?hypothesis) { (<https://w3id.org/gutkg/hypothesis/microbes>) }" in \
+        page.inner_text(".yasqe .CodeMirror-code")
+    expect_answer(page)
+    page.click("#gk-run")
+    rows = result_rows(page)
+    expected = [[shown(t) for t in row] for row in run(fixture_store, "hypothesis-claims",
+                                                         ["hypothesis=gkh:microbes"])]
+    assert expected and [r[1:] for r in rows] == expected
+    watched.check_clean()
+
+
 def test_ui_says_which_concept_name_is_unknown_and_sends_nothing(watched, server):
     page = watched.page
     page.goto(server.url)

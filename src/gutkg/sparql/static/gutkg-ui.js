@@ -1,6 +1,7 @@
 // gutkg query UI: YASGUI pointed at this server's /sparql, plus what a biologist needs around it:
-// - the bundled questions picked by title, their parameters picked by concept name (autocomplete
-//   over /labels: labels and synonyms), written into the query's own VALUES line;
+// - the bundled questions picked by title, their parameters picked by name (autocomplete over
+//   /labels for concepts, over the labelled IRIs of the example's namespace for a hypothesis,
+//   question or reference), written into the query's own VALUES line;
 // - a results table that shows literals plainly (136, not "136"^^xsd:integer; the datatype or
 //   language is on hover), links gutkg's concepts, claims, hypotheses and questions to this
 //   server's explorer (/explore) and never rewrites {{...}} in a literal (YASR's mustache step);
@@ -13,9 +14,6 @@
   var endpoint = new URL("sparql", base).href;
   var explorePage = new URL("explore", base).href;
   var prefixes = {};
-  var concepts = [];       // [{iri, curie, label, synonyms, category}] from /labels
-  var conceptByIri = {};
-  var labelsReady = null;  // a promise, started on the first need
   var questions = {};      // name -> summary from /queries
   var current = null;      // the loaded question (from /queries/NAME)
   var yasgui = null;
@@ -78,7 +76,7 @@
 
   // ------------------------------------------------------------------ results table cells
   function iriCell(iri) {
-    var shown = curie(iri) || iri, concept = conceptByIri[iri], link = exploreLink(iri);
+    var shown = curie(iri) || iri, concept = conceptNames.byIri[iri], link = exploreLink(iri);
     if (link) {
       var what = concept ? concept.label : shown;
       return "<a class='iri gk-explore' href='" + esc(link) + "' title='" + esc(what + ": open in the explorer (" + iri + ")") +
@@ -123,22 +121,27 @@
     };
   })();
 
-  // ------------------------------------------------------------------ concept names
-  function loadLabels() {
-    if (!labelsReady) {
-      labelsReady = getJson("labels").then(function (list) {
-        concepts = list;
-        list.forEach(function (c) { conceptByIri[c.iri] = c; });
+  // ------------------------------------------------------------------ things picked by name
+  // A list of things a parameter may name: {iri, label, synonyms, category}. Concepts come from
+  // /labels; a question's IRI parameter (a hypothesis, question or reference) offers the labelled
+  // IRIs of its example value's namespace, asked of /sparql. Loaded once, on first need.
+  function Names(noun, fetchList) { this.noun = noun; this.fetchList = fetchList; this.items = []; this.byIri = {}; this.ready = null; }
+  Names.prototype.load = function () {
+    var self = this;
+    if (!self.ready) {
+      self.ready = self.fetchList().then(function (list) {
+        self.items = list;
+        list.forEach(function (c) { self.byIri[c.iri] = c; });
         return list;
-      }, function (err) { labelsReady = null; throw err; });
+      }, function (err) { self.ready = null; throw err; });
     }
-    return labelsReady;
-  }
-  // Concepts whose label or a synonym contains the text: label prefix first, then word starts,
-  // then anywhere, then synonyms; each with the synonym that matched when the label did not.
-  function matches(text, limit) {
+    return self.ready;
+  };
+  // Those whose label or a synonym contains the text: label prefix first, then word starts, then
+  // anywhere, then synonyms; each with the synonym that matched when the label did not.
+  Names.prototype.matches = function (text, limit) {
     var q = fold(text), out = [];
-    concepts.forEach(function (c) {
+    this.items.forEach(function (c) {
       var label = fold(c.label), rank = -1, via = "";
       if (!q || label.indexOf(q) === 0) { rank = 0; }
       else if ((" " + label).indexOf(" " + q) >= 0 || label.indexOf("-" + q) >= 0) { rank = 1; }
@@ -150,11 +153,11 @@
           return i === 0;
         });
       }
-      if (rank >= 0) { out.push({ concept: c, rank: rank, via: via }); }
+      if (rank >= 0) { out.push({ item: c, rank: rank, via: via }); }
     });
-    out.sort(function (a, b) { return a.rank - b.rank || fold(a.concept.label).localeCompare(fold(b.concept.label)); });
+    out.sort(function (a, b) { return a.rank - b.rank || fold(a.item.label).localeCompare(fold(b.item.label)); });
     return out.slice(0, limit);
-  }
+  };
   // Labels within a few typing slips of the text (edit distance), nearest first.
   function distance(a, b) {
     var row = [], i, j, prev, next;
@@ -168,37 +171,67 @@
     }
     return row[b.length];
   }
-  function closest(t, limit) {
-    var most = Math.max(2, Math.floor(t.length / 3)), found = [];
-    concepts.forEach(function (c) {
+  Names.prototype.closest = function (text, limit) {
+    var t = fold(text), most = Math.max(2, Math.floor(t.length / 3)), found = [];
+    this.items.forEach(function (c) {
       var d = Math.min.apply(null, [c.label].concat(c.synonyms).map(function (n) { return distance(t, fold(n)); }));
       if (d <= most) { found.push({ label: c.label, d: d }); }
     });
     found.sort(function (a, b) { return a.d - b.d || a.label.localeCompare(b.label); });
     return found.slice(0, limit).map(function (f) { return f.label; });
-  }
-  // The one concept a typed name means (label, synonym, CURIE or IRI), or a message saying why not.
-  function resolveConcept(text) {
-    var t = fold(text), iri = expand(text);
-    if (iri && (conceptByIri[iri] || !concepts.length)) {  // no names loaded: a CURIE or IRI still works
-      return { concept: conceptByIri[iri] || { iri: iri, label: text.trim() } };
+  };
+  // The one thing a typed name means (label, synonym, CURIE or IRI), or a message saying why not.
+  Names.prototype.resolve = function (text) {
+    var self = this, t = fold(text), iri = expand(text);
+    if (iri && (self.byIri[iri] || !self.items.length)) {  // no names loaded: a CURIE or IRI still works
+      return { item: self.byIri[iri] || { iri: iri, label: text.trim() } };
     }
-    var hits = concepts.filter(function (c) {
+    var hits = self.items.filter(function (c) {
       return fold(c.label) === t || c.synonyms.some(function (s) { return fold(s) === t; });
     });
-    if (hits.length === 1) { return { concept: hits[0] }; }
+    if (hits.length === 1) { return { item: hits[0] }; }
     if (hits.length > 1) {
-      return { error: "“" + text.trim() + "” names " + hits.length + " concepts (" +
+      return { error: "“" + text.trim() + "” names " + hits.length + " " + self.noun + "s (" +
         hits.map(function (c) { return c.label; }).join(", ") + "): pick one from the list" };
     }
-    var near = matches(text, 3).map(function (m) { return m.concept.label; });
-    if (!near.length) { near = closest(t, 3); }
-    return { error: "no concept called “" + text.trim() + "” in this graph" +
+    var near = self.matches(text, 3).map(function (m) { return m.item.label; });
+    if (!near.length) { near = self.closest(text, 3); }
+    return { error: "no " + self.noun + " called “" + text.trim() + "” in this graph" +
       (near.length ? "; did you mean " + near.join(", ") + "?" : "; type part of a name and pick from the list") };
+  };
+
+  var conceptNames = new Names("concept", function () { return getJson("labels"); });
+  var byNamespace = {};
+  var NOUNS = { gkh: "hypothesis", gkq: "question", gkref: "reference", gkc: "concept", gkcl: "claim" };
+  function sparqlRows(query) {
+    return fetch(endpoint, { method: "POST", body: new URLSearchParams({ query: query }),
+                             headers: { Accept: "application/sparql-results+json" } })
+      .then(function (r) { if (!r.ok) { throw new Error("/sparql answered " + r.status); } return r.json(); })
+      .then(function (j) { return j.results.bindings; });
+  }
+  // The labelled IRIs in the namespace of ``iri`` (e.g. every gkh: hypothesis), or null.
+  function namesLike(iri) {
+    var c = curie(iri), prefix = c.slice(0, c.indexOf(":"));
+    if (!prefix || !/^gk/.test(prefix)) { return null; }
+    var ns = prefixes[prefix];
+    if (!byNamespace[ns]) {
+      var query = "SELECT ?iri (SAMPLE(STR(?name)) AS ?label) WHERE {\n" +
+        "  ?iri <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label>|" +
+        "<http://purl.org/dc/terms/title> ?name .\n  FILTER (STRSTARTS(STR(?iri), " + JSON.stringify(ns) + "))\n} GROUP BY ?iri";
+      byNamespace[ns] = new Names(NOUNS[prefix] || "item", function () {
+        return sparqlRows(query).then(function (rows) {
+          return rows.map(function (r) {
+            var key = r.iri.value.slice(ns.length);
+            return { iri: r.iri.value, label: r.label.value, synonyms: [key, prefix + ":" + key], category: NOUNS[prefix] || "" };
+          });
+        });
+      });
+    }
+    return byNamespace[ns];
   }
 
   // ------------------------------------------------------------------ the parameter form
-  function combo(input, list, onPick) {
+  function combo(input, list, names, onPick) {
     var shown = [], active = -1;
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
     function mark(i) {
@@ -207,25 +240,25 @@
       if (i >= 0) { input.setAttribute("aria-activedescendant", list.children[i].id); list.children[i].scrollIntoView({ block: "nearest" }); }
     }
     function open() {
-      loadLabels().then(function () {
+      names.load().then(function () {
         if (document.activeElement !== input) { return; }
-        shown = matches(input.value, 12);
+        shown = names.matches(input.value, 12);
         list.textContent = "";
         shown.forEach(function (m, i) {
           var li = el("li", { role: "option", id: list.id + "-" + i, "aria-selected": "false" }, [
-            el("span", { class: "gk-opt-label", text: m.concept.label }),
+            el("span", { class: "gk-opt-label", text: m.item.label }),
             m.via ? el("span", { class: "gk-opt-via", text: "also called " + m.via }) : null,
-            el("span", { class: "gk-opt-cat", text: m.concept.category })]);
+            el("span", { class: "gk-opt-cat", text: m.item.category })]);
           li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
           list.appendChild(li);
         });
-        if (!shown.length) { list.appendChild(el("li", { class: "gk-opt-none", text: "no concept matches" })); }
+        if (!shown.length) { list.appendChild(el("li", { class: "gk-opt-none", text: "no " + names.noun + " matches" })); }
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         mark(shown.length ? 0 : -1);
-      }, function () { say("the concept names could not be loaded (/labels); type a CURIE such as gkc:zonulin"); });
+      }, function () { say("the " + names.noun + " names could not be loaded; type a CURIE such as " + (input.placeholder || "gkc:zonulin")); });
     }
-    function pick(i) { var m = shown[i]; close(); if (m) { onPick(m.concept); } }
+    function pick(i) { var m = shown[i]; close(); if (m) { onPick(m.item); } }
     input.addEventListener("input", open);
     input.addEventListener("focus", open);
     input.addEventListener("blur", close);
@@ -242,15 +275,17 @@
     });
   }
 
+  var pickers = {};  // parameter name -> its Names, for the loaded question
   function valueTerm(param, input) {
-    var text = input.value.trim();
+    var text = input.value.trim(), names = pickers[param.name];
     if (!text) { return param.optional ? { term: "UNDEF" } : { error: "?" + param.name + " needs a value" }; }
-    if (param.kind === "concept") {
+    if (names) {
       if (input.dataset.iri && input.dataset.label === input.value) { return { term: "<" + input.dataset.iri + ">" }; }
-      var found = resolveConcept(text);
-      return found.concept ? { term: "<" + found.concept.iri + ">" } : { error: "?" + param.name + ": " + found.error };
+      var found = names.resolve(text);
+      if (found.item) { return { term: "<" + found.item.iri + ">" }; }
+      if (param.kind === "concept" || !expand(text)) { return { error: "?" + param.name + ": " + found.error }; }
     }
-    if (param.kind === "IRI") {
+    if (param.kind === "IRI" || param.kind === "concept") {
       var iri = expand(text);
       if (!iri || /[\s<>"{}|^`\\]/.test(iri)) {
         return { error: "?" + param.name + ": write a CURIE such as " + (input.placeholder || "gkh:NAME") + " or a full http(s) IRI" };
@@ -285,6 +320,7 @@
   function buildForm(q) {
     form.textContent = "";
     form.hidden = !q.params.length;
+    pickers = {};
     var bound = boundValues(q.ui_query);
     q.params.forEach(function (p) {
       var id = "gk-p-" + p.name, value = bound[p.name] || {};
@@ -292,36 +328,41 @@
       var field = el("div", { class: "gk-param" }, [
         el("label", { for: id }, [el("code", { text: "?" + p.name }), document.createTextNode(" " + p.description + (p.optional ? " (optional)" : ""))]),
         input]);
-      if (p.kind === "concept") {
+      var names = p.kind === "concept" ? conceptNames : p.kind === "IRI" && value.iri ? namesLike(value.iri) : null;
+      if (value.iri) { input.value = curie(value.iri) || value.iri; }
+      else if (value.literal !== undefined) { input.value = value.literal; }
+      if (p.kind === "integer") { input.inputMode = "numeric"; }
+      if (names) {
+        pickers[p.name] = names;
         var list = el("ul", { id: id + "-options", class: "gk-options", role: "listbox", hidden: "" });
         input.setAttribute("role", "combobox");
         input.setAttribute("aria-autocomplete", "list");
         input.setAttribute("aria-expanded", "false");
         input.setAttribute("aria-controls", list.id);
-        input.placeholder = "type part of a name, e.g. " + (p.name === "b" ? "disease" : "permeability");
+        input.placeholder = "type part of a name" + (p.kind === "concept" ? ", e.g. permeability" : " or a CURIE");
         field.appendChild(list);
         var chosen = function (c) {
           input.value = c.label; input.dataset.iri = c.iri; input.dataset.label = c.label;
           input.removeAttribute("aria-invalid"); writeValues(false);
         };
-        combo(input, list, chosen);
-        if (value.iri) {
-          input.value = curie(value.iri) || value.iri;
-          loadLabels().then(function () { var c = conceptByIri[value.iri]; if (c && input.value === (curie(value.iri) || value.iri)) { chosen(c); } });
+        combo(input, list, names, chosen);
+        if (value.iri) {  // show the example's name once the names are in
+          names.load().then(function () {
+            var c = names.byIri[value.iri];
+            if (c && input.value === (curie(value.iri) || value.iri)) { chosen(c); }
+          }, function () { /* the CURIE stays */ });
         }
-      } else {
-        if (value.iri) { input.value = curie(value.iri) || value.iri; input.placeholder = input.value; }
-        else if (value.literal !== undefined) { input.value = value.literal; }
-        if (p.kind === "integer") { input.inputMode = "numeric"; }
-      }
+      } else if (value.iri) { input.placeholder = input.value; }
       input.addEventListener("change", function () { writeValues(false); });
       form.appendChild(field);
     });
   }
 
   // Write the form's values into the editor's VALUES line; false (and a message) if one is wrong.
+  // A query the user rewrote so far that it is no longer the question is left as it is.
   function writeValues(strict) {
     if (!current || !current.params.length) { return true; }
+    if (yasgui.getTab().getQuery().indexOf("# name: " + current.name + "\n") < 0) { return true; }
     var vars = [], terms = [], problems = [];
     current.params.forEach(function (p) {
       var input = document.getElementById("gk-p-" + p.name), got = valueTerm(p, input);
@@ -356,8 +397,8 @@
     var name = select.value;
     var ready = name && (!current || current.name !== name) ? load(name) : Promise.resolve(current);
     return ready.then(function (q) {
-      var needsNames = q && q.params.some(function (p) { return p.kind === "concept"; });
-      return (needsNames ? loadLabels().catch(function () { return null; }) : Promise.resolve()).then(function () {
+      var loading = Object.keys(pickers).map(function (k) { return pickers[k].load().catch(function () { return null; }); });
+      return Promise.all(loading).then(function () {
         if (q && name === q.name && !writeValues(true)) { return null; }
         say("");
         return yasgui.getTab().query();
@@ -390,7 +431,7 @@
 
   var prefixesReady = getJson("prefixes").then(function (p) { prefixes = p; }, function () { prefixes = {}; });
   prefixesReady.then(start);
-  loadLabels().catch(function () { /* offered again when a concept field is used */ });
+  conceptNames.load().catch(function () { /* offered again when a concept field is used */ });
 
   getJson("queries").then(function (list) {
     list.forEach(function (q) {

@@ -307,15 +307,17 @@ def test_ui_table_keeps_double_braces_in_literals(watched, server):
 def test_ui_links_gutkg_entities_to_the_explorer(watched, server):
     page = watched.page
     page.goto(server.url)
-    rows = run_typed(page, 'SELECT ?concept ?claim ?hypothesis ?evidence ?outside WHERE { '
+    rows = run_typed(page, 'SELECT ?concept ?claim ?hypothesis ?question ?evidence ?outside WHERE { '
                            'BIND (gkc:zonulin AS ?concept) BIND (gkcl:c2 AS ?claim) '
-                           'BIND (gkh:diet AS ?hypothesis) BIND (gkev:e1 AS ?evidence) '
-                           'BIND (obo:GO_0008150 AS ?outside) }')
-    assert [r[1:] for r in rows] == [["gkc:zonulin", "gkcl:c2", "gkh:diet", "gkev:e1", "obo:GO_0008150"]]
+                           'BIND (gkh:diet AS ?hypothesis) BIND (gkq:association AS ?question) '
+                           'BIND (gkev:e1 AS ?evidence) BIND (obo:GO_0008150 AS ?outside) }')
+    assert [r[1:] for r in rows] == [["gkc:zonulin", "gkcl:c2", "gkh:diet", "gkq:association", "gkev:e1",
+                                      "obo:GO_0008150"]]
     explore = server.url + "explore#"
     assert cell(page, "gkc:zonulin").get_attribute("href") == explore + "sel=n%3Azonulin"
     assert cell(page, "gkcl:c2").get_attribute("href") == explore + "sel=e%3Ac2"
     assert cell(page, "gkh:diet").get_attribute("href") == explore + "hl=h%3Adiet"
+    assert cell(page, "gkq:association").get_attribute("href") == explore + "q=association"
     assert "zonulin: open in the explorer" in cell(page, "gkc:zonulin").get_attribute("title")
     assert cell(page, "gkev:e1").get_attribute("href") is None, "no page of its own: plain text"
     assert cell(page, "obo:GO_0008150").get_attribute("href") == "http://purl.obolibrary.org/obo/GO_0008150"

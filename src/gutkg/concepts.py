@@ -11,8 +11,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from gutkg.errors import UnknownConceptError
+from gutkg.errors import InputError, UnknownConceptError
 from gutkg.store import Store
+
+#: The longest name matched approximately (search, suggestions). Fuzzy matching compares a name
+#: with every label, in time proportional to both lengths: a 128 KiB name took 30-48 s to refuse.
+#: Exact names of any length still resolve. The bundled graph's longest name has 68 characters.
+MAX_NAME = 500
 
 CONCEPTS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -77,6 +82,22 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+def check_length(name: str) -> None:
+    """Refuse a name longer than :data:`MAX_NAME` before any approximate matching.
+
+    >>> check_length("zonulin")
+    >>> check_length("z" * 501)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    gutkg.errors.InputError: a concept name of 501 characters is too long ...
+    """
+    if len(name) > MAX_NAME:
+        from gutkg.textsafety import visible
+
+        raise InputError(f"a concept name of {len(name)} characters is too long: names are at most "
+                         f"{MAX_NAME} characters (this one starts {visible(name[:40])!r}). Give a label, "
+                         "synonym, id or CURIE; gutkg search TEXT lists them.")
+
+
 class ConceptIndex:
     """All concepts of a store, indexed by every name a user might type."""
 
@@ -97,6 +118,9 @@ class ConceptIndex:
 
     @classmethod
     def from_store(cls, store: Store) -> ConceptIndex:
+        """Every concept of ``store``. Names and definitions are as every output shows them: an
+        invisible or control character is spelt as its escape (:func:`gutkg.textsafety.visible`)."""
+        from gutkg.textsafety import visible
         from gutkg.vocab import CATEGORIES, CONCEPT, GKV, SKOS
 
         short = {str(k): v for k, v in CATEGORIES.items()}
@@ -124,11 +148,11 @@ class ConceptIndex:
                 continue
             prop = p.value.removeprefix(skos)
             if prop == "prefLabel" and not concept.label:
-                concept.label = o.value
-            elif prop == "altLabel" and o.value not in concept.synonyms:
-                concept.synonyms.append(o.value)
+                concept.label = visible(o.value)
+            elif prop == "altLabel" and visible(o.value) not in concept.synonyms:
+                concept.synonyms.append(visible(o.value))
             elif prop == "definition":
-                concept.definition = o.value
+                concept.definition = visible(o.value, multiline=True)
             elif prop in {"exactMatch", "closeMatch"}:
                 target = concept.exact if prop == "exactMatch" else concept.close
                 if o.value not in target:
@@ -164,6 +188,7 @@ class ConceptIndex:
             return self.concepts[next(iter(ids))]
         if not strict:
             return None
+        check_length(name)
         if ids:
             raise UnknownConceptError(name, sorted(self.concepts[i].label for i in ids), ambiguous=True)
         raise UnknownConceptError(name, [c.label for c, _ in self.search(name, limit=5)])
@@ -171,8 +196,10 @@ class ConceptIndex:
     def search(self, text: str, *, limit: int = 20) -> list[tuple[Concept, float]]:
         """Concepts ranked by how well a label or synonym matches ``text`` (score 0-100).
 
-        Exact label > exact synonym > prefix > whole word > substring > fuzzy.
+        Exact label > exact synonym > prefix > whole word > substring > fuzzy. A ``text`` longer
+        than :data:`MAX_NAME` characters is refused (:class:`~gutkg.errors.InputError`) unmatched.
         """
+        check_length(text)
         query = normalise(text)
         if not query:
             return []

@@ -76,13 +76,79 @@ _LABELS = _CHECKS + """SELECT ?resource ?label WHERE {
 def shared_labels(store: Store) -> list[tuple[str, str]]:
     """(concept IRI, label) for every label or synonym naming more than one concept.
 
-    Done in Python (one pass) rather than as a SPARQL self-join, which is quadratic in rdflib.
+    Labels are compared by :func:`gutkg.textsafety.label_key` (case, compatibility forms and
+    invisible characters ignored), so ``zon\u200bulin`` cannot pass for a second ``zonulin``. Done in
+    Python (one pass) rather than as a SPARQL self-join, which is quadratic in rdflib.
     """
+    from gutkg.textsafety import label_key, visible
+
     owners: dict[str, set[str]] = defaultdict(set)
+    shown: dict[str, str] = {}
     for subject, label in store.query(_LABELS).rows:
         if subject and label:
-            owners[label.value.casefold().strip()].add(subject.value)
-    return sorted((iri, label) for label, iris in owners.items() if len(iris) > 1 for iri in iris)
+            key = label_key(label.value)
+            owners[key].add(subject.value)
+            shown.setdefault(key, visible(label.value))
+    return sorted((iri, shown[key]) for key, iris in owners.items() if len(iris) > 1 for iri in iris)
+
+
+#: Predicates whose text is one line (labels, titles); other literals may hold line feeds and tabs.
+_ONE_LINE = frozenset({"http://www.w3.org/2004/02/skos/core#prefLabel",
+                       "http://www.w3.org/2004/02/skos/core#altLabel",
+                       "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title"})
+
+
+def unsafe_text(store: Store) -> list[tuple[str, str]]:
+    """(resource IRI, detail) for every literal holding a control, bidirectional or invisible character.
+
+    Such characters reorder what a reader sees (U+202E shows ``nilunoz`` as ``zonulin``), hide
+    (zero-width spaces) or drive a terminal (ANSI escapes). The rule is :mod:`gutkg.textsafety`'s,
+    the one ``add`` and ``import`` apply.
+    """
+    from gutkg.canonical import qname
+    from gutkg.textsafety import problem
+
+    scan = getattr(store, "literals", None)
+    if scan is not None:
+        triples = scan()
+    else:  # a remote store: ask for the literals
+        triples = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER isLiteral(?o) }").rows
+    out = []
+    for s, p, o in triples:
+        if s is None or p is None or o is None:
+            continue
+        found = problem(o.value, multiline=p.value not in _ONE_LINE)
+        if found:
+            out.append((s.value, f"{qname(p.value)}: {found}"))
+    return sorted(set(out))
+
+
+_MAPPINGS = _CHECKS + """SELECT ?resource ?value WHERE {
+    ?resource a ?cat . ?cat rdfs:subClassOf gkv:Concept . ?resource skos:exactMatch|skos:closeMatch ?value }"""
+
+
+def unverified_mappings(store: Store) -> tuple[bool, list[tuple[str, str]]]:
+    """(table available, [(concept IRI, mapping)]) for every mapping not from a verified identifier.
+
+    A mapping must be the IRI of a row marked ``yes`` in reference/identifiers.tsv, the same rule
+    ``gutkg add concept --exact-match`` applies: anything else (a ``javascript:`` IRI, a typo, an
+    unverified row) is vouched for by nothing.
+    """
+    from gutkg.curation.identifiers import VerifiedIdentifiers, key
+    from gutkg.mappings import curie_of, iri_of
+    from gutkg.textsafety import visible
+
+    table = VerifiedIdentifiers.load()
+    if not table.available:
+        return False, []
+    out = []
+    for resource, value in store.query(_MAPPINGS).rows:
+        if resource is None or value is None:
+            continue
+        curie = curie_of(value.value) if value.is_iri else value.value
+        if not (value.is_iri and key(curie) in table.rows and iri_of(curie) == value.value):
+            out.append((resource.value, visible(value.value)))
+    return True, sorted(out)
 
 
 def curation_problems(store: Store) -> list[tuple[str, str, str, str]]:
@@ -224,6 +290,7 @@ def _short(path: Path) -> str:
 def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = True) -> Report:
     """Check ``store`` against the shapes and the referential checks."""
     from gutkg.canonical import qname
+    from gutkg.textsafety import visible
 
     where = subject_files(files) if files else {}
     groups: dict[tuple[str, str], Problem] = {}
@@ -232,7 +299,8 @@ def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = Tr
         key = (severity, message)
         if key not in groups:
             groups[key] = Problem(message, fix, severity)
-        groups[key].places.append((where.get(resource, "?"), qname(resource), detail))
+        # every value from the data is shown escaped: the report goes to terminals
+        groups[key].places.append((where.get(resource, "?"), visible(qname(resource)), visible(detail)))
 
     seen: set[tuple[str, str]] = set()
     for message, fix, sparql in REFERENTIAL:
@@ -249,6 +317,18 @@ def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = Tr
     for iri, label in shared_labels(store):
         add("two concepts share a label or synonym",
             "labels and synonyms must name one concept: rename or merge", iri, label)
+    for iri, detail in unsafe_text(store):
+        add("text holds an invisible or control character",
+            "retype the text without it (shown as \\xNN or \\uNNNN): such characters reorder or "
+            "hide what a reader sees, or drive the terminal", iri, detail)
+    checked, mappings = unverified_mappings(store)
+    for iri, mapping in mappings:
+        add("mapping is not a verified identifier",
+            "map only to rows marked 'yes' in reference/identifiers.tsv (gutkg add concept "
+            "--exact-match checks it), or remove the skos:exactMatch / closeMatch", iri, mapping)
+    if not checked:
+        add("mappings not checked: the verified identifier table is missing",
+            "set GUTKG_IDENTIFIERS to reference/identifiers.tsv", "?", "", "warning")
     for message, fix, iri, detail in curation_problems(store):
         add(message, fix, iri, detail)
     if shacl:

@@ -24,10 +24,47 @@ class _DomainError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
 
+class SafeStdout:
+    """Standard output for the length of a command: text from the data cannot drive the terminal.
+
+    Every write passes through :func:`gutkg.textsafety.for_terminal`, so a label holding an ANSI
+    escape, a bell or a bidirectional override is printed as its visible escape (the same one CSV
+    and GraphML exports show), whichever renderer printed it. Only gutkg's own bold/dim styles
+    remain. Bytes (a query result) are decoded as UTF-8 first. There is deliberately no
+    ``buffer``: click would write bytes there, around the filter.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str | bytes) -> int:
+        from gutkg.textsafety import for_terminal
+
+        if isinstance(text, bytes | bytearray):
+            text = bytes(text).decode("utf-8", "replace")
+        self._stream.write(for_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
 class GutKGGroup(click.Group):
-    """A group that turns domain errors into clean messages and exit codes (never a traceback)."""
+    """A group that turns domain errors into clean messages and exit codes (never a traceback),
+    and prints through :class:`SafeStdout`."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        if isinstance(sys.stdout, SafeStdout):
+            return self._invoke(ctx)
+        stdout, sys.stdout = sys.stdout, SafeStdout(sys.stdout)
+        try:
+            return self._invoke(ctx)
+        finally:
+            sys.stdout = stdout
+
+    def _invoke(self, ctx: click.Context) -> Any:
         from gutkg.errors import GutKGError
 
         try:
@@ -180,7 +217,9 @@ def echo_long(text: str) -> None:
     pager_ok = (sys.stdout.isatty() and sys.stdin.isatty() and os.environ.get("GUTKG_PAGER", "1") != "0"
                 and os.environ.get("TERM", "") != "dumb")
     if pager_ok and text.count("\n") + 1 > height - 1:
+        from gutkg.textsafety import for_terminal
+
         os.environ.setdefault("LESS", "FRX")
-        click.echo_via_pager(text)
+        click.echo_via_pager(for_terminal(text))  # the pager is fed directly, not through SafeStdout
     else:
         click.echo(text)

@@ -122,7 +122,8 @@ def boolean(word: str, what: str) -> bool:
 
 
 def text(value: str, what: str, *, one_line: bool = True, required: bool = True) -> str:
-    """A cleaned text value: stripped, no control characters, one line for labels.
+    """A cleaned text value: stripped, one line for labels, no control, bidirectional or invisible
+    characters (:mod:`gutkg.textsafety`).
 
     Text is stored as RDF literals, never interpreted: ``<b>`` stays the four characters ``<b>``.
 
@@ -134,10 +135,9 @@ def text(value: str, what: str, *, one_line: bool = True, required: bool = True)
         raise ValidationError(f"{what} is empty: give a value")
     if one_line and ("\n" in value or "\r" in value):
         raise ValidationError(f"{what} must be one line: {value!r}")
-    bad = [c for c in value if ord(c) < 32 and c not in "\n\t"]
-    if bad:
-        raise ValidationError(f"{what} contains a control character ({bad[0]!r}): remove it")
-    return value
+    from gutkg.textsafety import checked
+
+    return checked(value, what, multiline=not one_line)  # the rule validate applies
 
 
 #: Local names of concepts and topics: lower-case words joined by underscores.

@@ -23,6 +23,8 @@ def check_writable(path: str | Path) -> Path:
     """
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
+    if parent.is_dir():
+        _check_name(target)  # before anything stats the target: a too-long name raises there
     if target.is_dir():
         raise InputError(f"cannot write {target}: it is a folder. Give a file name, e.g. "
                          f"{target / 'figure.svg'}")
@@ -37,12 +39,53 @@ def check_writable(path: str | Path) -> Path:
     return target
 
 
+#: What ``mkstemp`` adds to the prefix: 8 random characters, then the suffix ``.tmp``.
+_TEMP_EXTRA = 8 + len(".tmp")
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name (in bytes) ``folder``'s file system allows (255 where it cannot say)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def temp_prefix(name: str, limit: int = 255) -> str:
+    """A hidden temporary-file prefix for ``name`` whose full temp name fits in ``limit`` bytes.
+
+    The target's name is shortened (never splitting a character) when the name plus the 14
+    characters of the temp name's dot, random part and ``.tmp`` would not fit.
+
+    >>> temp_prefix("figure.svg")
+    '.figure.svg.'
+    >>> len(temp_prefix("a" * 250) + "12345678.tmp")
+    255
+    """
+    room = limit - _TEMP_EXTRA - 2  # the leading dot and the dot before the random part
+    short = name.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return f".{short}."
+
+
+def _check_name(target: Path) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    limit = name_max(folder)
+    if len(os.fsencode(target.name)) > limit:
+        raise InputError(f"cannot write {target}: the file name is too long ({len(os.fsencode(target.name))} "
+                         f"bytes; this file system allows {limit}). Choose a shorter -o name.")
+
+
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` atomically (UTF-8 for text); returns the path written."""
     target = check_writable(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
-                               prefix=f".{target.name}.", suffix=".tmp")
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target.name, name_max(folder)),
+                                   suffix=".tmp")
+    except OSError as exc:  # e.g. /proc or /sys: the folder exists, but no file can be created in it
+        raise InputError(f"cannot write {target}: {exc.strerror or exc} (no file can be created in "
+                         f"{folder}). Choose another -o path.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -49,16 +49,27 @@ _EDGE_FIELDS = ("claim", "iri", "sign", "sign_label", "status", "strength", "str
 
 
 def flatten_value(value: Any) -> str | int | float | bool:
-    """A scalar for formats that only hold scalars: lists joined with "; ", dicts as JSON."""
-    if isinstance(value, bool | int | float | str):
+    r"""A scalar for formats that only hold scalars: lists joined with "; ", dicts as JSON.
+
+    Text is shown as every output shows it (:func:`gutkg.textsafety.visible`): a control character,
+    which XML cannot hold at all, is spelt ``\u001b``.
+
+    >>> flatten_value(["a", "b\x07"]), flatten_value(2)
+    ('a; b\\u0007', 2)
+    """
+    from gutkg.textsafety import visible
+
+    if isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):
+        return visible(value, multiline=True)
     if value is None:
         return ""
     if isinstance(value, list | tuple | set | frozenset):
         if all(isinstance(v, str | int | float) for v in value):
-            return "; ".join(str(v) for v in value)
-        return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+            return visible("; ".join(str(v) for v in value), multiline=True)
+        return visible(json.dumps(list(value), ensure_ascii=False, sort_keys=True), multiline=True)
+    return visible(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str), multiline=True)
 
 
 def references_of(data: dict[str, Any]) -> list[str]:
@@ -73,9 +84,9 @@ def dois_of(data: dict[str, Any]) -> list[str]:
 def flat_node(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """A concept's attributes as scalars."""
     data = graph.nodes[node]
-    out: dict[str, Any] = {"label": str(data.get("label") or node),
+    out: dict[str, Any] = {"label": flatten_value(str(data.get("label") or node)),
                            "category": str(data.get("category", "unknown")),
-                           "iri": str(data.get("iri", ""))}
+                           "iri": flatten_value(str(data.get("iri", "")))}
     for key in ("definition", "synonyms", "broader", "mappings"):
         if key in data:
             out[key] = flatten_value(data[key])

@@ -77,6 +77,31 @@ def from_term(term: Term) -> Any:
     return Literal(term.value)
 
 
+#: pyoxigraph's parser refuses a single token (a literal, an IRI) larger than this.
+MAX_TOKEN = 16 * 1024 * 1024
+
+
+def too_large(exc: MemoryError, source: str) -> ParseError:
+    """The clear error for pyoxigraph's "buffer maximal size" refusal (re-raises any other MemoryError)."""
+    if "maximal size" not in str(exc):
+        raise exc
+    return ParseError(f"a single literal or IRI is larger than {MAX_TOKEN // (1024 * 1024)} MiB, the most "
+                      "the RDF parser accepts. Shorten it: long text belongs in a document the graph "
+                      "cites, not in a literal.", source=source)
+
+
+def bom_error(source: str) -> ParseError:
+    """The error for a file that starts with a UTF-8 byte-order mark (Turtle does not allow one)."""
+    return ParseError("the file starts with a byte-order mark (an invisible U+FEFF); re-save it as "
+                      "UTF-8 without BOM", source=source, line=1, column=1)
+
+
+def _starts_with_bom(data: bytes | str) -> bool:
+    from gutkg.textsafety import BOM, BOM_BYTES
+
+    return data.startswith(BOM_BYTES) if isinstance(data, bytes) else data.startswith(BOM)
+
+
 class _Counting(io.RawIOBase):
     """A binary file that reports how many bytes were read."""
 
@@ -129,10 +154,14 @@ class OxigraphStore(Store):
             else:
                 self.ox.bulk_load(data, format=_formats()[fmt])
         except SyntaxError as exc:
+            if _starts_with_bom(data):
+                raise bom_error(source) from None
             text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
             raise turtle_parse_error(exc, source, text) from None
         except (ValueError, OSError) as exc:
             raise ParseError(f"cannot load as {fmt}: {exc}", source=source) from None
+        except MemoryError as exc:
+            raise too_large(exc, source) from None
 
     def load_file(self, path: Path, *, fmt: str = "turtle",
                   on_progress: Callable[[int], None] | None = None) -> None:
@@ -149,7 +178,12 @@ class OxigraphStore(Store):
                     self.ox.bulk_load(input=cast(Any, _Counting(fh, on_progress)),
                                       format=_formats()[fmt])
         except SyntaxError as exc:
+            with path.open("rb") as fh:
+                if _starts_with_bom(fh.read(3)):
+                    raise bom_error(str(path)) from None
             raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
+        except MemoryError as exc:
+            raise too_large(exc, str(path)) from None
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
               limit: int | None = None, default_graphs: Sequence[str] | None = None,
@@ -197,6 +231,14 @@ class OxigraphStore(Store):
             out.note = f"result cut at {limit} rows"
         return out
 
+    def literals(self) -> list[tuple[Term, Term, Term]]:
+        """Every triple of the default graph whose object is a literal."""
+        from pyoxigraph import DefaultGraph, Literal
+
+        return [(to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
+                for q in self.ox.quads_for_pattern(None, None, None, DefaultGraph())
+                if isinstance(q.object, Literal)]
+
     def update(self, sparql: str) -> None:
         self.ox.update(sparql)
 
@@ -221,8 +263,12 @@ def parse_triples(data: bytes | str, *, fmt: str = "turtle", source: str = "<inp
         return [(to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
                 for q in parse(data, format=_formats()[fmt])]
     except SyntaxError as exc:
+        if _starts_with_bom(data):
+            raise bom_error(source) from None
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         raise turtle_parse_error(exc, source, text) from None
+    except MemoryError as exc:
+        raise too_large(exc, source) from None
 
 
 def serialize_triples(triples: Sequence[tuple[Term, Term, Term]], fmt: str = "turtle",

@@ -271,6 +271,10 @@ def test_cli_queries_lists_and_shows(run_cli):
     listing = run_cli("queries")
     assert listing.exit_code == 0
     assert "upstream-causes" in listing.output and "concept=..." in listing.output
+    from gutkg.sparql.questions import catalog
+
+    for question in catalog().values():  # listed by title, the words the query UI shows too
+        assert question.title and question.title in listing.output, question.name
     shown = json.loads(run_cli("queries", "common-causes", "--format", "json").output)
     assert [p["name"] for p in shown["params"]] == ["a", "b"]
     assert "SELECT" in shown["query"]

@@ -249,4 +249,75 @@ def rank(limit: int, category: str | None, budget: float, include_refuted: bool,
               include_refuted=include_refuted), fmt)
 
 
-COMMANDS = [paths, loops, rivals, explain, adjust, rank]
+
+@click.command()
+@click.option("--type", "kind", type=click.Choice(["missing-edge", "basis"]), default="missing-edge",
+              show_default=True, help="missing-edge: each pair with no claim between them and every "
+                                      "minimal separating set; basis: each concept given its causes "
+                                      "(graphs without loops or unmeasured concepts only).")
+@click.option("--involving", metavar="CONCEPT", help="Only independences that name this concept.")
+@click.option("--unmeasured", multiple=True, metavar="CONCEPT",
+              help="A concept nobody measures: never conditioned on (repeatable).")
+@click.option("--limit", type=click.IntRange(1, 100000), default=1000, show_default=True,
+              help="Most independences listed.")
+@refuted_option
+@evidence_options
+@graph_options
+@format_option("text", "json", "dagitty")
+def implications(kind: str, involving: str | None, unmeasured: tuple[str, ...], limit: int,
+                 include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Testable implications: the conditional independences the causal graph implies.
+
+    Test them on data to check the graph. Feedback loops are handled by σ-separation (data at
+    equilibrium): no independence is claimed between concepts of one loop. --format dagitty prints
+    the graph the implications were derived from.
+    Example: gutkg implications --involving "short-chain fatty acids"
+    """
+    from gutkg.analysis.core import node_id
+    from gutkg.analysis.implications import implications as run
+
+    net, index = _load(graph, store)
+    hidden = [node_id(net, u, index) for u in unmeasured]
+    who = node_id(net, involving, index) if involving else None
+    result = run(net, kind=kind, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
+                 involving=who, max_total=limit)
+    if fmt == "dagitty":
+        click.echo(result.dagitty)
+        return
+    _emit(result, fmt)
+
+
+@click.command()
+@click.argument("exposure")
+@click.argument("outcome")
+@click.option("--unmeasured", multiple=True, metavar="CONCEPT",
+              help="A concept nobody measures: never an instrument nor conditioned on (repeatable).")
+@click.option("--max-length", type=click.IntRange(1, 12), default=6, show_default=True,
+              help="Longest causal chain the time-unrolling represents, in claims.")
+@refuted_option
+@evidence_options
+@graph_options
+@format_option("text", "json", "dagitty")
+def instruments(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length: int,
+                include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+    """Conditional instrumental variables for EXPOSURE → OUTCOME (Mendelian-randomisation candidates).
+
+    Computed on the DAG gutkg adjust analyses (time-unrolled when there are feedback loops), as
+    DAGitty's conditional instruments. --format dagitty prints that DAG.
+    Example: gutkg instruments zonulin "increased intestinal permeability"
+    """
+    from gutkg.analysis.core import node_id
+    from gutkg.analysis.instruments import instruments as run
+
+    net, index = _load(graph, store)
+    e, o = node_id(net, exposure, index), node_id(net, outcome, index)
+    hidden = [node_id(net, u, index) for u in unmeasured]
+    result = run(net, e, o, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
+                 max_length=max_length)
+    if fmt == "dagitty":
+        click.echo(result.dagitty)
+        return
+    _emit(result, fmt)
+
+
+COMMANDS = [paths, loops, rivals, explain, adjust, rank, implications, instruments]

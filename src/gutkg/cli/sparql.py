@@ -97,7 +97,8 @@ def queries(name: str | None, fmt: str) -> None:
         if fmt == "json":
             emit_json(q.as_dict(text=True))
             return
-        click.echo(heading(q.name) + "  " + q.description)
+        click.echo(heading(q.name) + "  " + q.title)
+        click.echo(q.description)
         for p in q.params:
             opt = ", optional" if p.optional else ""
             click.echo(f"  --param {p.name}=...  ({p.kind}{opt}) {p.description}")
@@ -113,7 +114,7 @@ def queries(name: str | None, fmt: str) -> None:
     width = max(len(q.name) for q in items)
     for q in items:
         params = " ".join(f"{p.name}=" + ("[...]" if p.optional else "...") for p in q.params)
-        click.echo(heading(q.name.ljust(width)) + "  " + q.description
+        click.echo(heading(q.name.ljust(width)) + "  " + q.title
                    + (dim(f"  (params: {params})") if params else ""))
     click.echo(dim(f"\n{len(items)} questions. Details: gutkg queries NAME. Run: gutkg query NAME"))
 

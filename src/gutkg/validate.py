@@ -319,7 +319,7 @@ def validate_store(store: Store, files: Sequence[Path] = (), *, shacl: bool = Tr
             "labels and synonyms must name one concept: rename or merge", iri, label)
     for iri, detail in unsafe_text(store):
         add("text holds an invisible or control character",
-            "retype the text without it (shown as \\xNN or \\uNNNN): such characters reorder or "
+            "retype the text without it (shown as \\uNNNN): such characters reorder or "
             "hide what a reader sees, or drive the terminal", iri, detail)
     checked, mappings = unverified_mappings(store)
     for iri, mapping in mappings:

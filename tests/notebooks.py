@@ -32,3 +32,10 @@ def execute(name: str) -> tuple[Any, str]:
     text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.outputs if o.get("output_type") == "stream")
     return nb, text
+
+
+def displayed(nb: Any, mime: str) -> list[str]:
+    """Every rich output of type ``mime`` (``text/html``, ``image/svg+xml``...), in order: what a
+    reader sees of results displayed as the last expression of a cell or with ``display()``."""
+    return [o["data"][mime] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            if o.get("output_type") in ("execute_result", "display_data") and mime in o.get("data", {})]

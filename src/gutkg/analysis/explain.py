@@ -273,7 +273,7 @@ def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],
 
     def reach(targets: set[str], avoid: set[str]) -> set[str]:
         found: set[str] = set()
-        for t in targets:
+        for t in targets & set(view):  # a narrower concept without causal claims is not in the view
             found |= set(backward_distances(view.predecessors, t, max_length,
                                             allowed=lambda u: u not in avoid))
         return found

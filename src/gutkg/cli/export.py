@@ -107,7 +107,7 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
       gutkg export html -o gut.html
       gutkg export html --focus zonulin --depth 2 --species human
       gutkg export html --path dysbiosis "autoimmune disease" --loops
-      gutkg export html --question "does dysbiosis cause autoimmune disease"
+      gutkg export html --question "dysbiosis and autoimmune disease"
 
     The file loads nothing from the network: open it from disk, e-mail it, put it on a USB stick.
     Filters, selection and camera are kept in the address (#...), so a copied link reopens the view.

@@ -87,9 +87,11 @@ def test_literal_over_16_mib_is_refused_with_a_message(huge, tmp_path, command):
 
 # -- 7. -o where nothing can be written, long file names -----------------------------------------
 
+@pytest.mark.parametrize("command", [["export", "graph"], ["query", "ASK {}"]], ids=["export", "query"])
 @pytest.mark.parametrize("target", ["/proc/gutkg-test.graphml", "/sys/gutkg-test.graphml"])
-def test_output_under_proc_or_sys_is_refused_with_a_message(target):
-    result = cli("export", "graph", "--graph", str(data("valid_small.ttl")), "-o", target)
+def test_output_under_proc_or_sys_is_refused_with_a_message(tmp_path, command, target):
+    result = cli(*command, "--graph", str(data("valid_small.ttl")), "-o", target,
+                 env={"GUTKG_CACHE": str(tmp_path / "cache")})
     assert_clean_refusal(result, f"cannot write {target}", "-o")
     assert not os.path.exists(target)
 

@@ -72,8 +72,9 @@ def query(query: str, params: tuple[str, ...], limit: int | None,
         name = "turtle" if name == "table" else "jsonld"
     body = write(result, name)
     if output:
-        with open(output, "wb") as fh:
-            fh.write(body)
+        from gutkg.export.atomic import write_atomic
+
+        write_atomic(output, body)  # all or nothing, and a clear message where nothing can be written
         click.echo(f"wrote {len(result)} {'triples' if result.kind == 'graph' else 'rows'} to {output}",
                    err=True)
         return

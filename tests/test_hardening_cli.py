@@ -111,6 +111,17 @@ def test_valid_250_character_file_name_is_written(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, wide])
 
 
+def test_format_rewrites_a_graph_file_with_a_250_character_name(tmp_path):
+    from gutkg.curate import canonicalise_files
+
+    graph = tmp_path / ("g" * 246 + ".ttl")
+    graph.write_text(VALID + "\n\n", encoding="utf-8")  # not canonical: trailing blank lines
+    result = cli("format", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert canonicalise_files([tmp_path], check=True) == []
+    assert [p.name for p in tmp_path.iterdir()] == [graph.name]  # no temp or backup file left
+
+
 def test_file_name_longer_than_the_system_allows_is_refused(tmp_path):
     target = tmp_path / ("b" * 300 + ".csv")
     result = cli("export", "graph", "--graph", str(data("valid_small.ttl")), "-o", str(target))

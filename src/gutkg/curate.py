@@ -82,7 +82,7 @@ def write_files(contents: Mapping[Path, str], *,
     try:
         for path, text in contents.items():
             made_dirs += _make_parents(path.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
@@ -134,11 +134,18 @@ def _check_unchanged(contents: Mapping[Path, str], expected: Mapping[Path, bytes
                              "(another curator or editor?). Nothing was written: run the command again.")
 
 
+def _temp_prefix(path: Path) -> str:
+    """A hidden temp-file prefix for ``path`` short enough for the longest valid file name."""
+    from gutkg.export.atomic import name_max, temp_prefix
+
+    return temp_prefix(path.name, name_max(path.parent))
+
+
 def _backup(path: Path) -> str | None:
     """A hard link (or copy) of the current file, to restore it if a later step fails."""
     if not path.exists():
         return None
-    fd, backup = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak", dir=path.parent)
+    fd, backup = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".bak", dir=path.parent)
     os.close(fd)
     os.unlink(backup)
     try:

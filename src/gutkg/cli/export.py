@@ -229,15 +229,18 @@ def figure(ctx: click.Context, output: str, size: str | None, theme: str, title:
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True)
 @click.option("--title", help="Deck title (default: the question, loop or path).")
 @click.option("--loop", metavar="CONCEPT", help="Tell the feedback loops through CONCEPT "
-              "(the 4 shortest, side by side).")
+              "(the 4 best, as gutkg loops ranks them).")
 @click.option("--map/--no-map", "with_map", default=True, show_default=True,
-              help="Add a full-slide figure of the claims after the question (needs Graphviz).")
+              help="Add a map of the claims, coloured by rival, after the question (needs Graphviz).")
+@click.option("--max-words", type=click.IntRange(8, 200), default=25, show_default=True,
+              help="Most words on a step slide (one claim, its best evidence and citation).")
 @selection_options
 @graph_options
 @format_option()
 @click.pass_context
 def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop: str | None,
-           with_map: bool, graph: tuple[str, ...], store: str, fmt: str, **opts: Any) -> None:
+           with_map: bool, max_words: int, graph: tuple[str, ...], store: str, fmt: str,
+           **opts: Any) -> None:
     """A lecture deck that reveals a question's rival answers claim by claim, with citations.
 
     \b
@@ -247,9 +250,12 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
       gutkg export slides --loop "increased intestinal permeability" -o loops.html
       gutkg export slides --path dysbiosis "autoimmune disease" -o paths.pptx
 
-    Slides: title, the question, a map, one slide per step (the next claim of every rival),
-    a summary of which evidence supports which rival, and the references. Speaker notes carry
-    each claim's mechanism and evidence.
+    Slides: title; the question and why it matters; a map coloured by rival; each rival in
+    turn, one claim per slide in causal order (its best-graded route first, at most 4), with
+    its best evidence and citation in large type; what the evidence says (the verdict of
+    `gutkg explain`, on all evidence and on primary human evidence, and the keystone claims);
+    what would settle it (read from the graph, never invented); the references. Speaker notes
+    carry each claim's mechanism and every evidence item.
     """
     from gutkg.errors import InputError
     from gutkg.export.atomic import check_writable
@@ -271,8 +277,8 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
     if dropped:
         sel.notes.append(f"{dropped} more loops or paths not shown (at most {DECK_TRACKS} fit)")
     qid = resolve_question(full, question) if question and not sel.highlights else None
-    story = selection_story(sel, question=qid, title=title)
-    written = write_deck(story, output, theme=theme, with_map=with_map)
+    story = selection_story(sel, question=qid, title=title, base=full)
+    written = write_deck(story, output, theme=theme, with_map=with_map, max_words=max_words)
     kinds: dict[str, int] = {}
     for s in written:
         kinds[s.kind] = kinds.get(s.kind, 0) + 1

@@ -70,6 +70,8 @@ class Figure:
     dot: str = ""
     #: How :func:`fit_figure` adapted the figure to fit (a larger canvas, what was pruned).
     adapted: list[str] = field(default_factory=list)
+    #: The (name, colour) groups its claims are coloured by, if any (a deck's rivals).
+    groups: list[tuple[str, str]] = field(default_factory=list)
 
     def render(self, fmt: str) -> bytes:
         """The figure as ``svg``, ``png`` or ``pdf`` bytes."""
@@ -553,7 +555,7 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         "</svg>", ""])
     return Figure(svg=svg, width=width, height=height, title=title, rankdir=rankdir,
                   label_px=label_px, footnotes=notes, concepts=graph.number_of_nodes(),
-                  claims=graph.number_of_edges(), dot=source)
+                  claims=graph.number_of_edges(), dot=source, groups=list(groups or []))
 
 
 #: Larger canvases :func:`fit_figure` tries when no --size was given (judged at their own size).

@@ -81,6 +81,8 @@ class Selection:
     focus: str | None = None
     notes: list[str] = field(default_factory=list)
     truncated: bool = False
+    #: The evidence filter applied (so an analysis of the whole graph can use the same one).
+    evidence: EvidenceFilter | None = None
 
     def highlighted(self) -> nx.MultiDiGraph:
         """Only the highlighted nodes and claims (the whole selection when nothing is highlighted).
@@ -126,7 +128,7 @@ def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
 
     if depth < 0 or max_length < 1 or loop_length < 1 or limit < 1:
         raise GutKGError("depth must be >= 0, and max_length, loop_length and limit >= 1")
-    sel = Selection(graph)
+    sel = Selection(graph, evidence=evidence)
     work = apply_filter(graph, evidence) if evidence is not None and not evidence.is_empty else graph
     if evidence is not None and not evidence.is_empty:
         sel.notes.append(evidence.describe())

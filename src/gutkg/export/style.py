@@ -127,3 +127,8 @@ def palette() -> dict[str, Any]:
             "statuses": STATUS_STYLES, "dashes": STATUS_DASHES,
             "strength_widths": {str(k): v for k, v in STRENGTH_WIDTHS.items()},
             "themes": {k: vars(t) for k, t in THEMES.items()}}
+
+
+#: One colour per rival answer (or loop, or path) on a deck's map and slides: the Okabe-Ito
+#: colour-blind-safe palette, darkened where needed for contrast on white.
+RIVAL_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#b8860b", "#56b4e9")

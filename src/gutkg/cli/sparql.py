@@ -156,6 +156,9 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
     Updates, SERVICE and LOAD are refused; each query runs in a worker process that is stopped
     when it passes --timeout. Ctrl+C stops the server.
     """
+    from gutkg.extras import require
+
+    require("server", needed_for="gutkg serve")
     from gutkg.sparql.endpoint import Settings, serve_forever
 
     settings = Settings(graph=list(graph), store=_store_spec(ctx, store), timeout=timeout,

@@ -12,11 +12,19 @@ concepts / 24,000 claims it measures, in one run:
   navigation start), median of ``--runs`` fresh pages, beside the same for a bare vis-network
   page with the same data and positions (``bare``);
 - ``select`` and ``filter``: searching and selecting a concept (zoom-to included) and toggling
-  a status filter, each until the next frame is drawn.
+  a status filter, each until the next frame is drawn (the filter's result is checked on what
+  vis-network holds and draws, its own ``body.edgeIndices``);
+- ``labels``: how many concept labels the first view draws (thinned so none overlap);
+- ``store`` (with ``--stores``): reading the graph from Turtle and projecting it
+  (``to_network(load(...))``, what ``gutkg export html`` does first) with the in-memory rdflib
+  store beside the oxigraph store (cold: a fresh cache folder), the default of ``export html``.
+
+The pages open as a user sees them: on the founding question when the graph has one (the bundled
+graph), else on the whole graph.
 
 Targets (issue 6): 1,000 concepts interactive within 1 s, 5,000 within 3 s.
 
-Usage: .venv/bin/python scripts/bench_html.py [--runs 3] [--sizes bundled,1k,5k] [--pyvis]
+Usage: .venv/bin/python scripts/bench_html.py [--runs 3] [--sizes bundled,1k,5k] [--pyvis] [--stores]
 """
 
 from __future__ import annotations
@@ -91,6 +99,11 @@ BROWSER_STEPS = """async ([node]) => {
   document.querySelector('[data-status=supported]').click();
   await frame();
   const filter = performance.now() - t;
+  const drawn = new Set(gutkg.drawn().edges), shown = gutkg.visibleEdges();
+  const big = gutkg.data.big;  // large pages hand vis-network only the claims drawn in full
+  if (!big && (drawn.size !== shown.length || !shown.every((id) => drawn.has(id)))) {
+    throw new Error('the status filter did not change what vis-network draws');
+  }
   return [select, filter];
 }"""
 
@@ -115,6 +128,7 @@ def browser_runs(pages: dict[str, Path], hub: str, runs: int) -> dict[str, dict[
                 row = out.setdefault(name, {})
                 row.setdefault("ready", []).append(page.evaluate("window.gutkgReady"))
                 if name == "explorer":
+                    row.setdefault("labels", []).append(page.evaluate("gutkg.labelsShown().length"))
                     select, flt = page.evaluate(BROWSER_STEPS, [hub])
                     row.setdefault("select", []).append(select)
                     row.setdefault("filter", []).append(flt)
@@ -146,8 +160,38 @@ def bench(name: str, graph: nx.MultiDiGraph, runs: int, with_pyvis: bool) -> dic
         bare.write_text(bare_page(bare_data(graph, positions)), encoding="utf-8")
         timings = browser_runs({"explorer": explorer, "bare": bare}, str(hub), runs)
     row.update(ready_ms=timings["explorer"]["ready"], bare_ms=timings["bare"]["ready"],
-               select_ms=timings["explorer"]["select"], filter_ms=timings["explorer"]["filter"])
+               select_ms=timings["explorer"]["select"], filter_ms=timings["explorer"]["filter"],
+               labels=timings["explorer"]["labels"])
     return row
+
+
+def store_times(size: str) -> dict[str, float]:
+    """Seconds to load and project the graph with each store (oxigraph cold: a fresh cache)."""
+    import os
+
+    from gutkg.loading import load
+    from gutkg.network import to_network
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        files: list[str] | None = None
+        if size != "bundled":
+            from gutkg.synthetic import synthetic_turtle
+
+            path = Path(tmp, f"{size}.ttl")
+            path.write_text(synthetic_turtle(*SIZES[size]), encoding="utf-8")
+            files = [str(path)]
+        old = os.environ.get("GUTKG_CACHE")
+        os.environ["GUTKG_CACHE"] = str(Path(tmp, "cache"))
+        try:
+            for store in ("memory", "oxigraph"):
+                out[store] = timed(lambda s=store: to_network(load(files, store=s)))[0]
+        finally:
+            if old is None:
+                os.environ.pop("GUTKG_CACHE", None)
+            else:
+                os.environ["GUTKG_CACHE"] = old
+    return out
 
 
 def main() -> None:
@@ -155,6 +199,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="page loads per graph (median)")
     parser.add_argument("--sizes", default="bundled,1k,5k", help="comma list of bundled,1k,5k")
     parser.add_argument("--pyvis", action="store_true", help="also time pyvis's add_edge build")
+    parser.add_argument("--stores", action="store_true",
+                        help="also time reading the graph with the memory and oxigraph stores")
     args = parser.parse_args()
     rows = []
     for size in args.sizes.split(","):
@@ -169,9 +215,11 @@ def main() -> None:
         print(f"{size}: {graph.number_of_nodes()} concepts, {graph.number_of_edges()} claims ...",
               file=sys.stderr)
         rows.append(bench(size, graph, args.runs, args.pyvis))
+        if args.stores:
+            rows[-1]["stores"] = store_times(size)
     head = ("| graph | concepts | claims | vis JSON dump (baseline) | page data + template "
             "| layout | pyvis add_edge | file | ready: bare vis-network | ready: explorer "
-            "| search+select | status filter |")
+            "| search+select | status filter | labels drawn |")
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for r in rows:
@@ -179,7 +227,12 @@ def main() -> None:
         print(f"| {r['graph']} | {r['concepts']} | {r['claims']} | {r['dump_s']:.3f} s "
               f"| {r['page_s']:.2f} s | {r['layout_s']:.2f} s | {pyvis} | {r['page_mb']:.1f} MB "
               f"| {r['bare_ms']:.0f} ms | {r['ready_ms']:.0f} ms | {r['select_ms']:.0f} ms "
-              f"| {r['filter_ms']:.0f} ms |")
+              f"| {r['filter_ms']:.0f} ms | {r['labels']:.0f} |")
+    for r in rows:
+        if "stores" in r:
+            st = r["stores"]
+            print(f"\n{r['graph']}: read and project the graph: memory (rdflib) {st['memory']:.1f} s, "
+                  f"oxigraph (cold cache, the export html default) {st['oxigraph']:.1f} s")
     print(f"\nmedians of {args.runs} fresh pages in headless Chromium ({CHROMIUM}); ready = "
           "navigation start to the first drawn frame with the page wired; targets: 1k < 1000 ms, "
           "5k < 3000 ms")

@@ -99,7 +99,7 @@ def test_page_loads_offline_with_no_errors(watched, small_url):
     assert page.locator("#graph canvas").count() == 1
     # lactulose-mannitol test has no claim: hidden by default, and the panel says so
     assert "showing 8 of 9 concepts, 9 of 9 claims" in page.inner_text("#counts")
-    assert page.inner_text("[data-removes=conn]") == "hides 1 concepts"
+    assert page.inner_text("[data-removes=conn]") == "hides 1 concept"
     assert sorted(drawn(watched)["nodes"]) == sorted(watched.js("gutkg.visibleNodes()"))
     assert page.locator("#catlist label").count() == 6  # only categories present
     watched.check_clean()
@@ -305,6 +305,8 @@ def test_large_graph_draws_coarse_and_materialises_on_demand(watched, tmp_path):
     assert watched.js("gutkg.data.big") is True
     lod = watched.js("gutkg.levelOfDetail()")
     assert lod["coarse"] is True and lod["materialised"] == 0
+    boxes = page.evaluate(DRAWN_TEXT)  # zoomed out: the hubs' labels, readable and apart
+    assert boxes and min(b["px"] for b in boxes) >= 10.9 and overlapping(boxes) == []
     assert len(watched.js("gutkg.visibleEdges()")) == 3000
     contested = sum(1 for *_, d in graph.edges(data=True) if d["status"] == "contested")
     assert contested > 0
@@ -427,7 +429,7 @@ def test_filters_show_what_they_remove(watched, small_url):
     # larazotide (strong) and the moderate in-vitro/mouse claims stay; the weak human one goes
     assert page.inner_text("[data-removes=min]") == "hides 3 claims"
     page.uncheck("[data-des='randomized clinical trial']")
-    assert page.inner_text("[data-removes=des]") == "hides 1 claims"
+    assert page.inner_text("[data-removes=des]") == "hides 1 claim"
     assert len(drawn(watched)["edges"]) == SMALL_CLAIMS - 2 - 3 - 1
     watched.check_clean()
 

@@ -17,6 +17,15 @@ existing edge for duplicates (quadratic: 8.4 s for 24k edges). So this module ow
 - the page's behaviour lives in ``templates/explorer.js`` (search, filters, cards, highlights,
   permalinks in the URL fragment), its look in ``templates/explorer.css``.
 
+The first view: when the export has a graded question (one naming an exposure and an outcome;
+the founding one, dysbiosis and autoimmune disease, on the bundled graph) and no focus or
+highlight, the page opens on it: its rivals side by side, one colour each, with the verdict of
+``gutkg explain`` on all evidence and on primary human evidence, laid out (at export) to fit a
+1366x768 screen at 12 px labels. "Whole graph" is one click away. Concepts without a shown claim
+are hidden by default; labels are thinned by zoom and degree so none overlap; a claim's status
+is its line style (text on hover and on the selected claim); the card lies over the graph, so
+opening it never moves the camera.
+
 ``to_html(graph)`` is the contract ``gutkg serve`` uses for ``/explore``. In a notebook,
 ``explore(graph)`` returns an :class:`Explorer` whose ``_repr_html_`` is an ``<iframe srcdoc>``:
 the page runs in its own document, so it renders where pyvis's notebook mode shows a blank cell.
@@ -153,15 +162,16 @@ def to_pyvis(selection: Selection | nx.MultiDiGraph, *, height: str = "640px", l
     drift); claims are coloured by sign (arrow, bar or circle head), dashed or dotted by status,
     as wide as their grade, with the claim's text as a tooltip. Needs pyvis (the ``notebook``
     extra). For more than a few hundred concepts, :func:`explore` (the explorer page) is faster.
+    In a notebook::
 
-    >>> net = to_pyvis(select(load_network(), focus="zonulin"))   # doctest: +SKIP
-    >>> net.show("zonulin.html")                                  # doctest: +SKIP
+        net = to_pyvis(select(load_network(), focus="zonulin"))
+        net.show("zonulin.html")
     """
-    try:
-        from pyvis.network import Network
-    except ImportError:
-        raise GutKGError("to_pyvis needs pyvis: pip install 'gutkg[notebook]' (or pip install pyvis); "
-                         "the explorer page (gutkg.export.html.explore) needs nothing extra") from None
+    from gutkg.extras import require
+
+    require("notebook", "pyvis", needed_for="to_pyvis (the explorer page, explore(), needs nothing extra)")
+    from pyvis.network import Network
+
     from gutkg.export.layout import layout as compute_layout
     from gutkg.export.selection import Selection
 

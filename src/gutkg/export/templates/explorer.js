@@ -247,8 +247,8 @@
     $('counts').textContent = 'showing ' + visNodes.size + ' of ' + DATA.nodes.length + ' concepts, ' +
       visEdges.size + ' of ' + DATA.edges.length + ' claims';
     for (const box of document.querySelectorAll('[data-removes]')) {
-      const n = removedBy[box.dataset.removes] || 0, what = box.dataset.removes === 'conn' ? ' concepts' : ' claims';
-      box.textContent = n ? 'hides ' + n + what : '';
+      const n = removedBy[box.dataset.removes] || 0, what = box.dataset.removes === 'conn' ? ' concept' : ' claim';
+      box.textContent = n ? 'hides ' + n + what + (n === 1 ? '' : 's') : '';
     }
   }
   function sameSet(a, b) {
@@ -658,10 +658,6 @@
       legend.append(el('div', {}, el('span', {cls: 'line', style: {borderTopColor: SIGN[k].color}}),
         el('span', {cls: 'glyph', style: {color: SIGN[k].color}, text: {arrow: '\u25b6', bar: '\u22a3', circle: '\u25cb'}[SIGN[k].arrow]}),
         el('span', {text: SIGN[k].name})));
-    }
-    for (const s of ['hypothesised', 'contested', 'refuted']) {
-      legend.append(el('div', {}, el('span', {cls: 'line', style: {borderTopStyle: DASH_CSS[s], borderTopColor: '#555'}}),
-        el('span', {cls: 'glyph'}), el('span', {text: s})));
     }
     legend.append(el('div', {cls: 'sub', text: 'line width = grade of the claim; status by line style, its text on hover and on the selected claim'}));
     const qSel = $('question');

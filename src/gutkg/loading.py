@@ -163,7 +163,14 @@ def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory",
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("GUTKG_CACHE") or Path.home() / ".cache" / "gutkg")
+    """Where gutkg caches what it derives from the graph (the Oxigraph store, the projected
+    network): ``$GUTKG_CACHE``, else ``$XDG_CACHE_HOME/gutkg``, else ``~/.cache/gutkg``."""
+    if os.environ.get("GUTKG_CACHE"):
+        return Path(os.environ["GUTKG_CACHE"])
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG spec: a relative value is invalid and ignored
+        return Path(xdg) / "gutkg"
+    return Path.home() / ".cache" / "gutkg"
 
 
 def cache_key(files: Sequence[Path]) -> str:

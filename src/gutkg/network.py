@@ -393,7 +393,10 @@ def summarise(edge: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_network(graph: list[str] | None = None, *, store: str = "memory") -> nx.MultiDiGraph:
-    """Load the graph (default: the bundled one) and project it: the one-call entry point."""
-    from gutkg.loading import load
+    """Load the graph (default: the bundled one) and project it: the one-call entry point.
 
-    return to_network(load(graph, store=store))
+    The projection is cached on disk while the input files are unchanged (:mod:`gutkg.netcache`).
+    """
+    from gutkg.netcache import projection
+
+    return projection(graph, store=store)[0]

@@ -18,7 +18,6 @@ from gutkg.cli.common import (
     fit_width,
     format_option,
     graph_options,
-    open_store,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,12 +35,11 @@ def budget_option(default: float) -> Callable[[F], F]:
 
 
 def _load(graph: tuple[str, ...], store: str) -> tuple[Any, Any]:
-    """The projected network and the concept index of the requested graph."""
-    from gutkg.concepts import ConceptIndex
-    from gutkg.network import to_network
+    """The projected network and the concept index of the requested graph (cached on disk while
+    the input files are unchanged: :mod:`gutkg.netcache`)."""
+    from gutkg.netcache import projection
 
-    st = open_store(graph, store)
-    return to_network(st), ConceptIndex.from_store(st)
+    return projection(list(graph) or None, store=store)
 
 
 def _emit(result: Any, fmt: str, **text_options: Any) -> None:
@@ -121,9 +119,8 @@ def rivals(question: str | None, details: bool, flt: Any, graph: tuple[str, ...]
     QUESTION is a question id or any unambiguous part of its label, e.g. gutkg rivals dysbiosis
     """
     from gutkg.analysis.rivals import rivals as run
-    from gutkg.network import to_network
 
-    _emit(run(to_network(open_store(graph, store)), question, flt=flt), fmt, details=details)
+    _emit(run(_load(graph, store)[0], question, flt=flt), fmt, details=details)
 
 
 @click.command()

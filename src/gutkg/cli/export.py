@@ -198,7 +198,10 @@ def figure(ctx: click.Context, output: str, size: str | None, theme: str, title:
     from gutkg.export.teaching import FIGURE_TRACKS, subtitle_for, title_for, view_of
     from gutkg.network import to_network
 
-    format_of(output)
+    if format_of(output) in {"png", "pdf"}:
+        from gutkg.extras import require
+
+        require("teaching", "cairosvg", needed_for="PNG and PDF figures")
     if size is not None:
         parse_size(size)
     check_writable(output)
@@ -265,7 +268,10 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
     from gutkg.export.teaching import DECK_TRACKS, cap_highlights
     from gutkg.network import to_network
 
-    deck_format(output)
+    if deck_format(output) == "pptx":
+        from gutkg.extras import require
+
+        require("teaching", "pptx", needed_for="PowerPoint decks")
     check_writable(output)
     if not (opts.get("question") or opts.get("path") or loop or opts.get("loops")):
         raise InputError("say what the deck is about: --question Q, --loop CONCEPT or "

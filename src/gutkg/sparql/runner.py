@@ -97,7 +97,11 @@ def default_prefixes() -> dict[str, str]:
 
 
 def to_frame(result: QueryResult) -> Any:
-    """A SELECT result as a pandas DataFrame of plain Python values (pandas imported here)."""
+    """A SELECT result as a pandas DataFrame of plain Python values (pandas imported here; it comes
+    with the ``notebook`` extra)."""
+    from gutkg.extras import require
+
+    require("notebook", "pandas", needed_for="query results as DataFrames")
     import pandas as pd
 
     if result.kind != "select":

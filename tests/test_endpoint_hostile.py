@@ -24,7 +24,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     running = start_endpoint(tmp_path_factory.mktemp("hostile"), "--timeout", "2",
-                             "--max-query-bytes", "20000", "--workers", "2")
+                             "--max-query-bytes", "20000", "--workers", "2", "--max-answer-mb", "1")
     yield running
     running.stop()
 
@@ -299,3 +299,139 @@ def test_guard_tokenizer_is_linear_on_a_long_run_of_names():
             "print(check_query(q).form)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and out.stdout.strip() == "ask"
+
+
+def doubling_query(levels: int) -> str:
+    """A short query whose one answer is 64 x 2**levels characters: nested CONCATs, each doubling."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(levels))
+    seed = '"' + "x" * 64 + '"'
+    return f"SELECT ?v{levels} WHERE {{ BIND({seed} AS ?v0) {binds} }}"
+
+
+def test_answer_over_the_byte_cap_is_refused_with_a_message(server):
+    """Issue 15.3: a ~700-byte query answered with 335 MB. Over --max-answer-mb the answer is refused,
+    the message says why and how to change it, and the worker survives."""
+    query = doubling_query(15)  # one value of 2 MiB: over the 1 MiB cap of this server
+    assert len(query) < 1000
+    pids = server.health()["worker_pids"]
+    status, _, body = server.get(query)
+    assert status == 503, body[:200]
+    assert b"--max-answer-mb" in body and b"1 MiB" in body and len(body) < 1000
+    assert server.health()["worker_pids"] == pids, "refused by the worker, not by killing it"
+    status, _, body = server.get(doubling_query(12))  # 256 kB: under the cap, served in full
+    assert status == 200 and len(json.loads(body)["results"]["bindings"][0]["v12"]["value"]) == 64 << 12
+    still_serving(server)
+
+
+def test_a_client_that_stops_reading_is_cut_off_and_its_worker_kept(tmp_path):
+    """The answer is streamed from the worker to the client with back-pressure (the server holds a
+    chunk, not the answer); a client that stops reading has the time limit to take it, then its
+    connection is dropped and the worker goes back to work (not killed)."""
+    running = start_endpoint(tmp_path, "--timeout", "3", "--workers", "2", "--cache-mb", "0",
+                             "--max-answer-mb", "64")
+    sock = None
+    try:
+        before = running.health()
+        sock = socket.create_connection((running.host, running.port), timeout=120)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        path = "/sparql?" + urllib.parse.urlencode({"query": doubling_query(18)})  # 16 MiB
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())
+        head = sock.recv(1024)
+        assert head.startswith(b"HTTP/1.1 200"), head[:200]
+        # ... and never read again
+        after = _wait(lambda: (h := running.health())["stalled"] >= 1 and h, "the stalled client to be cut")
+        assert after["worker_pids"] == before["worker_pids"], "the worker was not killed"
+        assert after["timeouts"] == before["timeouts"] and after["restarts"] == before["restarts"]
+        still_serving(running)
+    finally:
+        if sock is not None:
+            sock.close()
+        running.stop()
+
+
+def _wait(condition, what: str, limit: float = 120.0):
+    """Poll until ``condition`` gives a true value (the limit only stops a hang)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_invalid_dataset_iri_is_400(server, param):
+    status, _, body = server.get("SELECT * WHERE { ?s ?p ?o } LIMIT 1", **{param: "not an iri"})
+    assert status == 400, body
+    assert param.encode() in body and b"not an iri" in body
+
+
+def test_unknown_function_is_400(server):
+    status, _, body = server.get('PREFIX fn: <http://www.w3.org/2005/xpath-functions#> '
+                                 'SELECT ?x WHERE { BIND(fn:unparsed-text("/etc/passwd") AS ?x) }')
+    assert status == 400, body
+    assert b"unparsed-text" in body and b"not supported" in body
+
+
+def test_unparsable_q_in_accept_counts_as_one(server):
+    status, _, body = server.get(PROBE, accept="*/*;q=abc")
+    assert status == 200, body
+    assert json.loads(body)["boolean"] is True
+
+
+def test_get_too_long_for_a_request_line_says_use_post(server):
+    """uvicorn's parser refuses request targets over 64 kB with a bare 400; say what to do."""
+    status, _, body = server.request("GET", "/sparql?" + urllib.parse.urlencode(
+        {"query": "ASK {} #" + "z" * 70_000}))
+    assert status == 414, body
+    assert b"POST" in body and b"application/sparql-query" in body
+    still_serving(server)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+    "SELECT * WHERE { BIND(" + "CONCAT(" * 1000 + "'a'" + ",'b')" * 1000 + " AS ?x) }",
+])
+def test_deep_nesting_is_refused_before_the_parser(server, query):
+    """Issue 15.5: nesting a few thousand levels deep overflowed the parser's stack and killed the
+    worker (the reply blamed memory). The guard refuses it first, with a clear 400."""
+    before = server.health()
+    status, _, body = server.post_direct(query)
+    assert status == 400, body[:300]
+    assert b"nested" in body and b"levels" in body
+    after = server.health()
+    assert after["crashes"] == before["crashes"] and after["worker_pids"] == before["worker_pids"]
+    still_serving(server)
+
+
+def test_worker_death_is_logged_with_pid_signal_and_query_hash(tmp_path):
+    """A worker that dies (here: SIGSEGV while it runs a query) is logged with its pid, the signal
+    and a hash of the query (not the text, which may be huge or private), and the reply says the
+    worker crashed rather than blaming memory."""
+    import hashlib
+    import os
+    import signal
+
+    running = start_endpoint(tmp_path, "--timeout", "600", "--workers", "2", "--cache-mb", "0")
+    try:
+        before = running.health()
+        outcome: dict[str, object] = {}
+        query = RUNAWAY + " # crash"
+        thread = threading.Thread(target=lambda: outcome.setdefault("r", running.get(query)))
+        thread.start()
+        _wait(lambda: running.health()["queries"] > before["queries"], "the query to start")
+        for pid in before["worker_pids"]:  # the busy one is among them
+            os.kill(pid, signal.SIGSEGV)
+        thread.join(timeout=120)
+        status, _, body = outcome["r"]  # type: ignore[misc]
+        assert status == 503 and b"SIGSEGV" in body and b"memory" not in body, body
+        digest = hashlib.sha256(query.encode()).hexdigest()[:16]
+        log = _wait(lambda: digest in running.log.read_text() and running.log.read_text(),
+                    "the death to be logged")
+        line = next(x for x in log.splitlines() if digest in x)
+        assert "SIGSEGV" in line and any(str(pid) in line for pid in before["worker_pids"]), line
+        still_serving(running)
+    finally:
+        running.stop()

@@ -325,3 +325,31 @@ def test_ctrl_c_stops_the_server_and_its_workers(tmp_path):
                 break
             time.sleep(0.05)
         assert not Path(f"/proc/{pid}").exists(), f"worker {pid} outlived the server"
+
+
+def test_host_open_to_the_network_is_warned_about(tmp_path):
+    """``--host 0.0.0.0`` opens the endpoint to the network: the command says so on stderr. (The
+    port is held on loopback first, so the server never actually listens beyond this machine.)"""
+    import socket
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    port = holder.getsockname()[1]
+    env = {**os.environ, "GUTKG_CACHE": str(tmp_path / "cache")}
+
+    def serve(host: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "from gutkg.cli import main; main()", "serve",
+                               "--host", host, "--port", str(port), "--graph", str(FIXTURE)],
+                              capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+
+    try:
+        done, loopback = serve("0.0.0.0"), serve("127.0.0.1")
+    finally:
+        holder.close()
+    assert done.returncode != 0 and "cannot listen" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    warning = next(line for line in done.stderr.splitlines() if "0.0.0.0" in line and "network" in line)
+    assert "read-only" in warning and "127.0.0.1" in warning
+    assert loopback.returncode != 0 and "cannot listen" in loopback.stderr
+    assert "network" not in loopback.stderr.lower(), loopback.stderr

@@ -140,12 +140,15 @@ def queries(name: str | None, fmt: str) -> None:
 @click.option("--cache-mb", default=64, show_default=True, type=click.IntRange(0),
               help="Memory for answers to repeated queries (the graph is read-only while served); "
                    "0 turns the cache off.")
+@click.option("--max-answer-mb", default=64, show_default=True, type=click.IntRange(0),
+              help="Largest answer sent for one query, in MiB (HTTP 503 saying so above it). "
+                   "0: no cap.")
 @graph_options
 @format_option()
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int,
           max_query_bytes: int, workers: int, worker_memory_mb: int, cache_mb: int,
-          graph: tuple[str, ...], store: str, fmt: str) -> None:
+          max_answer_mb: int, graph: tuple[str, ...], store: str, fmt: str) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query UI.
 
     \b
@@ -166,7 +169,13 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
 
     settings = Settings(graph=list(graph), store=_store_spec(ctx, store), timeout=timeout,
                         max_rows=max_rows, max_query_bytes=max_query_bytes, workers=workers,
-                        worker_memory_mb=worker_memory_mb, cache_mb=cache_mb)
+                        worker_memory_mb=worker_memory_mb, cache_mb=cache_mb,
+                        max_answer_mb=max_answer_mb)
+    from gutkg.sparql.endpoint import exposure_warning
+
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
     def announce(url: str, info: dict[str, object]) -> None:
         if fmt == "json":

@@ -57,6 +57,7 @@ class Settings:
     worker_memory_mb: int = 4096
     sandbox: bool = True
     cache_mb: int = 64  # answers kept for repeated queries (the graph is read-only); 0: off
+    max_answer_mb: int = 64  # largest answer body sent (HTTP 503 over it); 0: no cap
 
 
 def static_dir() -> Any:
@@ -82,13 +83,15 @@ class Endpoint:
         self.settings = settings
         self.pool = WorkerPool(settings.graph, settings.store,
                                size=settings.workers or default_size(),
-                               memory_mb=settings.worker_memory_mb, sandbox=settings.sandbox)
+                               memory_mb=settings.worker_memory_mb, sandbox=settings.sandbox,
+                               heavy_after=min(1.0, settings.timeout / 2))
         self.info: dict[str, Any] = {}
         self._explore_cache: str | None = None
         self._labels_cache: list[dict[str, Any]] | None = None
         self.handler = SparqlHandler(self.pool, timeout=settings.timeout, max_rows=settings.max_rows,
                                      max_query_bytes=settings.max_query_bytes,
-                                     cache_mb=settings.cache_mb)
+                                     cache_mb=settings.cache_mb,
+                                     max_answer_bytes=settings.max_answer_mb * 1024 * 1024)
         self.app = Starlette(routes=[
             Route("/", self.index),
             Route("/queries", self.questions),
@@ -170,7 +173,8 @@ class Endpoint:
         return JSONResponse({"status": "ok", **self.info, "alive_workers": self.pool.alive,
                              "worker_pids": self.pool.pids,
                              "timeout_s": self.settings.timeout, "max_rows": self.settings.max_rows,
-                             "max_query_bytes": self.settings.max_query_bytes, **self.pool.stats,
+                             "max_query_bytes": self.settings.max_query_bytes,
+                             "queued": self.pool.queued, **self.pool.stats,
                              **self.handler.stats()},
                             headers=CORS)
 
@@ -238,6 +242,29 @@ def create_app(settings: Settings) -> Endpoint:
     return Endpoint(settings)
 
 
+def exposure_warning(host: str) -> str:
+    """What to tell the user when ``host`` accepts connections from other machines ("" if not).
+
+    >>> exposure_warning("127.0.0.1")
+    ''
+    >>> "network" in exposure_warning("0.0.0.0")
+    True
+    """
+    import ipaddress
+
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return ""
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return ""
+    except ValueError:
+        pass  # a host name: it may resolve to any address
+    what = "every network interface" if host in {"0.0.0.0", "::", "[::]"} else host
+    return (f"--host {host} opens the read-only endpoint to the network ({what}): anyone who can "
+            "reach this machine can query the graph and use its CPU. Use --host 127.0.0.1 (the "
+            "default) to keep it on this machine.")
+
+
 def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878,
                   announce: Callable[[str, dict[str, Any]], None] | None = None) -> None:
     """Build the graph store once (errors surface before binding), then serve until Ctrl+C."""
@@ -282,8 +309,10 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
         try:
             if announce:
                 announce(url, endpoint.info)
+            _log_to_stderr()
             config = uvicorn.Config(endpoint, log_level="warning", access_log=False, lifespan="off",
-                                    timeout_graceful_shutdown=2, http=_http_impl())
+                                    timeout_graceful_shutdown=2, http=_http_impl(),
+                                    h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 65536)
             await uvicorn.Server(config).serve(sockets=[sock])
         finally:
             await endpoint.pool.close()
@@ -303,9 +332,49 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-def _http_impl() -> str:
-    """httptools when installed (faster HTTP parsing), else h11."""
+def _http_impl() -> Any:
+    """httptools when installed (faster HTTP parsing), else h11.
+
+    With httptools, a request target over 64 kB cannot be parsed (its URL parser counts in 16
+    bits) and uvicorn answers a bare 400; :func:`_httptools_protocol` says "use POST" instead.
+    """
     import importlib.util
 
-    return "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return _httptools_protocol() if importlib.util.find_spec("httptools") else "h11"
+
+
+_LONG_GET = (b"the request line is too long (a GET query must fit in 64 kB once URL-encoded): send "
+             b"the query with POST, as the body with Content-Type: application/sparql-query, or as "
+             b"a form (application/x-www-form-urlencoded, query=...)\n")
+
+
+def _httptools_protocol() -> Any:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class Protocol(HttpToolsProtocol):
+        def send_400_response(self, msg: str) -> None:
+            if len(getattr(self, "url", b"")) < 65535:
+                super().send_400_response(msg)
+                return
+            self.transport.write(b"HTTP/1.1 414 URI Too Long\r\ncontent-type: text/plain; "
+                                 b"charset=utf-8\r\naccess-control-allow-origin: *\r\n"
+                                 b"content-length: " + str(len(_LONG_GET)).encode() +
+                                 b"\r\nconnection: close\r\n\r\n" + _LONG_GET)
+            self.transport.close()
+
+    return Protocol
+
+
+def _log_to_stderr() -> None:
+    """The server's own events (worker deaths, clients cut off) go to stderr with a time stamp."""
+    import logging
+    import sys
+
+    logger = logging.getLogger("gutkg.serve")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s gutkg serve: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 

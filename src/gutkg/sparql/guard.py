@@ -52,6 +52,10 @@ class BadRequest(QueryError):
 #: Keywords that start a SPARQL Update operation.
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
                              "COPY", "WITH"})
+#: Deepest bracket nesting accepted: pyoxigraph's recursive parser overflows its stack (and kills
+#: the process) somewhere past a few hundred levels of nested calls such as CONCAT(CONCAT(...)).
+MAX_NESTING = 200
+_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 #: Query forms and the result kind each gives.
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
@@ -99,11 +103,29 @@ def keywords(text: str) -> list[str]:
     >>> keywords('SELECT ?x # SERVICE\\n{ ?x <http://e.org/service> "load" ; ex:drop 1 }')
     ['SELECT']
     """
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[str], int]:
+    """One pass over the tokens: the bare words, and the deepest bracket nesting (counting ``(``,
+    ``{`` and ``[`` outside strings, IRIs and comments; the scan stops past :data:`MAX_NESTING`)."""
     out: list[str] = []
+    depth = deepest = 0
     for match in _TOKEN.finditer(text):
-        if match.lastgroup == "run" and ":" not in match.group():
+        kind = match.lastgroup
+        if kind == "other":
+            char = match.group()
+            if char in _OPEN:
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+                    if deepest > MAX_NESTING:
+                        break
+            elif char in _CLOSE:
+                depth -= 1
+        elif kind == "run" and ":" not in match.group():
             out.extend(w.upper() for w in match.group().split(".") if w and _WORD.fullmatch(w))
-    return out
+    return out, deepest
 
 
 def check_query(text: str, *, max_bytes: int | None = None) -> Checked:
@@ -116,7 +138,11 @@ def check_query(text: str, *, max_bytes: int | None = None) -> Checked:
     if max_bytes is not None and len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
         raise QueryTooLarge(f"the query is {len(text.encode()):,} bytes; this endpoint accepts at "
                             f"most {max_bytes:,} (start gutkg serve with --max-query-bytes to change it)")
-    words = keywords(text)
+    words, deepest = _scan(text)
+    if deepest > MAX_NESTING:
+        raise BadRequest(f"the query has brackets nested more than {MAX_NESTING} levels deep (counting (, "
+                         "{ and [); this endpoint refuses deeper nesting, which can crash the query "
+                         "parser. Flatten it: chain BIND steps instead of nesting calls.")
     first = next((w for w in words if w not in {"BASE", "PREFIX"}), "")
     if first in UPDATE_KEYWORDS or "LOAD" in words:
         op = first if first in UPDATE_KEYWORDS else "LOAD"

@@ -13,6 +13,8 @@ says ``hit`` or ``miss``; ``--cache-mb 0`` turns the cache off.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -20,7 +22,7 @@ from typing import Any
 
 from gutkg.errors import QueryError
 from gutkg.sparql.guard import BadRequest, QueryRefused, QueryTooLarge, check_query
-from gutkg.sparql.pool import WorkerPool
+from gutkg.sparql.pool import Ticket, WorkerPool
 from gutkg.sparql.protocol import Operation, negotiate, query_operation, read_params
 from gutkg.sparql.worker import Job, Reply
 
@@ -35,6 +37,7 @@ PREFLIGHT = [*CORS, (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
              (b"access-control-allow-headers", b"Accept, Content-Type"),
              (b"access-control-max-age", b"86400")]
 _TEXT = b"text/plain; charset=utf-8"
+log = logging.getLogger("gutkg.serve")
 
 
 class ReplyCache:
@@ -69,9 +72,9 @@ class SparqlHandler:
     """ASGI callable for ``/sparql``: protocol in, worker pool, negotiated result out."""
 
     def __init__(self, pool: WorkerPool, *, timeout: float, max_rows: int, max_query_bytes: int,
-                 cache_mb: int = 64) -> None:
+                 cache_mb: int = 64, max_answer_bytes: int = 0) -> None:
         self.pool, self.timeout, self.max_rows = pool, timeout, max_rows
-        self.max_query_bytes = max_query_bytes
+        self.max_query_bytes, self.max_answer_bytes = max_query_bytes, max_answer_bytes
         self.cache = ReplyCache(cache_mb * 1024 * 1024) if cache_mb > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -98,15 +101,19 @@ class SparqlHandler:
         base = f"{scope.get('scheme', 'http')}://{headers.get('host', 'localhost')}{scope['path']}"
         key = (operation.query, operation.default_graphs, operation.named_graphs, fmt, base)
         reply = self.cache.get(key) if self.cache is not None else None
-        state, waited = b"hit", 0.0
+        state, waited, ticket = b"hit", 0.0, None
         if reply is None:
             state = b"miss"
             job = Job(operation.query, fmt, self.max_rows, operation.default_graphs,
-                      operation.named_graphs, base)
+                      operation.named_graphs, base, self.max_answer_bytes)
             waited = time.perf_counter()
-            reply = await self.pool.run(job, self.timeout)
+            client = scope.get("client")
+            ticket = self.pool.submit(job, self.timeout, client[0] if client else "")
+            reply = await self._answer(ticket, receive)
+            if reply is None:  # the client hung up: its work was dropped, nobody to answer
+                return
             waited = (time.perf_counter() - waited) * 1000 - reply.ms
-            if self.cache is not None:
+            if self.cache is not None and not reply.length:
                 self.cache.put(key, reply)
         if reply.status != 200:
             await _error(send, reply.status, reply.body.decode("utf-8", "replace"))
@@ -118,7 +125,52 @@ class SparqlHandler:
         if reply.truncated:
             note = (reply.note or "result truncated") + " (raise with gutkg serve --max-rows)"
             extra += [(b"x-gutkg-truncated", b"true"), (b"x-gutkg-note", note.encode())]
-        await _send(send, 200, reply.body, [(b"content-type", reply.content_type.encode()), *extra])
+        head = [(b"content-type", reply.content_type.encode()), *extra]
+        if reply.length and ticket is not None:
+            await self._stream(send, ticket, reply.length, head)
+            return
+        await _send(send, 200, reply.body, head)
+
+    async def _answer(self, ticket: Ticket, receive: Receive) -> Reply | None:
+        """The reply for ``ticket``, or None if the client hung up first (the pool then drops or
+        stops the work: nobody is waiting for it)."""
+        if ticket.answer.done():
+            return ticket.answer.result()
+        gone = asyncio.ensure_future(_disconnected(receive))
+        try:
+            await asyncio.wait((ticket.answer, gone), return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            self.pool.abandon(ticket)
+            raise
+        finally:
+            if not gone.done():
+                gone.cancel()
+        if ticket.answer.done() and not ticket.answer.cancelled() and not gone.done():
+            return ticket.answer.result()
+        self.pool.abandon(ticket)
+        return None
+
+    async def _stream(self, send: Send, ticket: Ticket, length: int,
+                      headers: list[tuple[bytes, bytes]]) -> None:
+        """Forward a large answer chunk by chunk as the client takes it. A client that takes no
+        chunk for the time limit is cut off; the rest is read away and the worker kept."""
+        stream = ticket.stream
+        assert stream is not None
+        try:
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [*headers, (b"content-length", str(length).encode())]})
+            while chunk := await stream.next():
+                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk,
+                                             "more_body": True}), self.timeout)
+            await send({"type": "http.response.body", "body": b""})
+        except TimeoutError:
+            self.pool.stats["stalled"] += 1
+            log.warning("a client stopped reading a %s-byte answer for %g s; its connection is "
+                        "dropped (query sha256:%s)", f"{length:,}", self.timeout, ticket.digest)
+            stream.drain()
+        except BaseException:
+            stream.drain()
+            raise
 
     async def _operation(self, scope: Scope, receive: Receive,
                          headers: dict[str, str]) -> Operation | None:
@@ -179,6 +231,12 @@ class SparqlHandler:
             return {"cache_hits": 0, "cache_misses": 0, "cache_entries": 0}
         return {"cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
                 "cache_entries": len(self.cache.items)}
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Return once the client has hung up (the request body was already read)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _charset(params: str) -> str | None:

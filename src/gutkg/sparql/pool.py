@@ -1,28 +1,57 @@
-"""A small pool of killable query workers, driven from the server's event loop.
+"""A small pool of killable query workers, shared fairly among clients, driven from the event loop.
 
-Each worker (:mod:`gutkg.sparql.worker`) holds its own copy of the graph. A request takes an idle
-worker, sends it the job and waits on the pipe without blocking the loop. When the time limit
-passes, the worker is killed (SIGKILL: the query stops using the CPU at once) and a fresh one is
-started in its place; other requests keep being served by the remaining workers meanwhile.
+Each worker (:mod:`gutkg.sparql.worker`) holds its own copy of the graph. A request becomes a
+:class:`Ticket` in its client's queue (a client is a remote address); whenever a worker is free,
+the scheduler starts the next ticket of the client with the fewest queries running (ties: the one
+served least recently), so one client's flood never stands in front of everyone else.
 
-Workers come from a ``forkserver`` that has imported gutkg once, so a replacement starts in well
-under a second with an on-disk Oxigraph store (it reopens the cached store read-only).
+The rules that keep the workers available (issue 15.2):
+
+* **The time limit counts from the moment a worker starts the query**, never from arrival: a query
+  that waited gets its whole limit, and is not started only to be killed milliseconds later.
+* **Work whose client has gone is dropped**: a queued ticket is removed; a running query gets a
+  short grace (most small queries finish within it, and the worker is kept) and is then stopped.
+* **Heavy clients keep a worker free for others.** A client becomes heavy for a while when one of
+  its queries runs longer than ``heavy_after`` seconds; the queries of heavy clients together may
+  hold at most ``size - 1`` workers, so a client sending ordinary queries always finds one. If
+  queries that became long while running hold every worker while an ordinary client waits, the
+  most recent of them is stopped (HTTP 503, saying why), once: the cap then holds.
+
+Stopping a query means killing its worker (SIGKILL: a running Oxigraph query cannot be cancelled
+any other way) and starting a fresh one from a ``forkserver`` that has imported gutkg once. Every
+worker death is logged with its pid, the signal and a hash of the query.
+
+Answers larger than one chunk are streamed: the worker sends the reply's head, then the body in
+chunks; the handler pulls chunks as the client takes them (:class:`Stream`), so the server process
+never holds a whole large answer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
+import hashlib
+import logging
 import multiprocessing
 import os
+import signal
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 from gutkg.errors import StoreError
 from gutkg.sparql.worker import Job, Reply
+
+log = logging.getLogger("gutkg.serve")
+
+#: How long a client counts as heavy after one of its queries ran long (seconds).
+HEAVY_MEMORY = 30.0
+#: How long a running query whose client hung up may still finish before it is stopped (seconds).
+ABANDON_GRACE = 0.25
+#: Requests one client may have waiting at once (more are answered 503 at once).
+MAX_QUEUED_PER_CLIENT = 256
 
 
 @dataclass(eq=False, repr=False)
@@ -31,25 +60,62 @@ class _Worker:
     conn: Connection
     ready: asyncio.Future[dict[str, Any]]
     info: dict[str, Any] = field(default_factory=dict)
+    ticket: Ticket | None = None
+
+
+@dataclass(eq=False, repr=False)
+class _Client:
+    key: str
+    queue: deque[Ticket] = field(default_factory=deque)
+    running: int = 0
+    last_start: float = 0.0
+    heavy_until: float = 0.0
+
+
+class Ticket:
+    """One request's place in the pool: queued, then running on a worker, then answered."""
+
+    __slots__ = ("abandoned", "answer", "client", "job", "long", "queued_at", "started_at", "stream",
+                 "timeout", "timers", "worker")
+
+    def __init__(self, job: Job, client: _Client, answer: asyncio.Future[Reply], timeout: float) -> None:
+        self.job, self.client, self.answer, self.timeout = job, client, answer, timeout
+        self.queued_at = time.monotonic()
+        self.started_at = 0.0
+        self.worker: _Worker | None = None
+        self.timers: list[asyncio.TimerHandle] = []
+        self.long = False
+        self.abandoned = False
+        self.stream: Stream | None = None
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the query text, for logs (the text itself may be huge or private)."""
+        return hashlib.sha256(self.job.query.encode()).hexdigest()[:16]
 
 
 class WorkerPool:
     """``size`` worker processes serving queries on the graph ``graph`` loaded into ``store``."""
 
     def __init__(self, graph: list[str], store: str = "oxigraph", *, size: int = 2,
-                 memory_mb: int = 4096, sandbox: bool = True, start_timeout: float = 300) -> None:
+                 memory_mb: int = 4096, sandbox: bool = True, start_timeout: float = 300,
+                 heavy_after: float = 1.0) -> None:
         self.graph, self.store, self.size = list(graph), store, max(1, size)
         self.memory_mb, self.sandbox, self.start_timeout = memory_mb, sandbox, start_timeout
+        self.heavy_after = heavy_after
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.loading", "gutkg.sparql.results",
                                           "pyoxigraph"])
-        self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiting: collections.deque[asyncio.Future[_Worker]] = collections.deque()
+        self._idle: deque[_Worker] = deque()
+        self._clients: dict[str, _Client] = {}
+        self._queued = 0
+        self._starting = 0
         self._started = False
         self._workers: set[_Worker] = set()
         self.info: dict[str, Any] = {}
-        #: Counters for /health and the tests: queries run, killed on timeout, workers restarted.
-        self.stats = {"queries": 0, "timeouts": 0, "restarts": 0, "crashes": 0}
+        #: Counters for /health and the tests.
+        self.stats = {"queries": 0, "timeouts": 0, "restarts": 0, "crashes": 0, "abandoned": 0,
+                      "preempted": 0, "refused_busy": 0, "stalled": 0}
         self._closed = False
 
     # ------------------------------------------------------------------ life cycle
@@ -79,12 +145,14 @@ class WorkerPool:
         child.close()
         w = _Worker(proc, parent, loop.create_future())
         self._workers.add(w)
+        self._starting += 1
         loop.add_reader(parent.fileno(), self._on_startup_message, w)
         return w
 
     def _on_startup_message(self, w: _Worker) -> None:
         loop = asyncio.get_running_loop()
         loop.remove_reader(w.conn.fileno())
+        self._starting -= 1
         try:
             os.set_blocking(w.conn.fileno(), True)
             kind, payload = w.conn.recv()
@@ -95,14 +163,18 @@ class WorkerPool:
             if not w.ready.done():
                 w.ready.set_result(payload)
             if not self._closed:
-                self._release(w)
+                self._idle.append(w)
+                self._dispatch()
         else:
             self._discard(w)
+            log.warning("a query worker could not start: %s", payload)
             if not w.ready.done():
                 w.ready.set_exception(StoreError(f"cannot start a query worker: {payload}"))
 
     def _discard(self, w: _Worker) -> None:
         self._workers.discard(w)
+        with contextlib.suppress(ValueError):
+            self._idle.remove(w)
         with contextlib.suppress(ValueError, OSError):
             asyncio.get_running_loop().remove_reader(w.conn.fileno())
         if w.proc.is_alive():
@@ -110,14 +182,23 @@ class WorkerPool:
         w.conn.close()
         w.proc.join(timeout=0)
 
-    def _replace(self, w: _Worker) -> None:
-        """Kill ``w`` and start a fresh worker in its place."""
+    def _replace(self, w: _Worker, why: str, ticket: Ticket | None = None, *, died: bool = False) -> None:
+        """Kill ``w`` (if it still runs), log its death, and start a fresh worker in its place.
+        ``died``: its pipe closed by itself (wait a moment to read how it ended)."""
+        pid = w.proc.pid
+        if died:
+            w.proc.join(timeout=1.0)
+        killed = w.proc.is_alive()
         self._discard(w)
+        log.warning("query worker %s %s (%s) %s%s; %s", pid, "killed" if killed else "died",
+                    signal_name(-9 if killed else w.proc.exitcode), why,
+                    f", query sha256:{ticket.digest}" if ticket else "",
+                    "starting a fresh one" if not self._closed else "server stopping")
         if self._closed:
             return
         self.stats["restarts"] += 1
         fresh = self._spawn()
-        fresh.ready.add_done_callback(lambda f: f.exception())  # failures are logged via /health
+        fresh.ready.add_done_callback(lambda f: f.exception())  # failures are logged above
 
     async def close(self) -> None:
         """Stop every worker."""
@@ -137,99 +218,340 @@ class WorkerPool:
         """Process ids of the live workers (a killed worker's id disappears from here)."""
         return sorted(w.proc.pid for w in self._workers if w.proc.is_alive())
 
+    @property
+    def queued(self) -> int:
+        return self._queued
+
     # ------------------------------------------------------------------ queries
 
-    async def run(self, job: Job, timeout: float) -> Reply:
-        """Run ``job`` on an idle worker; kill it and answer 503 if it passes ``timeout`` seconds."""
-        assert self._started, "start() the pool first"
-        started = time.monotonic()
-        loop = asyncio.get_running_loop()
-        w = await self._acquire(loop, timeout)
-        if w is None:
-            return Reply(503, b"the server is busy: every query worker stayed occupied for the "
-                              b"whole time limit; try again shortly")
-        answer: asyncio.Future[Reply] = loop.create_future()
-        fd = w.conn.fileno()
+    async def run(self, job: Job, timeout: float, client: str = "") -> Reply:
+        """Run ``job`` for ``client``; the reply, with :attr:`Ticket.stream` set on a streamed one.
 
-        def on_reply() -> None:
-            loop.remove_reader(fd)
-            if answer.done():
-                return
-            try:
-                os.set_blocking(fd, True)  # uvloop makes watched fds non-blocking; recv needs it whole
-                answer.set_result(w.conn.recv())
-            except (EOFError, OSError) as exc:
-                answer.set_exception(exc)
-
-        def on_timeout() -> None:
-            if not answer.done():
-                answer.set_exception(_TimeLimit())
-
+        Cancelling the caller abandons the request (see :meth:`abandon`).
+        """
+        ticket = self.submit(job, timeout, client)
         try:
-            w.conn.send(job)
+            return await asyncio.shield(ticket.answer)
+        except asyncio.CancelledError:
+            self.abandon(ticket)
+            raise
+
+    def submit(self, job: Job, timeout: float, client: str = "") -> Ticket:
+        """Queue ``job`` for ``client`` (its answer arrives in ``ticket.answer``)."""
+        assert self._started, "start() the pool first"
+        loop = asyncio.get_running_loop()
+        entry = self._clients.get(client)
+        if entry is None:
+            if len(self._clients) > 4096:
+                self._prune()
+            entry = self._clients[client] = _Client(client)
+        ticket = Ticket(job, entry, loop.create_future(), timeout)
+        if len(entry.queue) >= MAX_QUEUED_PER_CLIENT:
+            self.stats["refused_busy"] += 1
+            ticket.answer.set_result(Reply(503, f"{len(entry.queue)} requests from your address are "
+                                                "already waiting; wait for their answers before "
+                                                "sending more".encode()))
+            return ticket
+        entry.queue.append(ticket)
+        self._queued += 1
+        ticket.timers.append(loop.call_later(max(60.0, 3 * timeout), self._queue_limit, ticket))
+        self._dispatch()
+        if ticket.worker is None:
+            self._maybe_preempt()
+        return ticket
+
+    def abandon(self, ticket: Ticket) -> None:
+        """The client of ``ticket`` has gone: drop it if queued, stop it soon if running."""
+        if ticket.abandoned or (ticket.answer.done() and ticket.stream is None):
+            return
+        ticket.abandoned = True
+        self.stats["abandoned"] += 1
+        if ticket.worker is None:  # still queued
+            self._unqueue(ticket)
+            self._cancel_timers(ticket)
+            if not ticket.answer.done():
+                ticket.answer.cancel()
+            self._forget(ticket.client)
+            return
+        if ticket.stream is not None:  # answer being handed over: read the rest away, keep the worker
+            ticket.stream.drain()
+            return
+        loop = asyncio.get_running_loop()
+        ticket.timers.append(loop.call_later(ABANDON_GRACE, self._stop_abandoned, ticket))
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _dispatch(self) -> None:
+        """Start queued tickets on idle workers, fairly across clients."""
+        while self._idle and self._queued:
+            ticket = self._next_ticket()
+            if ticket is None:
+                return
+            self._start(self._idle.popleft(), ticket)
+
+    def _next_ticket(self) -> Ticket | None:
+        now = time.monotonic()
+        heavy_busy = sum(1 for w in self._workers
+                         if w.ticket is not None and w.ticket.client.heavy_until > now)
+        best: _Client | None = None
+        for client in self._clients.values():
+            if not client.queue:
+                continue
+            if client.heavy_until > now and self.size > 1 and heavy_busy >= self.size - 1:
+                continue  # heavy clients leave a worker for the others
+            if best is None or (client.running, client.last_start) < (best.running, best.last_start):
+                best = client
+        if best is None:
+            return None
+        ticket = best.queue.popleft()
+        self._queued -= 1
+        return ticket
+
+    def _start(self, w: _Worker, ticket: Ticket) -> None:
+        loop = asyncio.get_running_loop()
+        self._cancel_timers(ticket)  # the queue limit
+        try:
+            w.conn.send(ticket.job)
         except (OSError, ValueError):
             self.stats["crashes"] += 1
-            self._replace(w)
-            return Reply(503, b"a query worker had stopped; it is being restarted, try again")
-        loop.add_reader(fd, on_reply)
+            self._replace(w, "before it was given a query", died=True)
+            ticket.client.queue.appendleft(ticket)
+            self._queued += 1
+            return
         self.stats["queries"] += 1
-        timer = loop.call_later(max(0.01, timeout - (time.monotonic() - started)), on_timeout)
+        now = time.monotonic()
+        ticket.started_at = now
+        ticket.worker, w.ticket = w, ticket
+        client = ticket.client
+        client.running += 1
+        client.last_start = now
+        ticket.timers = [loop.call_later(ticket.timeout, self._time_limit, ticket),
+                         loop.call_later(self.heavy_after, self._ran_long, ticket)]
+        loop.add_reader(w.conn.fileno(), self._on_reply, ticket)
+
+    def _on_reply(self, ticket: Ticket) -> None:
+        w = ticket.worker
+        assert w is not None
+        loop = asyncio.get_running_loop()
+        fd = w.conn.fileno()
+        loop.remove_reader(fd)
         try:
-            reply = await answer
-        except _TimeLimit:
-            self.stats["timeouts"] += 1
-            self._replace(w)
-            return Reply(503, f"the query was stopped after the time limit of {timeout:g} s. Narrow it "
-                              "(more specific patterns, LIMIT) or raise the limit with gutkg serve "
-                              "--timeout.".encode())
+            os.set_blocking(fd, True)  # uvloop makes watched fds non-blocking; recv needs it whole
+            reply: Reply = w.conn.recv()
         except (EOFError, OSError):
-            self.stats["crashes"] += 1
-            self._replace(w)
-            return Reply(503, b"the query stopped its worker process (most likely it needed more "
-                              b"memory than a query may use); narrow it down and try again")
-        except asyncio.CancelledError:  # the client went away: the worker may still be busy
-            self._replace(w)
-            raise
-        finally:
+            self._crashed(ticket)
+            return
+        self._cancel_timers(ticket)
+        if reply.length:  # the body follows in chunks: the worker is busy until it is read
+            ticket.stream = Stream(self, ticket, reply.length)
+            if ticket.abandoned:
+                ticket.stream.drain()
+            elif not ticket.answer.done():
+                ticket.answer.set_result(reply)
+            return
+        if not ticket.answer.done():
+            ticket.answer.set_result(reply)
+        self._finish(ticket, keep_worker=True)
+
+    def _finish(self, ticket: Ticket, *, keep_worker: bool) -> None:
+        """``ticket`` is done with its worker; give the worker the next ticket (or restart it)."""
+        w = ticket.worker
+        self._cancel_timers(ticket)
+        if w is None:
+            return
+        ticket.worker, w.ticket = None, None
+        ticket.client.running -= 1
+        if time.monotonic() - ticket.started_at >= self.heavy_after:
+            self._mark_heavy(ticket)
+        self._forget(ticket.client)
+        if keep_worker and not self._closed:
+            self._idle.append(w)
+            self._dispatch()
+
+    def _ran_long(self, ticket: Ticket) -> None:
+        if ticket.worker is None:
+            return
+        ticket.long = True
+        self._mark_heavy(ticket)
+        self._maybe_preempt()
+
+    def _mark_heavy(self, ticket: Ticket) -> None:
+        ticket.client.heavy_until = time.monotonic() + HEAVY_MEMORY
+
+    def _maybe_preempt(self) -> None:
+        """Stop one long query if long queries hold every worker while an ordinary client waits."""
+        if self._idle or self._starting or not self._queued:
+            return
+        now = time.monotonic()
+        if not any(c.queue and c.heavy_until <= now for c in self._clients.values()):
+            return
+        running = [w.ticket for w in self._workers if w.ticket is not None]
+        if len(running) < self.size or not all(t.long for t in running):
+            return
+        victim = max(running, key=lambda t: (t.client.running, t.started_at))
+        ran = now - victim.started_at
+        self.stats["preempted"] += 1
+        self._kill(victim, "stopped to let other clients' queries run", Reply(
+            503, f"the query was stopped after running {ran:.1f} s so that other clients' queries "
+                 "could run: queries from your address have been running long while others "
+                 "waited. Narrow the query (more specific patterns, LIMIT) or try again "
+                 "shortly.".encode()))
+
+    # ------------------------------------------------------------------ endings
+
+    def _time_limit(self, ticket: Ticket) -> None:
+        if ticket.worker is None or ticket.stream is not None:
+            return
+        now = time.monotonic()
+        ran, waited = now - ticket.started_at, ticket.started_at - ticket.queued_at
+        self.stats["timeouts"] += 1
+        self._kill(ticket, "at the time limit", Reply(
+            503, f"the query was stopped after the time limit of {ticket.timeout:g} s (after running "
+                 f"{ran:.1f} s on a worker; it waited {waited:.1f} s for one). Narrow it (more "
+                 "specific patterns, LIMIT) or raise the limit with gutkg serve --timeout.".encode()))
+
+    def _stop_abandoned(self, ticket: Ticket) -> None:
+        if ticket.worker is None or ticket.stream is not None:
+            return
+        self._kill(ticket, "its client hung up", None)
+
+    def _queue_limit(self, ticket: Ticket) -> None:
+        if ticket.worker is not None or ticket.answer.done():
+            return
+        self._unqueue(ticket)
+        self.stats["refused_busy"] += 1
+        waited = time.monotonic() - ticket.queued_at
+        ticket.answer.set_result(Reply(503, f"the server is busy: no query worker was free for "
+                                            f"{waited:.0f} s; try again shortly".encode()))
+        self._forget(ticket.client)
+
+    def _kill(self, ticket: Ticket, why: str, reply: Reply | None) -> None:
+        w = ticket.worker
+        assert w is not None
+        self._finish(ticket, keep_worker=False)
+        if reply is not None and not ticket.answer.done():
+            ticket.answer.set_result(reply)
+        elif not ticket.answer.done():
+            ticket.answer.cancel()
+        self._replace(w, why, ticket)
+
+    def _crashed(self, ticket: Ticket) -> None:
+        w = ticket.worker
+        assert w is not None
+        self.stats["crashes"] += 1
+        self._finish(ticket, keep_worker=False)
+        self._replace(w, "while running a query", ticket, died=True)
+        code = w.proc.exitcode
+        if code == -signal.SIGABRT:  # Rust's allocation failure under the address-space cap
+            text = ("the query stopped its worker process: it needed more memory than a query may "
+                    "use; narrow it down (LIMIT, more specific patterns) and try again")
+        else:
+            text = (f"the query crashed its worker process ({signal_name(code)}); the worker has "
+                    "been restarted. Simplify the query (less deeply nested expressions) and try "
+                    "again")
+        if not ticket.answer.done():
+            ticket.answer.set_result(Reply(503, text.encode()))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _unqueue(self, ticket: Ticket) -> None:
+        with contextlib.suppress(ValueError):
+            ticket.client.queue.remove(ticket)
+            self._queued -= 1
+
+    @staticmethod
+    def _cancel_timers(ticket: Ticket) -> None:
+        for timer in ticket.timers:
             timer.cancel()
-        self._release(w)
-        return reply
+        ticket.timers.clear()
 
-    async def _acquire(self, loop: asyncio.AbstractEventLoop, timeout: float) -> _Worker | None:
-        """An idle worker, first come first served (None if none frees up within ``timeout``).
+    def _forget(self, client: _Client) -> None:
+        """Drop a client's record once it has nothing queued or running and is not heavy."""
+        if not client.queue and not client.running and client.heavy_until <= time.monotonic():
+            self._clients.pop(client.key, None)
 
-        A freed worker is handed straight to the longest-waiting request, so a request that just
-        arrived can never overtake one that has been waiting (which is what made the latency tail
-        long with a plain queue).
-        """
-        if self._idle and not self._waiting:
-            return self._idle.popleft()
-        ticket: asyncio.Future[_Worker] = loop.create_future()
-        self._waiting.append(ticket)
-        timer = loop.call_later(timeout, lambda: ticket.done() or ticket.cancel())
+    def _prune(self) -> None:
+        for client in list(self._clients.values()):
+            self._forget(client)
+
+
+class Stream:
+    """The body of a streamed answer, pulled chunk by chunk from the worker's pipe.
+
+    The handler awaits :meth:`next` for each chunk as the client takes the previous one, so only a
+    chunk at a time is in the server. :meth:`drain` reads the rest away (the client left or
+    stopped reading) and gives the worker back without killing it.
+    """
+
+    def __init__(self, pool: WorkerPool, ticket: Ticket, length: int) -> None:
+        self.pool, self.ticket, self.length, self.left = pool, ticket, length, length
+        self._draining = False
+
+    async def next(self) -> bytes:
+        """The next chunk (``b""`` at the end)."""
+        if self.left <= 0 or self._draining:
+            return b""
+        w = self.ticket.worker
+        assert w is not None
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = w.conn.fileno()
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, wake)
         try:
-            return await ticket
-        except asyncio.CancelledError:
-            if ticket.cancelled() and not asyncio.current_task().cancelling():  # type: ignore[union-attr]
-                return None  # our own time limit
-            if ticket.done() and not ticket.cancelled():  # handed a worker just as we were cancelled
-                self._release(ticket.result())
-            raise
+            await ready
         finally:
-            timer.cancel()  # a ticket left in _waiting is done: _release skips it
+            loop.remove_reader(fd)
+        return self._read()
 
-    def _release(self, w: _Worker) -> None:
-        """Give ``w`` to the longest-waiting request, or put it back with the idle ones."""
-        while self._waiting:
-            ticket = self._waiting.popleft()
-            if not ticket.done():
-                ticket.set_result(w)
-                return
-        self._idle.append(w)
+    def _read(self) -> bytes:
+        w = self.ticket.worker
+        assert w is not None
+        try:
+            os.set_blocking(w.conn.fileno(), True)
+            chunk = w.conn.recv_bytes()
+        except (EOFError, OSError):
+            self.left = 0
+            self.pool._crashed(self.ticket)
+            return b""
+        self.left -= len(chunk)
+        if self.left <= 0:
+            self.pool._finish(self.ticket, keep_worker=True)
+        return chunk
+
+    def drain(self) -> None:
+        """Read the rest of the body away (off the caller's stack) and free the worker."""
+        if self._draining or self.left <= 0 or self.ticket.worker is None:
+            return
+        self._draining = True
+        w = self.ticket.worker
+        loop = asyncio.get_running_loop()
+
+        fd = w.conn.fileno()
+
+        def on_readable() -> None:
+            loop.remove_reader(fd)  # before reading: the last chunk hands the worker on
+            if self.ticket.worker is w:
+                self._read()
+            if self.left > 0 and self.ticket.worker is w:
+                loop.add_reader(fd, on_readable)
+
+        loop.add_reader(fd, on_readable)
 
 
-class _TimeLimit(Exception):
-    """A query passed its time limit (internal: becomes a 503 reply)."""
+def signal_name(code: int | None) -> str:
+    """``-9`` -> ``"SIGKILL"``; a positive exit status as ``"exit status N"``."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit status {code}"
 
 
 def default_size() -> int:

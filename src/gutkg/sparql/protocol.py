@@ -10,6 +10,8 @@ a message, not a silently mangled query.
 'json'
 >>> negotiate("*/*", "ttl", "graph")
 'turtle'
+>>> negotiate("*/*;q=abc", None, "select")
+'json'
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from gutkg.sparql.guard import BadRequest, QueryRefused
 from gutkg.sparql.results import FORMATS, default_format
 
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+#: An absolute IRI as RFC 3987 spells it, loosely: a scheme, then no space or ``<>"{}|^`\``.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
 PROTOCOL_PARAMS = frozenset({"query", "default-graph-uri", "named-graph-uri", "format", "output",
                              "update", "using-graph-uri", "using-named-graph-uri", "timeout"})
 
@@ -108,10 +112,23 @@ def query_operation(params: dict[str, list[str]], body_query: str | None = None)
     if len(queries) > 1:
         raise BadRequest(f"{len(queries)} query parameters; the protocol allows exactly one")
     fmt = ",".join(params.get("format", []) + params.get("output", [])) or None
-    return Operation(queries[0],
-                     tuple(params["default-graph-uri"]) if "default-graph-uri" in params else None,
-                     tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
+    return Operation(queries[0], _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"),
                      fmt)
+
+
+def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
+    """The graph IRIs of a dataset parameter, each checked to be an absolute IRI (400 if not).
+
+    >>> _graphs({"default-graph-uri": ["http://e.org/g"]}, "default-graph-uri")
+    ('http://e.org/g',)
+    """
+    if name not in params:
+        return None
+    for value in params[name]:
+        if not _ABSOLUTE_IRI.fullmatch(value):
+            raise BadRequest(f"{name}={value!r} is not an absolute IRI: give the graph's full IRI, "
+                             "e.g. http://example.org/graph (a scheme, and no spaces or <>\"{}|^`\\)")
+    return tuple(params[name])
 
 
 def _accept(header: str) -> list[tuple[str, float]]:
@@ -127,8 +144,10 @@ def _accept(header: str) -> list[tuple[str, float]]:
             if p.lower().startswith("q="):
                 try:
                     q = float(p[2:])
-                except ValueError:
-                    q = 0.0
+                except ValueError:  # unparsable: as if no q was given (RFC 9110 leaves it open)
+                    q = 1.0
+                if not 0.0 <= q <= 1.0:  # nan, or out of range
+                    q = 1.0
         specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
         ranges.append((media, q, -specificity, i))
     ranges.sort(key=lambda r: (-r[1], r[2], r[3]))

@@ -44,6 +44,11 @@ class Job(NamedTuple):
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
+    max_bytes: int = 0  # largest answer body sent; 0: no cap
+
+
+#: Bodies larger than this are sent after the reply's head, in chunks of this size.
+CHUNK = 256 * 1024
 
 
 class Reply(NamedTuple):
@@ -57,6 +62,7 @@ class Reply(NamedTuple):
     note: str = ""
     rows: int = 0  # rows or triples in the body
     ms: float = 0.0  # time the worker spent running and serialising the query
+    length: int = 0  # streamed: the body (this many bytes) follows in chunks; ``body`` is empty
 
 
 def isolate_network() -> str:
@@ -114,7 +120,20 @@ def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, job, prefixes))
+        send(conn, execute(store, job, prefixes))
+
+
+def send(conn: Connection, reply: Reply) -> None:
+    """Send ``reply``: whole when small, else its head and then the body in :data:`CHUNK` pieces
+    (the server forwards each as the client takes it, so it never holds the whole answer)."""
+    body = reply.body
+    if len(body) <= CHUNK:
+        conn.send(reply)
+        return
+    conn.send(reply._replace(body=b"", length=len(body)))
+    view = memoryview(body)
+    for start in range(0, len(body), CHUNK):
+        conn.send_bytes(view[start:start + CHUNK])
 
 
 def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> Reply:
@@ -134,13 +153,20 @@ def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> 
         started = time.perf_counter()
         result = store.query(job.query, **kwargs)  # type: ignore[attr-defined]
         fmt = job.fmt if result.kind in FORMATS[job.fmt].forms else _fallback(job.fmt, result.kind)
+        if job.max_bytes and _text_size(result) > job.max_bytes:
+            return _too_large(job.max_bytes)
         body = write(result, fmt)
+        if job.max_bytes and len(body) > job.max_bytes:
+            return _too_large(job.max_bytes)
         return Reply(200, body, FORMATS[fmt].content_type, result.truncated, result.note, len(result),
                      (time.perf_counter() - started) * 1000)
     except ParseError as exc:
         return Reply(400, str(exc).encode())
     except (QueryError, StoreError) as exc:
         return Reply(400, str(exc).encode())
+    except RuntimeError as exc:  # raised by the engine while evaluating, e.g. an unknown function
+        return Reply(400, f"the query cannot be evaluated: {exc}. Only SPARQL 1.1 functions (and "
+                          "GeoSPARQL's basic ones) are available here.".encode())
     except MemoryError:
         return Reply(503, b"the query needed more memory than a query may use; narrow it down "
                           b"(add LIMIT, more specific patterns)")
@@ -149,6 +175,20 @@ def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> 
     except Exception as exc:
         return Reply(500, f"internal error while running the query: {type(exc).__name__}: {exc}"
                      .encode())
+
+
+def _text_size(result: object) -> int:
+    """The characters of every value in ``result``: a floor on any serialisation's size, computed
+    before one is built."""
+    rows = getattr(result, "rows", None) or getattr(result, "triples", None) or []
+    return sum(len(term.value) for row in rows for term in row if term is not None)
+
+
+def _too_large(max_bytes: int) -> Reply:
+    mib = max_bytes / (1024 * 1024)
+    return Reply(503, f"the answer is larger than {mib:g} MiB, the most this endpoint sends for one "
+                      "query. Narrow the query (fewer rows with LIMIT, shorter values) or start "
+                      "gutkg serve with a larger --max-answer-mb.".encode())
 
 
 def _fallback(fmt: str, kind: str) -> str:

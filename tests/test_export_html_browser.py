@@ -499,6 +499,13 @@ def test_opening_a_card_does_not_move_the_camera(watched, small_url):
 def test_status_is_line_style_and_text_only_on_the_selected_claim(watched, small_url):
     page = watched.open(small_url)
     assert [b for b in page.evaluate(DRAWN_TEXT) if "contested" in b["text"]] == []
+    # the status on hover (vis-network's tooltip)
+    box = page.locator("#graph canvas").bounding_box()
+    mid = watched.js("gutkg.edgeMidpoint('zonulin__increases__intestinal_permeability')")
+    page.mouse.move(box["x"] + mid["x"], box["y"] + mid["y"])
+    page.wait_for_selector(".vis-tooltip", state="visible")
+    assert "increases, contested" in page.inner_text(".vis-tooltip")
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
     watched.js("gutkg.selectEdge('zonulin__increases__intestinal_permeability')")
     texts = [b["text"] for b in page.evaluate(DRAWN_TEXT)]
     assert "increases · contested" in texts
@@ -530,6 +537,13 @@ def test_first_view_is_the_founding_question_readable_at_1366x768(browser, bundl
         assert len(colours) == 4
         text = page.inner_text("#qbox")
         assert "all evidence" in text and "primary human" in text and "On primary human evidence" in text
+        # every control is on screen or in the panel, which scrolls (nothing cut off at 1366x768)
+        for button in ("#whole", "#fit", "#copylink", "#reset", "#search"):
+            b = page.locator(button).bounding_box()
+            assert b is not None and b["x"] >= 0 and b["x"] + b["width"] <= 1366 and b["y"] + b["height"] <= 60
+        assert page.locator("#panel").evaluate("e => getComputedStyle(e).overflowY") == "auto"
+        page.locator("#conn").scroll_into_view_if_needed()
+        assert page.locator("#conn").is_visible()
         # the graph shows that question's claims, coloured by rival
         hyps = bundled_network.graph["hypotheses"]
         claims = {c for h in bundled_network.graph["questions"]["dysbiosis_autoimmunity"]["hypotheses"]

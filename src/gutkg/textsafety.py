@@ -55,7 +55,8 @@ def describe(char: str) -> str:
 
 
 def problem(text: str, *, multiline: bool = False) -> str:
-    """A one-line description of what is unsafe in ``text``, or ``""`` if nothing is.
+    """A one-line description of what is unsafe in ``text``, or ``""`` if nothing is (with an
+    escaped excerpt around the first such character).
 
     >>> problem("be\\x1bta")
     'U+001B (control character) in be\\\\u001bta'
@@ -63,7 +64,10 @@ def problem(text: str, *, multiline: bool = False) -> str:
     bad = unsafe_chars(text, multiline=multiline)
     if not bad:
         return ""
-    return ", ".join(describe(c) for c in bad) + " in " + visible(text, multiline=multiline)
+    first = min(text.index(c) for c in bad)
+    start = max(0, first - 40)
+    excerpt = ("…" if start else "") + visible(text[start:start + 100], multiline=False)
+    return ", ".join(describe(c) for c in bad) + " in " + excerpt + ("…" if start + 100 < len(text) else "")
 
 
 def escape(char: str) -> str:

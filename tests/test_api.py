@@ -65,6 +65,7 @@ def test_bundled_graph_cards_stay_compact():
     loops = big.loops(through="increased intestinal permeability")
     assert len(loops.text()) > 20_000  # a long answer…
     assert len(repr(loops)) < 300 and len(loops._repr_html_()) < 20_000  # …shown as a compact card
+    assert "<strong>Feedback loops through increased intestinal permeability</strong>" in loops._repr_html_()
 
 
 def test_hostile_text_is_escaped_in_every_card():

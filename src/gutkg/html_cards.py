@@ -150,7 +150,8 @@ def paths_html(r: PathResult) -> str:
 def loops_html(r: LoopResult) -> str:
     rows = [[row[0], r.loops[i].kind, *row[1:]] for i, row in enumerate(chain_rows(r.loops))]
     found = para(f"{len(r.loops)} loop(s) shown of {r.loops_found} found" if r.loops else "no feedback loop found")
-    title = "Feedback loops" + (f" through {r.through}" if r.through else "")
+    through = next((h.cause_label for loop in r.loops for h in loop.hops if h.cause == r.through), r.through)
+    title = "Feedback loops" + (f" through {through}" if r.through else "")
     return card(title, found, status(r),
                 table(["#", "kind", "loop", "net", "weakest link", "citations"], rows) if rows else "",
                 text=r.text(), kind="loops")

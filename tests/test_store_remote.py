@@ -136,6 +136,33 @@ def test_default_graph_push_and_spec_on_oxigraph_server(tmp_path):
         own.stop()
 
 
+def test_push_of_a_literal_over_16_mib_is_refused_with_a_message(tmp_path):
+    """A server's parser refuses a token over 16 MiB: push says so in one message (no traceback), with
+    what the target graph now holds, and nothing half-loaded stays there."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(data("curate_graph"), tmp_path / "graph")
+    state = tmp_path / "graph" / "concepts" / "state.ttl"
+    text = state.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if "skos:definition" in line)
+    state.write_text(text.replace(old, old.split('"')[0] + '"' + "x" * (16 * 1024 * 1024 + 1) + '"@en ;'),
+                     encoding="utf-8")
+    own = start_oxigraph(tmp_path / "ox")
+    try:
+        result = subprocess.run([sys.executable, "-m", "gutkg", "push", "--graph", str(tmp_path / "graph"),
+                                 "--to", own.gsp_url], capture_output=True, text=True)
+        assert result.returncode != 0
+        assert "maximal size of 16777216" in result.stderr or "16 MiB" in result.stderr, result.stderr
+        assert "holds 0 triples" in result.stderr or "state.ttl" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        count = own.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].python()
+        assert count == 0
+    finally:
+        own.stop()
+
+
 def test_server_dying_mid_push_says_what_landed_and_retry_is_clean(tmp_path):
     from gutkg.push import push
 

@@ -70,6 +70,10 @@ def to_ntriples(data: bytes | str, *, fmt: str = "turtle", source: str = "<input
     except SyntaxError as exc:
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         raise turtle_parse_error(exc, source, text) from None
+    except MemoryError as exc:
+        from gutkg.store.oxigraph import too_large
+
+        raise too_large(exc, source) from None
     return out or b""
 
 
@@ -82,6 +86,10 @@ def file_to_ntriples(path: Path, out: Path, *, fmt: str = "turtle") -> int:
                   format=RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
+    except MemoryError as exc:
+        from gutkg.store.oxigraph import too_large
+
+        raise too_large(exc, str(path)) from None
     except OSError as exc:
         raise StoreError(f"cannot convert {path}: {exc}") from None
     return count_lines(out)

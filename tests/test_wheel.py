@@ -25,6 +25,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert build.returncode == 0, build.stderr
     (wheel,) = (out / "dist").glob("gutkg-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    (out / "METADATA").write_bytes(zipfile.ZipFile(wheel).read(metadata))
     for needed in ("gutkg/bundled/ontology/gutkg.ttl", "gutkg/bundled/ontology/shapes.ttl",
                    "gutkg/bundled/graph/hypotheses.ttl", "gutkg/bundled/reference/bibliography.tsv",
                    "gutkg/bundled/reference/identifiers.tsv"):
@@ -54,3 +56,19 @@ def test_the_installed_wheel_answers_the_main_command_outside_the_checkout(insta
                            capture_output=True, text=True, cwd=installed.parent,
                            env={**os.environ, "PYTHONPATH": str(installed)})
     assert where.stdout.strip().endswith("gutkg/bundled"), where.stdout
+
+
+def test_the_wheel_declares_a_lean_core_and_the_extras(installed):
+    """pip reads the wheel's METADATA: the core needs five distributions; the server, teaching and
+    notebook stacks come only with their extras."""
+    from email.parser import Parser
+
+    meta = Parser().parsestr((installed.parent / "METADATA").read_text(encoding="utf-8"))
+    requires = meta.get_all("Requires-Dist") or []
+    core = sorted(r.split(">=")[0] for r in requires if "extra ==" not in r)
+    assert core == ["click", "networkx", "pyoxigraph", "pyshacl", "rdflib"]
+    assert {"server", "teaching", "notebook", "all", "test"} <= set(meta.get_all("Provides-Extra") or [])
+    for dist, extra in (("starlette", "server"), ("uvicorn", "server"), ("python-pptx", "teaching"),
+                        ("cairosvg", "teaching"), ("pyvis", "notebook"), ("pandas", "notebook")):
+        (line,) = [r for r in requires if r.startswith(dist)]
+        assert f'extra == "{extra}"' in line, line

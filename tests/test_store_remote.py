@@ -157,7 +157,8 @@ def test_push_of_a_literal_over_16_mib_is_refused_with_a_message(tmp_path):
         assert "maximal size of 16777216" in result.stderr or "16 MiB" in result.stderr, result.stderr
         assert "holds 0 triples" in result.stderr or "state.ttl" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
-        count = own.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].python()
+        remote = new_store(f"sparql+{own.query_url}")
+        count = remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].python()
         assert count == 0
     finally:
         own.stop()

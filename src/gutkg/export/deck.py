@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 FORMATS = ("html", "pptx")
 #: Most words on a step slide, by default.
 MAX_WORDS = 25
-#: References per references slide (large type).
-REFS_PER_SLIDE = 5
+#: References per references slide (large type), and the lines they may fill.
+REFS_PER_SLIDE, REF_LINES = 5, 18
 SIGN_WORDS = {1: "increases", -1: "decreases", 0: "does not change"}
 
 
@@ -202,15 +202,31 @@ def plan(story: Story, *, subtitle: str = "", with_map: bool = True, theme: str 
                         + "\n".join(settle),
                         {"items": [clip(x, 160) for x in settle[:5]]
                          or ["Nothing in the graph points to a missing study for these claims."]}))
-    refs = story.references()
-    chunks = [refs[i:i + REFS_PER_SLIDE] for i in range(0, len(refs), REFS_PER_SLIDE)] or [[]]
+    chunks = _chunks([reference_line(r) for r in story.references()])
     for i, chunk in enumerate(chunks, 1):
         title = "References" + (f" ({i}/{len(chunks)})" if len(chunks) > 1 else "")
         slides.append(Slide("references", title,
                             "Full references with DOIs or PubMed ids; the same short citations "
                             "appear on the claim slides.",
-                            {"refs": [reference_line(r) for r in chunk]}))
+                            {"refs": chunk}))
     return slides
+
+
+def _chunks(refs: list[dict[str, str]]) -> list[list[dict[str, str]]]:
+    """References split into slides of at most :data:`REFS_PER_SLIDE`, and fewer when long (about
+    :data:`REF_LINES` lines of 85 characters fit a slide in 18 pt type)."""
+    import math
+
+    out: list[list[dict[str, str]]] = [[]]
+    lines = 0
+    for ref in refs:
+        n = math.ceil(len(f"{ref['citation']}: {ref['text']} {ref['id']}") / 85) + 1
+        if out[-1] and (len(out[-1]) >= REFS_PER_SLIDE or lines + n > REF_LINES):
+            out.append([])
+            lines = 0
+        out[-1].append(ref)
+        lines += n
+    return out
 
 
 def _map_notes(figure: Figure, story: Story) -> str:
@@ -280,7 +296,7 @@ def _findings(story: Story, kind: str, one: str) -> list[Slide]:
     table, colours = [], []
     for r in v.rows:
         t = story.track_of_role(r.role)
-        table.append([r.title, clip(t.label, 60) if t else "—", r.label, r.human_label])
+        table.append([r.title, clip(t.label, 45) if t else "—", r.label, r.human_label])
         colours.append(t.colour if t else "")
     out = [Slide("verdict", "What the evidence says",
                  "\n".join([*v.answer, v.human_answer, *v.caveats]) + "\nBest routes:\n"
@@ -291,13 +307,13 @@ def _findings(story: Story, kind: str, one: str) -> list[Slide]:
     if v.keystones:
         items = [(clip(plain_arrows(k.labels[0].split(" [")[0]) if k.labels else ", ".join(k.claims), 110),
                   clip("; ".join(c.split(", doi:")[0] for c in k.citations), 90), clip(k.change, 110))
-                 for k in v.keystones[:3]]
+                 for k in v.keystones[:2]]
         out.append(Slide("keystones", "The answer hangs on",
                          "Keystone claims: removing one changes which rival leads or lowers the "
                          "leader's grade.\n" + "\n".join(
                              f"{k.labels} {k.citations}: if wrong, {k.change}" for k in v.keystones),
                          {"items": items}))
-    human_rows = [(r.title, r.human_label, clip(plain_arrows(r.human_route), 120) if r.human_route
+    human_rows = [(r.title, r.human_label, clip(plain_arrows(r.human_route), 90) if r.human_route
                    else "no route")
                   for r in v.rows]
     out.append(Slide("human", "What survives on human data",
@@ -327,9 +343,9 @@ def _summary_sentence(track: Track, s: dict[str, Any]) -> str:
 
 def reference_line(ref: dict[str, Any]) -> dict[str, str]:
     """A reference as text parts: authors (year). Title. Journal. doi/PMID, and its link."""
-    authors = clip(str(ref.get("creator", "")).replace(";", ","), 90)
+    authors = clip(str(ref.get("creator", "")).replace(";", ","), 70)
     year = ref.get("year") or ""
-    text = (f"{authors} ({year}). {clip(str(ref.get('title', '')), 150)}." if authors
+    text = (f"{authors} ({year}). {clip(str(ref.get('title', '')), 130)}." if authors
             else clip(str(ref.get("citation", "")), 150))
     if ref.get("journal"):
         text += f" {clip(str(ref['journal']), 60)}."

@@ -146,8 +146,9 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
         parts: list[Part] = [(str(d["question"]), 30, c["fg"], True, False)]
         if d.get("context"):
             parts.append((str(d["context"]), 20, c["muted"], False, False))
-        _text(_box(page, 0.6, 1.3, 12.1, 3.3), parts, space=10)
-        frame = _box(page, 0.6, 4.6, 12.1, 2.7)
+        high = sum(_lines(t, 12.1, size) * size * 1.25 / 72 + 0.14 for t, size, *_ in parts) + 0.1
+        _text(_box(page, 0.6, 1.3, 12.1, high), parts, space=10)
+        frame = _box(page, 0.6, 1.3 + high + 0.1, 12.1, max(H - 1.5 - high, 1.0))
         for i, (label, col, _) in enumerate(d["tracks"]):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             _runs(para, [("■ ", 22, col.lstrip("#") or c["accent"], True), (label, 22, c["fg"], True)])
@@ -166,12 +167,13 @@ def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
         _title(page, slide.title, 30, c["fg"])
         top = 1.3
         if slide.kind == "human":
-            _text(_box(page, 0.6, top, 12.1, 1.2), [(d["answer"], 20, c["fg"], False, False)])
-            top = 2.5
-            header, rows, widths = ["rival route", "grade", "best human route"], d["rows"], [3.6, 1.8, 6.7]
+            high = _lines(d["answer"], 12.1, 20) * 20 * 1.25 / 72 + 0.2
+            _text(_box(page, 0.6, top, 12.1, high), [(d["answer"], 20, c["fg"], False, False)])
+            top += high + 0.1
+            header, rows, widths = ["rival route", "grade", "best human route"], d["rows"], [3.2, 1.4, 7.5]
         else:
             header, rows = d["header"], d["rows"]
-            widths = [3.6, 3.7, 2.4, 2.4] if slide.kind == "verdict" else [5.6, 1.6, 2.6, 2.3]
+            widths = [3.3, 4.6, 2.1, 2.1] if slide.kind == "verdict" else [5.6, 1.6, 2.6, 2.3]
         bottom = _table(page, header, rows, widths, top, c, d.get("colours", []))
         if d.get("answer") and slide.kind != "human":
             _text(_box(page, 0.6, bottom + 0.15, 12.1, max(H - bottom - 0.3, 0.6)),
@@ -228,7 +230,7 @@ def _table(page: Any, header: list[str], rows: list[list[str]], widths: list[flo
     """A table at 18-20 pt; returns the estimated bottom (inches)."""
     from pptx.util import Inches
 
-    size = 20 if len(rows) <= 4 else 18
+    size = 20 if len(rows) <= 3 else 18
     heights = [max(_lines(cell, w, size) for cell, w in zip(row, widths, strict=False)) * size * 1.3 / 72
                + 0.2 for row in [header, *rows]]
     shape = page.shapes.add_table(len(rows) + 1, len(header), Inches(0.6), Inches(top),
@@ -278,16 +280,24 @@ def map_layout(figure: Figure) -> Layout:
     """Graphviz's layout of the figure's drawing (``dot -Tplain``): width, height (inches), nodes
     (name, x, y, w, h, label, fill, font colour) and edges (tail, head, points, colour, style,
     arrowhead). y grows downwards, as on a slide."""
-    from gutkg.export.figure import run_dot
+    from gutkg.export.figure import NODE_FONT, run_dot
 
     best: Layout | None = None
-    for rankdir in ("LR", "TB"):
-        source = figure.dot.replace(f"rankdir={figure.rankdir},", f"rankdir={rankdir},", 1)
-        layout = _plain(run_dot(source, "plain").decode("utf-8"), figure.dot)
-        if best is None or _fit(layout) > _fit(best):
-            best = layout
+    for spacing in _SPACINGS:  # the figure's own spacing first, tighter only when it must
+        for rankdir in ("LR", "TB"):
+            source = figure.dot.replace(f"rankdir={figure.rankdir},", f"rankdir={rankdir},", 1)
+            source = source.replace(_SPACINGS[0], spacing, 1)
+            layout = _plain(run_dot(source, "plain").decode("utf-8"), figure.dot)
+            if best is None or _fit(layout) > _fit(best):
+                best = layout
+        if best is not None and NODE_FONT * _fit(best) >= MIN_PT - 1e-6:
+            break
     assert best is not None
     return best
+
+
+#: Graphviz spacings tried for the map, the figure's own first.
+_SPACINGS = ("nodesep=0.35, ranksep=0.55", "nodesep=0.2, ranksep=0.35", "nodesep=0.12, ranksep=0.25")
 
 
 def _plain(text: str, dot: str) -> Layout:

@@ -10,15 +10,17 @@ exposure and an outcome, the :class:`~gutkg.analysis.verdict.Verdict` of
 keystone claims).
 
 A rival hypothesis may hold twenty claims; a deck that reveals them all is a list, not a story. Its
-steps are the claims of the rival's best-graded route in the verdict, then its best-evidenced other
-claims, at most ``max_steps`` in all, shown in causal order: from the concepts no other claim of the
+steps are the claims of the rival's best-graded route in the verdict, then its best-evidenced claims
+that join what is already shown (so the steps tell one connected story), at most ``max_steps`` in
+all, shown in causal order: from the concepts no other claim of the
 rival leads into, breadth-first along the claims (a purely circular rival starts at its
 alphabetically first concept). The rest are counted and listed in the speaker notes. Loops and
 paths keep their walk order and every claim.
 
 *What would settle it* is read from the graph and the analysis only, never invented: the keystone
-claims the verdict hangs on, the rivals' claims that no study supports yet, and the rivals whose
-best route has no primary human evidence.
+claims the verdict hangs on, the rivals whose best route has no primary human evidence, and, for
+each rival, a claim of it with no counted (primary, direction-showing) evidence, one it reveals
+if any.
 """
 
 from __future__ import annotations
@@ -118,12 +120,14 @@ class Story:
                     out.append(f"Primary human evidence for {row.title}: its best route rests on "
                                "animal, cell or indirect data.")
                 elif row.level <= 0:
-                    out.append(f"Any direction-showing study for {row.title}: none is counted yet.")
+                    out.append(f"No primary study yet shows the direction of {row.title}.")
         for t in self.tracks:
-            untested = [e for e in t.claims if not self.claim(e).get("evidence")]
-            for u, v_, _ in untested[:2]:
-                out.append(f"A first study of {self.label(u)} → {self.label(v_)} "
-                           f"({t.label}): it is hypothesised, with no evidence.")
+            shown = [e for e in t.all_claims if e in t.claims]
+            untested = [e for e in shown + t.hidden
+                        if not int((self.claim(e).get("grading") or {}).get("level", 0))]
+            for u, v_, _ in untested[:1]:
+                out.append(f"No primary study yet shows the direction of {self.label(u)} → "
+                           f"{self.label(v_)} ({t.label}).")
         return list(dict.fromkeys(out))
 
 
@@ -157,16 +161,19 @@ def causal_order(graph: nx.MultiDiGraph | None, edges: list[EdgeKey]) -> list[Ed
 
 def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
                most: int = MAX_STEPS) -> list[EdgeKey]:
-    """At most ``most`` of ``edges`` to reveal, in causal order: the claims of ``route`` (the
-    rival's best-graded route in the verdict) first, then the best-evidenced (grade, evidence
-    strength, status), ties broken by causal order.
+    """At most ``most`` of ``edges`` to reveal, in causal order, that tell a connected story.
+
+    The claims of ``route`` (the rival's best-graded route in the verdict) come first; then, one
+    at a time, the best-evidenced claim (grade, evidence strength, status, causal position) that
+    touches a concept already shown, or the best-evidenced of all when none does.
 
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
-    >>> for k, s in (("ab", 0), ("bc", 3), ("cd", 2)):
+    >>> for k, s in (("ab", 0), ("bc", 3), ("cd", 2), ("xy", 2)):
     ...     _ = g.add_edge(k[0], k[1], key=k, strength=s, status="supported")
-    >>> best_steps(g, [("a", "b", "ab"), ("b", "c", "bc"), ("c", "d", "cd")], [], most=2)
-    [('b', 'c', 'bc'), ('c', 'd', 'cd')]
+    >>> steps = best_steps(g, [(k[0], k[1], k) for k in ("ab", "bc", "cd", "xy")], [], most=3)
+    >>> [k for _, _, k in steps]
+    ['ab', 'bc', 'cd']
     """
     ordered = causal_order(graph, edges)
     position = {e: i for i, e in enumerate(ordered)}
@@ -177,7 +184,16 @@ def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
         return (e[2] not in route, -grade, -int(d.get("strength", 0)),
                 -_STATUS_RANK.get(str(d.get("status", "")), 0), position[e])
 
-    chosen = set(sorted(ordered, key=rank)[:most])
+    left = sorted(ordered, key=rank)
+    chosen: list[EdgeKey] = []
+    shown: set[str] = set()
+    while left and len(chosen) < most:
+        pick = next((e for e in left if e[2] in route), None) if route else None
+        if pick is None:
+            pick = next((e for e in left if shown & {e[0], e[1]}), left[0])
+        chosen.append(pick)
+        shown |= {pick[0], pick[1]}
+        left.remove(pick)
     return [e for e in ordered if e in chosen]
 
 

@@ -36,7 +36,7 @@ def add_claim_args(graph: Path, *extra: str) -> list[str]:
 
 def test_add_concept_writes_canonical_valid_turtle(graph, run_cli):
     from gutkg.concepts import ConceptIndex
-    from gutkg.curate import canonicalise_files
+    from gutkg.curation.files import canonicalise_files
     from gutkg.loading import load
 
     result = run_cli("add", "concept", "--graph", str(graph), "--label", "epsilon",

@@ -1,7 +1,7 @@
 """Interrupted and failed writes leave the previous files byte-identical and the graph valid.
 
 A change touching several files (a new concept, a new claim on it, hypothesis membership) is
-made to fail at each step of :func:`gutkg.curate.write_files`: while staging (``fsync``), on the
+made to fail at each step of :func:`gutkg.atomic.write_files`: while staging (``fsync``), on the
 second ``os.replace``, on every replace after the first (so the rollback itself must fall back to
 copying), and by Ctrl-C between two replacements.
 """
@@ -130,7 +130,7 @@ def test_ctrl_c_between_replacements_restores_and_reraises(graph, monkeypatch):
 
 
 def test_a_new_folder_is_removed_on_failure(tmp_path, monkeypatch):
-    from gutkg.curate import write_files
+    from gutkg.atomic import write_files
 
     root = tmp_path / "g"
     root.mkdir()

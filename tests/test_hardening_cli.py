@@ -97,7 +97,7 @@ def test_output_under_proc_or_sys_is_refused_with_a_message(tmp_path, command, t
 
 
 def test_valid_250_character_file_name_is_written(tmp_path):
-    from gutkg.export.atomic import write_atomic
+    from gutkg.atomic import write_atomic
 
     name = "a" * 246 + ".csv"  # 250 characters: valid, but the old temp name added 14 more
     assert len(name) == 250
@@ -112,7 +112,7 @@ def test_valid_250_character_file_name_is_written(tmp_path):
 
 
 def test_format_rewrites_a_graph_file_with_a_250_character_name(tmp_path):
-    from gutkg.curate import canonicalise_files
+    from gutkg.curation.files import canonicalise_files
 
     graph = tmp_path / ("g" * 246 + ".ttl")
     graph.write_text(VALID + "\n\n", encoding="utf-8")  # not canonical: trailing blank lines

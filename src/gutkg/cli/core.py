@@ -116,7 +116,7 @@ def validate(paths: tuple[str, ...], store: str, fmt: str) -> None:
 @format_option()
 def format_(paths: tuple[str, ...], check: bool, fmt: str) -> None:
     """Rewrite graph Turtle files in canonical form (stable order and prefixes)."""
-    from gutkg.curate import canonicalise_files
+    from gutkg.curation.files import canonicalise_files
 
     changed = canonicalise_files(list(paths) or None, check=check)
     if fmt == "json":

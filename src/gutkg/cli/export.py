@@ -115,7 +115,7 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
     The graph is read with the fast store (oxigraph) by default, much faster than rdflib
     (--store memory) on large graphs.
     """
-    from gutkg.export.atomic import check_writable
+    from gutkg.atomic import check_writable
     from gutkg.export.html import to_html
     from gutkg.network import to_network
 
@@ -129,7 +129,7 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
         return
     from pathlib import Path
 
-    from gutkg.export.atomic import write_atomic
+    from gutkg.atomic import write_atomic
 
     write_atomic(Path(output), page)  # all or nothing: a full disk never leaves a truncated page
     report(fmt, output, sel, len(page.encode("utf-8")),
@@ -193,7 +193,7 @@ def figure(ctx: click.Context, output: str, size: str | None, theme: str, title:
     The legend uses the same colours as `gutkg export html`, and the [n] marks on arrows refer
     to the footnoted citations.
     """
-    from gutkg.export.atomic import check_writable
+    from gutkg.atomic import check_writable
     from gutkg.export.figure import format_of, parse_size, write_figure
     from gutkg.export.teaching import FIGURE_TRACKS, subtitle_for, title_for, view_of
     from gutkg.network import to_network
@@ -260,8 +260,8 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
     what would settle it (read from the graph, never invented); the references. Speaker notes
     carry each claim's mechanism and every evidence item.
     """
+    from gutkg.atomic import check_writable
     from gutkg.errors import InputError
-    from gutkg.export.atomic import check_writable
     from gutkg.export.selection import resolve_question
     from gutkg.export.slides import deck_format, write_deck
     from gutkg.export.story import selection_story
@@ -329,7 +329,7 @@ def graph_(ctx: click.Context, output: str, graph_format: str | None, loop: str 
     acyclic graph an adjustment used).
     Attributes are flattened where the format needs it; citations are kept on every claim.
     """
-    from gutkg.export.atomic import check_writable
+    from gutkg.atomic import check_writable
     from gutkg.export.graph_formats import graph_format as lookup
     from gutkg.export.graph_formats import write_graph
     from gutkg.export.teaching import title_for, view_of

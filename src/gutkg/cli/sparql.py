@@ -72,7 +72,7 @@ def query(query: str, params: tuple[str, ...], limit: int | None,
         name = "turtle" if name == "table" else "jsonld"
     body = write(result, name)
     if output:
-        from gutkg.export.atomic import write_atomic
+        from gutkg.atomic import write_atomic
 
         write_atomic(output, body)  # all or nothing, and a clear message where nothing can be written
         click.echo(f"wrote {len(result)} {'triples' if result.kind == 'graph' else 'rows'} to {output}",

@@ -11,7 +11,7 @@ them at once, so later steps of the same change (a claim on a concept added a mo
 2. validates the whole new graph (SHACL + referential checks, :func:`gutkg.validate.validate_store`)
    and refuses with the grouped report if the change introduces a violation (violations the graph
    already had are reported as a note, not blamed on the change),
-3. unless ``dry_run``, replaces the files with :func:`gutkg.curate.write_files`: all or nothing,
+3. unless ``dry_run``, replaces the files with :func:`gutkg.atomic.write_files`: all or nothing,
    definitions before the files that refer to them (concepts, references, claims, hypotheses), and
    only if no file changed on disk in the meantime.
 """
@@ -222,7 +222,7 @@ class Draft:
     def texts(self) -> dict[Path, str]:
         """The new canonical text of every touched file."""
         from gutkg.canonical import to_turtle
-        from gutkg.curate import header_of
+        from gutkg.curation.files import header_of
 
         out = {}
         for path, new in self.added.items():
@@ -246,7 +246,7 @@ class Draft:
 
     def commit(self, *, dry_run: bool = False) -> Result:
         """Validate the changed graph and write it (see the module docstring)."""
-        from gutkg.curate import write_files
+        from gutkg.atomic import write_files
 
         if not self.added:
             return Result(list(self.changes), [], dry_run, notes=[*self.notes, "the graph already holds all of this"])
@@ -273,7 +273,7 @@ class Draft:
 
     def _was_canonical(self, path: Path) -> bool:
         from gutkg.canonical import to_turtle
-        from gutkg.curate import header_of
+        from gutkg.curation.files import header_of
 
         old = self._bytes[path].decode("utf-8")
         return to_turtle(self._triples[path], header=header_of(old)) == old

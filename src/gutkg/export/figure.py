@@ -668,7 +668,7 @@ def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtit
     """Render the figure (:func:`fit_figure`: it adapts before refusing) and write it to ``path``
     atomically (format from ``fmt`` or the suffix). ``fit`` passes ``keep``, ``tracks`` and
     ``track_kind`` on to :func:`fit_figure`."""
-    from gutkg.export.atomic import check_writable, write_atomic
+    from gutkg.atomic import check_writable, write_atomic
 
     kind = format_of(path, fmt)
     if size is not None:

@@ -289,7 +289,7 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, *, store: Store | None = None
 def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None, *,
                 store: Store | None = None, title: str = "") -> GraphFormat:
     """Export ``graph`` to ``path`` atomically (format from ``fmt`` or the suffix)."""
-    from gutkg.export.atomic import check_writable, write_atomic
+    from gutkg.atomic import check_writable, write_atomic
 
     spec = graph_format(fmt, path)
     check_writable(path)

@@ -108,10 +108,10 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, /, **opts: Any) -> Path
     """Write :func:`to_html` to ``path`` (UTF-8) and return the path.
 
     ``path`` is positional-only, so ``path=(A, B)`` still reaches the selection. The page is
-    written atomically (:func:`gutkg.export.atomic.write_atomic`): a full disk or an interrupted
+    written atomically (:func:`gutkg.atomic.write_atomic`): a full disk or an interrupted
     export never leaves a truncated page, nor replaces a good one.
     """
-    from gutkg.export.atomic import check_writable, write_atomic
+    from gutkg.atomic import check_writable, write_atomic
 
     check_writable(path)  # before the work, so a bad path fails fast
     return write_atomic(path, to_html(graph, **opts))
@@ -137,7 +137,7 @@ class Explorer:
 
     def save(self, path: str | Path, /) -> Path:
         """Write the page to ``path`` (atomically) and return the path."""
-        from gutkg.export.atomic import write_atomic
+        from gutkg.atomic import write_atomic
 
         return write_atomic(path, self.html)
 

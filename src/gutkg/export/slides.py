@@ -208,7 +208,7 @@ def deck_format(path: str | Path, fmt: str | None = None) -> str:
 def write_deck(story: Story, path: str | Path, *, fmt: str | None = None, theme: str = "light",
                subtitle: str = "", with_map: bool = True, max_words: int = MAX_WORDS) -> list[Slide]:
     """Write the deck for ``story`` to ``path`` atomically; returns the slides written."""
-    from gutkg.export.atomic import check_writable, write_atomic
+    from gutkg.atomic import check_writable, write_atomic
 
     kind = deck_format(path, fmt)
     check_writable(path)

@@ -278,7 +278,7 @@ Layout = tuple[float, float, list[dict[str, Any]], list[dict[str, Any]]]
 
 def map_layout(figure: Figure) -> Layout:
     """Graphviz's layout of the figure's drawing (``dot -Tplain``): width, height (inches), nodes
-    (name, x, y, w, h, label, fill, font colour) and edges (tail, head, points, colour, style,
+    (name, x, y, w, h, label lines, fill, font colour) and edges (tail, head, points, colour, style,
     arrowhead). y grows downwards, as on a slide."""
     from gutkg.export.figure import NODE_FONT, run_dot
 
@@ -316,7 +316,7 @@ def _plain(text: str, dot: str) -> Layout:
             name = parts[1]
             x, y, w, h = map(float, parts[2:6])
             nodes.append({"name": name, "x": x, "y": height - y, "w": w, "h": h,
-                          "label": parts[6].replace("\\n", " "), **fills.get(name, {})})
+                          "lines": parts[6].split("\\n"), **fills.get(name, {})})
         elif parts[0] == "edge":
             n = int(parts[3])
             pts = [(float(parts[4 + 2 * i]), height - float(parts[5 + 2 * i])) for i in range(n)]
@@ -401,9 +401,10 @@ def _native_map(page: Any, figure: Figure, layout: Layout, c: dict[str, str]) ->
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         frame.margin_left = frame.margin_right = Emu(0)
         frame.margin_top = frame.margin_bottom = Emu(0)
-        para = frame.paragraphs[0]
-        para.alignment = PP_ALIGN.CENTER
-        _runs(para, [(n["label"], NODE_FONT * scale, n.get("font", "#111111"), False)])
+        for i, text in enumerate(n["lines"]):  # Graphviz's own line breaks, one paragraph each
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.alignment = PP_ALIGN.CENTER
+            _runs(para, [(text, NODE_FONT * scale, n.get("font", "#111111"), False)])
     from gutkg.export.figure import clip
 
     frame = _box(page, 3.3, 0.25, 9.9, 1.0)
@@ -411,7 +412,7 @@ def _native_map(page: Any, figure: Figure, layout: Layout, c: dict[str, str]) ->
     if groups:
         _runs(frame.paragraphs[0], [part for name, col in groups
                                     for part in ((" ━ ", 18, col.lstrip("#"), True),
-                                                 (clip(name, 80 // len(groups) - 3), 18, c["fg"], False))])
+                                                 (clip(name, 64 // len(groups) - 3), 18, c["fg"], False))])
     _runs(frame.add_paragraph() if groups else frame.paragraphs[0],
           [(" ▶ ", 18, c["fg"], True), ("increases", 18, c["muted"], False),
            (" ◆ ", 18, c["fg"], True), ("decreases", 18, c["muted"], False),

@@ -108,7 +108,7 @@ class SparqlHandler:
                       operation.named_graphs, base, self.max_answer_bytes)
             waited = time.perf_counter()
             client = scope.get("client")
-            ticket = self.pool.submit(job, self.timeout, client[0] if client else "")
+            ticket = self.pool.submit(job, self.timeout, (client[0], client[1]) if client else ("", 0))
             reply = await self._answer(ticket, receive)
             if reply is None:  # the client hung up: its work was dropped, nobody to answer
                 return

@@ -1,9 +1,10 @@
 """A small pool of killable query workers, shared fairly among clients, driven from the event loop.
 
 Each worker (:mod:`gutkg.sparql.worker`) holds its own copy of the graph. A request becomes a
-:class:`Ticket` in its client's queue (a client is a remote address); whenever a worker is free,
-the scheduler starts the next ticket of the client with the fewest queries running (ties: the one
-served least recently), so one client's flood never stands in front of everyone else.
+:class:`Ticket` in the queue of its connection; whenever a worker is free, the scheduler starts the
+next ticket of the connection whose address has the fewest queries running, then whose connection
+has, then which was served least recently. So one client's flood never stands in front of
+everyone else, and opening many connections from one address does not buy a larger share.
 
 The rules that keep the workers available (issue 15.2):
 
@@ -11,11 +12,14 @@ The rules that keep the workers available (issue 15.2):
   that waited gets its whole limit, and is not started only to be killed milliseconds later.
 * **Work whose client has gone is dropped**: a queued ticket is removed; a running query gets a
   short grace (most small queries finish within it, and the worker is kept) and is then stopped.
-* **Heavy clients keep a worker free for others.** A client becomes heavy for a while when one of
-  its queries runs longer than ``heavy_after`` seconds; the queries of heavy clients together may
-  hold at most ``size - 1`` workers, so a client sending ordinary queries always finds one. If
-  queries that became long while running hold every worker while an ordinary client waits, the
-  most recent of them is stopped (HTTP 503, saying why), once: the cap then holds.
+* **Heavy clients keep a worker free for others.** A connection, and its address, become heavy
+  for a while when one of its queries runs longer than ``heavy_after`` seconds. A query is heavy
+  if its connection is, or if its address is and the connection has not yet shown itself light
+  (answered short queries and never a long one): so a new connection from an attacking address
+  counts as heavy, while a browser tab or script on the same machine that has been sending short
+  queries stays light. Heavy queries together may hold at most ``size - 1`` workers, so light
+  ones always find one. If queries that became long while running hold every worker while a light
+  one waits, the most recent of them is stopped (HTTP 503, saying why), once: the cap then holds.
 
 Stopping a query means killing its worker (SIGKILL: a running Oxigraph query cannot be cancelled
 any other way) and starting a fresh one from a ``forkserver`` that has imported gutkg once. Every
@@ -64,22 +68,41 @@ class _Worker:
 
 
 @dataclass(eq=False, repr=False)
-class _Client:
+class _Address:
+    """A remote address: what its connections run, and whether it is heavy."""
+
     key: str
+    running: int = 0
+    heavy_until: float = 0.0
+    flows: int = 0
+
+
+@dataclass(eq=False, repr=False)
+class _Flow:
+    """One client connection (address and port) and its queue."""
+
+    key: tuple[str, int]
+    address: _Address
     queue: deque[Ticket] = field(default_factory=deque)
     running: int = 0
     last_start: float = 0.0
+    last_seen: float = 0.0
     heavy_until: float = 0.0
+    light_done: int = 0  # short queries it has had answered
+
+    def heavy(self, now: float) -> bool:
+        return self.heavy_until > now or (self.address.heavy_until > now and not self.light_done)
 
 
 class Ticket:
     """One request's place in the pool: queued, then running on a worker, then answered."""
 
-    __slots__ = ("abandoned", "answer", "client", "job", "long", "queued_at", "started_at", "stream",
-                 "timeout", "timers", "worker")
+    __slots__ = ("abandoned", "answer", "flow", "heavy", "job", "long", "queued_at", "started_at",
+                 "stream", "timeout", "timers", "worker")
 
-    def __init__(self, job: Job, client: _Client, answer: asyncio.Future[Reply], timeout: float) -> None:
-        self.job, self.client, self.answer, self.timeout = job, client, answer, timeout
+    def __init__(self, job: Job, flow: _Flow, answer: asyncio.Future[Reply], timeout: float) -> None:
+        self.job, self.flow, self.answer, self.timeout = job, flow, answer, timeout
+        self.heavy = False
         self.queued_at = time.monotonic()
         self.started_at = 0.0
         self.worker: _Worker | None = None
@@ -107,7 +130,9 @@ class WorkerPool:
         self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.loading", "gutkg.sparql.results",
                                           "pyoxigraph"])
         self._idle: deque[_Worker] = deque()
-        self._clients: dict[str, _Client] = {}
+        self._addresses: dict[str, _Address] = {}
+        self._flows: dict[tuple[str, int], _Flow] = {}
+        self._waiting: dict[tuple[str, int], _Flow] = {}  # flows with queued tickets
         self._queued = 0
         self._starting = 0
         self._started = False
@@ -224,8 +249,9 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ queries
 
-    async def run(self, job: Job, timeout: float, client: str = "") -> Reply:
-        """Run ``job`` for ``client``; the reply, with :attr:`Ticket.stream` set on a streamed one.
+    async def run(self, job: Job, timeout: float, client: tuple[str, int] = ("", 0)) -> Reply:
+        """Run ``job`` for ``client`` (address, port); the reply (:attr:`Ticket.stream` is set on a
+        streamed one).
 
         Cancelling the caller abandons the request (see :meth:`abandon`).
         """
@@ -236,23 +262,21 @@ class WorkerPool:
             self.abandon(ticket)
             raise
 
-    def submit(self, job: Job, timeout: float, client: str = "") -> Ticket:
-        """Queue ``job`` for ``client`` (its answer arrives in ``ticket.answer``)."""
+    def submit(self, job: Job, timeout: float, client: tuple[str, int] = ("", 0)) -> Ticket:
+        """Queue ``job`` for ``client``, an (address, port) pair (the answer arrives in
+        ``ticket.answer``)."""
         assert self._started, "start() the pool first"
         loop = asyncio.get_running_loop()
-        entry = self._clients.get(client)
-        if entry is None:
-            if len(self._clients) > 4096:
-                self._prune()
-            entry = self._clients[client] = _Client(client)
-        ticket = Ticket(job, entry, loop.create_future(), timeout)
-        if len(entry.queue) >= MAX_QUEUED_PER_CLIENT:
+        flow = self._flow(client)
+        ticket = Ticket(job, flow, loop.create_future(), timeout)
+        if len(flow.queue) >= MAX_QUEUED_PER_CLIENT:
             self.stats["refused_busy"] += 1
-            ticket.answer.set_result(Reply(503, f"{len(entry.queue)} requests from your address are "
+            ticket.answer.set_result(Reply(503, f"{len(flow.queue)} requests from this connection are "
                                                 "already waiting; wait for their answers before "
                                                 "sending more".encode()))
             return ticket
-        entry.queue.append(ticket)
+        flow.queue.append(ticket)
+        self._waiting[flow.key] = flow
         self._queued += 1
         ticket.timers.append(loop.call_later(max(60.0, 3 * timeout), self._queue_limit, ticket))
         self._dispatch()
@@ -271,7 +295,6 @@ class WorkerPool:
             self._cancel_timers(ticket)
             if not ticket.answer.done():
                 ticket.answer.cancel()
-            self._forget(ticket.client)
             return
         if ticket.stream is not None:  # answer being handed over: read the rest away, keep the worker
             ticket.stream.drain()
@@ -291,20 +314,23 @@ class WorkerPool:
 
     def _next_ticket(self) -> Ticket | None:
         now = time.monotonic()
-        heavy_busy = sum(1 for w in self._workers
-                         if w.ticket is not None and w.ticket.client.heavy_until > now)
-        best: _Client | None = None
-        for client in self._clients.values():
-            if not client.queue:
-                continue
-            if client.heavy_until > now and self.size > 1 and heavy_busy >= self.size - 1:
-                continue  # heavy clients leave a worker for the others
-            if best is None or (client.running, client.last_start) < (best.running, best.last_start):
-                best = client
+        capped = self.size > 1 and sum(
+            1 for w in self._workers if w.ticket is not None and w.ticket.heavy) >= self.size - 1
+        best: _Flow | None = None
+        best_key = (0, 0, 0.0)
+        for flow in self._waiting.values():
+            if capped and flow.heavy(now):
+                continue  # heavy queries leave a worker for the others
+            key = (flow.address.running, flow.running, flow.last_start)
+            if best is None or key < best_key:
+                best, best_key = flow, key
         if best is None:
             return None
         ticket = best.queue.popleft()
+        if not best.queue:
+            del self._waiting[best.key]
         self._queued -= 1
+        ticket.heavy = best.heavy(now)
         return ticket
 
     def _start(self, w: _Worker, ticket: Ticket) -> None:
@@ -315,16 +341,18 @@ class WorkerPool:
         except (OSError, ValueError):
             self.stats["crashes"] += 1
             self._replace(w, "before it was given a query", died=True)
-            ticket.client.queue.appendleft(ticket)
+            ticket.flow.queue.appendleft(ticket)
+            self._waiting[ticket.flow.key] = ticket.flow
             self._queued += 1
             return
         self.stats["queries"] += 1
         now = time.monotonic()
         ticket.started_at = now
         ticket.worker, w.ticket = w, ticket
-        client = ticket.client
-        client.running += 1
-        client.last_start = now
+        flow = ticket.flow
+        flow.running += 1
+        flow.address.running += 1
+        flow.last_start = flow.last_seen = now
         ticket.timers = [loop.call_later(ticket.timeout, self._time_limit, ticket),
                          loop.call_later(self.heavy_after, self._ran_long, ticket)]
         loop.add_reader(w.conn.fileno(), self._on_reply, ticket)
@@ -360,10 +388,14 @@ class WorkerPool:
         if w is None:
             return
         ticket.worker, w.ticket = None, None
-        ticket.client.running -= 1
-        if time.monotonic() - ticket.started_at >= self.heavy_after:
+        flow = ticket.flow
+        flow.running -= 1
+        flow.address.running -= 1
+        flow.last_seen = now = time.monotonic()
+        if now - ticket.started_at >= self.heavy_after:
             self._mark_heavy(ticket)
-        self._forget(ticket.client)
+        elif keep_worker and not ticket.abandoned:
+            flow.light_done += 1
         if keep_worker and not self._closed:
             self._idle.append(w)
             self._dispatch()
@@ -371,24 +403,26 @@ class WorkerPool:
     def _ran_long(self, ticket: Ticket) -> None:
         if ticket.worker is None:
             return
-        ticket.long = True
+        ticket.long = ticket.heavy = True
         self._mark_heavy(ticket)
         self._maybe_preempt()
 
     def _mark_heavy(self, ticket: Ticket) -> None:
-        ticket.client.heavy_until = time.monotonic() + HEAVY_MEMORY
+        until = time.monotonic() + HEAVY_MEMORY
+        ticket.flow.heavy_until = ticket.flow.address.heavy_until = until
+        ticket.flow.light_done = 0
 
     def _maybe_preempt(self) -> None:
         """Stop one long query if long queries hold every worker while an ordinary client waits."""
         if self._idle or self._starting or not self._queued:
             return
         now = time.monotonic()
-        if not any(c.queue and c.heavy_until <= now for c in self._clients.values()):
+        if all(flow.heavy(now) for flow in self._waiting.values()):
             return
         running = [w.ticket for w in self._workers if w.ticket is not None]
         if len(running) < self.size or not all(t.long for t in running):
             return
-        victim = max(running, key=lambda t: (t.client.running, t.started_at))
+        victim = max(running, key=lambda t: (t.flow.address.running, t.flow.running, t.started_at))
         ran = now - victim.started_at
         self.stats["preempted"] += 1
         self._kill(victim, "stopped to let other clients' queries run", Reply(
@@ -423,7 +457,6 @@ class WorkerPool:
         waited = time.monotonic() - ticket.queued_at
         ticket.answer.set_result(Reply(503, f"the server is busy: no query worker was free for "
                                             f"{waited:.0f} s; try again shortly".encode()))
-        self._forget(ticket.client)
 
     def _kill(self, ticket: Ticket, why: str, reply: Reply | None) -> None:
         w = ticket.worker
@@ -455,9 +488,12 @@ class WorkerPool:
     # ------------------------------------------------------------------ helpers
 
     def _unqueue(self, ticket: Ticket) -> None:
+        flow = ticket.flow
         with contextlib.suppress(ValueError):
-            ticket.client.queue.remove(ticket)
+            flow.queue.remove(ticket)
             self._queued -= 1
+        if not flow.queue:
+            self._waiting.pop(flow.key, None)
 
     @staticmethod
     def _cancel_timers(ticket: Ticket) -> None:
@@ -465,14 +501,31 @@ class WorkerPool:
             timer.cancel()
         ticket.timers.clear()
 
-    def _forget(self, client: _Client) -> None:
-        """Drop a client's record once it has nothing queued or running and is not heavy."""
-        if not client.queue and not client.running and client.heavy_until <= time.monotonic():
-            self._clients.pop(client.key, None)
+    def _flow(self, client: tuple[str, int]) -> _Flow:
+        """The record of connection ``client`` (made on its first request)."""
+        flow = self._flows.get(client)
+        if flow is not None:
+            return flow
+        if len(self._flows) >= 4096:
+            self._prune()
+        address = self._addresses.get(client[0])
+        if address is None:
+            address = self._addresses[client[0]] = _Address(client[0])
+        address.flows += 1
+        flow = self._flows[client] = _Flow(client, address, last_seen=time.monotonic())
+        return flow
 
     def _prune(self) -> None:
-        for client in list(self._clients.values()):
-            self._forget(client)
+        """Forget the connections idle longest, down to half the table (an address stays known,
+        and heavy, while its heaviness lasts)."""
+        now = time.monotonic()
+        idle = sorted((f for f in self._flows.values() if not f.queue and not f.running),
+                      key=lambda f: f.last_seen)
+        for flow in idle[:max(0, len(self._flows) - 2048)]:
+            del self._flows[flow.key]
+            flow.address.flows -= 1
+            if not flow.address.flows and flow.address.heavy_until <= now:
+                self._addresses.pop(flow.address.key, None)
 
 
 class Stream:

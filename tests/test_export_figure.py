@@ -409,3 +409,20 @@ def test_the_loop_figure_shows_the_loops_gutkg_loops_ranks_first(bundled_network
     assert min(len(lp.nodes) for lp in ranked) == 2 and any(len(b) == 2 for b in best[:6])
     header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
     assert "6 loops (best first)" in header and "--limit" not in svg
+
+
+@pytest.mark.parametrize("command", [["figure", "--focus", "zonulin", "--depth", "1"],
+                                     ["slides", "--question", "gliadin"]])
+def test_a_10000_character_label_gives_a_figure_and_a_deck_from_the_cli(run_cli, tmp_path, command):
+    """Issue 15.10: a 10,000-character label made every figure fail with a misleading
+    "no room left (0 footnotes)"; it is now cut with an ellipsis in figures and decks."""
+    text = Path(FIXTURE).read_text("utf-8")
+    huge = "zonulin " + "very " * 2000 + "long"
+    graph = tmp_path / "long.ttl"
+    graph.write_text(text.replace('skos:prefLabel "zonulin"@en', f'skos:prefLabel "{huge}"@en', 1),
+                     "utf-8")
+    out = tmp_path / ("fig.svg" if command[0] == "figure" else "deck.html")
+    result = run_cli("export", *command, "-o", str(out), "--graph", str(graph))
+    assert result.exit_code == 0, result.output
+    written = out.read_text("utf-8")
+    assert "zonulin very very" in written and "very " * 40 not in written and "…" in written

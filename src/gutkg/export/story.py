@@ -91,7 +91,10 @@ class Story:
         return data
 
     def label(self, node: str) -> str:
-        return str(self.graph.nodes[node].get("label", node)) if node in self.graph else node
+        """A concept's label, cut with an ellipsis past 120 characters (graph text is data)."""
+        from gutkg.export.figure import clip
+
+        return clip(str(self.graph.nodes[node].get("label", node)) if node in self.graph else node, 120)
 
     def track_of_role(self, role: str) -> Track | None:
         """The rival playing ``role`` in the verdict, if any."""
@@ -256,8 +259,10 @@ def selection_story(selection: Selection, *, question: str | None = None,
         why = "; ".join(selection.notes) or "nothing was highlighted"
         raise GutKGError(f"the selection is empty: no loop or path to tell ({why}). "
                          "Try a longer --max-length or looser evidence filters.")
+    from gutkg.export.figure import clip
+
     graph = selection.highlighted()
-    label = {n: str(graph.nodes[n].get("label", n)) for n in graph}
+    label = {n: clip(str(graph.nodes[n].get("label", n)), 120) for n in graph}
     out = []
     for i, h in enumerate(tracks, 1):
         hops = list(zip(h.nodes, [*h.nodes[1:], *([h.nodes[0]] if h.kind == "loop" else [])],

@@ -2,7 +2,7 @@
 
 They live at the top of the repository (graph/, ontology/, reference/), where curators edit them; a
 wheel built from the repository copies them into ``gutkg/bundled/``, which
-:func:`gutkg.load.project_root` falls back to when gutkg is installed outside a checkout.
+:func:`gutkg.loading.project_root` falls back to when gutkg is installed outside a checkout.
 """
 
 import shutil

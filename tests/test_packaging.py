@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
@@ -50,7 +50,11 @@ def test_every_dependency_has_a_lower_bound_and_the_lint_tools_an_exact_pin():
     pins = {name_of(r): r.split("==")[1] for r in OPTIONAL["test"] if "==" in r}
     assert set(pins) >= {"ruff", "mypy"}
     for tool, pinned in pins.items():
-        assert version(tool) == pinned, f"{tool} {version(tool)} installed, {pinned} pinned: pip install -e '.[test]'"
+        try:
+            installed = version(tool)
+        except PackageNotFoundError:  # e.g. scripts/test_min_versions.sh installs no lint tool
+            continue
+        assert installed == pinned, f"{tool} {installed} installed, {pinned} pinned: pip install -e '.[test]'"
 
 
 def gutkg_without(missing: list[str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -9,70 +9,16 @@ it rested on, so a reader sees *why* (for example: only mouse studies).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from gutkg.analysis.core import STRENGTH_NAMES, Chain, Hop, filtered
+from gutkg.analysis.core import Chain, Hop, filtered
+from gutkg.analysis.explanation import Comparison, DroppedLink, Explanation, Survival
 from gutkg.analysis.text import chain_head
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from gutkg.analysis.explain import Explanation
     from gutkg.analysis.filters import EvidenceFilter
-
-
-@dataclass
-class Verdict:
-    """One item of the unfiltered explanation, and whether it survives the filter."""
-
-    section: str
-    item: str
-    survives: bool
-    weakest_before: int
-    weakest_after: int | None
-    dropped_claims: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "item": self.item, "survives": self.survives,
-                "weakest_before": STRENGTH_NAMES[self.weakest_before],
-                "weakest_after": None if self.weakest_after is None
-                else STRENGTH_NAMES[self.weakest_after],
-                "dropped_claims": self.dropped_claims}
-
-
-@dataclass
-class DroppedLink:
-    """A claim the filter removes, and the evidence it rested on."""
-
-    hop: Hop
-    why: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"claim": self.hop.claim, "cause": self.hop.cause, "effect": self.hop.effect,
-                "cause_label": self.hop.cause_label, "effect_label": self.hop.effect_label,
-                "sign": self.hop.sign, "status": self.hop.status, "why": self.why}
-
-
-@dataclass
-class Comparison:
-    """The explanation under a stricter filter, compared with the unfiltered one."""
-
-    filter: str
-    filter_note: str
-    verdicts: list[Verdict]
-    dropped_links: list[DroppedLink]
-    filtered: Explanation
-    summary: list[str] = field(default_factory=list)
-
-    def section(self, name: str) -> list[Verdict]:
-        return [v for v in self.verdicts if v.section == name]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"filter": self.filter, "filter_note": self.filter_note, "summary": self.summary,
-                "verdicts": [v.as_dict() for v in self.verdicts],
-                "dropped_links": [d.as_dict() for d in self.dropped_links],
-                "filtered": {k: v for k, v in self.filtered.as_dict().items() if k != "comparisons"}}
 
 
 def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Explanation,
@@ -98,7 +44,7 @@ def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Expla
     for name, hops in ((f"direct {ab}", base.direct_ab), (f"direct {ba}", base.direct_ba)):
         for h in hops:
             ok, after, gone = judge_hops([h])
-            verdicts.append(Verdict(name, f"{h.cause_label} → {h.effect_label} ({h.sign_label}, "
+            verdicts.append(Survival(name, f"{h.cause_label} → {h.effect_label} ({h.sign_label}, "
                                           f"{h.status})", ok, h.strength, after, gone))
     chain_sections: list[tuple[str, list[Chain]]] = [
         (f"chains {ab}", list(base.chains_ab)), (f"chains {ba}", list(base.chains_ba)),
@@ -106,7 +52,7 @@ def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Expla
     for name, chains in chain_sections:
         for c in chains:
             ok, after, gone = judge_hops(c.hops)
-            verdicts.append(Verdict(name, chain_head(c), ok, c.weakest, after, gone))
+            verdicts.append(Survival(name, chain_head(c), ok, c.weakest, after, gone))
     survivors = set(again.common_cause_ids)
     for cause in base.common_causes:
         _, _, gone_a = judge_hops(cause.to_a.hops)
@@ -116,7 +62,7 @@ def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Expla
         if ok:
             mine = next((c for c in again.common_causes if c.node == cause.node), None)
             after = mine.weakest if mine else None
-        verdicts.append(Verdict("common causes", cause.label, ok, cause.weakest, after,
+        verdicts.append(Survival("common causes", cause.label, ok, cause.weakest, after,
                                 [] if ok else gone_a + gone_b))
     result = Comparison(filter=flt.describe(), filter_note=again.filter_note, verdicts=verdicts,
                         dropped_links=sorted(dropped.values(), key=lambda d: d.hop.claim),

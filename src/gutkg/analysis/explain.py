@@ -30,10 +30,10 @@ human evidence only) and :mod:`gutkg.analysis.compare` reports what survives and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from gutkg.analysis.compare import compare_explanations
 from gutkg.analysis.core import (
     CAUSAL_RULE,
     CAUSAL_RULE_WITH_REFUTED,
@@ -41,7 +41,6 @@ from gutkg.analysis.core import (
     Budget,
     Chain,
     Hop,
-    Outcome,
     SearchState,
     TopChains,
     backward_distances,
@@ -55,110 +54,16 @@ from gutkg.analysis.core import (
     narrower,
     stages,
 )
+from gutkg.analysis.explanation import CommonCause, Explanation
 from gutkg.analysis.loops import Loop, bounded_cycles
 from gutkg.analysis.paths import ranked_chains
+from gutkg.analysis.summary import summarise
+from gutkg.analysis.verdict import verdict
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from gutkg.analysis.compare import Comparison
     from gutkg.analysis.filters import EvidenceFilter
-
-
-@dataclass
-class CommonCause:
-    """A concept with causal chains to both A and B, each avoiding the other."""
-
-    node: str
-    label: str
-    to_a: Chain
-    to_b: Chain
-    through: list[str] = field(default_factory=list)
-    #: Which side (``a``, ``b``) the concept is itself downstream of, by claims graded at least as
-    #: high as its own routes: then it sits on a feedback loop with that side, a mediator as much as
-    #: a cause, and is not counted as a shared cause (a weaker claim back onto it is not enough).
-    downstream_of: list[str] = field(default_factory=list)
-
-    @property
-    def exogenous(self) -> bool:
-        """Upstream of both and downstream of neither: a shared cause in the strict sense."""
-        return not self.downstream_of
-
-    @property
-    def weakest(self) -> int:
-        return min(self.to_a.weakest, self.to_b.weakest)
-
-    def rank_key(self) -> tuple[Any, ...]:
-        return (not self.exogenous, -self.weakest, self.to_a.length + self.to_b.length, bool(self.through),
-                self.node)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"node": self.node, "label": self.label, "weakest_strength": self.weakest,
-                "through_other_common_causes": self.through, "downstream_of": self.downstream_of,
-                "exogenous": self.exogenous,
-                "to_a": self.to_a.as_dict(), "to_b": self.to_b.as_dict()}
-
-
-@dataclass(repr=False)
-class Explanation(Outcome):
-    """All four kinds of explanation for A and B, a plain-language summary, and comparisons."""
-
-    a: str
-    b: str
-    a_label: str
-    b_label: str
-    a_set: list[str]
-    b_set: list[str]
-    include_narrower: bool
-    max_length: int
-    loop_length: int
-    direct_ab: list[Hop]
-    direct_ba: list[Hop]
-    chains_ab: list[Chain]
-    chains_ba: list[Chain]
-    common_causes: list[CommonCause]
-    loops: list[Loop]
-    counts: dict[str, int]
-    common_cause_ids: list[str]
-    labels: dict[str, str] = field(default_factory=dict)
-    summary: list[str] = field(default_factory=list)
-    comparisons: list[Comparison] = field(default_factory=list)
-    #: Members of A's and B's sets other than A and B, with how they belong ("⊂ autoimmune disease",
-    #: "stage of type 1 diabetes").
-    members: dict[str, str] = field(default_factory=dict)
-    #: Associations between the two sides: dicts as in ``graph.graph['associations']``.
-    associations: list[dict[str, Any]] = field(default_factory=list)
-    verdict: Any = None
-
-    @property
-    def marks(self) -> dict[str, str]:
-        """Text marks for members other than A and B: ``[⊂ autoimmune disease]``, ``[stage of …]``."""
-        return {n: f" [{how}]" for n, how in self.members.items()}
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label,
-            "a_set": self.a_set, "b_set": self.b_set, "include_narrower": self.include_narrower,
-            "max_length": self.max_length, "loop_length": self.loop_length,
-            **self.outcome_dict(), "summary": self.summary, "counts": self.counts,
-            "direct_ab": [h.as_dict() for h in self.direct_ab],
-            "direct_ba": [h.as_dict() for h in self.direct_ba],
-            "chains_ab": [c.as_dict() for c in self.chains_ab],
-            "chains_ba": [c.as_dict() for c in self.chains_ba],
-            "common_causes": [c.as_dict() for c in self.common_causes],
-            "loops": [lp.as_dict() for lp in self.loops],
-            "members": self.members,
-            "associations": self.associations,
-            "verdict": self.verdict.as_dict() if self.verdict is not None else None,
-            "comparisons": [c.as_dict() for c in self.comparisons],
-        }
-
-    def text(self, details: bool = False) -> str:
-        """The first screen (question, verdict, answer, keystones, caveats, best routes), or with
-        ``details`` the full report."""
-        from gutkg.analysis.explain_text import explanation_text, first_screen
-
-        return explanation_text(self) if details or self.verdict is None else first_screen(self)
 
 
 def concept_sets(graph: nx.MultiDiGraph, a: str, b: str, include_narrower: bool
@@ -365,12 +270,9 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
                          "far; raise --budget or lower --max-length / --loop-length")
     if flt is not None and not flt.is_empty and work.number_of_edges() == 0:
         result.notes.append(f"the filter ({flt.describe()}) leaves no claim at all")
-    from gutkg.analysis.explain_text import summarise
-
     result.summary = summarise(result)
     if grade:
         from gutkg.analysis.filters import EvidenceFilter
-        from gutkg.analysis.verdict import verdict
 
         human = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=1,
                         include_narrower=include_narrower, budget=budget,
@@ -379,8 +281,6 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         result.verdict = verdict(work, result, human, include_refuted=include_refuted, budget=budget)
         result.truncated = result.truncated or result.verdict.truncated
     for other in compare or []:
-        from gutkg.analysis.compare import compare_explanations
-
         merged = _merge(flt, other)
         again = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=limit,
                         include_narrower=include_narrower, budget=budget, flt=merged,

@@ -88,9 +88,9 @@ class LoopResult(Outcome):
                 "loops": [lp.as_dict() for lp in self.loops]}
 
     def text(self) -> str:
-        from gutkg.analysis.text import loops_text
+        from gutkg.display import text
 
-        return loops_text(self)
+        return text(self)
 
 
 def _ordered(nodes: Any) -> list[Hashable]:

@@ -124,9 +124,9 @@ class PathResult(Outcome):
                 "paths": [p.as_dict() for p in self.paths]}
 
     def text(self) -> str:
-        from gutkg.analysis.text import paths_text
+        from gutkg.display import text
 
-        return paths_text(self)
+        return text(self)
 
 
 def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], targets: list[str],

@@ -146,9 +146,9 @@ class RivalsResult(Displayable):
                 "contradictions": [c.as_dict() for c in self.contradictions]}
 
     def text(self, details: bool = False) -> str:
-        from gutkg.analysis.rivals_text import rivals_text
+        from gutkg.display import text
 
-        return rivals_text(self, details)
+        return text(self, details=details)
 
 
 def resolve_question(graph: nx.MultiDiGraph, text: str) -> str:

@@ -4,13 +4,10 @@ grade (all evidence beside primary human evidence), the answer and the claim it 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from gutkg.analysis.core import STRENGTH_NAMES
+from gutkg.analysis.rivals import QuestionRivals, RivalsResult
 from gutkg.analysis.text import hop_line, section, wrap
-
-if TYPE_CHECKING:
-    from gutkg.analysis.rivals import QuestionRivals, RivalsResult
+from gutkg.display import renders_text
 
 
 def _table(q: QuestionRivals) -> list[str]:
@@ -34,6 +31,7 @@ def _ranked_by(q: QuestionRivals) -> str:
             "measurement relation), then by the best evidence against it, then by its grade on human evidence")
 
 
+@renders_text(RivalsResult)
 def rivals_text(r: RivalsResult, details: bool = False) -> str:
     out = []
     if r.filter != "no filter":

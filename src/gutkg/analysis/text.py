@@ -7,13 +7,11 @@ and short citations, so a chain can be judged link by link without opening anoth
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
 
 from gutkg.analysis.core import SIGN_SYMBOL, STRENGTH_NAMES, Chain, Hop
-
-if TYPE_CHECKING:
-    from gutkg.analysis.loops import LoopResult
-    from gutkg.analysis.paths import PathResult
+from gutkg.analysis.loops import LoopResult
+from gutkg.analysis.paths import PathResult
+from gutkg.display import renders_text
 
 WIDTH = 100
 
@@ -89,6 +87,7 @@ def references_block(chains: list[Chain]) -> list[str]:
     return [section("References"), *(wrap(f"{cite}  {link}".rstrip(), "  ") for cite, link in sorted(seen.items()))]
 
 
+@renders_text(PathResult)
 def paths_text(r: PathResult) -> str:
     out = [f"Causal chains from {r.source_label} to {r.target_label} "
            f"(at most {r.max_length} claims; strongest weakest link first)"]
@@ -100,6 +99,7 @@ def paths_text(r: PathResult) -> str:
     return "\n".join(out)
 
 
+@renders_text(LoopResult)
 def loops_text(r: LoopResult) -> str:
     where = f" through {r.through}" if r.through else ""
     out = [f"Feedback loops{where} (at most {r.max_length} claims; strongest weakest link first)"]

@@ -33,93 +33,23 @@ bounded cycle search for feedback. They agree with the ranked searches of
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gutkg.analysis.core import Budget, Chain, Hop, label
-from gutkg.scales import GRADE_NAMES
+from gutkg.analysis.explanation import (
+    NO_ROUTE,
+    ROLES,
+    Explanation,
+    Keystone,
+    RoleGrade,
+    Verdict,
+    _leaders,
+    level_name,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
-
-    from gutkg.analysis.explain import Explanation
-
-ROLES = ("forward", "reverse", "shared cause", "feedback")
-#: A role's level when there is no route at all (0 means: only routes through hypothesised claims).
-NO_ROUTE = -1
-
-
-def level_name(level: int) -> str:
-    return "no route" if level < 0 else GRADE_NAMES[level]
-
-
-@dataclass
-class RoleGrade:
-    """One rival role: the grade of its best route on all evidence and on primary human evidence."""
-
-    role: str
-    title: str
-    level: int
-    label: str
-    route: str
-    claims: list[str]
-    kinds: list[str]
-    human_level: int
-    human_label: str
-    human_route: str
-    human_kinds: list[str]
-    about: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Keystone:
-    """Claims whose removal changes the answer, and how."""
-
-    claims: list[str]
-    labels: list[str]
-    citations: list[str]
-    change: str
-    flips: bool
-    drop: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Verdict:
-    """The graded answer for A and B."""
-
-    a_label: str
-    b_label: str
-    rows: list[RoleGrade]
-    answer: list[str]
-    human_answer: str
-    keystones: list[Keystone]
-    caveats: list[str]
-    truncated: bool = False
-
-    @property
-    def leaders(self) -> list[str]:
-        return _leaders({r.role: r.level for r in self.rows})
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"a_label": self.a_label, "b_label": self.b_label, "leaders": self.leaders,
-                "rows": [r.as_dict() for r in self.rows], "answer": self.answer,
-                "human_answer": self.human_answer, "keystones": [k.as_dict() for k in self.keystones],
-                "caveats": self.caveats, "truncated": self.truncated}
-
-
-def _leaders(levels: dict[str, int]) -> list[str]:
-    best = max(levels.values(), default=NO_ROUTE)
-    return [r for r in ROLES if levels.get(r, NO_ROUTE) == best and best > 0]
-
-
-# ------------------------------------------------------------------ the best route of each role
 
 
 def _route_of(e: Explanation, role: str) -> tuple[int, list[Hop], str]:

@@ -17,8 +17,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from gutkg.export import style
+from gutkg.export.fields import dois_of, flatten_value, references_of
 from gutkg.export.figure import dot_lines, dot_quote, wrap_label
-from gutkg.export.graph_formats import dois_of, flatten_value, references_of
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -84,7 +84,7 @@ class Endpoint:
         self.pool = WorkerPool(settings.graph, settings.store,
                                size=settings.workers or default_size(),
                                memory_mb=settings.worker_memory_mb, sandbox=settings.sandbox,
-                               heavy_after=min(1.0, settings.timeout / 2))
+                               heavy_after=min(0.5, settings.timeout / 4))
         self.info: dict[str, Any] = {}
         self._explore_cache: str | None = None
         self._labels_cache: list[dict[str, Any]] | None = None

@@ -22,7 +22,8 @@ The rules that keep the workers available (issue 15.2):
   one waits, the most recent of them is stopped (HTTP 503, saying why), once: the cap then holds.
 
 Stopping a query means killing its worker (SIGKILL: a running Oxigraph query cannot be cancelled
-any other way) and starting a fresh one from a ``forkserver`` that has imported gutkg once. Every
+any other way). A standby worker, loaded and waiting, takes its place at once, and a fresh standby
+is started from a ``forkserver`` that has imported gutkg once. Every
 worker death is logged with its pid, the signal and a hash of the query.
 
 Answers larger than one chunk are streamed: the worker sends the reply's head, then the body in
@@ -65,6 +66,7 @@ class _Worker:
     ready: asyncio.Future[dict[str, Any]]
     info: dict[str, Any] = field(default_factory=dict)
     ticket: Ticket | None = None
+    spare: bool = False  # a standby, not yet serving
 
 
 @dataclass(eq=False, repr=False)
@@ -135,6 +137,7 @@ class WorkerPool:
         self._waiting: dict[tuple[str, int], _Flow] = {}  # flows with queued tickets
         self._queued = 0
         self._starting = 0
+        self._spare: _Worker | None = None
         self._started = False
         self._workers: set[_Worker] = set()
         self.info: dict[str, Any] = {}
@@ -157,9 +160,10 @@ class WorkerPool:
             raise
         self.info = {**infos[0], "workers": self.size}
         self.info.pop("pid", None)
+        self._spawn(spare=True)
         return self.info
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, *, spare: bool = False) -> _Worker:
         from gutkg.sparql import worker
 
         loop = asyncio.get_running_loop()
@@ -168,16 +172,20 @@ class WorkerPool:
                                  args=(child, self.graph, self.store, self.memory_mb, self.sandbox))
         proc.start()
         child.close()
-        w = _Worker(proc, parent, loop.create_future())
-        self._workers.add(w)
-        self._starting += 1
+        w = _Worker(proc, parent, loop.create_future(), spare=spare)
+        if spare:  # a standby: it takes a stopped worker's place at once (no wait for a start)
+            self._spare = w
+        else:
+            self._workers.add(w)
+            self._starting += 1
         loop.add_reader(parent.fileno(), self._on_startup_message, w)
         return w
 
     def _on_startup_message(self, w: _Worker) -> None:
         loop = asyncio.get_running_loop()
         loop.remove_reader(w.conn.fileno())
-        self._starting -= 1
+        if not w.spare:
+            self._starting -= 1
         try:
             os.set_blocking(w.conn.fileno(), True)
             kind, payload = w.conn.recv()
@@ -187,10 +195,12 @@ class WorkerPool:
             w.info = payload
             if not w.ready.done():
                 w.ready.set_result(payload)
-            if not self._closed:
+            if not self._closed and not w.spare:
                 self._idle.append(w)
                 self._dispatch()
         else:
+            if w.spare:
+                self._spare = None
             self._discard(w)
             log.warning("a query worker could not start: %s", payload)
             if not w.ready.done():
@@ -222,16 +232,28 @@ class WorkerPool:
         if self._closed:
             return
         self.stats["restarts"] += 1
+        spare = self._spare
+        if spare is not None and spare.ready.done() and not spare.ready.exception():
+            spare.spare, self._spare = False, None
+            self._workers.add(spare)
+            self._idle.append(spare)
+            self._spawn(spare=True).ready.add_done_callback(lambda f: f.exception())
+            self._dispatch()
+            return
         fresh = self._spawn()
         fresh.ready.add_done_callback(lambda f: f.exception())  # failures are logged above
 
     async def close(self) -> None:
         """Stop every worker."""
         self._closed = True
-        for w in list(self._workers):
+        if self._spare is not None:
+            self._workers.add(self._spare)  # stopped and joined with the others
+            self._spare = None
+        workers = list(self._workers)
+        for w in workers:
             self._discard(w)
         deadline = time.monotonic() + 5
-        for w in list(self._workers):
+        for w in workers:
             w.proc.join(timeout=max(0.0, deadline - time.monotonic()))
 
     @property

@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 #: Claim statuses, best first.
 STATUSES = ("established", "supported", "contested", "hypothesised", "refuted")
+#: Status -> rank (higher is better), to rank chains and pick a chain's weakest status.
+STATUS_RANK = {status: len(STATUSES) - 1 - i for i, status in enumerate(STATUSES)}
 
 #: The curated strength of one evidence item: rank -> name (``gkv:EvidenceStrength``).
 STRENGTH_NAMES = {1: "minimal", 2: "weak", 3: "moderate", 4: "strong"}

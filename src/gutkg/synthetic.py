@@ -22,6 +22,8 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gutkg.scales import STRENGTH_NAMES
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -33,7 +35,6 @@ STATUSES = (("established", 0.10), ("supported", 0.60), ("hypothesised", 0.78),
 SYSTEMS = (("human", 0.45), ("mouse", 0.80), ("rat", 0.85), ("in vitro", 1.0))
 DIRECTIONS = ("experimental intervention", "temporal precedence", "prospective cohort",
               "community transfer", "mendelian randomisation")
-STRENGTH_LABELS = {1: "minimal", 2: "weak", 3: "moderate", 4: "strong"}
 TOPIC = 50
 N_REFS = 200
 
@@ -137,7 +138,7 @@ def synthetic_network(n_concepts: int, n_claims: int, seed: int = 0, *,
                   "species": ["human"] if e["system"] == "in vitro" else [e["system"]],
                   "model": "in vitro" if e["system"] == "in vitro" else "in vivo",
                   "system": e["system"], "direction": e["direction"], "strength": e["strength"],
-                  "strength_label": STRENGTH_LABELS[e["strength"]], "zonulin_assay": False,
+                  "strength_label": STRENGTH_NAMES[e["strength"]], "zonulin_assay": False,
                   "description": ""}
                  for j, e in enumerate(c.evidence, 1)]
         attrs = {"claim": c.key, "iri": "", "sign": c.sign,

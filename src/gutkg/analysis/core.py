@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from gutkg.scales import GRADE_NAMES
+from gutkg.scales import GRADE_NAMES, STATUS_RANK
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from gutkg.analysis.filters import EvidenceFilter
     from gutkg.concepts import ConceptIndex
 
-#: Status order used to rank chains (higher is better) and to pick a chain's weakest status.
-STATUS_RANK = {"established": 4, "supported": 3, "contested": 2, "hypothesised": 1, "refuted": 0}
 #: Names of a claim's grade (edge ``strength``), and so of a chain's weakest link.
 STRENGTH_NAMES = GRADE_NAMES
 SIGN_SYMBOL = {1: "+", -1: "−", 0: "0"}

@@ -164,6 +164,10 @@ def test_species_and_strength_filters(watched, small_url):
     assert sorted(watched.js("gutkg.visibleEdges()")) == [
         "dysbiosis__increases__autoimmune_disease", "dysbiosis__increases__intestinal_permeability"]
     page.uncheck("[data-sys=mouse]")
+    # the minimum compares a claim's grade (edge strength), so it offers the grade scale by name
+    options = page.locator("#minstrength option").all_inner_texts()
+    assert options == ["any (hypothesised too)", "very low or higher", "low or higher", "moderate or higher",
+                       "high or higher"]
     page.select_option("#minstrength", "4")
     assert watched.js("gutkg.visibleEdges()") == ["larazotide__no_effect__celiac_disease"]
     watched.check_clean()

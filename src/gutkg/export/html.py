@@ -51,6 +51,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gutkg.errors import GutKGError
+from gutkg.export.style import STATUS_ORDER
+from gutkg.scales import GRADE_NAMES, STRENGTH_NAMES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -73,8 +75,11 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "measurement": ("measurement method or biomarker", "#bab0ac"),
     "unknown": ("uncategorised", "#d9d9d9"),
 }
-STATUSES = ("established", "supported", "hypothesised", "contested", "refuted")
-STRENGTHS = ("none", "minimal", "weak", "moderate", "strong")
+#: Statuses in legend order; an evidence item's strength by rank (0: none); a claim's grade by level
+#: (its edge ``strength``, what the minimum filter compares): all from the one value set.
+STATUSES = STATUS_ORDER
+STRENGTHS = ("none", *(STRENGTH_NAMES[rank] for rank in sorted(STRENGTH_NAMES)))
+GRADES = tuple(GRADE_NAMES[level] for level in sorted(GRADE_NAMES))
 #: Above this many concepts or claims the page hides edges while dragging and zooming.
 BIG_NODES, BIG_EDGES = 1000, 4000
 #: A question's own layout fits this box (pixels at zoom 1): the graph area of a 1366x768 screen
@@ -264,7 +269,7 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
     return {
         "title": title or "gutkg explorer", "version": __version__,
         "categories": [{"id": c, "label": lab, "color": col} for c, (lab, col) in CATEGORIES.items()],
-        "statuses": list(STATUSES), "strengths": list(STRENGTHS), "systems": sorted(systems),
+        "statuses": list(STATUSES), "strengths": list(STRENGTHS), "grades": list(GRADES), "systems": sorted(systems),
         "designs": sorted(designs), "opening": None if sel.highlights or sel.focus is not None else _opening(questions),
         "big": graph.number_of_nodes() > BIG_NODES or graph.number_of_edges() > BIG_EDGES,
         "nodes": nodes, "edges": edges, "refs": refs, "questions": questions,

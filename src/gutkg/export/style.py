@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gutkg.scales import GRADE_NAMES, STATUSES
+
 #: Node fill by concept category: the browser explorer's Tableau 10 colours (distinguishable in
 #: print; a test keeps this in step with :data:`gutkg.export.html.CATEGORIES`).
 CATEGORY_COLOURS: dict[str, str] = {
@@ -59,12 +61,15 @@ STATUS_STYLES: dict[str, str] = {
     "contested": "dotted", "refuted": "dotted",
 }
 STATUS_DASHES: dict[str, str] = {"solid": "", "dashed": "10,6", "dotted": "2,5"}
-STATUS_ORDER = ("established", "supported", "hypothesised", "contested", "refuted")
+#: Statuses in legend order: the line styles together (solid, dashed, dotted), from the one value set.
+STATUS_ORDER = tuple(sorted(STATUSES, key=list(STATUS_STYLES).index))
 
-#: Line width (points) by the strongest supporting evidence rank (0 = none .. 4 = strong), as in
-#: the browser explorer (1 + rank).
-STRENGTH_WIDTHS = {0: 1.0, 1: 2.0, 2: 3.0, 3: 4.0, 4: 5.0}
-STRENGTH_NAMES = {0: "no evidence", 1: "minimal", 2: "weak", 3: "moderate", 4: "strong"}
+#: Line width (points) by the claim's grade (its edge ``strength``: 0 = none .. 4 = high), as in the
+#: browser explorer (1 + level).
+STRENGTH_WIDTHS = {level: 1.0 + level for level in GRADE_NAMES}
+#: A claim's grade by level, as legends name it (:data:`gutkg.scales.GRADE_NAMES`; level 0 drawn as
+#: "no evidence": only hypothesised or non-counted evidence).
+STRENGTH_NAMES = {**GRADE_NAMES, 0: "no evidence"}
 
 FONT_FAMILY = "DejaVu Sans"
 

@@ -635,7 +635,7 @@
       el('span', {cls: 'count', text: String(scount.get(s) || 0)})));
     }
     const minSel = $('minstrength');
-    DATA.strengths.forEach((s, i) => minSel.append(el('option', {value: String(i), text: i ? s + ' or stronger' : 'any (hypothesised too)'})));
+    DATA.grades.forEach((s, i) => minSel.append(el('option', {value: String(i), text: i ? s + ' or higher' : 'any (hypothesised too)'})));
     minSel.addEventListener('change', () => { state.min = parseInt(minSel.value, 10); refresh(); writeHash(false); });
     $('prim').addEventListener('change', (ev) => { state.prim = ev.target.checked; refresh(); writeHash(false); });
     if (!DATA.designs.length) $('deswrap').hidden = true;

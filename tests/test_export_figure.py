@@ -215,18 +215,31 @@ def test_a_dense_selection_grows_the_canvas_then_keeps_the_best_evidenced_claims
     from gutkg.export.figure import MIN_LABEL_PX, fit_figure
 
     big = _dense(strong=frozenset(range(0, 90, 6)))
-    fig = fit_figure(big, title="dense", subtitle="90 concepts", keep=("c2",))
+    fig = fit_figure(big, title="dense", subtitle="90 concepts")
     assert fig.label_px >= MIN_LABEL_PX
-    assert fig.claims == 15 and fig.concepts == 31  # the 15 strong claims, their concepts and c2
-    assert "--min-strength moderate" in fig.adapted[-1]  # the same claims as strong here
+    assert fig.claims == 15 and fig.concepts == 30  # the 15 strong claims and their concepts
+    assert "pruned by each claim's grade" in fig.adapted[-1]
     # the least pruning that fits, on the smallest canvas that fits it
     assert ((fig.width, fig.height) == (1920, 1080)) == (len(fig.adapted) == 1)
     root = ET.fromstring(fig.svg.encode("utf-8"))
     header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
-    assert "only the 15 of 270 claims with moderate or stronger evidence drawn" in header
+    assert "only the 15 of 270 claims graded moderate or higher drawn" in header  # = high here
     assert "--" not in header  # the audience is not told about command-line options
-    assert set(_node_boxes(root)) == {"c2", *(f"c{i}" for i in range(0, 90, 6)),
+    assert set(_node_boxes(root)) == {*(f"c{i}" for i in range(0, 90, 6)),
                                       *(f"c{i + 1}" for i in range(0, 90, 6))}
+
+
+def test_around_a_focus_pruning_keeps_its_own_claims_and_what_connects_to_it():
+    from gutkg.export.figure import fit_figure
+
+    big = _dense(strong=frozenset(range(0, 90, 6)))
+    fig = fit_figure(big, title="around c2", keep=("c2",))
+    root = ET.fromstring(fig.svg.encode("utf-8"))
+    drawn = set(_node_boxes(root))
+    own = {n for u, v in big.edges() if "c2" in (u, v) for n in (u, v)}
+    assert "c2" in drawn and own <= drawn  # the focus and every neighbour through its own claims
+    assert "that connect to concept number 2, and its own, drawn" in fig.svg
+    assert fig.claims < 270 and "narrow the selection" in fig.adapted[-1]
 
 
 def test_dense_loops_are_pruned_to_the_best_ones_not_by_evidence():
@@ -385,7 +398,10 @@ def test_the_zonulin_focus_at_depth_2_makes_a_figure_that_says_how_it_fitted(run
     assert 0 < report["concepts"] < report["selection"]["nodes"]  # ... and pruned, saying so
     root = ET.fromstring(out.read_bytes())
     header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
-    assert "stronger evidence drawn" in header and "--" not in header
+    assert "or higher that connect to zonulin" in header and "--" not in header
+    panel = root.find(f".//{SVG}g[@id='legend']/{SVG}rect")
+    rule = root.find(f".//{SVG}g[@id='footnotes']/{SVG}line")
+    assert float(panel.get("y")) + float(panel.get("height")) < float(rule.get("y1"))  # apart
 
 
 @pytest.mark.slow

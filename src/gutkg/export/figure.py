@@ -356,15 +356,15 @@ def _t(x: float, y: float, text: str, size: float, fill: str, *, bold: bool = Fa
 
 
 def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float,
-            u: float, *, marks: bool = True,
-            groups: list[tuple[str, str]] | None = None) -> tuple[list[str], float]:
+            u: float, *, marks: bool = True, groups: list[tuple[str, str]] | None = None,
+            row_px: float = 30) -> tuple[list[str], float]:
     """SVG of the legend panel at (x, y), only for the encodings the figure uses; returns its height.
 
     ``groups`` ((name, colour) pairs) adds a "colour" section, for claims coloured by group
     (rivals); the sign rows are then drawn in the text colour, since colour no longer means sign.
     """
     th = style.THEMES[theme]
-    size, row = 18 * u, 30 * u
+    size, row = 18 * u, row_px * u
     out: list[str] = []
     cy = y + 34 * u
     out.append(_t(x + 16 * u, cy, "Legend", 22 * u, th.text, bold=True))
@@ -510,8 +510,11 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         bottom = height - margin
 
     legend_w = 390 * u
-    legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u, marks=marks,
-                        groups=groups)
+    legend, legend_h = _legend(graph, theme, width - margin - legend_w, top, legend_w, u,
+                               marks=marks, groups=groups)
+    if top + legend_h > bottom:  # a tall legend above long footnotes: tighter rows
+        legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u,
+                            marks=marks, groups=groups, row_px=24)
     area_w = width - 3 * margin - legend_w
     area_h = bottom - top
     if area_h < 100 * u or area_w < 200 * u:
@@ -573,9 +576,10 @@ def fit_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme:
     2. when ``size`` is None and ``grow``: a larger canvas (:data:`CANVASES`), legible at its own
        size (to zoom in on or print), and said so in ``Figure.adapted``;
     3. pruning: with ``tracks`` (the ranked loops or paths drawn, best first), only the best few;
-       otherwise by evidence, keeping claims of at least minimal, weak, moderate, then strong
-       evidence (as ``--min-strength`` would) and the concepts they join plus ``keep``. The
-       subtitle says what was left out;
+       otherwise by evidence, keeping the claims graded at least very low, low, moderate, then
+       high (:mod:`gutkg.grading`) and the concepts they join; around ``keep`` concepts (a focus),
+       their own claims stay and only what still connects to them. The subtitle says what was
+       left out;
     4. a :class:`TooDense` error naming the options that narrow the selection.
     """
     requested = parse_size(size) if size is not None else (BASE_W, BASE_H)
@@ -636,18 +640,49 @@ def _prunings(graph: nx.MultiDiGraph, keep: tuple[str, ...],
         return out
     if tracks:
         return out
+    from gutkg.scales import GRADE_NAMES
+
     previous = total
-    for rank in range(1, max(style.STRENGTH_NAMES) + 1):
+    centre = [n for n in keep if n in graph]
+    own = {(u, v, k) for u, v, k in graph.edges(keys=True) if u in centre or v in centre}
+    names = " and ".join(str(graph.nodes[n].get("label", n)) for n in centre)
+    hint = ("pruned by each claim's grade: to choose what is drawn, narrow the selection "
+            "(--depth, --species, --min-strength, --status)")
+    for level in sorted(GRADE_NAMES)[1:]:  # a claim's edge "strength" is its grade level
         wanted = {(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
-                  if int(d.get("strength", 0)) >= rank}
-        if not wanted or len(wanted) == previous:
+                  if int(d.get("strength", 0)) >= level}
+        if centre:  # around a focus: its own claims stay, and only what still connects to it
+            wanted = _connected(wanted | own, centre)
+        if not wanted or len(wanted) >= previous:
             continue
         previous = len(wanted)
-        name = style.STRENGTH_NAMES[rank]
-        out.append((_keep_claims(graph, wanted, keep),
-                    f"only the {len(wanted)} of {total} claims with {name} or stronger evidence drawn",
-                    f"--min-strength {name} selects these"))
+        name = GRADE_NAMES[level]
+        if centre:
+            out.append((_keep_claims(graph, wanted, keep),
+                        f"only the {len(wanted)} of {total} claims graded {name} or higher that "
+                        f"connect to {clip(names, 60)}, and its own, drawn", hint))
+        else:
+            out.append((_keep_claims(graph, wanted, keep),
+                        f"only the {len(wanted)} of {total} claims graded {name} or higher drawn", hint))
     return out
+
+
+def _connected(claims: set[tuple[str, str, str]], centre: list[str]) -> set[tuple[str, str, str]]:
+    """The ``claims`` reachable from the ``centre`` concepts, following claims either way."""
+    touching: dict[str, list[tuple[str, str, str]]] = {}
+    for e in claims:
+        touching.setdefault(e[0], []).append(e)
+        touching.setdefault(e[1], []).append(e)
+    seen, frontier, found = set(centre), list(centre), set()
+    while frontier:
+        node = frontier.pop()
+        for e in touching.get(node, []):
+            found.add(e)
+            for n in e[:2]:
+                if n not in seen:
+                    seen.add(n)
+                    frontier.append(n)
+    return found
 
 
 def _keep_claims(graph: nx.MultiDiGraph, claims: set[tuple[str, str, str]],

@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 EdgeKey = tuple[str, str, str]
 #: Claims a rival reveals step by step, by default (the rest are in the speaker notes).
 MAX_STEPS = 4
-#: Status ranks (better first) for choosing a rival's steps.
-_STATUS_RANK = {"established": 4, "supported": 3, "contested": 2, "hypothesised": 1, "refuted": 0}
 
 
 @dataclass
@@ -178,6 +176,8 @@ def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
     >>> [k for _, _, k in steps]
     ['ab', 'bc', 'cd']
     """
+    from gutkg.analysis.core import STATUS_RANK
+
     ordered = causal_order(graph, edges)
     position = {e: i for i, e in enumerate(ordered)}
 
@@ -185,7 +185,7 @@ def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
         d = graph.edges[e]
         grade = int((d.get("grading") or {}).get("level", 0))
         return (e[2] not in route, -grade, -int(d.get("strength", 0)),
-                -_STATUS_RANK.get(str(d.get("status", "")), 0), position[e])
+                -STATUS_RANK.get(str(d.get("status", "")), 0), position[e])
 
     left = sorted(ordered, key=rank)
     chosen: list[EdgeKey] = []

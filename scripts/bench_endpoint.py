@@ -161,7 +161,7 @@ async def client(host: str, port: int, paths: list[bytes], deadline: float, late
 
 
 async def load_test(url: str, clients: int, seconds: float, distinct: bool,
-                    rate: float = 0.0) -> dict[str, float]:
+                    rate: float = 0.0, pid: int = 0) -> dict[str, float]:
     global RUN
     RUN = str(time.time_ns()).encode()
     parts = urllib.parse.urlsplit(url)
@@ -172,18 +172,20 @@ async def load_test(url: str, clients: int, seconds: float, distinct: bool,
     warm = time.perf_counter() + 1.0  # warm-up: open every connection, fill the cache
     await asyncio.gather(*(client(host, port, paths, warm, [], errors, i + 500, distinct)
                            for i in range(clients)))
+    cpu = cpu_seconds(pid)
     start = time.perf_counter()
     deadline = start + seconds
     interval = clients / rate if rate else 0.0
     await asyncio.gather(*(client(host, port, paths, deadline, latencies, errors, i, distinct, interval)
                            for i in range(clients)))
     elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(pid) - cpu
     mode = ("distinct" if distinct else "repeated") + (f"@{rate:g}/s" if rate else "")
     return {"clients": clients, "mode": mode,
             "requests": len(latencies), "qps": len(latencies) / elapsed,
             "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
             "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
-            "errors": len(errors)}
+            "errors": len(errors), "server_cpu_us": cpu / max(1, len(latencies)) * 1e6}
 
 
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str,
@@ -306,6 +308,16 @@ def run_async(coro):  # type: ignore[no-untyped-def]
         return runner.run(coro)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux; 0 where /proc is missing): the
+    server process's cost per query, which the machine's other load barely changes."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_load() -> str:
     try:
         return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -336,10 +348,11 @@ def main() -> None:
     try:
         for c in levels:
             for distinct in (True, False):
-                r = run_async(load_test(url, c, args.seconds, distinct))
+                r = run_async(load_test(url, c, args.seconds, distinct, pid=proc.pid))
                 results.append(r)
                 print(f"endpoint  {c:3d} client{'s' if c > 1 else ' '} {r['mode']:8s} (HTTP keep-alive)  "
                       f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
+                      f"server process {r['server_cpu_us']:5.0f} us CPU/query   "
                       f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})")
         if 50 in levels:  # the target as a service level: 500 q/s offered by 50 clients
             r = run_async(load_test(url, 50, args.seconds, True, rate=500))

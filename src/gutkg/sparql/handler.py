@@ -134,21 +134,26 @@ class SparqlHandler:
     async def _answer(self, ticket: Ticket, receive: Receive) -> Reply | None:
         """The reply for ``ticket``, or None if the client hung up first (the pool then drops or
         stops the work: nobody is waiting for it)."""
-        if ticket.answer.done():
-            return ticket.answer.result()
+        answer = ticket.answer
+        if answer.done():
+            return answer.result()
         gone = asyncio.ensure_future(_disconnected(receive))
+
+        def on_gone(task: asyncio.Future[None]) -> None:
+            if not task.cancelled():
+                self.pool.abandon(ticket)
+
+        gone.add_done_callback(on_gone)
         try:
-            await asyncio.wait((ticket.answer, gone), return_when=asyncio.FIRST_COMPLETED)
+            return await answer
         except asyncio.CancelledError:
-            self.pool.abandon(ticket)
+            task = asyncio.current_task()
+            if ticket.abandoned and answer.cancelled() and not (task and task.cancelling()):
+                return None  # dropped or stopped by the pool because the client left
+            self.pool.abandon(ticket)  # this request itself was cancelled (server stopping)
             raise
         finally:
-            if not gone.done():
-                gone.cancel()
-        if ticket.answer.done() and not ticket.answer.cancelled() and not gone.done():
-            return ticket.answer.result()
-        self.pool.abandon(ticket)
-        return None
+            gone.cancel()
 
     async def _stream(self, send: Send, ticket: Ticket, length: int,
                       headers: list[tuple[bytes, bytes]]) -> None:

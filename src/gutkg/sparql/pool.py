@@ -300,9 +300,9 @@ class WorkerPool:
         flow.queue.append(ticket)
         self._waiting[flow.key] = flow
         self._queued += 1
-        ticket.timers.append(loop.call_later(max(60.0, 3 * timeout), self._queue_limit, ticket))
         self._dispatch()
-        if ticket.worker is None:
+        if ticket.worker is None:  # it waits: bound the wait, and see whether a long query must yield
+            ticket.timers.append(loop.call_later(max(60.0, 3 * timeout), self._queue_limit, ticket))
             self._maybe_preempt()
         return ticket
 
@@ -375,8 +375,9 @@ class WorkerPool:
         flow.running += 1
         flow.address.running += 1
         flow.last_start = flow.last_seen = now
-        ticket.timers = [loop.call_later(ticket.timeout, self._time_limit, ticket),
-                         loop.call_later(self.heavy_after, self._ran_long, ticket)]
+        # one timer: first when the query becomes long, then (re-armed) at the time limit
+        first = min(self.heavy_after, ticket.timeout)
+        ticket.timers = [loop.call_later(first, self._ran_long, ticket)]
         loop.add_reader(w.conn.fileno(), self._on_reply, ticket)
 
     def _on_reply(self, ticket: Ticket) -> None:
@@ -423,8 +424,13 @@ class WorkerPool:
             self._dispatch()
 
     def _ran_long(self, ticket: Ticket) -> None:
-        if ticket.worker is None:
+        if ticket.worker is None or ticket.stream is not None:
             return
+        left = ticket.timeout - (time.monotonic() - ticket.started_at)
+        if left <= 0:
+            self._time_limit(ticket)
+            return
+        ticket.timers = [asyncio.get_running_loop().call_later(left, self._time_limit, ticket)]
         ticket.long = ticket.heavy = True
         self._mark_heavy(ticket)
         self._maybe_preempt()

@@ -51,3 +51,21 @@ def test_categories_are_subclasses_of_concept():
     g = rdflib.Graph().parse(ontology_files()[0])
     for cls in CATEGORIES:
         assert (cls, rdflib.RDFS.subClassOf, GKV.Concept) in g
+
+
+def test_namespace_strings_are_rdflibs_own():
+    """gutkg.namespaces spells the namespaces as plain strings (for code without rdflib); the standard
+    ones must be exactly rdflib's, and vocab's namespaces are built from them."""
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+    from gutkg import vocab
+    from gutkg.namespaces import PREFIXES, prologue
+
+    for name, ns in {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS,
+                     "prov": PROV}.items():
+        assert PREFIXES[name] == str(ns), name
+    assert vocab.PREFIXES == PREFIXES
+    assert str(vocab.GKV.CausalClaim).startswith(PREFIXES["gkv"])
+    assert str(vocab.CONCEPT["zonulin"]) == PREFIXES["gkc"] + "zonulin"
+    assert prologue("gkv").startswith("PREFIX gkv: <https://w3id.org/gutkg/vocab#>")
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gutkg.concepts import Concept
+from gutkg.namespaces import prologue
 from gutkg.store import Store, Term
 
 if TYPE_CHECKING:
@@ -94,11 +95,7 @@ def lookup(store: Store, text: str, index: ConceptIndex | None = None) -> Card:
     assert concept is not None
     return Card("concept", card(store, concept))
 
-CLAIMS = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CLAIMS = prologue("gkv", "obo", "dcterms", "skos") + """
 SELECT ?claim ?direction ?other ?otherLabel ?sign ?status ?source WHERE {
   { ?claim gkv:cause ?concept ; gkv:effect ?other . BIND("out" AS ?direction) }
   UNION { ?claim gkv:effect ?concept ; gkv:cause ?other . BIND("in" AS ?direction) }
@@ -106,8 +103,7 @@ SELECT ?claim ?direction ?other ?otherLabel ?sign ?status ?source WHERE {
   OPTIONAL { ?other skos:prefLabel ?otherLabel }
   OPTIONAL { ?claim obo:RO_0002558/dcterms:source ?source }
 }"""
-NARROWER = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+NARROWER = prologue("skos") + """
 SELECT ?n WHERE { ?n skos:broader ?concept }"""
 
 

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from gutkg.namespaces import prologue
 from gutkg.store import Store
 
-_P = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX bibo: <http://purl.org/ontology/bibo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+_P = prologue("gkv", "rdfs", "skos", "obo", "bibo", "dcterms") + """
 """
 _COUNTS = {
     "concepts_by_category": _P + """SELECT ?key (COUNT(DISTINCT ?c) AS ?n) WHERE {

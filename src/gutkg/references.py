@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from gutkg.namespaces import prologue
 from gutkg.store import Store
 
-QUERY = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX bibo: <http://purl.org/ontology/bibo/>
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+QUERY = prologue("dcterms", "bibo", "gkv", "rdfs") + """
 SELECT ?ref ?title ?creator ?year ?journal ?volume ?issue ?pages ?doi ?pmid ?level ?verifiedBy WHERE {
   ?ref a ?t . ?t rdfs:subClassOf* bibo:Document .
   OPTIONAL { ?ref dcterms:title ?title }

@@ -12,15 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gutkg.errors import GutKGError
+from gutkg.namespaces import prologue
 from gutkg.store import Store, Term
 
-_CHECKS = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX bibo: <http://purl.org/ontology/bibo/>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
+_CHECKS = prologue("gkv", "skos", "rdfs", "dcterms", "bibo", "obo") + """
 """
 
 #: Referential checks: (problem, fix, query selecting ?resource ?value).

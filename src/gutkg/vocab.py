@@ -1,4 +1,4 @@
-"""The only module that spells IRIs.
+"""The only module that spells term IRIs (the bare namespace strings are in :mod:`gutkg.namespaces`).
 
 Every IRI gutkg uses is named here: our vocabulary (:class:`GKV`, closed, so a typo fails at
 import), the namespaces our instances live in, the reused vocabularies, and the named relation
@@ -16,15 +16,15 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
+from gutkg.namespaces import BASE
+from gutkg.namespaces import PREFIXES as NAMESPACES
 from gutkg.scales import DESIGN_BY_NAME, SYNTHESIS, Design
-
-BASE = "https://w3id.org/gutkg/"
 
 
 class GKV(DefinedNamespace):
     """The gutkg vocabulary (``ontology/gutkg.ttl``)."""
 
-    _NS = Namespace(BASE + "vocab#")
+    _NS = Namespace(NAMESPACES["gkv"])
     _fail = True
 
     # concept categories
@@ -143,22 +143,22 @@ class GKV(DefinedNamespace):
 ONTOLOGY = URIRef(BASE + "vocab")
 
 # Namespaces our instances live in (one persistent base IRI).
-CONCEPT = Namespace(BASE + "concept/")
-CLAIM = Namespace(BASE + "claim/")
-ASSOCIATION = Namespace(BASE + "association/")
-MEASUREMENT = Namespace(BASE + "measurement/")
-EVIDENCE = Namespace(BASE + "evidence/")
-REF = Namespace(BASE + "ref/")
-HYPOTHESIS = Namespace(BASE + "hypothesis/")
-QUESTION = Namespace(BASE + "question/")
+CONCEPT = Namespace(NAMESPACES["gkc"])
+CLAIM = Namespace(NAMESPACES["gkcl"])
+ASSOCIATION = Namespace(NAMESPACES["gkas"])
+MEASUREMENT = Namespace(NAMESPACES["gkm"])
+EVIDENCE = Namespace(NAMESPACES["gkev"])
+REF = Namespace(NAMESPACES["gkref"])
+HYPOTHESIS = Namespace(NAMESPACES["gkh"])
+QUESTION = Namespace(NAMESPACES["gkq"])
 
 # Reused vocabularies.
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
-MESH = Namespace("http://id.nlm.nih.gov/mesh/")
-UNIPROT = Namespace("http://purl.uniprot.org/uniprot/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+OBO = Namespace(NAMESPACES["obo"])
+BIBO = Namespace(NAMESPACES["bibo"])
+BIOLINK = Namespace(NAMESPACES["biolink"])
+MESH = Namespace(NAMESPACES["mesh"])
+UNIPROT = Namespace(NAMESPACES["uniprot"])
+SH = Namespace(NAMESPACES["sh"])
 
 #: RO:0002558 "has evidence": a claim to each of its evidence items.
 HAS_EVIDENCE = OBO["RO_0002558"]
@@ -254,31 +254,10 @@ SPECIES: dict[URIRef, str] = {
     OBO["NCBITaxon_10116"]: "rat",
 }
 
-#: Prefixes used when writing Turtle and when reading CURIEs given by users.
-PREFIXES: dict[str, str] = {
-    "gkv": str(GKV._NS),
-    "gkc": str(CONCEPT),
-    "gkcl": str(CLAIM),
-    "gkas": str(ASSOCIATION),
-    "gkm": str(MEASUREMENT),
-    "gkev": str(EVIDENCE),
-    "gkref": str(REF),
-    "gkh": str(HYPOTHESIS),
-    "gkq": str(QUESTION),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "bibo": str(BIBO),
-    "obo": str(OBO),
-    "biolink": str(BIOLINK),
-    "mesh": str(MESH),
-    "uniprot": str(UNIPROT),
-    "sh": str(SH),
-}
+#: Prefixes used when writing Turtle, reading CURIEs given by users and in SPARQL prologues
+#: (:mod:`gutkg.namespaces`, where the namespace IRIs are spelt).
+PREFIXES: dict[str, str] = dict(NAMESPACES)
+
 
 #: External CURIE prefixes (as users type them) -> IRI prefix, for resolving mapped identifiers.
 CURIE_PREFIXES: dict[str, str] = {

@@ -16,6 +16,7 @@ from gutkg.curation.concept import reference_iri
 from gutkg.curation.draft import Change, Draft, literal
 from gutkg.curation.values import boolean, iri_for, sign_slug, strength_rank, text
 from gutkg.errors import DuplicateError, ValidationError
+from gutkg.namespaces import prologue
 from gutkg.store import Term, Triple
 from gutkg.vocab import (
     CLAIM,
@@ -143,25 +144,17 @@ class ClaimSpec:
     hypotheses: list[str] = field(default_factory=list)
 
 
-FIND_CLAIM = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
+FIND_CLAIM = prologue("gkv", "obo") + """
 SELECT ?claim ?status (COUNT(DISTINCT ?ev) AS ?n) WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign ?sign .
   OPTIONAL { ?claim gkv:status ?status }
   OPTIONAL { ?claim obo:RO_0002558 ?ev }
 } GROUP BY ?claim ?status ORDER BY ?claim"""
 
-EVIDENCE_OF = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+EVIDENCE_OF = prologue("gkv", "obo", "dcterms") + """
 SELECT ?ev ?p ?o WHERE { ?claim obo:RO_0002558 ?ev . ?ev ?p ?o }"""
 
-HYPOTHESES = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+HYPOTHESES = prologue("gkv", "skos", "dcterms") + """
 SELECT ?h ?label ?part WHERE { ?h a gkv:Hypothesis .
   OPTIONAL { ?h skos:prefLabel ?label } OPTIONAL { ?h dcterms:hasPart ?part } }"""
 

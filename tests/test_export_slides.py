@@ -295,7 +295,13 @@ def _open_deck(path: Path, at: int):
                                 "'section.present .head')).fontSize)")
         map_loaded = page.evaluate("async () => { const i = document.querySelector('section.map img');"
                                    " if (!i) return -1; await i.decode(); return i.naturalWidth; }")
-    return total, kinds, visible, head_px, map_loaded, errors, requests
+        overflowing = []
+        for i in range(total):  # nothing runs off a 1280x720 slide
+            page.evaluate(f"Reveal.slide({i})")
+            if page.evaluate("(() => { const s = document.querySelector('section.present');"
+                             " return s.scrollHeight > s.clientHeight + 2; })()"):
+                overflowing.append(i)
+    return total, kinds, visible, head_px, map_loaded, errors, requests, overflowing
 
 
 @pytest.mark.browser
@@ -307,7 +313,8 @@ def test_html_deck_opens_offline_in_chromium_with_the_expected_slides(story, tmp
     out = tmp_path / "lecture.html"
     write_deck(story, out)
     at = EXPECTED_KINDS.index("step")
-    total, kinds, visible, head_px, map_loaded, errors, requests = _open_deck(out, at)
+    total, kinds, visible, head_px, map_loaded, errors, requests, overflowing = _open_deck(out, at)
+    assert overflowing == []
     assert total == len(EXPECTED_KINDS) and kinds == EXPECTED_KINDS
     assert "autoimmunity drives dysbiosis · 1/2" in visible
     assert "autoimmune disease increases mucosal inflammation" in visible
@@ -499,6 +506,21 @@ def test_the_founding_question_deck_on_the_bundled_graph(bundled_network, run_cl
     assert_laid_out(pages)
     map_shapes = pages[[k for k, _ in sections].index("map")]["shapes"]
     assert len(map_shapes) > 20 and not [s for s in map_shapes if s.shape_type == 13]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_dot
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} (Debian chromium) is not installed")
+def test_no_slide_of_the_founding_question_deck_overflows_in_chromium(run_cli, tmp_path):
+    out = tmp_path / "founding.html"
+    result = run_cli("export", "slides", "--question", "dysbiosis", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    total, kinds, _, head_px, map_loaded, errors, requests, overflowing = _open_deck(
+        out, [k for k, _ in html_sections(out.read_text("utf-8"))].index("step"))
+    assert total > 20 and kinds.count("step") >= 12 and head_px >= 48 and map_loaded == 1920
+    assert overflowing == [] and errors == []
+    assert [r for r in requests if not r.startswith(("file:", "data:"))] == []
 
 
 @pytest.mark.slow

@@ -21,8 +21,11 @@ from tests.conftest import ROOT, data
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder; files written by the test are cacheable at once (no racy window, which
+    test_a_just_written_file_is_not_cached_yet checks on its own)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("GUTKG_CACHE", str(folder))
+    monkeypatch.setattr(netcache, "RACY_SECONDS", 0.0)
     return folder
 
 
@@ -122,6 +125,22 @@ def test_a_file_changed_during_the_build_is_not_cached(cache: Path, small: Path,
     monkeypatch.setattr(netcache, "_build", real_build)
     _, index = netcache.projection([small])
     assert label_of(index, "beta") == "betA"
+
+
+def test_a_just_written_file_is_not_cached_yet(cache: Path, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second same-size save within one file-system timestamp tick would keep the stat: an entry is
+    only written once every input is older than the racy window (here an hour, so surely)."""
+    monkeypatch.setattr(netcache, "RACY_SECONDS", 3600.0)
+    net, _ = netcache.projection([small])
+    assert same_graph(net, fresh(small))
+    assert entries(cache) == []
+    old = small.stat().st_mtime - 7200
+    os.utime(small, (old, old))  # the ctime stays recent: still not cached
+    netcache.projection([small])
+    assert entries(cache) == []
+    monkeypatch.setattr(netcache, "RACY_SECONDS", 0.0)
+    netcache.projection([small])
+    assert len(entries(cache)) == 1
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte", "garbage", "empty", "wrong object"])

@@ -13,6 +13,9 @@ Safety:
 * an entry is written to a temporary file in the same folder and renamed into place (readers see
   the old entry or the whole new one, never half of one);
 * the input files are stat'ed again after the build: if they changed meanwhile, nothing is written;
+  nor is anything written while a file is younger than :data:`RACY_SECONDS` (as git treats a
+  "racily clean" file: file-system timestamps are coarse, so a second same-size write within one
+  tick of the first would leave the stat unchanged); the next run caches it;
 * an entry holds a SHA-256 digest of its payload; a truncated, corrupt, unreadable or foreign
   (another user's) entry is ignored and rebuilt, never an error;
 * entries live in ``network/`` under :func:`gutkg.loading.cache_dir` (``$GUTKG_CACHE``, else
@@ -30,6 +33,7 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +47,8 @@ if TYPE_CHECKING:
 MAGIC = b"gutkg-network-cache 1\n"
 #: Entries kept (the newest by modification time); older ones are removed after each write.
 KEEP = 8
+#: A file changed this recently may change again without its stat changing: not cached yet.
+RACY_SECONDS = 2.0
 #: Stores whose content is exactly the input files (so the files' stat identifies the projection).
 CACHED_STORES = ("memory", "rdflib", "oxigraph")
 
@@ -64,10 +70,21 @@ def projection(graph: Sequence[str | Path] | None = None, *,
     cached = read_entry(entry)
     if cached is not None:
         return cached
+    started = time.time_ns()
     built = _build(list(files), store, ontology=False)
-    if stat_key(files, store) == key:  # unchanged while we read them: the entry is true
+    if stat_key(files, store) == key and not _racy(files, started):  # the entry is true
         write_entry(entry, built)
     return built
+
+
+def _racy(files: Sequence[Path], started_ns: int) -> bool:
+    """Whether a file changed within :data:`RACY_SECONDS` of the build's start (or after it)."""
+    limit = started_ns - int(RACY_SECONDS * 1e9)
+    for path in files:
+        st = path.stat()
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= limit:
+            return True
+    return False
 
 
 def _build(graph: Sequence[str | Path] | None, store: str,

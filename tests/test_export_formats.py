@@ -313,3 +313,22 @@ def test_the_exporter_registry_picks_every_format_from_its_suffix(network, store
     assert out.stat().st_size > 0
     assert format_for_path(out) in {"graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv",
                                     "mermaid", "dot"}
+
+
+def test_interchange_dot_keeps_a_long_label_whole_while_figures_clip_it():
+    """Issue 15.10: figures and decks cut a 10,000-character label; an interchange file is data
+    and keeps it."""
+    import networkx as nx
+
+    from gutkg.export.diagrams import to_dot
+    from gutkg.export.figure import MAX_LABEL, wrap_label
+
+    label = "leaky " * 1666 + "gut"
+    g = nx.MultiDiGraph()
+    g.add_node("a", label=label, category="state")
+    g.add_node("b", label="b", category="state")
+    g.add_edge("a", "b", key="a__increases__b", sign=1, status="supported", strength=2)
+    dot = to_dot(g).decode("utf-8")
+    assert dot.replace("\\n", " ").count("leaky") == 1666
+    clipped = " ".join(wrap_label(label))
+    assert clipped.endswith("…") and len(clipped) <= MAX_LABEL + 1

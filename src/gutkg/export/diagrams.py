@@ -49,7 +49,7 @@ def _mermaid_arrow(data: dict[str, Any]) -> str:
     return "--" + head
 
 
-def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR", **_: Any) -> bytes:
+def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR") -> bytes:
     """A Mermaid ``flowchart`` of ``graph``; references listed as ``%%`` comments at the end."""
     ids = {node: f"c{i}" for i, node in enumerate(sorted(graph.nodes))}
     lines = []
@@ -86,7 +86,7 @@ def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR"
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def to_dot(graph: nx.MultiDiGraph, *, title: str = "", theme: str = "light", **_: Any) -> bytes:
+def to_dot(graph: nx.MultiDiGraph, *, title: str = "", theme: str = "light") -> bytes:
     """Graphviz DOT with the figure's styling, citations as edge labels, and the data as attributes.
 
     Graphviz keeps attributes it does not draw (``category``, ``iri``, ``claim``, ``status``,
@@ -103,7 +103,7 @@ def to_dot(graph: nx.MultiDiGraph, *, title: str = "", theme: str = "light", **_
              f'  edge [fontname="{font}", fontsize=12, fontcolor="{th.text}"];']
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
-        label = dot_lines(wrap_label(str(data.get("label") or node)))
+        label = dot_lines(wrap_label(str(data.get("label") or node), most=None))  # data: never clipped
         cat = str(data.get("category", "unknown"))
         lines.append(f"  {dot_quote(str(node))} [label={label}, fillcolor=\"{style.node_fill(cat)}\", "
                      f"category={dot_quote(cat)}, iri={dot_quote(str(data.get('iri', '')))}];")

@@ -219,17 +219,17 @@ def clip(text: str, most: int) -> str:
     return cut.rstrip(" ,;:·-") + "…"
 
 
-def wrap_label(text: str, width: int = 20) -> list[str]:
+def wrap_label(text: str, width: int = 20, most: int | None = MAX_LABEL) -> list[str]:
     """Lines of a concept label, broken at spaces only (so joining them with spaces restores it);
-    a label longer than :data:`MAX_LABEL` characters is clipped with an ellipsis first, and a word
-    longer than two lines is broken.
+    a label longer than ``most`` (:data:`MAX_LABEL`) characters is clipped with an ellipsis first
+    (``most=None``: never, for interchange files), and a word longer than two lines is broken.
 
     >>> wrap_label("increased intestinal permeability")
     ['increased intestinal', 'permeability']
     >>> [len(line) for line in wrap_label("x" * 10_000)]
     [40, 40, 1]
     """
-    text = clip(text, MAX_LABEL)
+    text = clip(text, most) if most is not None else text
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
     if any(len(line) > 2 * width for line in lines):
         lines = textwrap.wrap(text, 2 * width, break_long_words=True) or [text]

@@ -116,3 +116,16 @@ def test_a_dataframe_without_pandas_names_the_notebook_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingExtraError, match=re.escape("pip install 'gutkg[notebook]'")):
         to_frame(result)
+
+
+def test_a_package_whose_system_library_is_missing_says_which_library(tmp_path):
+    """cairosvg installed but libcairo missing: importing it raises OSError, reported as such."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "cairosvg.py").write_text('raise OSError("no library called \\"cairo-2\\" was found")\n')
+    out = subprocess.run([sys.executable, "-m", "gutkg", "export", "figure", "--focus", "zonulin", "-o", "z.png"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(shadow), "GUTKG_CACHE": str(tmp_path / "cache")})
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "cairo" in out.stderr and "apt install libcairo2" in out.stderr, out.stderr
+    assert not (tmp_path / "z.png").exists()

@@ -48,19 +48,19 @@ def require(extra: str, *modules: str, needed_for: str = "") -> None:
         except ImportError:
             raise MissingExtraError(message(extra, module, needed_for)) from None
         except OSError as exc:  # the package is there but a system library it loads is not
-            raise MissingExtraError(f"{needed_for or PURPOSE.get(extra, extra)} needs {module}, which "
-                                    f"cannot load a system library it uses ({exc}). Install that "
-                                    "library (for cairosvg: the cairo library, e.g. apt install "
-                                    "libcairo2) and try again.") from None
+            raise MissingExtraError(f"{module} cannot load a system library it uses ({exc}), so "
+                                    f"{needed_for or PURPOSE.get(extra, extra)} cannot be made. "
+                                    "Install that library (for cairosvg: the cairo library, e.g. "
+                                    "apt install libcairo2) and try again.") from None
 
 
 def message(extra: str, module: str, needed_for: str = "") -> str:
     """The error text for a missing ``module`` of ``extra``.
 
     >>> message("server", "starlette", "gutkg serve")
-    "gutkg serve needs starlette, which is not installed. Install the 'server' extra: pip install 'gutkg[server]'"
+    "starlette is not installed (needed for gutkg serve). Install the 'server' extra: pip install 'gutkg[server]'"
     """
     dist = EXTRAS.get(extra, {}).get(module, module)
     what = needed_for or PURPOSE.get(extra, extra)
-    return (f"{what} needs {dist}, which is not installed. Install the {extra!r} extra: "
+    return (f"{dist} is not installed (needed for {what}). Install the {extra!r} extra: "
             f"pip install 'gutkg[{extra}]'")

@@ -73,9 +73,11 @@ def test_abandoned_requests_stop_running_and_queued_ones_never_start(slow_server
     old = set(before["worker_pids"])
     socks = [open_request(slow_server, runaway(i)) for i in range(2)]
     wait_for(lambda: slow_server.health()["queries"] >= before["queries"] + 2, "both runaways to start")
-    socks.append(open_request(slow_server, runaway(2)))  # queued: both workers are busy
+    queued = open_request(slow_server, runaway(2))  # queued: both workers are busy
     wait_for(lambda: slow_server.health()["queued"] >= 1, "the third request to queue")
-    for sock in socks:  # every client hangs up
+    queued.close()  # its client hangs up first: it is dropped from the queue
+    wait_for(lambda: (h := slow_server.health())["abandoned"] >= 1 and h["queued"] == 0, "the drop")
+    for sock in socks:  # then the two running ones hang up
         sock.close()
     after = wait_for(lambda: (h := slow_server.health())["abandoned"] >= 3 and h["alive_workers"] == 2
                      and not set(h["worker_pids"]) & old and h, "the abandoned work to stop")

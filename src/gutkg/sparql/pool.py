@@ -447,9 +447,9 @@ class WorkerPool:
         now = time.monotonic()
         if all(flow.heavy(now) for flow in self._waiting.values()):
             return
-        running = [w.ticket for w in self._workers if w.ticket is not None]
+        running = [w.ticket for w in self._workers if w.ticket is not None and w.ticket.stream is None]
         if len(running) < self.size or not all(t.long for t in running):
-            return
+            return  # a worker is free, starting, or handing over an answer: it will be free soon
         victim = max(running, key=lambda t: (t.flow.address.running, t.flow.running, t.started_at))
         ran = now - victim.started_at
         self.stats["preempted"] += 1

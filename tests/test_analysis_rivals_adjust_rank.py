@@ -152,15 +152,32 @@ def test_unmeasured_confounder_makes_the_effect_unidentifiable_and_says_why():
     assert adjust(g, "X", "Y").identifiable is False
 
 
-def test_rank_drivers_and_bottlenecks_on_a_chain():
+def test_rank_is_sign_aware_and_reports_ties_on_a_chain():
+    """alpha ─(+)→ beta ─(−)→ gamma ─(+)→ delta (a disease): alpha and beta lower delta, gamma raises it."""
     r = rank(net("chain"))
-    assert [d.node for d in r.drivers] == ["alpha", "beta", "gamma"]
-    assert r.drivers[0].reach == 3
-    assert [b.node for b in r.bottlenecks] == ["beta", "gamma"]
-    assert "betweenness" in r.bottleneck_measure
+    assert [d.node for d in r.drivers] == ["gamma"]
+    assert [p.node for p in r.protective] == ["alpha", "beta"]
+    assert [(p.rank, p.tie) for p in r.protective] == [(1, False), (1, True)]  # equal weakest links
+    assert r.drivers[0].targets == ["delta"] and r.protective[0].reach == 3
+    assert [(b.node, b.rank, b.tie) for b in r.bottlenecks] == [("beta", 1, False), ("gamma", 1, True)]
+    assert "betweenness" in r.bottleneck_measure and "hypothesised" in r.rule
     only = rank(net("chain"), category="state")
-    assert {d.node for d in only.drivers} == {"beta", "gamma"}
+    assert {d.node for d in only.drivers + only.protective} == {"beta", "gamma"}
     with pytest.raises(GutKGError, match="unknown category"):
         rank(net("chain"), category="nonsense")
     empty = rank(net("chain"), flt=EvidenceFilter(species=("rat",)))
     assert empty.drivers == [] and "nothing to rank" in empty.notes[0]
+
+
+def test_rank_discounts_contested_and_hypothesised_claims_and_skips_measurements():
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for u, v, status in [("a", "d", "supported"), ("b", "d", "contested"), ("c", "d", "hypothesised"),
+                         ("a", "test", "supported"), ("test", "d", "supported")]:
+        g.add_edge(u, v, key=f"{u}_{v}", sign=1, status=status, strength=4)
+    g.nodes["d"]["category"] = "disease"
+    g.nodes["test"]["category"] = "measurement"
+    r = rank(g)
+    assert [(x.node, x.score) for x in r.drivers] == [("a", 1.0), ("b", 0.5), ("c", 0.25)]
+    assert all(x.node != "test" for x in r.drivers) and r.drivers[0].reach == 1  # not via the test

@@ -11,10 +11,14 @@ Routes:
 * ``/labels``: every concept's IRI, label and synonyms as JSON (the UI's parameter autocomplete);
 * ``/health``: workers, triples and counters as JSON.
 
-Safety (see also :mod:`gutkg.sparql.guard` and :mod:`gutkg.sparql.worker`): loopback by default,
-read-only (updates 403), no ``SERVICE``/``LOAD`` (403), query size cap (413), per-query time
-limit enforced by killing the worker (503), row cap stated in the response (``X-GutKG-Truncated``
-header and, in JSON, a top-level ``note``).
+Safety (see also :mod:`gutkg.sparql.guard`, :mod:`gutkg.sparql.pool` and
+:mod:`gutkg.sparql.worker`): loopback by default (another ``--host`` is warned about), read-only
+(updates 403), no ``SERVICE``/``LOAD`` (403), query size cap (413; a GET too long to parse is told
+to use POST, 414), brackets nested too deep refused before the parser (400), per-query time limit
+counted from when a worker starts the query and enforced by killing the worker (503), answer size
+cap (503, ``--max-answer-mb``) with large answers streamed, row cap stated in the response
+(``X-GutKG-Truncated`` header and, in JSON, a top-level ``note``). Workers are shared fairly among
+clients; a request whose client hangs up is dropped or stopped.
 """
 
 from __future__ import annotations

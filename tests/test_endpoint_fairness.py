@@ -169,3 +169,42 @@ def test_time_limit_counts_from_when_a_worker_starts_the_query(tmp_path):
         assert after["restarts"] == before["restarts"] + 3, "one restart per query stopped, no more"
     finally:
         running.stop()
+
+
+def test_scheduler_order_fewest_running_per_address_then_per_connection():
+    """The scheduler's choice, on the pool's own records (no worker needed: nothing is idle, so
+    nothing starts by itself): a request from an address with nothing running goes before a flood
+    that arrived earlier from an address already running a query; a new connection from a heavy
+    address counts as heavy, one that has been answering short queries does not."""
+    import asyncio
+
+    from gutkg.sparql.pool import HEAVY_MEMORY, WorkerPool
+    from gutkg.sparql.worker import Job
+
+    pool = WorkerPool([], size=2)
+    pool._started = True
+
+    async def scenario() -> list[tuple[str, int]]:
+        flood = [pool.submit(Job(f"ASK {{}} # {i}", "json", 10), 10, ("10.0.0.1", 1000 + i))
+                 for i in range(3)]
+        pool._addresses["10.0.0.1"].running = 1  # as if one of its queries were on a worker
+        late = pool.submit(Job("ASK {} # late", "json", 10), 10, ("10.0.0.2", 2000))
+        assert pool.queued == 4 and not any(t.worker for t in [*flood, late])
+        order = []
+        while (ticket := pool._next_ticket()) is not None:
+            order.append(ticket.flow.key)
+        return order
+
+    order = asyncio.run(scenario())
+    assert order[0] == ("10.0.0.2", 2000), "the other address goes first"
+    assert sorted(order[1:]) == [("10.0.0.1", 1000), ("10.0.0.1", 1001), ("10.0.0.1", 1002)]
+
+    now = 0.0
+    address = pool._addresses["10.0.0.1"]
+    address.heavy_until = now + HEAVY_MEMORY
+    fresh, trusted = pool._flows[("10.0.0.1", 1000)], pool._flows[("10.0.0.1", 1001)]
+    trusted.light_done = 3
+    assert fresh.heavy(now) and not trusted.heavy(now)
+    trusted.heavy_until = now + HEAVY_MEMORY  # its own query ran long
+    assert trusted.heavy(now)
+    assert not fresh.heavy(now + HEAVY_MEMORY + 1), "heaviness passes"

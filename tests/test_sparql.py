@@ -348,37 +348,3 @@ def test_construct_with_a_bound_parameter(backend):
     result = run(st, query, ["s=gkc:probiotics"])
     assert result.kind == "graph"
     assert [t[2].value for t in result.triples] == ["probiotics"]
-
-
-def test_worker_handoff_is_first_come_first_served():
-    """A freed worker goes to the longest-waiting request; one whose wait runs out gets None."""
-    import asyncio
-
-    from gutkg.sparql.pool import WorkerPool
-
-    pool = WorkerPool([], size=1)
-    pool._started = True
-
-    async def scenario() -> list[tuple[str, bool]]:
-        loop = asyncio.get_running_loop()
-        worker = object()
-        pool._idle.append(worker)  # type: ignore[arg-type]
-        held = await pool._acquire(loop, 5)
-        assert held is worker
-        order: list[tuple[str, bool]] = []
-
-        async def wait(name: str, limit: float) -> None:
-            got = await pool._acquire(loop, limit)
-            order.append((name, got is worker))
-            if got is not None:
-                pool._release(got)
-
-        tasks = [asyncio.create_task(wait("first", 5)), asyncio.create_task(wait("second", 5)),
-                 asyncio.create_task(wait("impatient", 0.01))]
-        await asyncio.sleep(0.1)  # the impatient one's own limit (a loop timer) passes first
-        pool._release(held)  # type: ignore[arg-type]
-        await asyncio.gather(*tasks)
-        return order
-
-    assert asyncio.run(scenario()) == [("impatient", False), ("first", True), ("second", True)]
-    assert list(pool._idle) and not [t for t in pool._waiting if not t.done()]

@@ -13,9 +13,12 @@ import os
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gutkg.errors import InputError, ParseError
-from gutkg.store import Store, new_store
+
+if TYPE_CHECKING:  # the stores are imported where used: a warm analysis finds its files, no store
+    from gutkg.store import Store
 
 #: Suffixes read as RDF, with their format name.
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
@@ -146,6 +149,8 @@ def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory",
     files' content: an unchanged graph is reopened without parsing), ``oxigraph:PATH``, or a
     remote endpoint ``sparql+http(s)://...``, returned as is: it already holds the graph.
     """
+    from gutkg.store import new_store
+
     if store.startswith(("sparql+http://", "sparql+https://")):  # holds the graph already
         if graph:
             raise InputError("--graph reads local files, but --store names a SPARQL endpoint that "

@@ -3,7 +3,7 @@
 Each worker (:mod:`gutkg.sparql.worker`) holds its own copy of the graph. A request becomes a
 :class:`Ticket` in the queue of its connection; whenever a worker is free, the scheduler starts the
 next ticket of the connection whose address has the fewest queries running, then whose connection
-has, then which was served least recently. So one client's flood never stands in front of
+has, then the one waiting longest. So one client's flood never stands in front of
 everyone else, and opening many connections from one address does not buy a larger share.
 
 The rules that keep the workers available (issue 15.2):
@@ -87,7 +87,6 @@ class _Flow:
     address: _Address
     queue: deque[Ticket] = field(default_factory=deque)
     running: int = 0
-    last_start: float = 0.0
     last_seen: float = 0.0
     heavy_until: float = 0.0
     light_done: int = 0  # short queries it has had answered
@@ -339,11 +338,11 @@ class WorkerPool:
         capped = self.size > 1 and sum(
             1 for w in self._workers if w.ticket is not None and w.ticket.heavy) >= self.size - 1
         best: _Flow | None = None
-        best_key = (0, 0, 0.0)
+        best_key = (0, 0, 0.0)  # fewest running on the address, then on the connection, then FIFO
         for flow in self._waiting.values():
             if capped and flow.heavy(now):
                 continue  # heavy queries leave a worker for the others
-            key = (flow.address.running, flow.running, flow.last_start)
+            key = (flow.address.running, flow.running, flow.queue[0].queued_at)
             if best is None or key < best_key:
                 best, best_key = flow, key
         if best is None:
@@ -374,7 +373,7 @@ class WorkerPool:
         flow = ticket.flow
         flow.running += 1
         flow.address.running += 1
-        flow.last_start = flow.last_seen = now
+        flow.last_seen = now
         # one timer: first when the query becomes long, then (re-armed) at the time limit
         first = min(self.heavy_after, ticket.timeout)
         ticket.timers = [loop.call_later(first, self._ran_long, ticket)]

@@ -38,6 +38,9 @@ PREFLIGHT = [*CORS, (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
              (b"access-control-max-age", b"86400")]
 _TEXT = b"text/plain; charset=utf-8"
 log = logging.getLogger("gutkg.serve")
+#: Seconds a request waits for its answer before the server starts watching for its client
+#: hanging up (watching costs a task; most answers come sooner).
+WATCH_AFTER = 0.05
 
 
 class ReplyCache:
@@ -137,13 +140,19 @@ class SparqlHandler:
         answer = ticket.answer
         if answer.done():
             return answer.result()
-        gone = asyncio.ensure_future(_disconnected(receive))
+        watching: list[asyncio.Future[None]] = []
 
         def on_gone(task: asyncio.Future[None]) -> None:
             if not task.cancelled():
                 self.pool.abandon(ticket)
 
-        gone.add_done_callback(on_gone)
+        def watch() -> None:  # only for requests still waiting: most are answered before this
+            if not answer.done():
+                gone = asyncio.ensure_future(_disconnected(receive))
+                gone.add_done_callback(on_gone)
+                watching.append(gone)
+
+        timer = asyncio.get_running_loop().call_later(WATCH_AFTER, watch)
         try:
             return await answer
         except asyncio.CancelledError:
@@ -153,7 +162,9 @@ class SparqlHandler:
             self.pool.abandon(ticket)  # this request itself was cancelled (server stopping)
             raise
         finally:
-            gone.cancel()
+            timer.cancel()
+            for gone in watching:
+                gone.cancel()
 
     async def _stream(self, send: Send, ticket: Ticket, length: int,
                       headers: list[tuple[bytes, bytes]]) -> None:

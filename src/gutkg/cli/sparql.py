@@ -162,9 +162,6 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
     from gutkg.extras import require
 
     require("server", needed_for="gutkg serve")
-    from gutkg.extras import require
-
-    require("server", needed_for="gutkg serve")
     from gutkg.sparql.endpoint import Settings, serve_forever
 
     settings = Settings(graph=list(graph), store=_store_spec(ctx, store), timeout=timeout,

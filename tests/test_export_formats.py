@@ -332,3 +332,14 @@ def test_interchange_dot_keeps_a_long_label_whole_while_figures_clip_it():
     assert dot.replace("\\n", " ").count("leaky") == 1666
     clipped = " ".join(wrap_label(label))
     assert clipped.endswith("…") and len(clipped) <= MAX_LABEL + 1
+
+
+@pytest.mark.parametrize("name", ["graphml", "gexf", "cyjs", "csv", "mermaid", "dot", "dagitty", "turtle"])
+def test_a_mistyped_option_is_an_error_not_silently_ignored(network, store, name):
+    """Writers declare the options they take (no ``**_`` catch-all): a typo raises, while the
+    dispatcher still gives every format only what it declares (title, store)."""
+    from gutkg.export.graph_formats import GRAPH_FORMATS, export_graph
+
+    assert export_graph(network, name, store=store, title="T")
+    with pytest.raises(TypeError):
+        GRAPH_FORMATS[name].writer(network, titel="T", store=store)

@@ -49,7 +49,7 @@ def _mermaid_arrow(data: dict[str, Any]) -> str:
     return "--" + head
 
 
-def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR", **_: Any) -> bytes:
+def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR") -> bytes:
     """A Mermaid ``flowchart`` of ``graph``; references listed as ``%%`` comments at the end."""
     ids = {node: f"c{i}" for i, node in enumerate(sorted(graph.nodes))}
     lines = []
@@ -86,7 +86,7 @@ def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR"
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def to_dot(graph: nx.MultiDiGraph, *, title: str = "", theme: str = "light", **_: Any) -> bytes:
+def to_dot(graph: nx.MultiDiGraph, *, title: str = "", theme: str = "light") -> bytes:
     """Graphviz DOT with the figure's styling, citations as edge labels, and the data as attributes.
 
     Graphviz keeps attributes it does not draw (``category``, ``iri``, ``claim``, ``status``,

@@ -83,7 +83,7 @@ def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def to_graphml(graph: nx.MultiDiGraph, **_: Any) -> bytes:
+def to_graphml(graph: nx.MultiDiGraph) -> bytes:
     """GraphML (networkx's writer; edge ids are claim ids)."""
     import networkx as nx
 
@@ -92,7 +92,7 @@ def to_graphml(graph: nx.MultiDiGraph, **_: Any) -> bytes:
     return buffer.getvalue()
 
 
-def to_gexf(graph: nx.MultiDiGraph, **_: Any) -> bytes:
+def to_gexf(graph: nx.MultiDiGraph) -> bytes:
     """GEXF 1.2 for Gephi, with node colours from the shared palette."""
     import networkx as nx
 
@@ -111,7 +111,7 @@ def to_gexf(graph: nx.MultiDiGraph, **_: Any) -> bytes:
     return buffer.getvalue()
 
 
-def to_cyjs(graph: nx.MultiDiGraph, *, title: str = "", **_: Any) -> bytes:
+def to_cyjs(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
     """Cytoscape JSON (``elements.nodes`` / ``elements.edges``, as Cytoscape desktop writes it)."""
     from gutkg.export import style
 
@@ -142,7 +142,7 @@ CSV_COLUMNS = ("claim", "cause", "cause_label", "cause_category", "sign", "effec
                "evidence_count", "claim_iri")
 
 
-def to_csv(graph: nx.MultiDiGraph, **_: Any) -> bytes:
+def to_csv(graph: nx.MultiDiGraph) -> bytes:
     """One row per claim (concepts without a claim get a row of their own with no claim)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -177,7 +177,7 @@ class GraphFormat:
 
 
 def _rdf(fmt: str) -> Callable[..., bytes]:
-    def write(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+    def write(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
         from gutkg.export.rdf import to_rdf
 
         if store is None:
@@ -189,17 +189,17 @@ def _rdf(fmt: str) -> Callable[..., bytes]:
 
 
 def _diagram(fmt: str) -> Callable[..., bytes]:
-    def write(graph: nx.MultiDiGraph, **kwargs: Any) -> bytes:
+    def write(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
         from gutkg.export import diagrams
 
-        result: bytes = getattr(diagrams, f"to_{fmt}")(graph, **kwargs)
+        result: bytes = getattr(diagrams, f"to_{fmt}")(graph, title=title)
         return result
 
     write.__name__ = f"to_{fmt}"
     return write
 
 
-def to_dagitty(graph: nx.MultiDiGraph, **_: Any) -> bytes:
+def to_dagitty(graph: nx.MultiDiGraph) -> bytes:
     """The causal claims of ``graph`` in DAGitty syntax (nodes by concept id; the label is not
     part of DAGitty's syntax). Loops are kept: DAGitty shows them and refuses to adjust on them,
     which is why ``gutkg adjust --format dagitty`` exports the unrolled DAG it used instead."""
@@ -251,7 +251,17 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, *, store: Store | None = None
     if graph.number_of_nodes() == 0:
         raise GutKGError("the selection is empty: nothing to export. Check the concept names and "
                          "loosen the evidence filters (gutkg search TEXT lists concepts).")
-    return spec.writer(graph, store=store, title=title)
+    return _call(spec.writer, graph, store=store, title=title)
+
+
+def _call(writer: Callable[..., bytes], graph: nx.MultiDiGraph, **options: Any) -> bytes:
+    """``writer(graph, **options)`` with only the options it declares: a format without a title or a
+    store leaves them out by its signature, never by swallowing unknown keywords (a mistyped option
+    to a writer is a TypeError)."""
+    import inspect
+
+    accepted = inspect.signature(writer).parameters
+    return writer(graph, **{k: v for k, v in options.items() if k in accepted})
 
 
 def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None, *,
@@ -267,29 +277,29 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None
 
 # Registry entry points (gutkg.export.EXPORTERS): ``to_<name>`` / ``write_<name>`` per format.
 
-def to_jsonld(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+def to_jsonld(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
     return GRAPH_FORMATS["jsonld"].writer(graph, store=store)
 
 
-def to_turtle(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+def to_turtle(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
     return GRAPH_FORMATS["turtle"].writer(graph, store=store)
 
 
-def to_ntriples(graph: nx.MultiDiGraph, *, store: Store | None = None, **_: Any) -> bytes:
+def to_ntriples(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
     return GRAPH_FORMATS["ntriples"].writer(graph, store=store)
 
 
-def to_mermaid(graph: nx.MultiDiGraph, **opts: Any) -> bytes:
-    return GRAPH_FORMATS["mermaid"].writer(graph, **opts)
+def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
+    return GRAPH_FORMATS["mermaid"].writer(graph, title=title)
 
 
-def to_dot(graph: nx.MultiDiGraph, **opts: Any) -> bytes:
-    return GRAPH_FORMATS["dot"].writer(graph, **opts)
+def to_dot(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
+    return GRAPH_FORMATS["dot"].writer(graph, title=title)
 
 
 def _writer(name: str) -> Callable[..., Path]:
     def write(graph: nx.MultiDiGraph, path: str | Path, /, *, store: Store | None = None,
-              title: str = "", **_: Any) -> Path:
+              title: str = "") -> Path:
         write_graph(graph, path, name, store=store, title=title)
         return Path(path)
 

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from gutkg.analysis.adjust import AdjustResult
 from gutkg.analysis.core import Chain
-from gutkg.analysis.explain import Explanation
+from gutkg.analysis.explanation import Explanation
 from gutkg.analysis.loops import LoopResult
 from gutkg.analysis.paths import PathResult
 from gutkg.analysis.rank import RankResult

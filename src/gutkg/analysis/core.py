@@ -404,7 +404,7 @@ def node_id(graph: nx.MultiDiGraph, name: str, index: ConceptIndex | None = None
     hits = sorted(n for n, d in graph.nodes(data=True)
                   if wanted in (normalise(str(n)), normalise(str(d.get("label", n)))))
     if len(hits) == 1:
-        return hits[0]
+        return str(hits[0])
     if hits:
         raise UnknownConceptError(name, [label(graph, h) for h in hits], ambiguous=True)
     names = {normalise(str(d.get("label", n))): label(graph, n) for n, d in graph.nodes(data=True)}

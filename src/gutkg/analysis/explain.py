@@ -37,7 +37,6 @@ from gutkg.analysis.compare import compare_explanations
 from gutkg.analysis.core import (
     CAUSAL_RULE,
     CAUSAL_RULE_WITH_REFUTED,
-    STATUS_RANK,
     Budget,
     Chain,
     Hop,
@@ -59,6 +58,7 @@ from gutkg.analysis.loops import Loop, bounded_cycles
 from gutkg.analysis.paths import ranked_chains
 from gutkg.analysis.summary import summarise
 from gutkg.analysis.verdict import verdict
+from gutkg.scales import STATUS_RANK
 
 if TYPE_CHECKING:
     import networkx as nx

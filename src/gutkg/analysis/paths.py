@@ -64,7 +64,7 @@ def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterabl
     blocked = avoided | set(sources)
 
     def ok(u: Hashable, v: Hashable) -> bool:
-        return view.edges[u, v].get("strength", 0) >= min_strength
+        return bool(view.edges[u, v].get("strength", 0) >= min_strength)
 
     dist: dict[Hashable, int] = {}
     for t in targets:

@@ -73,13 +73,13 @@ class RivalSummary:
 
     @property
     def grade_label(self) -> str:
-        from gutkg.analysis.verdict import level_name
+        from gutkg.analysis.explanation import level_name
 
         return level_name(self.level)
 
     @property
     def human_label(self) -> str:
-        from gutkg.analysis.verdict import level_name
+        from gutkg.analysis.explanation import level_name
 
         return level_name(self.human_level)
 
@@ -162,7 +162,7 @@ def resolve_question(graph: nx.MultiDiGraph, text: str) -> str:
     hits = [q for q, d in questions.items()
             if wanted in q.casefold() or wanted in str(d.get("label", "")).casefold()]
     if len(hits) == 1:
-        return hits[0]
+        return str(hits[0])
     listing = "; ".join(f"{q} ({questions[q]['label']})" for q in (hits or list(questions)))
     if hits:
         raise GutKGError(f"{text!r} matches {len(hits)} questions: {listing}. Give more of the "

@@ -12,7 +12,7 @@ from gutkg.display import renders_text
 
 def _table(q: QuestionRivals) -> list[str]:
     width = min(max(len(r.label) for r in q.rivals) + 2, 58)
-    from gutkg.analysis.verdict import level_name
+    from gutkg.analysis.explanation import level_name
 
     lines = [f"  {'':3}{'rival':<{width}}{'grade':<11}{'human only':<12}{'against':<10}kinds of counted evidence"]
     for i, r in enumerate(q.rivals, 1):

@@ -174,7 +174,7 @@ def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loo
 @graph_options
 @format_option()
 @click.pass_context
-def figure(ctx: click.Context, output: str, size: str | None, theme: str, title: str | None,
+def figure(ctx: click.Context, /, output: str, size: str | None, theme: str, title: str | None,
            loop: str | None, marks: bool, graph: tuple[str, ...], store: str, fmt: str,
            **opts: Any) -> None:
     """A slide-ready figure (SVG, PNG or PDF) laid out by Graphviz.
@@ -241,7 +241,7 @@ def figure(ctx: click.Context, output: str, size: str | None, theme: str, title:
 @graph_options
 @format_option()
 @click.pass_context
-def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop: str | None,
+def slides(ctx: click.Context, /, output: str, theme: str, title: str | None, loop: str | None,
            with_map: bool, max_words: int, graph: tuple[str, ...], store: str, fmt: str,
            **opts: Any) -> None:
     """A lecture deck that reveals a question's rival answers claim by claim, with citations.
@@ -310,7 +310,7 @@ def slides(ctx: click.Context, output: str, theme: str, title: str | None, loop:
 @click.option("--report", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to report what was written.")
 @click.pass_context
-def graph_(ctx: click.Context, output: str, graph_format: str | None, loop: str | None,
+def graph_(ctx: click.Context, /, output: str, graph_format: str | None, loop: str | None,
            graph: tuple[str, ...], store: str, fmt: str, **opts: Any) -> None:
     """The graph, or a selection of it, in a standard format for other tools.
 

@@ -326,7 +326,7 @@ def _evidence_triples(claim: Term, ev_id: str, values: list[tuple[str, Term]]) -
             *[(ev, Term.iri(p), o) for p, o in values]]
 
 
-def _evidence_keys(draft: Draft, claim: str) -> dict[frozenset, str]:
+def _evidence_keys(draft: Draft, claim: str) -> dict[frozenset[tuple[str, Term]], str]:
     """Existing evidence items of ``claim`` keyed by their fields (description aside)."""
     items: dict[str, set[tuple[str, Term]]] = {}
     skip = {str(RDF.type), str(DCTERMS.description)}

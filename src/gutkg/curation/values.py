@@ -8,6 +8,8 @@ that lists the accepted ones; nothing is guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from gutkg.errors import ValidationError
 from gutkg.vocab import (
@@ -31,7 +33,7 @@ def norm(word: str) -> str:
     return re.sub(r"[\s_\-]+", "", word.strip().casefold())
 
 
-def _table(names: dict, extra: dict[str, str] | None = None) -> dict[str, str]:
+def _table(names: Mapping[Any, str], extra: Mapping[str, Any] | None = None) -> dict[str, str]:
     table = {norm(name): str(iri) for iri, name in names.items()}
     table.update({norm(k): str(v) for k, v in (extra or {}).items()})
     return table

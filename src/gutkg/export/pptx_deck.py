@@ -63,7 +63,7 @@ def pptx_deck(slides: list[Slide], *, theme: str = "light") -> bytes:
 def _rgb(hex_colour: str) -> Any:
     from pptx.dml.color import RGBColor
 
-    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())  # type: ignore[no-untyped-call]
 
 
 def _text(frame: Any, parts: Sequence[Part], *, first: bool = True, space: float = 6) -> None:

@@ -176,7 +176,7 @@ def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
     >>> [k for _, _, k in steps]
     ['ab', 'bc', 'cd']
     """
-    from gutkg.analysis.core import STATUS_RANK
+    from gutkg.scales import STATUS_RANK
 
     ordered = causal_order(graph, edges)
     position = {e: i for i, e in enumerate(ordered)}
@@ -296,8 +296,9 @@ def best_evidence(claim: dict[str, Any]) -> dict[str, Any] | None:
     items = [e for e in claim.get("evidence", []) if e.get("stance", "supports") == "supports"]
     if not items:
         return None
-    return max(items, key=lambda e: (int(e.get("strength") or 0), e.get("system") == "human",
-                                     bool(e.get("citation")), str(e.get("citation", ""))))
+    best: dict[str, Any] = max(items, key=lambda e: (int(e.get("strength") or 0), e.get("system") == "human",
+                                                     bool(e.get("citation")), str(e.get("citation", ""))))
+    return best
 
 
 def evidence_summary(story: Story, track: Track) -> dict[str, Any]:

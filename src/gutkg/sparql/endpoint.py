@@ -210,11 +210,11 @@ def ui_query(question: Any) -> str:
                 if term.is_iri or any(p.name == name and p.kind == "literal" for p in question.params):
                     bindings[name] = term
     if not bindings:
-        return question.text
+        return str(question.text)
     try:
         bound = inject_values(question.text, bindings)
     except ValueError:
-        return question.text
+        return str(question.text)
     start = bound.index(" VALUES (", len(question.text[: question.text.index("{")]))
     end = bound.index(") } ", start) + 4
     return bound[:start] + "\n  " + bound[start + 1:end - 1] + "\n  " + bound[end:]

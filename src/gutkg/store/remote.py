@@ -36,6 +36,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from gutkg.errors import ParseError, QueryError, StoreError
 from gutkg.sparqltext import blank
@@ -272,7 +273,7 @@ class RemoteStore(Store):
                                       for b in rows]), limit)
 
     def _select(self, text: str, original: str,
-                dataset: list[tuple[str, str]]) -> tuple[dict, list[dict], bool]:
+                dataset: list[tuple[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
         response = self._post_query(text, original, _JSON, dataset)
         try:
             data = json.loads(response.read())
@@ -289,7 +290,7 @@ class RemoteStore(Store):
         return data, rows, cut
 
     def _pages(self, text: str, original: str, dataset: list[tuple[str, str]],
-               first: list[dict]) -> Iterator[dict]:
+               first: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Every row of an uncapped SELECT, in pages of the server's row cap (no ORDER BY)."""
         cap = self.row_cap or len(first)
         yield from first

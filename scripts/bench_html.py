@@ -205,7 +205,7 @@ def main() -> None:
     rows = []
     for size in args.sizes.split(","):
         if size == "bundled":
-            from gutkg.network import load_network
+            from gutkg.netcache import load_network
 
             graph = load_network()
         else:

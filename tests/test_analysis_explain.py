@@ -13,7 +13,7 @@ AB = ("dysbiosis", "autoimmune_disease")
 
 @pytest.fixture(scope="module")
 def founding():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([data("analysis_founding.ttl")])
 
@@ -112,7 +112,7 @@ def test_json_is_plain_data(answer):
 
 
 def test_fork_common_cause_and_upstream_through_it():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     e = explain(load_network([data("analysis_fork.ttl")]), "exposure", "outcome")
     assert [c.node for c in e.common_causes] == ["confounder", "upstream"]

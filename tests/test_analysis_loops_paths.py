@@ -13,14 +13,14 @@ from tests.conftest import data
 
 @pytest.fixture(scope="module")
 def loops_net():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([data("analysis_loops.ttl")])
 
 
 @pytest.fixture(scope="module")
 def chain_net():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([data("analysis_chain.ttl")])
 

@@ -13,7 +13,7 @@ from tests.conftest import data
 
 
 def net(*names: str):
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([data(f"analysis_{n}.ttl") for n in names])
 

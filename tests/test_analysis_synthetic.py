@@ -14,7 +14,7 @@ def signature(g):
 
 
 def test_turtle_projects_to_the_same_network(tmp_path):
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     path = tmp_path / "synthetic.ttl"
     path.write_text(synthetic_turtle(40, 120, seed=3), encoding="utf-8")

@@ -166,7 +166,7 @@ def test_curation_help_lists_the_design_value_set(run_cli):
 
 def test_human_filter_keeps_primary_human_data_only():
     from gutkg.analysis.filters import EvidenceFilter, apply_filter
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     net = load_network([str(data("grading.ttl"))])
     kept = apply_filter(net, EvidenceFilter(species=("human",)))
@@ -179,7 +179,7 @@ def test_human_filter_keeps_primary_human_data_only():
 
 def test_explain_keeps_stages_and_tests_out_of_common_causes():
     from gutkg.analysis.explain import explain
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     net = load_network([str(data("grading.ttl"))])
     e = explain(net, "microbes", "illness")

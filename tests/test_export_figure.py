@@ -23,7 +23,7 @@ pytestmark = needs_dot
 
 @pytest.fixture(scope="module")
 def network():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([FIXTURE])
 

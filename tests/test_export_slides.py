@@ -29,7 +29,7 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'do
 
 @pytest.fixture(scope="module")
 def network():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([FIXTURE])
 

@@ -111,7 +111,7 @@ def test_grade_properties(evidence):
 
 
 def test_grade_order_on_the_fixture_graph():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     net = load_network([str(data("grading.ttl"))])
     grade_of = {k: d["strength_label"] for _, _, k, d in net.edges(keys=True, data=True)}

@@ -13,7 +13,7 @@ from tests.conftest import data
 
 @pytest.fixture(scope="module")
 def mini():
-    from gutkg.network import load_network
+    from gutkg.netcache import load_network
 
     return load_network([str(data("grading.ttl"))])
 

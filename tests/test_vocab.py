@@ -69,3 +69,17 @@ def test_namespace_strings_are_rdflibs_own():
     assert str(vocab.CONCEPT["zonulin"]) == PREFIXES["gkc"] + "zonulin"
     assert prologue("gkv").startswith("PREFIX gkv: <https://w3id.org/gutkg/vocab#>")
 
+
+
+def test_no_module_spells_a_prefix_line():
+    """SPARQL prologues are built with gutkg.namespaces.prologue, never typed out with an IRI."""
+    import re
+
+    from tests.conftest import ROOT
+
+    offenders = []
+    for path in sorted((ROOT / "src" / "gutkg").rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"\s*PREFIX \w+: <", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{n}")
+    assert not offenders, "write these with gutkg.namespaces.prologue(...): " + ", ".join(offenders)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gutkg.errors import InputError, ParseError
+from gutkg.namespaces import prologue
 
 if TYPE_CHECKING:  # the stores are imported where used: a warm analysis finds its files, no store
     from gutkg.store import Store
@@ -108,16 +109,14 @@ def fmt_of(path: Path) -> str:
                          + ", ".join(sorted(RDF_SUFFIXES))) from None
 
 
-MATERIALISE = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+MATERIALISE = prologue("gkv") + """
 INSERT { ?cause <%s> ?effect } WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign <%s> .
 }"""
 
 
 #: An association's plain edge, both ways (it has no direction).
-MATERIALISE_ASSOCIATION = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
+MATERIALISE_ASSOCIATION = prologue("gkv") + """
 INSERT { ?a <%s> ?b } WHERE {
   ?s a gkv:Association ; gkv:associates ?a, ?b . FILTER (?a != ?b)
 }"""

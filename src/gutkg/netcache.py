@@ -53,6 +53,14 @@ RACY_SECONDS = 2.0
 CACHED_STORES = ("memory", "rdflib", "oxigraph")
 
 
+def load_network(graph: Sequence[str | Path] | None = None, *, store: str = "memory") -> nx.MultiDiGraph:
+    """Load the graph (default: the bundled one) and project it: the one-call entry point.
+
+    The projection is cached on disk while the input files are unchanged (see the module docstring).
+    """
+    return projection(graph, store=store)[0]
+
+
 def projection(graph: Sequence[str | Path] | None = None, *,
                store: str = "memory") -> tuple[nx.MultiDiGraph, ConceptIndex]:
     """The network (:func:`gutkg.network.to_network`) and concept index of the graph, from the

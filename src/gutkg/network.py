@@ -33,15 +33,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gutkg.namespaces import prologue
 from gutkg.store import Store
 
 if TYPE_CHECKING:
     import networkx as nx
 
-ASSOCIATIONS = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+ASSOCIATIONS = prologue("gkv", "obo", "dcterms") + """
 SELECT ?s ?concept ?correlation ?description ?ev WHERE {
   ?s a gkv:Association ; gkv:associates ?concept .
   OPTIONAL { ?s gkv:correlation ?correlation }
@@ -49,10 +47,7 @@ SELECT ?s ?concept ?correlation ?description ?ev WHERE {
   OPTIONAL { ?s obo:RO_0002558 ?ev }
 }"""
 
-MEASUREMENTS = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+MEASUREMENTS = prologue("gkv", "obo", "dcterms") + """
 SELECT ?s ?method ?measures ?pathway ?validity ?caveat ?description ?ev WHERE {
   ?s a gkv:Measurement ; gkv:method ?method ; gkv:measures ?measures .
   OPTIONAL { ?s gkv:pathway ?pathway }
@@ -62,9 +57,7 @@ SELECT ?s ?method ?measures ?pathway ?validity ?caveat ?description ?ev WHERE {
   OPTIONAL { ?s obo:RO_0002558 ?ev }
 }"""
 
-CLAIMS = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
+CLAIMS = prologue("gkv", "obo") + """
 SELECT ?claim ?cause ?effect ?sign ?status ?mechanism ?ev WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign ?sign ; gkv:status ?status .
   OPTIONAL { ?claim gkv:mechanism ?mechanism }
@@ -73,10 +66,7 @@ SELECT ?claim ?cause ?effect ?sign ?status ?mechanism ?ev WHERE {
 
 #: Evidence items, one flat query: nesting these OPTIONALs inside the claim's OPTIONAL makes
 #: Virtuoso 7.2 estimate ~4,000 s and refuse the query (MaxQueryCostEstimationTime).
-EVIDENCE = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+EVIDENCE = prologue("gkv", "obo", "dcterms") + """
 SELECT DISTINCT ?ev ?source ?stance ?etype ?design ?species ?model ?direction ?strength ?zonulin
        ?description WHERE {
   ?statement obo:RO_0002558 ?ev .
@@ -105,10 +95,7 @@ def _evidence_rows(store: Store) -> dict[object, list[dict[str, object]]]:
     return items
 
 
-HYPOTHESES = """
-PREFIX gkv: <https://w3id.org/gutkg/vocab#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+HYPOTHESES = prologue("gkv", "skos", "dcterms") + """
 SELECT ?q ?qlabel ?qdef ?exposure ?outcome ?h ?hlabel ?hdef ?role ?claim WHERE {
   ?q a gkv:Question . OPTIONAL { ?q skos:prefLabel ?qlabel } OPTIONAL { ?q skos:definition ?qdef }
   OPTIONAL { ?q gkv:exposure ?exposure } OPTIONAL { ?q gkv:outcome ?outcome }
@@ -390,13 +377,3 @@ def summarise(edge: dict[str, Any]) -> dict[str, Any]:
     edge["citations"] = sorted({e["citation"] for e in edge["evidence"] if e["citation"]})
     edge["opposed"] = any(e["stance"] == "opposes" for e in edge["evidence"])
     return edge
-
-
-def load_network(graph: list[str] | None = None, *, store: str = "memory") -> nx.MultiDiGraph:
-    """Load the graph (default: the bundled one) and project it: the one-call entry point.
-
-    The projection is cached on disk while the input files are unchanged (:mod:`gutkg.netcache`).
-    """
-    from gutkg.netcache import projection
-
-    return projection(graph, store=store)[0]

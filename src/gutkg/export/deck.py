@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from gutkg.errors import GutKGError
 from gutkg.export.figure import clip
-from gutkg.export.story import Story, Track, best_evidence, evidence_summary
+from gutkg.export.story import Story, Track, best_evidence, evidence_summary, plain_arrows
 
 if TYPE_CHECKING:
     from gutkg.export.figure import Figure
@@ -265,17 +265,6 @@ def _intro(story: Story, t: Track, i: int, one: str) -> Slide:
     return Slide("rival", title, notes,
                  {"label": clip(t.label, 90), "colour": t.colour,
                   "definition": clip(_first_sentence(t.definition), 240), "facts": facts})
-
-
-def plain_arrows(text: str) -> str:
-    """The analysis' ``─(+)→`` / ``─(−)→`` claim arrows as the deck's → and ⊣.
-
-    >>> plain_arrows("a ─(+)→ b ─(−)→ c")
-    'a → b ⊣ c'
-    """
-    import re
-
-    return re.sub(r"\s*─\(([+−-])\)→\s*", lambda m: " → " if m[1] == "+" else " ⊣ ", text)
 
 
 def _first_sentence(text: str) -> str:

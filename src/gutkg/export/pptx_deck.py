@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gutkg.errors import GutKGError, InputError
@@ -63,7 +63,8 @@ def pptx_deck(slides: list[Slide], *, theme: str = "light") -> bytes:
 def _rgb(hex_colour: str) -> Any:
     from pptx.dml.color import RGBColor
 
-    return RGBColor.from_string(hex_colour.lstrip("#").upper())  # type: ignore[no-untyped-call]
+    from_string: Callable[[str], Any] = RGBColor.from_string  # python-pptx leaves it unannotated
+    return from_string(hex_colour.lstrip("#").upper())
 
 
 def _text(frame: Any, parts: Sequence[Part], *, first: bool = True, space: float = 6) -> None:

@@ -111,8 +111,6 @@ class Story:
         out: list[str] = []
         v = self.verdict
         if v is not None:
-            from gutkg.export.deck import plain_arrows
-
             for k in v.keystones[:2]:
                 claim = plain_arrows(k.labels[0].split(" [")[0]) if k.labels else ", ".join(k.claims)
                 out.append(f"An independent test of {claim}: the verdict hangs on it ({k.change}).")
@@ -323,3 +321,14 @@ def evidence_summary(story: Story, track: Track) -> dict[str, Any]:
         "citations": sorted({e["citation"] for e in supporting if e.get("citation")}),
         "opposing_citations": sorted({e["citation"] for e in opposing if e.get("citation")}),
     }
+
+
+def plain_arrows(text: str) -> str:
+    """The analysis' ``─(+)→`` / ``─(−)→`` claim arrows as the deck's → and ⊣.
+
+    >>> plain_arrows("a ─(+)→ b ─(−)→ c")
+    'a → b ⊣ c'
+    """
+    import re
+
+    return re.sub(r"\s*─\(([+−-])\)→\s*", lambda m: " → " if m[1] == "+" else " ⊣ ", text)

@@ -1,6 +1,6 @@
 """The endpoint's safety checks on query text, before any store sees it.
 
-A small tokenizer that follows the SPARQL 1.1 lexical grammar (comments, the four string forms,
+The SPARQL tokenizer (:mod:`gutkg.sparqltext`: comments, the four string forms,
 IRIs, variables, prefixed names with their escapes) finds the query form and any keyword that would
 make the endpoint write or fetch: updates (``INSERT``, ``LOAD``, ``CLEAR``...) are refused as the
 endpoint is read-only, ``SERVICE`` as it never calls other endpoints. Words inside strings, IRIs,
@@ -21,10 +21,10 @@ QueryRefused: INSERT is an update; this endpoint is read-only ...
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from gutkg.errors import QueryError
+from gutkg.sparqltext import tokens, words
 
 
 class QueryRefused(QueryError):
@@ -59,35 +59,6 @@ _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 #: Query forms and the result kind each gives.
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
-_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-                  "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
-                  "\ufdf0-\ufffd\U00010000-\U000effff")
-_PN_CHARS = _PN_CHARS_BASE + "_0-9\\-\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_TOKEN = re.compile(
-    r"""(?P<ws>\s+)
-    |(?P<comment>\#[^\n\r]*)
-    |(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    |(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|""" + _UCHAR + r""")*>)
-    |(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    |(?P<var>[?$][""" + _PN_CHARS + r"""]++)
-    |(?P<run>(?:[""" + _PN_CHARS + r""".:]|""" + _PLX + r""")++)
-    |(?P<other>.)""",
-    re.X | re.S,
-)
-# A "run" is a maximal stretch of name characters, dots, colons and escapes, consumed at once with a
-# possessive quantifier: the tokenizer never backtracks, so it is linear in the query's length. (An
-# earlier form tried a prefixed name at every position and scanned to the end of a long run of
-# "a.a.a..." each time: quadratic, and one 98 kB request froze the server for 99 s.) A run with a
-# colon is a prefixed name; otherwise its dot-separated pieces are bare words (keywords, or the "a"
-# of "?s a ?o").
-
-
-_WORD = re.compile("[" + _PN_CHARS_BASE + "_][" + _PN_CHARS + "]*")
-
-
 @dataclass(frozen=True)
 class Checked:
     """What the guard learnt about a query: its result kind and its leading keyword."""
@@ -111,10 +82,9 @@ def _scan(text: str) -> tuple[list[str], int]:
     ``{`` and ``[`` outside strings, IRIs and comments; the scan stops past :data:`MAX_NESTING`)."""
     out: list[str] = []
     depth = deepest = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "other":
-            char = match.group()
+    for token in tokens(text):
+        if token.kind == "other":
+            char = token.text
             if char in _OPEN:
                 depth += 1
                 if depth > deepest:
@@ -123,8 +93,8 @@ def _scan(text: str) -> tuple[list[str], int]:
                         break
             elif char in _CLOSE:
                 depth -= 1
-        elif kind == "run" and ":" not in match.group():
-            out.extend(w.upper() for w in match.group().split(".") if w and _WORD.fullmatch(w))
+        else:
+            out.extend(words(token))
     return out, deepest
 
 

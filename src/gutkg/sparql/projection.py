@@ -17,24 +17,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from gutkg.sparql.guard import _TOKEN
+from gutkg.sparqltext import tokens
 from gutkg.store import QueryResult
 
-_SKIP = frozenset({"ws", "comment", "string", "iri", "langtag"})
+_SKIP = frozenset({"comment", "string", "iri", "langtag"})
 _BODY = frozenset({"WHERE", "FROM"})
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(kind, text) of the query's significant tokens; bare words are split on dots and upper-cased."""
     out: list[tuple[str, str]] = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind in _SKIP:
+    for token in tokens(text):
+        if token.kind in _SKIP:
             continue
-        if kind == "run" and ":" not in m.group():
-            out.extend(("word", w.upper()) for w in m.group().split(".") if w)
+        if token.kind == "run" and ":" not in token.text:
+            out.extend(("word", w.upper()) for w in token.text.split(".") if w)
         else:
-            out.append((kind, m.group()))
+            out.append((token.kind, token.text))
     return out
 
 

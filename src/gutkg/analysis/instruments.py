@@ -17,7 +17,6 @@ graph says which variables may serve, not that the effect is homogeneous.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,37 +38,65 @@ def backdoor_graph(dag: nx.DiGraph, x: str, y: str) -> nx.DiGraph:
     return out
 
 
-def _moral_neighbours(dag: nx.DiGraph, allowed: set[str]) -> dict[str, set[str]]:
-    adj: dict[str, set[str]] = {v: set() for v in allowed}
-    for v in allowed:
-        parents = [p for p in dag.pred[v] if p in allowed]
-        for p in parents:
-            adj[v].add(p)
-            adj[p].add(v)
-        for i, p in enumerate(parents):
-            for q in parents[i + 1:]:
-                adj[p].add(q)
-                adj[q].add(p)
-    return adj
-
-
-def _close(adj: dict[str, set[str]], start: Iterable[str], end: set[str],
-           blockable: set[str]) -> set[str] | None:
-    """The blockable nodes next to the component of ``start`` (moral graph), or None if it reaches ``end``."""
-    start = set(start)
-    seen, todo, hit = set(start), list(start), set()
+def _close(dag: nx.DiGraph, allowed: set[str], start: str, end: str, blockable: set[str]) -> set[str] | None:
+    """The blockable nodes next to the component of ``start`` in the moral graph of ``dag[allowed]``
+    (an ancestral set), or None if that component reaches ``end``. Neighbours are generated lazily
+    (parents, children and co-parents inside ``allowed``), so only the component is visited."""
+    seen, todo, hit = {start}, [start], set()
     while todo:
-        for w in adj[todo.pop()]:
-            if w in seen:
+        w = todo.pop()
+        near = [p for p in dag.pred[w] if p in allowed]
+        for c in dag.succ[w]:
+            if c in allowed:
+                near.append(c)
+                near.extend(q for q in dag.pred[c] if q in allowed)
+        for n in near:
+            if n in seen:
                 continue
-            seen.add(w)
-            if w in end:
+            seen.add(n)
+            if n == end:
                 return None
-            if w in blockable and w not in start:
-                hit.add(w)
+            if n in blockable:
+                hit.add(n)
             else:
-                todo.append(w)
+                todo.append(n)
     return hit
+
+
+def d_connected(dag: nx.DiGraph, a: str, b: str, given: set[str]) -> bool:
+    """Whether ``a`` and ``b`` are d-connected given ``given`` (Bayes-ball reachability, O(V + E)).
+
+    networkx's ``is_d_separator`` gives the same answers; this one is linear on large DAGs too (the
+    time-unrolled graphs have hundreds of variables).
+
+    >>> import networkx as nx
+    >>> collider = nx.DiGraph([("a", "c"), ("b", "c")])
+    >>> d_connected(collider, "a", "b", set()), d_connected(collider, "a", "b", {"c"})
+    (False, True)
+    """
+    import networkx as nx
+
+    anc = set(given)
+    for g in given:
+        anc |= nx.ancestors(dag, g)
+    seen: set[tuple[str, bool]] = set()
+    todo: list[tuple[str, bool]] = [(a, True)]  # True: arrived from a child (moving up)
+    while todo:
+        n, up = todo.pop()
+        if (n, up) in seen:
+            continue
+        seen.add((n, up))
+        if n == b:
+            return True
+        if up and n not in given:
+            todo.extend((p, True) for p in dag.pred[n])
+            todo.extend((c, False) for c in dag.succ[n])
+        elif not up:
+            if n not in given:
+                todo.extend((c, False) for c in dag.succ[n])
+            if n in anc:
+                todo.extend((p, True) for p in dag.pred[n])
+    return False
 
 
 def nearest_separator(dag: nx.DiGraph, a: str, b: str, latent: set[str]) -> set[str] | None:
@@ -77,13 +104,12 @@ def nearest_separator(dag: nx.DiGraph, a: str, b: str, latent: set[str]) -> set[
     import networkx as nx
 
     anteriors = nx.ancestors(dag, a) | nx.ancestors(dag, b) | {a, b}
-    adj = _moral_neighbours(dag, anteriors)
     z1 = anteriors - {a, b} - latent
-    near_a = _close(adj, [a], {b}, z1)
+    near_a = _close(dag, anteriors, a, b, z1)
     if near_a is None:
         return None
     z2 = z1 & near_a
-    near_b = _close(adj, [b], {a}, z2)
+    near_b = _close(dag, anteriors, b, a, z2)
     if near_b is None:
         return None
     return z2 & near_b
@@ -112,7 +138,7 @@ def conditional_instruments(dag: nx.DiGraph, x: str, y: str,
         w = nearest_separator(bd, y, z, hidden_bd)
         if w is None or w & de_y or x in w:
             continue
-        if nx.is_d_separator(bd, {x}, {z}, w):
+        if not d_connected(bd, x, z, w):
             continue
         out.append((z, sorted(w)))
     return out
@@ -201,4 +227,5 @@ def instruments(graph: nx.MultiDiGraph, exposure: str, outcome: str, *, flt: Evi
     return result
 
 
-__all__ = ["InstrumentsResult", "backdoor_graph", "conditional_instruments", "instruments", "nearest_separator"]
+__all__ = ["InstrumentsResult", "backdoor_graph", "conditional_instruments", "d_connected", "instruments",
+           "nearest_separator"]

@@ -181,6 +181,22 @@ class KnowledgeGraph:
 
         return rank(self.network, flt=_evidence(evidence), **options)
 
+    def implications(self, *, unmeasured: Sequence[str] = (), evidence: str | EvidenceFilter | None = None,
+                     **options: Any) -> Any:
+        """The conditional independences the causal graph implies (:mod:`gutkg.analysis.implications`)."""
+        from gutkg.analysis.implications import implications
+
+        return implications(self.network, flt=_evidence(evidence), unmeasured=[self.id(u) for u in unmeasured],
+                            **options)
+
+    def instruments(self, exposure: str, outcome: str, *, unmeasured: Sequence[str] = (),
+                    evidence: str | EvidenceFilter | None = None, **options: Any) -> Any:
+        """Conditional instruments for EXPOSURE → OUTCOME (:mod:`gutkg.analysis.instruments`)."""
+        from gutkg.analysis.instruments import instruments
+
+        return instruments(self.network, self.id(exposure), self.id(outcome), flt=_evidence(evidence),
+                           unmeasured=[self.id(u) for u in unmeasured], **options)
+
     # -- look-ups ------------------------------------------------------------------------------
     def show(self, name: str) -> Card:
         """The card of a concept, a claim (``gkcl:…``, ``gkas:…``, ``gkm:…``: its grade and why) or a

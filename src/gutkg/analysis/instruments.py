@@ -219,6 +219,11 @@ def instruments(graph: nx.MultiDiGraph, exposure: str, outcome: str, *, flt: Evi
         labels={v: name(v) for v in u.dag}, dagitty=to_dagitty(u.dag, u.exposure, u.outcome, latent),
         filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
         causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
+    own = sorted({concept_of(z) for z, w in found if any(concept_of(v) == concept_of(z) for v in w)})
+    if own:
+        result.notes.append("conditioned on its own later value, an instrument that does not change over "
+                            "time (a genotype) varies no more and cannot be used: "
+                            + ", ".join(label(graph, c) for c in own if c in graph))
     if u.unrolled:
         result.notes.append("a variable that persists and keeps acting on the exposure after step 1 (a gene, "
                             "for instance) reaches the outcome through later exposure values, so it is no "

@@ -19,7 +19,7 @@ import pytest
 from gutkg.loading import load
 from gutkg.sparql import default_prefixes, run
 from tests.browser import chromium_context
-from tests.test_endpoint_server import FIXTURE, start_endpoint
+from tests.endpoint import FIXTURE, start_endpoint
 
 pytestmark = pytest.mark.browser
 

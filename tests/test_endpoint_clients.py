@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from tests.test_endpoint_server import start_endpoint
+from tests.endpoint import start_endpoint
 
 PREFIXES = ("PREFIX gkv: <https://w3id.org/gutkg/vocab#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")

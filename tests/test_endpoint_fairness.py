@@ -17,7 +17,7 @@ import urllib.parse
 
 import pytest
 
-from tests.test_endpoint_server import start_endpoint
+from tests.endpoint import start_endpoint
 
 PROBE = "ASK { gkc:probiotics a gkv:Intervention }"
 #: Four copies of every triple joined freely: far past any time limit used here.

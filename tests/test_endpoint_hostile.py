@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_endpoint_server import start_endpoint
+from tests.endpoint import start_endpoint
 
 PROBE = "ASK { gkc:probiotics a gkv:Intervention }"
 #: Four copies of every triple joined freely: ~10^11 combinations on the fixture, far past 2 s.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_endpoint_server import start_endpoint
+from tests.endpoint import start_endpoint
 
 SUITE = Path(__file__).parent / "peer" / "w3c-sparql11-protocol"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

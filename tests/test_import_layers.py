@@ -70,3 +70,16 @@ def test_no_import_cycles():
     cycles = sorted(sorted(c) for c in nx.simple_cycles(graph, length_bound=6))
     assert not cycles, "import cycles (a result importing its renderer, or two modules using each " \
         "other): " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+def test_test_modules_share_helpers_through_helper_modules():
+    """Shared test helpers live in helper modules (tests/conftest.py, browser.py, servers.py,
+    endpoint.py, curating.py, notebooks.py), never in another test module: importing a test module
+    collects its tests twice and ties unrelated test files together."""
+    offenders = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests.test_"):
+                offenders.append(f"{path.name} imports {node.module}")
+    assert not offenders, "; ".join(offenders)

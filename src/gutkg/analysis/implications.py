@@ -13,6 +13,11 @@ strongly connected component (a loop) are all joined by shared unmeasured causes
 component, never conditioned on), and every cause of a member becomes a cause of every member. The
 implications are computed on that DAG, so no independence is claimed between concepts of one loop.
 
+References
+----------
+Forré P, Mooij JM (2017) Markov properties for graphical models with cycles and latent variables.
+arXiv:1710.08775 (σ-separation, acyclification).
+
 Notes
 -----
 All minimal separators of a pair are enumerated (:func:`gutkg.analysis.adjust.minimal_sets`, which

@@ -8,6 +8,11 @@ from Y, then pruned from Z), mediators of X → Y are never conditioned on, and 
 neither instruments nor in W. The port follows DAGitty's ``conditionalInstruments`` step by step, and
 ``tests/test_causal_dagitty.py`` checks it against DAGitty's own engine.
 
+References
+----------
+van der Zander B, Textor J, Liśkiewicz M (2015) Efficiently finding conditional instruments for causal
+inference. Proc. IJCAI 2015:3243-3249.
+
 Notes
 -----
 O(V (V + E)): one nearest-separator search and one d-separation test per candidate. An instrument

@@ -52,3 +52,16 @@ def test_instruments_command(run_cli):
     assert all({"instrument", "given"} <= set(i) for i in r["instruments"])
     bad = run_cli("instruments", "antibiotics", "no such concept", *FOUNDING)
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_the_issue_question_on_the_bundled_graph_says_whether_and_why(run_cli):
+    """Done-when of issue 14: the answer names the criterion, or the hedge and its unmeasured cause."""
+    r = run_cli("adjust", "dysbiosis", "autoimmune disease", "--unmeasured", "genetic susceptibility",
+                "--format", "json")
+    d = json.loads(r.output)
+    ident = d["identification"]
+    assert d["unmeasured"] == ["genetic_susceptibility"] and ident["reason"]
+    assert ident["method"] in ("backdoor", "front-door", "ID algorithm", "none")
+    assert ident["identifiable"] == (ident["method"] != "none")
+    if not ident["identifiable"]:
+        assert "genetic susceptibility" in ident["reason"] and ident["hedge"]

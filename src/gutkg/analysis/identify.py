@@ -412,8 +412,10 @@ def identify(dag: nx.DiGraph, x: str, y: str, hidden: set[str], backdoor: list[s
         return Identification(
             False, "none", "",
             "not identifiable from the observed distribution by any method: the ID algorithm (complete) "
-            "stops at a hedge, where unmeasured " + (nm(culprits) or "variables") + " confound the "
-            "exposure with { " + nm(h.big - {x}) + " } (one confounded component), so two models "
+            "stops at a hedge, where unmeasured " + (nm(culprits) or "variables")
+            + (" confounds" if len({names.get(c, c) for c in culprits}) == 1 else " confound") + " the "
+            "exposure with { " + nm({v for v in h.big if names.get(v, v) != names.get(x, x)}) + " } (one "
+            "confounded component), so two models "
             "that agree on every observed probability disagree on the effect", sorted(h.big), observed)
     return Identification(True, "ID algorithm", found.render(),
                           "no measured set blocks every backdoor path and no front-door set was found, "

@@ -108,7 +108,7 @@ def nearest_separator(dag: nx.DiGraph, a: str, b: str, latent: set[str]) -> set[
     """DAGitty's ``findMinimalSeparator(g, [a], [b])``: a minimal separator of a and b, nearest to a."""
     import networkx as nx
 
-    anteriors = nx.ancestors(dag, a) | nx.ancestors(dag, b) | {a, b}
+    anteriors: set[str] = set(nx.ancestors(dag, a)) | set(nx.ancestors(dag, b)) | {a, b}
     z1 = anteriors - {a, b} - latent
     near_a = _close(dag, anteriors, a, b, z1)
     if near_a is None:

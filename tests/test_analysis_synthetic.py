@@ -38,5 +38,5 @@ def test_seeded_distinct_and_without_self_loops():
     assert {c.sign for c in claims} == {1, -1, 0}
     light = synthetic_network(50, 300, seed=7, evidence=False)
     assert all(d["evidence"] == [] for *_, d in light.edges(keys=True, data=True))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at most 6 distinct claims fit 2 concepts"):
         spec(2, 100)

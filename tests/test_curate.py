@@ -115,7 +115,7 @@ def test_existing_concept_id_is_refused(graph, run_cli):
     assert "gkc:beta already exists" in result.output
 
 
-@pytest.mark.parametrize("curie, why", [
+@pytest.mark.parametrize(("curie", "why"), [
     ("MESH:D064806", "marked 'partial'"),      # dysbiosis: a partial row
     ("MONDO:0005131", "not in identifiers.tsv"),
     ("RO:0002304", "not something a concept can match"),
@@ -230,7 +230,7 @@ def test_claim_without_evidence_must_be_hypothesised(graph, run_cli):
     assert report(graph).conforms
 
 
-@pytest.mark.parametrize("evidence, message", [
+@pytest.mark.parametrize(("evidence", "message"), [
     (EVIDENCE.replace("strength=weak", "strength=high"), "unknown strength 'high'"),
     (EVIDENCE.replace("ECO:0000179", "ECO:9999999"), "evidence type 'ECO:9999999' is not verified"),
     (EVIDENCE.replace("OBI:0003696", "ECO:0000180"), "must be a OBI id"),

@@ -143,7 +143,7 @@ def test_a_new_folder_is_removed_on_failure(tmp_path, monkeypatch):
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="Permission denied"):
         write_files({root / "claims" / "new.ttl": "new\n", root / "old.ttl": "changed\n"})
     assert snapshot(root) == {"old.ttl": b"old\n"}
     assert folders(root) == []

@@ -106,7 +106,7 @@ def test_rows_of_one_claim_must_agree(graph, run_cli, tmp_path):
     assert "line 3: status 'refuted' contradicts 'supported' given on line 2" in result.output
 
 
-@pytest.mark.parametrize("text, message", [
+@pytest.mark.parametrize(("text", "message"), [
     ("cause,effect,sign,status,mechanism,evidence\n", "unknown column(s) evidence"),
     ("cause,effect,status,mechanism\n", "missing column(s) sign"),
     ("name,definition\n", "cannot tell concepts from claims"),

@@ -60,7 +60,7 @@ def get_from(server, query: str, source: str = "127.0.0.1"):
         conn.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def slow_server(tmp_path):
     """A long time limit, so only the client hanging up can stop a runaway early."""
     running = start_endpoint(tmp_path, "--timeout", "600", "--workers", "2", "--cache-mb", "0")

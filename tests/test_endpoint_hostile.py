@@ -34,7 +34,7 @@ def still_serving(server) -> None:
     assert status == 200 and json.loads(body)["boolean"] is True
 
 
-@pytest.mark.parametrize("how,query", [
+@pytest.mark.parametrize(("how", "query"), [
     ("query", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
     ("query", "DELETE WHERE { ?s ?p ?o }"),
     ("query", "LOAD <http://example.org/data.ttl>"),
@@ -235,7 +235,7 @@ def test_non_utf8_direct_body_is_400(server):
     assert status == 400 and b"not UTF-8" in body
 
 
-@pytest.mark.parametrize("ctype,expected", [
+@pytest.mark.parametrize(("ctype", "expected"), [
     ("text/plain", 415), (None, 415), ("application/json", 415),
     ("application/sparql-query; charset=UTF-16", 415), ("multipart/form-data; boundary=x", 415),
 ])

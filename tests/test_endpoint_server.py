@@ -43,7 +43,7 @@ def test_default_is_sparql_json_and_binds_loopback(server):
     assert "truncated" not in doc
 
 
-@pytest.mark.parametrize("accept,ctype,marker", [
+@pytest.mark.parametrize(("accept", "ctype", "marker"), [
     ("text/csv", "text/csv", b"c,label\r\n"),
     ("text/tab-separated-values", "text/tab-separated-values", b"?c\t?label\n"),
     ("application/sparql-results+xml", "application/sparql-results+xml", b'<variable name="label"/>'),
@@ -72,7 +72,7 @@ def test_post_form_and_direct(server, send):
     assert json.loads(body) == {"head": {}, "boolean": True}
 
 
-@pytest.mark.parametrize("accept,ctype,check", [
+@pytest.mark.parametrize(("accept", "ctype", "check"), [
     ("text/turtle", "text/turtle", lambda b: b"gkc:probiotics" in b),
     ("application/n-triples", "application/n-triples", lambda b: b"<https://w3id.org/gutkg/concept/gfd>" in b),
     ("application/ld+json", "application/ld+json", lambda b: len(json.loads(b)) == 2),

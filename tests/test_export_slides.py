@@ -263,11 +263,11 @@ def test_long_labels_are_clipped_with_an_ellipsis_in_decks(network, tmp_path):
 @needs_dot
 def test_html_deck_is_one_offline_file_with_escaped_text(network, tmp_path):
     from gutkg.export.selection import select
-    from gutkg.export.slides import to_html
+    from gutkg.export.slides import story_to_html
     from gutkg.export.story import selection_story
 
     story = selection_story(select(network, path=("odd_label", "leaky gut")))
-    html = to_html(story)
+    html = story_to_html(story)
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "<script src" not in html and "<link" not in html
     assert "&lt;&quot;odd&quot; &amp; {label}|[x]&gt;" in html

@@ -223,7 +223,7 @@ def test_cli_query_table_with_a_bundled_question(run_cli):
     assert lines[-1] == "6 rows"
 
 
-@pytest.mark.parametrize("fmt,check", [
+@pytest.mark.parametrize(("fmt", "check"), [
     ("csv", lambda out: out.splitlines()[0] == "concept,label,category"),
     ("tsv", lambda out: out.splitlines()[0] == "?concept\t?label\t?category"),
     ("json", lambda out: json.loads(out)["head"]["vars"] == ["concept", "label", "category"]),

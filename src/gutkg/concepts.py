@@ -117,56 +117,17 @@ class ConceptIndex:
     def from_store(cls, store: Store) -> ConceptIndex:
         """Every concept of ``store``. Names and definitions are as every output shows them: an
         invisible or control character is spelt as its escape (:func:`gutkg.textsafety.visible`)."""
-        from gutkg.textsafety import visible
-        from gutkg.vocab import CATEGORIES, CONCEPT, GKV, SKOS
-
-        short = {str(k): v for k, v in CATEGORIES.items()}
-        found: dict[str, Concept] = {}
-        by_iri: dict[str, Concept] = {}
-        for c, cat in store.query(CONCEPTS).rows:
-            assert c is not None and cat is not None
-            if cat.value not in short or c.value in by_iri:
-                continue
-            iri = c.value
-            cid = iri[len(str(CONCEPT)):] if iri.startswith(str(CONCEPT)) else iri
-            by_iri[iri] = found[cid] = Concept(cid, iri, "", short[cat.value])
-        skos, stage = str(SKOS), str(GKV.stageOf)
+        by_iri = _concepts_of(store)
         for c, p, o in store.query(PROPERTIES).rows:
             concept = by_iri.get(c.value) if c is not None else None
-            if concept is None or p is None or o is None:
-                continue
-            if p.value == str(GKV.rarelyMeasured):
-                concept.rarely_measured = o.value.lower() in ("true", "1")
-                continue
-            if p.value == stage:
-                sid = o.value.removeprefix(str(CONCEPT))
-                if sid not in concept.stage_of:
-                    concept.stage_of.append(sid)
-                continue
-            prop = p.value.removeprefix(skos)
-            if prop == "prefLabel" and not concept.label:
-                concept.label = visible(o.value)
-            elif prop == "altLabel" and visible(o.value) not in concept.synonyms:
-                concept.synonyms.append(visible(o.value))
-            elif prop == "definition":
-                concept.definition = visible(o.value, multiline=True)
-            elif prop in {"exactMatch", "closeMatch"}:
-                target = concept.exact if prop == "exactMatch" else concept.close
-                if o.value not in target:
-                    target.append(o.value)
-            elif prop == "broader":
-                bid = o.value.removeprefix(str(CONCEPT))
-                if bid not in concept.broader:
-                    concept.broader.append(bid)
-        for concept in found.values():
+            if concept is not None and p is not None and o is not None:
+                _add_property(concept, p.value, o.value)
+        for concept in by_iri.values():
             concept.label = concept.label or concept.id
-        for concept in found.values():
             concept.synonyms.sort(key=str.casefold)
-            concept.exact.sort()
-            concept.close.sort()
-            concept.broader.sort()
-            concept.stage_of.sort()
-        return cls(sorted(found.values(), key=lambda c: c.id))
+            for ids in (concept.exact, concept.close, concept.broader, concept.stage_of):
+                ids.sort()
+        return cls(sorted(by_iri.values(), key=lambda c: c.id))
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -223,3 +184,48 @@ class ConceptIndex:
                 scores[c.id] = best
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self.concepts[kv[0]].label.casefold()))
         return [(self.concepts[cid], round(score, 1)) for cid, score in ranked[:limit]]
+
+
+def _concepts_of(store: Store) -> dict[str, Concept]:
+    """IRI -> a bare :class:`Concept` (id and category) for every concept of ``store``."""
+    from gutkg.vocab import CATEGORIES, CONCEPT
+
+    short = {str(k): v for k, v in CATEGORIES.items()}
+    by_iri: dict[str, Concept] = {}
+    for c, cat in store.query(CONCEPTS).rows:
+        assert c is not None and cat is not None
+        if cat.value not in short or c.value in by_iri:
+            continue
+        iri = c.value
+        cid = iri[len(str(CONCEPT)):] if iri.startswith(str(CONCEPT)) else iri
+        by_iri[iri] = Concept(cid, iri, "", short[cat.value])
+    return by_iri
+
+
+def _add_property(concept: Concept, predicate: str, value: str) -> None:
+    """Record one SKOS or gutkg property of ``concept`` (labels shown as :func:`visible` spells them)."""
+    from gutkg.textsafety import visible
+    from gutkg.vocab import CONCEPT, GKV, SKOS
+
+    if predicate == str(GKV.rarelyMeasured):
+        concept.rarely_measured = value.lower() in ("true", "1")
+        return
+    if predicate == str(GKV.stageOf):
+        _append_new(concept.stage_of, value.removeprefix(str(CONCEPT)))
+        return
+    prop = predicate.removeprefix(str(SKOS))
+    if prop == "prefLabel" and not concept.label:
+        concept.label = visible(value)
+    elif prop == "altLabel":
+        _append_new(concept.synonyms, visible(value))
+    elif prop == "definition":
+        concept.definition = visible(value, multiline=True)
+    elif prop in {"exactMatch", "closeMatch"}:
+        _append_new(concept.exact if prop == "exactMatch" else concept.close, value)
+    elif prop == "broader":
+        _append_new(concept.broader, value.removeprefix(str(CONCEPT)))
+
+
+def _append_new(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)

@@ -262,8 +262,8 @@ def edge_marks(data: dict[str, Any], numbers: dict[str, int]) -> str:
     return "[" + ",".join(map(str, cited)) + "]" if cited else ""
 
 
-def to_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
-           numbers: dict[str, int] | None = None, colours: dict[str, str] | None = None) -> str:
+def figure_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
+               numbers: dict[str, int] | None = None, colours: dict[str, str] | None = None) -> str:
     """Graphviz source for the figure's drawing (no title or legend: the frame adds those).
 
     ``colours`` (claim id -> colour) overrides the sign colour of those claims, e.g. one colour per
@@ -462,7 +462,7 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
 
     ``marks=False`` draws no ``[n]`` marks and no footnotes (for a deck's map, whose step slides
     carry the citations): the smallest label is then a concept's, so denser maps stay legible.
-    ``colours`` and ``groups`` colour claims by group (see :func:`to_dot` and the legend).
+    ``colours`` and ``groups`` colour claims by group (see :func:`figure_dot` and the legend).
     Legibility is judged with the figure filling a ``judge_at`` screen (1920×1080 by default;
     :func:`fit_figure` judges an enlarged canvas at its own size). This function does not adapt:
     :func:`fit_figure` does.
@@ -527,7 +527,7 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
 
     best: tuple[float, str, str, float, float, str] | None = None
     for rankdir in ("LR", "TB"):
-        source = to_dot(graph, theme=theme, rankdir=rankdir, numbers=numbers, colours=colours)
+        source = figure_dot(graph, theme=theme, rankdir=rankdir, numbers=numbers, colours=colours)
         inner, gw, gh = _layout(source, cache)
         scale = min(area_w / gw, area_h / gh, 2.0 * u)
         if best is None or scale > best[0] * 1.05:

@@ -110,93 +110,126 @@ def _bar(page: Any, colour: str) -> None:
 
 
 def _render(prs: Any, slide: Slide, c: dict[str, str]) -> None:
+    """Add ``slide`` to ``prs``: the map as native shapes, every other kind drawn by its own function."""
+    if slide.kind == "map":
+        _render_map(prs, slide, c)
+        return
+    page = prs.slides.add_slide(prs.slide_layouts[0 if slide.kind == "title" else 5])
+    _background(page, c)
+    draw = _DRAW.get(slide.kind)
+    if draw is not None:
+        draw(page, slide, slide.data, c)
+    page.notes_slide.notes_text_frame.text = slide.notes
+
+
+def _render_map(prs: Any, slide: Slide, c: dict[str, str]) -> None:
+    layout = map_layout(slide.data["figure"])
+    if _map_scale(layout) is None:
+        if len(prs.slides):
+            notes = prs.slides[-1].notes_slide.notes_text_frame
+            notes.text += ("\nThe map is left out of this PowerPoint deck: its labels would fall "
+                           "under 18 pt (the HTML deck and gutkg export figure show it).")
+        return
+    page = prs.slides.add_slide(prs.slide_layouts[5])
+    _background(page, c)
+    _title(page, slide.title, 28, c["fg"], width=2.6)
+    _native_map(page, slide.data["figure"], layout, c)
+    page.notes_slide.notes_text_frame.text = slide.notes
+
+
+def _colour(d: dict[str, Any], c: dict[str, str]) -> str:
+    return str(d.get("colour") or "").lstrip("#") or c["accent"]
+
+
+def _draw_title(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
     from pptx.util import Inches
 
-    d = slide.data
-    if slide.kind == "map":
-        layout = map_layout(d["figure"])
-        if _map_scale(layout) is None:
-            if len(prs.slides):
-                notes = prs.slides[-1].notes_slide.notes_text_frame
-                notes.text += ("\nThe map is left out of this PowerPoint deck: its labels would fall "
-                               "under 18 pt (the HTML deck and gutkg export figure show it).")
-            return
-        page = prs.slides.add_slide(prs.slide_layouts[5])
-        _background(page, c)
-        _title(page, slide.title, 28, c["fg"], width=2.6)
-        _native_map(page, d["figure"], layout, c)
-        page.notes_slide.notes_text_frame.text = slide.notes
-        return
-    layout = prs.slide_layouts[0 if slide.kind == "title" else 5]
-    page = prs.slides.add_slide(layout)
-    _background(page, c)
-    colour = str(d.get("colour") or "").lstrip("#")
-    if slide.kind == "title":
-        title = page.shapes.title
-        title.left, title.top, title.width, title.height = Inches(0.6), Inches(1.6), Inches(12.1), Inches(2.6)
-        title.text_frame.clear()
-        title.text_frame.word_wrap = True
-        _text(title.text_frame, [(slide.title, 40, c["fg"], True, False)])
-        sub = page.placeholders[1]
-        sub.left, sub.top, sub.width, sub.height = Inches(0.6), Inches(4.4), Inches(12.1), Inches(2.6)
-        sub.text_frame.clear()
-        _text(sub.text_frame, [(d.get("subtitle") or "", 22, c["muted"], False, False),
-                               (d["footer"], 18, c["muted"], False, False)])
-    elif slide.kind == "question":
-        _title(page, slide.title, 30, c["fg"])
-        parts: list[Part] = [(str(d["question"]), 30, c["fg"], True, False)]
-        if d.get("context"):
-            parts.append((str(d["context"]), 20, c["muted"], False, False))
-        high = sum(_lines(t, 12.1, size) * size * 1.25 / 72 + 0.14 for t, size, *_ in parts) + 0.1
-        _text(_box(page, 0.6, 1.3, 12.1, high), parts, space=10)
-        frame = _box(page, 0.6, 1.3 + high + 0.1, 12.1, max(H - 1.5 - high, 1.0))
-        for i, (label, col, _) in enumerate(d["tracks"]):
-            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            _runs(para, [("■ ", 22, col.lstrip("#") or c["accent"], True), (label, 22, c["fg"], True)])
-    elif slide.kind == "rival":
-        _bar(page, colour or c["accent"])
-        _title(page, slide.title, 30, colour or c["accent"])
-        _text(_box(page, 0.7, 1.5, 12.0, 3.2), [(d["definition"], 28, c["fg"], False, False)])
-        _text(_box(page, 0.7, 4.8, 12.0, 2.4), [(f, 22, c["muted"], False, False) for f in d["facts"]])
-    elif slide.kind == "step":
-        _bar(page, colour or c["accent"])
-        _title(page, slide.title, 26, colour or c["accent"])
-        sizes = {"head": (44, c["fg"], True, False), "facts": (30, c["fg"], False, False),
-                 "design": (28, c["muted"], False, False), "cite": (28, c["fg"], False, True)}
-        _text(_box(page, 0.7, 1.5, 12.0, 5.7), [(t, *sizes[r]) for r, t in d["lines"]], space=14)
-    elif slide.kind in {"verdict", "summary", "human"}:
-        _title(page, slide.title, 30, c["fg"])
-        top = 1.3
-        if slide.kind == "human":
-            high = _lines(d["answer"], 12.1, 20) * 20 * 1.25 / 72 + 0.2
-            _text(_box(page, 0.6, top, 12.1, high), [(d["answer"], 20, c["fg"], False, False)])
-            top += high + 0.1
-            header, rows, widths = ["rival route", "grade", "best human route"], d["rows"], [3.2, 1.4, 7.5]
-        else:
-            header, rows = d["header"], d["rows"]
-            widths = [3.3, 4.6, 2.1, 2.1] if slide.kind == "verdict" else [5.6, 1.6, 2.6, 2.3]
-        bottom = _table(page, header, rows, widths, top, c, d.get("colours", []))
-        if d.get("answer") and slide.kind != "human":
-            _text(_box(page, 0.6, bottom + 0.15, 12.1, max(H - bottom - 0.3, 0.6)),
-                  [(d["answer"], 20, c["fg"], False, False)])
-    elif slide.kind == "keystones":
-        _title(page, slide.title, 30, c["fg"])
-        parts = []
-        for claim, cite, change in d["items"]:
-            parts += [(claim, 24, c["fg"], True, False), (cite, 20, c["muted"], False, True),
-                      (f"if wrong: {change}", 20, c["muted"], False, False)]
-        _text(_box(page, 0.6, 1.3, 12.1, 5.9), parts)
-    elif slide.kind == "settle":
-        _title(page, slide.title, 30, c["fg"])
-        _text(_box(page, 0.6, 1.3, 12.1, 5.9), [(f"• {x}", 20, c["fg"], False, False)
-                                               for x in d["items"]], space=12)
-    elif slide.kind == "references":
-        _title(page, slide.title, 30, c["fg"])
-        parts = [(f"{r['citation']}: {r['text']} {r['id']}".strip(), 18, c["fg"], False, False)
-                 for r in d["refs"]] or [("No claim in this deck cites a reference yet.", 20,
-                                          c["muted"], False, True)]
-        _text(_box(page, 0.6, 1.3, 12.1, 5.9), parts, space=10)
-    page.notes_slide.notes_text_frame.text = slide.notes
+    title = page.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.6), Inches(1.6), Inches(12.1), Inches(2.6)
+    title.text_frame.clear()
+    title.text_frame.word_wrap = True
+    _text(title.text_frame, [(slide.title, 40, c["fg"], True, False)])
+    sub = page.placeholders[1]
+    sub.left, sub.top, sub.width, sub.height = Inches(0.6), Inches(4.4), Inches(12.1), Inches(2.6)
+    sub.text_frame.clear()
+    _text(sub.text_frame, [(d.get("subtitle") or "", 22, c["muted"], False, False),
+                           (d["footer"], 18, c["muted"], False, False)])
+
+
+def _draw_question(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _title(page, slide.title, 30, c["fg"])
+    parts: list[Part] = [(str(d["question"]), 30, c["fg"], True, False)]
+    if d.get("context"):
+        parts.append((str(d["context"]), 20, c["muted"], False, False))
+    high = sum(_lines(t, 12.1, size) * size * 1.25 / 72 + 0.14 for t, size, *_ in parts) + 0.1
+    _text(_box(page, 0.6, 1.3, 12.1, high), parts, space=10)
+    frame = _box(page, 0.6, 1.3 + high + 0.1, 12.1, max(H - 1.5 - high, 1.0))
+    for i, (label, col, _) in enumerate(d["tracks"]):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        _runs(para, [("■ ", 22, col.lstrip("#") or c["accent"], True), (label, 22, c["fg"], True)])
+
+
+def _draw_rival(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _bar(page, _colour(d, c))
+    _title(page, slide.title, 30, _colour(d, c))
+    _text(_box(page, 0.7, 1.5, 12.0, 3.2), [(d["definition"], 28, c["fg"], False, False)])
+    _text(_box(page, 0.7, 4.8, 12.0, 2.4), [(f, 22, c["muted"], False, False) for f in d["facts"]])
+
+
+def _draw_step(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _bar(page, _colour(d, c))
+    _title(page, slide.title, 26, _colour(d, c))
+    sizes = {"head": (44, c["fg"], True, False), "facts": (30, c["fg"], False, False),
+             "design": (28, c["muted"], False, False), "cite": (28, c["fg"], False, True)}
+    _text(_box(page, 0.7, 1.5, 12.0, 5.7), [(t, *sizes[r]) for r, t in d["lines"]], space=14)
+
+
+def _draw_table(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _title(page, slide.title, 30, c["fg"])
+    top = 1.3
+    if slide.kind == "human":
+        high = _lines(d["answer"], 12.1, 20) * 20 * 1.25 / 72 + 0.2
+        _text(_box(page, 0.6, top, 12.1, high), [(d["answer"], 20, c["fg"], False, False)])
+        top += high + 0.1
+        header, rows, widths = ["rival route", "grade", "best human route"], d["rows"], [3.2, 1.4, 7.5]
+    else:
+        header, rows = d["header"], d["rows"]
+        widths = [3.3, 4.6, 2.1, 2.1] if slide.kind == "verdict" else [5.6, 1.6, 2.6, 2.3]
+    bottom = _table(page, header, rows, widths, top, c, d.get("colours", []))
+    if d.get("answer") and slide.kind != "human":
+        _text(_box(page, 0.6, bottom + 0.15, 12.1, max(H - bottom - 0.3, 0.6)),
+              [(d["answer"], 20, c["fg"], False, False)])
+
+
+def _draw_keystones(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _title(page, slide.title, 30, c["fg"])
+    parts: list[Part] = []
+    for claim, cite, change in d["items"]:
+        parts += [(claim, 24, c["fg"], True, False), (cite, 20, c["muted"], False, True),
+                  (f"if wrong: {change}", 20, c["muted"], False, False)]
+    _text(_box(page, 0.6, 1.3, 12.1, 5.9), parts)
+
+
+def _draw_settle(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _title(page, slide.title, 30, c["fg"])
+    _text(_box(page, 0.6, 1.3, 12.1, 5.9), [(f"• {x}", 20, c["fg"], False, False) for x in d["items"]],
+          space=12)
+
+
+def _draw_references(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
+    _title(page, slide.title, 30, c["fg"])
+    parts: list[Part] = [(f"{r['citation']}: {r['text']} {r['id']}".strip(), 18, c["fg"], False, False)
+                         for r in d["refs"]] or [("No claim in this deck cites a reference yet.", 20,
+                                                  c["muted"], False, True)]
+    _text(_box(page, 0.6, 1.3, 12.1, 5.9), parts, space=10)
+
+
+#: Slide kind -> the function drawing it on a PowerPoint page.
+_DRAW: dict[str, Callable[[Any, Slide, dict[str, Any], dict[str, str]], None]] = {
+    "title": _draw_title, "question": _draw_question, "rival": _draw_rival, "step": _draw_step,
+    "verdict": _draw_table, "summary": _draw_table, "human": _draw_table, "keystones": _draw_keystones,
+    "settle": _draw_settle, "references": _draw_references,
+}
 
 
 def _background(page: Any, c: dict[str, str]) -> None:

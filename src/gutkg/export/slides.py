@@ -1,7 +1,7 @@
 """Lecture decks as one offline HTML file (reveal.js inlined), and the writer for every deck format.
 
 The slides are planned once, format-neutral, by :func:`gutkg.export.deck.plan` from a
-:class:`~gutkg.export.story.Story`; this module renders them as HTML (:func:`to_html`) and
+:class:`~gutkg.export.story.Story`; this module renders them as HTML (:func:`story_to_html`) and
 :func:`write_deck` writes HTML or PowerPoint (:mod:`gutkg.export.pptx_deck`). Renderers import the
 plan, never the other way round.
 
@@ -13,15 +13,17 @@ HTML-escaped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from gutkg.errors import GutKGError, InputError
 from gutkg.export.deck import FORMATS, MAX_WORDS, Slide, plan
 from gutkg.export.story import Story
 
-__all__ = ["FORMATS", "deck_format", "html_deck", "plan", "to_html", "write_deck"]
+__all__ = ["FORMATS", "deck_format", "html_deck", "plan", "story_to_html", "write_deck"]
 
 
 # --- HTML (reveal.js) -------------------------------------------------------------------------
@@ -99,64 +101,86 @@ def _table(header: list[str], rows: list[list[str]], colours: list[str]) -> list
 
 
 def _html_slide(slide: Slide) -> str:
-    d = slide.data
-    body: list[str] = []
-    attrs = ""
+    """One ``<section>`` of the deck: the body drawn by the slide kind's own function."""
     if slide.kind == "map":
         import base64
 
-        data = base64.b64encode(d["svg"].encode("utf-8")).decode("ascii")
+        data = base64.b64encode(slide.data["svg"].encode("utf-8")).decode("ascii")
         return (f'<section data-kind="map" class="map"><img alt="{_e(slide.title)}" '
                 f'src="data:image/svg+xml;base64,{data}">\n'
                 f'<aside class="notes">{_e(slide.notes)}</aside>\n</section>')
-    if slide.kind == "title":
-        body += [f"<h1>{_e(slide.title)}</h1>"]
-        if d.get("subtitle"):
-            body.append(f'<div class="sub">{_e(d["subtitle"])}</div>')
-        body.append(f'<div class="foot">{_e(d["footer"])}</div>')
-    elif slide.kind == "question":
-        body += [f"<h2>{_e(slide.title)}</h2>", f'<div class="question">{_e(d["question"])}</div>']
-        if d.get("context"):
-            body.append(f'<div class="sub">{_e(d["context"])}</div>')
-        body.append("<ul>")
-        body += [f"<li>{_swatch(colour)}<b>{_e(label)}</b></li>" for label, colour, _ in d["tracks"]]
-        body.append("</ul>")
-    elif slide.kind == "rival":
-        attrs = f' style="--rival:{_e(d["colour"])}"'
-        body += [f"<h2>{_e(slide.title)}</h2>",
-                 f'<div class="definition">{_e(d["definition"])}</div>']
-        body += [f'<div class="fact">{_e(f)}</div>' for f in d["facts"]]
-    elif slide.kind == "step":
-        attrs = f' style="--rival:{_e(d["colour"])}" data-claim="{_e(d["claim"])}"'
-        body.append(f"<h2>{_e(slide.title)}</h2>")
-        body += [f'<div class="{role}">{_e(text)}</div>' for role, text in d["lines"]]
-    elif slide.kind in {"verdict", "summary"}:
-        body += [f"<h2>{_e(slide.title)}</h2>", *_table(d["header"], d["rows"], d.get("colours", []))]
-        if d.get("answer"):
-            body.append(f'<div class="answer">{_e(d["answer"])}</div>')
-    elif slide.kind == "keystones":
-        body.append(f"<h2>{_e(slide.title)}</h2>")
-        body += [f'<div class="item"><b>{_e(claim)}</b><div class="cite">{_e(cite)}</div>'
-                 f'<div class="fact">if wrong: {_e(change)}</div></div>'
-                 for claim, cite, change in d["items"]]
-    elif slide.kind == "human":
-        body += [f"<h2>{_e(slide.title)}</h2>", f'<div class="answer">{_e(d["answer"])}</div>',
-                 *_table(["rival route", "grade", "best human route"], [list(r) for r in d["rows"]], [])]
-    elif slide.kind == "settle":
-        body += [f"<h2>{_e(slide.title)}</h2>", "<ul>", *(f"<li>{_e(x)}</li>" for x in d["items"]),
-                 "</ul>"]
-    elif slide.kind == "references":
-        body += [f"<h2>{_e(slide.title)}</h2>", '<ul class="refs">']
-        for ref in d["refs"]:
-            link = (f' <a href="{_e(ref["url"])}">{_e(ref["id"])}</a>' if ref["url"]
-                    else f' <span class="id">{_e(ref["id"])}</span>')
-            body.append(f"<li><b>{_e(ref['citation'])}</b>: {_e(ref['text'])}{link}</li>")
-        if not d["refs"]:
-            body.append("<li>No claim in this deck cites a reference yet.</li>")
-        body.append("</ul>")
+    draw = _BODIES.get(slide.kind)
+    attrs, body = draw(slide, slide.data) if draw else ("", [])
     notes = f'<aside class="notes">{_e(slide.notes)}</aside>'
     return (f'<section data-kind="{slide.kind}" class="{slide.kind}"{attrs}>\n' + "\n".join(body)
             + f"\n{notes}\n</section>")
+
+
+def _title_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    body = [f"<h1>{_e(slide.title)}</h1>"]
+    if d.get("subtitle"):
+        body.append(f'<div class="sub">{_e(d["subtitle"])}</div>')
+    return "", [*body, f'<div class="foot">{_e(d["footer"])}</div>']
+
+
+def _question_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    body = [f"<h2>{_e(slide.title)}</h2>", f'<div class="question">{_e(d["question"])}</div>']
+    if d.get("context"):
+        body.append(f'<div class="sub">{_e(d["context"])}</div>')
+    tracks = [f"<li>{_swatch(colour)}<b>{_e(label)}</b></li>" for label, colour, _ in d["tracks"]]
+    return "", [*body, "<ul>", *tracks, "</ul>"]
+
+
+def _rival_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    return (f' style="--rival:{_e(d["colour"])}"',
+            [f"<h2>{_e(slide.title)}</h2>", f'<div class="definition">{_e(d["definition"])}</div>',
+             *(f'<div class="fact">{_e(f)}</div>' for f in d["facts"])])
+
+
+def _step_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    return (f' style="--rival:{_e(d["colour"])}" data-claim="{_e(d["claim"])}"',
+            [f"<h2>{_e(slide.title)}</h2>", *(f'<div class="{role}">{_e(text)}</div>' for role, text in d["lines"])])
+
+
+def _verdict_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    body = [f"<h2>{_e(slide.title)}</h2>", *_table(d["header"], d["rows"], d.get("colours", []))]
+    if d.get("answer"):
+        body.append(f'<div class="answer">{_e(d["answer"])}</div>')
+    return "", body
+
+
+def _keystones_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    return "", [f"<h2>{_e(slide.title)}</h2>",
+                *(f'<div class="item"><b>{_e(claim)}</b><div class="cite">{_e(cite)}</div>'
+                  f'<div class="fact">if wrong: {_e(change)}</div></div>' for claim, cite, change in d["items"])]
+
+
+def _human_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    return "", [f"<h2>{_e(slide.title)}</h2>", f'<div class="answer">{_e(d["answer"])}</div>',
+                *_table(["rival route", "grade", "best human route"], [list(r) for r in d["rows"]], [])]
+
+
+def _settle_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    return "", [f"<h2>{_e(slide.title)}</h2>", "<ul>", *(f"<li>{_e(x)}</li>" for x in d["items"]), "</ul>"]
+
+
+def _references_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
+    body = [f"<h2>{_e(slide.title)}</h2>", '<ul class="refs">']
+    for ref in d["refs"]:
+        link = (f' <a href="{_e(ref["url"])}">{_e(ref["id"])}</a>' if ref["url"]
+                else f' <span class="id">{_e(ref["id"])}</span>')
+        body.append(f"<li><b>{_e(ref['citation'])}</b>: {_e(ref['text'])}{link}</li>")
+    if not d["refs"]:
+        body.append("<li>No claim in this deck cites a reference yet.</li>")
+    return "", [*body, "</ul>"]
+
+
+#: Slide kind -> the function drawing its body (extra ``<section>`` attributes, lines).
+_BODIES: dict[str, Callable[[Slide, dict[str, Any]], tuple[str, list[str]]]] = {
+    "title": _title_body, "question": _question_body, "rival": _rival_body, "step": _step_body,
+    "verdict": _verdict_body, "summary": _verdict_body, "keystones": _keystones_body, "human": _human_body,
+    "settle": _settle_body, "references": _references_body,
+}
 
 
 def _vendor(name: str) -> str:
@@ -167,8 +191,8 @@ def _vendor(name: str) -> str:
                          "reinstall gutkg, or run scripts/build_teaching_assets.sh in a checkout") from None
 
 
-def to_html(story: Story, *, theme: str = "light", subtitle: str = "", with_map: bool = True,
-            max_words: int = MAX_WORDS) -> str:
+def story_to_html(story: Story, *, theme: str = "light", subtitle: str = "", with_map: bool = True,
+                  max_words: int = MAX_WORDS) -> str:
     """The deck as one self-contained HTML file (reveal.js and styles inlined)."""
     return html_deck(story, plan(story, subtitle=subtitle, with_map=with_map, theme=theme,
                                  max_words=max_words), theme=theme)

@@ -45,6 +45,11 @@ ARROWS = {1: "─(+)→", -1: "─(−)→"}
 
 
 def esc(value: object) -> str:
+    """``value`` as text, HTML-escaped (quotes too).
+
+    >>> esc('<a href="x">')
+    '&lt;a href=&quot;x&quot;&gt;'
+    """
     return html.escape(str(value), quote=True)
 
 
@@ -71,6 +76,7 @@ def card(title: str, *parts: str, text: str = "", kind: str = "") -> str:
 
 
 def para(text: str, style: str = "") -> str:
+    """An escaped paragraph of ``text`` (nothing when ``text`` is empty)."""
     return f"<p style='margin:4px 0;{style}'>{esc(text)}</p>" if text else ""
 
 
@@ -107,11 +113,13 @@ def chain_label(chain: Chain) -> str:
 
 
 def citations(chain: Chain, n: int = 3) -> str:
+    """The first ``n`` distinct citations of a chain's claims, and how many more there are."""
     seen = list(dict.fromkeys(c for h in chain.hops for c in h.citations))
     return "; ".join(seen[:n]) + (f" (+{len(seen) - n})" if len(seen) > n else "")
 
 
 def chain_rows(chains: Sequence[Chain]) -> list[list[str]]:
+    """Table rows for ``chains``: number, the chain, net sign, weakest link and citations."""
     return [[str(i), chain_label(c), "+" if c.sign > 0 else "−" if c.sign < 0 else "0",
              f"{STRENGTH_NAMES.get(c.weakest, 'none')} ({c.weakest_status})", citations(c)]
             for i, c in enumerate(chains, 1)]
@@ -119,6 +127,8 @@ def chain_rows(chains: Sequence[Chain]) -> list[list[str]]:
 
 @renders(Explanation)
 def explanation_html(e: Explanation) -> str:
+    """The card of an explanation: the first summary line, each rival's grade on all and on primary
+    human evidence, the answer and the claims it hangs on."""
     parts = [para(e.summary[0] if e.summary else "")]
     v = e.verdict
     if v is not None:
@@ -139,6 +149,7 @@ def explanation_html(e: Explanation) -> str:
 
 @renders(PathResult)
 def paths_html(r: PathResult) -> str:
+    """The card of a paths result: how many chains were found and a table of the best."""
     found = para(f"{len(r.paths)} chain(s) shown of {r.found} found, strongest weakest link first"
                  if r.paths else "no causal chain found")
     return card(f"Paths: {r.source_label} → {r.target_label}", found, status(r),
@@ -148,6 +159,7 @@ def paths_html(r: PathResult) -> str:
 
 @renders(LoopResult)
 def loops_html(r: LoopResult) -> str:
+    """The card of a loops result: how many loops were found and a table of the best, with their kind."""
     rows = [[row[0], r.loops[i].kind, *row[1:]] for i, row in enumerate(chain_rows(r.loops))]
     found = para(f"{len(r.loops)} loop(s) shown of {r.loops_found} found" if r.loops else "no feedback loop found")
     through = next((h.cause_label for loop in r.loops for h in loop.hops if h.cause == r.through), r.through)
@@ -159,6 +171,8 @@ def loops_html(r: LoopResult) -> str:
 
 @renders(RivalsResult)
 def rivals_html(r: RivalsResult) -> str:
+    """The card of a rivals result: each question's answer and its rivals' grades, and the
+    contradictions."""
     parts = []
     for q in r.questions:
         parts.append(f"<div style='margin-top:6px'><strong>{esc(q.label)}</strong></div>")
@@ -176,6 +190,7 @@ def rivals_html(r: RivalsResult) -> str:
 
 @renders(RankResult)
 def rank_html(r: RankResult) -> str:
+    """The card of a rank result: the top drivers and bottlenecks with their scores."""
     def rows(items: Sequence[Any]) -> list[list[str]]:
         return [[str(i), x.label, x.category, f"{x.score:.3g}"] for i, x in enumerate(items, 1)]
 
@@ -188,6 +203,8 @@ def rank_html(r: RankResult) -> str:
 
 @renders(AdjustResult)
 def adjust_html(r: AdjustResult) -> str:
+    """The card of an adjust result: whether the effect is identifiable, the minimal adjustment sets
+    and the confounders."""
     def names(ids: Sequence[str]) -> str:
         return ", ".join(r.labels.get(i, i) for i in ids) or "∅ (nothing)"
 
@@ -199,6 +216,7 @@ def adjust_html(r: AdjustResult) -> str:
 
 @renders(Card)
 def card_html(c: Card) -> str:
+    """The card of a concept, a reference or a statement (causal claim, association, measurement relation)."""
     d = c.data
     if c.kind == "concept":
         return concept_html(c, d)
@@ -208,6 +226,7 @@ def card_html(c: Card) -> str:
 
 
 def concept_html(c: Card, d: dict[str, Any]) -> str:
+    """A concept card: its category, definition, synonyms, mappings, claims in and out, references."""
     maps = ", ".join(f'<a href="{esc(m["iri"])}">{esc(m["curie"])}</a>' if str(m["iri"]).startswith(("http://", "https://"))
                      else esc(m["curie"]) for m in d.get("mappings", []))
     parts = [para(f"{d['curie']} · {d['category']}", "color:#777"), para(d.get("definition", ""))]
@@ -227,6 +246,8 @@ def concept_html(c: Card, d: dict[str, Any]) -> str:
 
 
 def statement_html(c: Card, d: dict[str, Any]) -> str:
+    """A statement card (causal claim, association or measurement relation): its status, grade with
+    reasons, and evidence table."""
     g = d.get("grade")
     parts = [para(f"{d['kind']}; {d['id']}", "color:#777"), para(f"status: {d['status']}" if d.get("status") else "")]
     if isinstance(g, dict):
@@ -241,6 +262,7 @@ def statement_html(c: Card, d: dict[str, Any]) -> str:
 
 
 def reference_html(c: Card, d: dict[str, Any]) -> str:
+    """A reference card: title, journal, year, link, and the evidence items that cite it."""
     r = d["reference"]
     where = " ".join(str(x) for x in (r.get("journal"), r.get("year")) if x)
     head = f"<p style='margin:4px 0'>{esc(r.get('title', ''))}<br>{esc(where)} {link(r)}</p>"
@@ -254,6 +276,7 @@ def reference_html(c: Card, d: dict[str, Any]) -> str:
 
 @renders(QueryResult)
 def rows_html(r: QueryResult) -> str:
+    """The card of a SPARQL answer: the ASK result, the triples, or the rows (saying when they were cut)."""
     from gutkg.sparql.results import cell
 
     if r.kind == "ask":

@@ -43,10 +43,12 @@ def project_root() -> Path:
 
 
 def default_graph_dir() -> Path:
+    """The bundled graph's Turtle folder, ``graph/`` under :func:`project_root`."""
     return project_root() / "graph"
 
 
 def ontology_dir() -> Path:
+    """The ``ontology/`` folder under :func:`project_root`."""
     return project_root() / "ontology"
 
 
@@ -56,6 +58,7 @@ def ontology_files() -> list[Path]:
 
 
 def shapes_file() -> Path:
+    """The SHACL shapes the graph is validated against (``ontology/shapes.ttl``)."""
     return ontology_dir() / "shapes.ttl"
 
 
@@ -102,6 +105,8 @@ def read_rdf(path: Path) -> bytes:
 
 
 def fmt_of(path: Path) -> str:
+    """The RDF format name for ``path``'s suffix; an unknown suffix raises :class:`InputError`
+    listing the known ones."""
     try:
         return RDF_SUFFIXES[path.suffix]
     except KeyError:

@@ -41,6 +41,8 @@ N_REFS = 200
 
 @dataclass
 class Claim:
+    """One synthetic claim between concepts ``cause`` and ``effect`` (indices), with its evidence items."""
+
     cause: int
     effect: int
     sign: int
@@ -54,6 +56,11 @@ class Claim:
 
 
 def cid(i: int) -> str:
+    """The concept id of concept number ``i``.
+
+    >>> cid(42)
+    'c000042'
+    """
     return f"c{i:06d}"
 
 

@@ -338,6 +338,7 @@ def causal_view(graph: nx.MultiDiGraph, *, include_refuted: bool = False) -> nx.
 
 
 def label(graph: nx.MultiDiGraph, node: str) -> str:
+    """The display label of ``node``, or ``node`` itself when the graph has no label for it."""
     return str(graph.nodes[node].get("label", node)) if node in graph else node
 
 

@@ -49,6 +49,8 @@ def _chains_block(title: str, chains: list[Chain], found: int, marks: dict[str, 
 
 
 def explanation_text(e: Explanation) -> str:
+    """The full text report (``--details``): direct claims both ways, mediated chains, common
+    causes, loops, associations, the verdict, the summary and any evidence comparisons."""
     marks = e.marks
     out = [f"How could {e.a_label} and {e.b_label} be associated?"]
     out += status_lines(e.filter, e.filter_note, e.causal_rule, e.truncated, e.reason, e.notes)
@@ -172,6 +174,8 @@ def first_screen(e: Explanation) -> str:
 
 
 def comparison_lines(cmp: Comparison) -> list[str]:
+    """The lines of one evidence comparison: which claims, chains, common causes and loops survive
+    the filter (with any change in their weakest link), which drop, and the links that drop and why."""
     out = [section(f"Compared with evidence filter: {cmp.filter}")]
     if cmp.filter_note:
         out.append(f"  {cmp.filter_note}")

@@ -22,6 +22,11 @@ NO_ROUTE = -1
 
 
 def level_name(level: int) -> str:
+    """The name of a grade level, or "no route" for :data:`NO_ROUTE` (any level below 0).
+
+    >>> level_name(NO_ROUTE)
+    'no route'
+    """
     return "no route" if level < 0 else GRADE_NAMES[level]
 
 

@@ -61,6 +61,9 @@ TIE_RELATIVE, TIE_ABSOLUTE = 0.05, 0.05
 
 @dataclass
 class Ranked:
+    """One ranked concept: its score, how many concepts its chains reach, its causal ancestors, direct
+    causes and effects, its rank (``tie`` when shared) and the diseases its score counts, best first."""
+
     node: str
     label: str
     category: str
@@ -79,6 +82,9 @@ class Ranked:
 
 @dataclass(repr=False)
 class RankResult(Outcome):
+    """The result of :func:`rank`: drivers, protective factors and bottlenecks, each with the measure
+    that ranked it and the weighting rule."""
+
     drivers: list[Ranked]
     bottlenecks: list[Ranked]
     protective: list[Ranked] = field(default_factory=list)

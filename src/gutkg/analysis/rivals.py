@@ -101,6 +101,9 @@ class RivalSummary:
 
 @dataclass
 class QuestionRivals:
+    """One question and its rivals ranked by grade, with the exposure and outcome it names, the
+    answer in words and the claims the answer hangs on (keystones)."""
+
     id: str
     label: str
     definition: str
@@ -134,6 +137,9 @@ class Contradiction:
 
 @dataclass(repr=False)
 class RivalsResult(Displayable):
+    """The result of :func:`rivals`: every question's ranked rivals and the contradictions kept in the
+    graph, with the evidence filter applied."""
+
     questions: list[QuestionRivals]
     contradictions: list[Contradiction]
     filter: str = "no filter"

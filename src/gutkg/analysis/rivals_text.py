@@ -33,6 +33,8 @@ def _ranked_by(q: QuestionRivals) -> str:
 
 @renders_text(RivalsResult)
 def rivals_text(r: RivalsResult, details: bool = False) -> str:
+    """``RivalsResult.text()``: each question's rivals ranked by grade, its answer and what it hangs
+    on; ``details`` adds each rival's claims and measurements and the contradictions."""
     out = []
     if r.filter != "no filter":
         out.append(f"evidence filter: {r.filter_note or r.filter}")

@@ -17,11 +17,19 @@ WIDTH = 100
 
 
 def wrap(text: str, indent: str = "", width: int = WIDTH) -> str:
+    """``text`` filled to ``width`` columns, the first line after ``indent`` and the rest two spaces deeper."""
     return textwrap.fill(text, width=width, initial_indent=indent,
                          subsequent_indent=" " * len(indent) + "  ", break_on_hyphens=False)
 
 
 def section(title: str, count: int | str | None = None) -> str:
+    """A section heading: a blank line, the title (with ``count`` in brackets) and a rule under it.
+
+    >>> print(section("Paths", 2))
+    <BLANKLINE>
+    Paths (2)
+    ─────────
+    """
     head = title if count is None else f"{title} ({count})"
     return f"\n{head}\n{'─' * min(len(head), WIDTH)}"
 
@@ -64,6 +72,8 @@ def chain_block(n: int, c: Chain, *, kind: str = "", marks: dict[str, str] | Non
 
 def status_lines(filter_desc: str, filter_note: str, causal_rule: str, truncated: bool,
                  reason: str, notes: list[str]) -> list[str]:
+    """The lines every analysis report starts with: the evidence filter, the causal rule, a
+    truncation notice and any notes, wrapped."""
     lines = []
     if filter_desc and filter_desc != "no filter":
         lines.append(f"evidence filter: {filter_note or filter_desc}")
@@ -89,6 +99,8 @@ def references_block(chains: list[Chain]) -> list[str]:
 
 @renders_text(PathResult)
 def paths_text(r: PathResult) -> str:
+    """``PathResult.text()``: the causal chains found, strongest weakest link first, then their
+    references."""
     out = [f"Causal chains from {r.source_label} to {r.target_label} "
            f"(at most {r.max_length} claims; strongest weakest link first)"]
     out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)
@@ -101,6 +113,8 @@ def paths_text(r: PathResult) -> str:
 
 @renders_text(LoopResult)
 def loops_text(r: LoopResult) -> str:
+    """``LoopResult.text()``: how many loops were found, those with evidence on every claim, then
+    those that close only through hypothesised claims, then their references."""
     where = f" through {r.through}" if r.through else ""
     out = [f"Feedback loops{where} (at most {r.max_length} claims; strongest weakest link first)"]
     out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)

@@ -24,11 +24,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def refuted_option(func: F) -> F:
+    """``--include-refuted``: also follow refuted claims (left out by default)."""
     return click.option("--include-refuted", is_flag=True,
                         help="Also traverse refuted claims (left out by default).")(func)
 
 
 def budget_option(default: float) -> Callable[[F], F]:
+    """``--budget SECONDS`` with the command's ``default``: when spent, the command shows what it
+    found so far, marked truncated."""
     return click.option("--budget", type=click.FloatRange(0, 3600), default=default,
                         show_default=True, metavar="SECONDS",
                         help="Time budget; when spent, show what was found, marked truncated.")

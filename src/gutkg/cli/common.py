@@ -165,6 +165,8 @@ def open_store(graph: tuple[str, ...] | list[str], store: str) -> Store:
 
 
 def emit_json(data: object) -> None:
+    """Print ``data`` as indented JSON (results through their ``as_dict``, sets sorted, anything else
+    as a string)."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
 
 
@@ -186,10 +188,12 @@ def color_allowed() -> bool:
 
 
 def heading(text: str) -> str:
+    """``text`` in bold, when the terminal allows styles (:func:`color_allowed`)."""
     return click.style(text, bold=True) if color_allowed() else text
 
 
 def dim(text: str) -> str:
+    """``text`` dimmed, when the terminal allows styles (:func:`color_allowed`)."""
     return click.style(text, dim=True) if color_allowed() else text
 
 

@@ -35,6 +35,7 @@ def write_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def interactive_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--interactive/--no-interactive``: prompt for missing options (default: only in a terminal)."""
     return click.option("--interactive/--no-interactive", default=None,
                         help="Prompt for missing options (default: only in a terminal).")(func)
 

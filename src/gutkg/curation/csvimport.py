@@ -97,6 +97,8 @@ _MAX_REPORTED = 50
 
 @dataclass
 class Row:
+    """One data line of an imported CSV file: its file name, line number and cells by column name."""
+
     file: str
     line: int
     values: dict[str, str]

@@ -38,4 +38,5 @@ def references_of(data: dict[str, Any]) -> list[str]:
 
 
 def dois_of(data: dict[str, Any]) -> list[str]:
+    """DOIs of the references cited by a claim's evidence, sorted."""
     return sorted({e["doi"] for e in data.get("evidence", []) if e.get("doi")})

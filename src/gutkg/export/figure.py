@@ -718,27 +718,33 @@ def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtit
 # Registry entry points (gutkg.export.EXPORTERS): ``to_<fmt>`` / ``write_<fmt>`` per figure format.
 
 def to_svg(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
+    """The figure of ``graph`` as SVG bytes (``opts`` go to :func:`fit_figure`)."""
     return fit_figure(graph, title=title, **opts).render("svg")
 
 
 def to_png(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
+    """The figure of ``graph`` as PNG bytes (``opts`` go to :func:`fit_figure`)."""
     return fit_figure(graph, title=title, **opts).render("png")
 
 
 def to_pdf(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
+    """The figure of ``graph`` as PDF bytes (``opts`` go to :func:`fit_figure`)."""
     return fit_figure(graph, title=title, **opts).render("pdf")
 
 
 def write_svg(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:
+    """Write the figure of ``graph`` to ``path`` as SVG (:func:`write_figure`) and return the path."""
     write_figure(graph, path, title=title, fmt="svg", **opts)
     return Path(path)
 
 
 def write_png(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:
+    """Write the figure of ``graph`` to ``path`` as PNG (:func:`write_figure`) and return the path."""
     write_figure(graph, path, title=title, fmt="png", **opts)
     return Path(path)
 
 
 def write_pdf(graph: nx.MultiDiGraph, path: str | Path, /, *, title: str = "gutkg", **opts: Any) -> Path:
+    """Write the figure of ``graph`` to ``path`` as PDF (:func:`write_figure`) and return the path."""
     write_figure(graph, path, title=title, fmt="pdf", **opts)
     return Path(path)

@@ -278,22 +278,27 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None
 # Registry entry points (gutkg.export.EXPORTERS): ``to_<name>`` / ``write_<name>`` per format.
 
 def to_jsonld(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
+    """The selection ``graph`` as JSON-LD, read from ``store`` (required: the one it was made from)."""
     return GRAPH_FORMATS["jsonld"].writer(graph, store=store)
 
 
 def to_turtle(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
+    """The selection ``graph`` as Turtle, read from ``store`` (required: the one it was made from)."""
     return GRAPH_FORMATS["turtle"].writer(graph, store=store)
 
 
 def to_ntriples(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
+    """The selection ``graph`` as N-Triples, read from ``store`` (required: the one it was made from)."""
     return GRAPH_FORMATS["ntriples"].writer(graph, store=store)
 
 
 def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
+    """``graph`` as a Mermaid flowchart (:func:`gutkg.export.diagrams.to_mermaid`)."""
     return GRAPH_FORMATS["mermaid"].writer(graph, title=title)
 
 
 def to_dot(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
+    """``graph`` as Graphviz DOT (:func:`gutkg.export.diagrams.to_dot`)."""
     return GRAPH_FORMATS["dot"].writer(graph, title=title)
 
 

@@ -65,6 +65,7 @@ class Settings:
 
 
 def static_dir() -> Any:
+    """The packaged folder of the endpoint's vendored UI files (``gutkg/sparql/static``)."""
     return resources.files("gutkg.sparql").joinpath("static")
 
 

@@ -137,6 +137,7 @@ def catalog() -> dict[str, Question]:
 
 
 def names() -> list[str]:
+    """The names of the bundled questions, sorted."""
     return sorted(catalog())
 
 
@@ -152,4 +153,5 @@ def get(name: str) -> Question:
 
 
 def find(name: str) -> Question | None:
+    """The bundled question ``name``, or None (:func:`get` raises instead)."""
     return catalog().get(name)

@@ -15,17 +15,17 @@ Order of operations, chosen so that a highlight is never cut off by the neighbou
    the nodes and claims of every highlight are added back.
 
 Searches are bounded (length cap, result limit, time budget) and report ``truncated`` rather than
-running long; they are plain depth-first searches restricted to one strongly connected component
-for loops, which DESIGN.md measured to be far faster than ``networkx.simple_cycles`` with a length
-bound. :mod:`gutkg.analysis.paths` / ``loops`` may replace them later without changing this API.
+running long. Loops come from :func:`gutkg.analysis.loops.find_loops` (causal claims only, ranked
+as ``gutkg loops`` ranks them: strongest weakest link, then shortest), so a figure shows the loops
+the analysis puts first.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
->>> g.add_edge("a", "b", key="a__increases__b", status="supported")
+>>> g.add_edge("a", "b", key="a__increases__b", status="supported", sign=1)
 'a__increases__b'
->>> g.add_edge("b", "a", key="b__increases__a", status="supported")
+>>> g.add_edge("b", "a", key="b__increases__a", status="supported", sign=1)
 'b__increases__a'
->>> g.add_edge("b", "c", key="b__increases__c", status="supported")
+>>> g.add_edge("b", "c", key="b__increases__c", status="supported", sign=1)
 'b__increases__c'
 >>> s = select(g, path=("a", "c"), loops=True)
 >>> [h.label for h in s.highlights]

@@ -77,51 +77,109 @@ def bench_size(n: int, m: int, k: int, nx_timeout: float, seed: int) -> list[dic
     size = f"{n // 1000}k/{m // 1000}k"
     t_gen, graph = timed(lambda: synthetic_network(n, m, seed, evidence=n <= 10_000))
     t_view, view = timed(lambda: causal_view(graph))
-    print(f"[{size}] generated in {t_gen:.1f} s; causal view {view.number_of_nodes()} nodes, "
-          f"{view.number_of_edges()} edges in {t_view:.2f} s", file=sys.stderr)
+    print(
+        f"[{size}] generated in {t_gen:.1f} s; causal view {view.number_of_nodes()} nodes, "
+        f"{view.number_of_edges()} edges in {t_view:.2f} s",
+        file=sys.stderr,
+    )
 
     t_ours, ours = timed(lambda: [canon(c) for c in bounded_cycles(view, k)])
     print(f"[{size}] gutkg loops: {len(ours)} in {t_ours:.2f} s", file=sys.stderr)
-    t_nx, theirs, done = capped((canon(c) for c in nx.simple_cycles(view, length_bound=k)),
-                                nx_timeout)
-    print(f"[{size}] networkx loops: {len(theirs)} in {t_nx:.2f} s (finished: {done})",
-          file=sys.stderr)
+    t_nx, theirs, done = capped((canon(c) for c in nx.simple_cycles(view, length_bound=k)), nx_timeout)
+    print(f"[{size}] networkx loops: {len(theirs)} in {t_nx:.2f} s (finished: {done})", file=sys.stderr)
     mine = set(ours)
     same = (set(theirs) == mine) if done else set(theirs) <= mine
-    rows.append({"size": size, "task": f"loops, length ≤ {k}", "gutkg_s": t_ours,
-                 "gutkg_found": len(ours), "networkx_s": t_nx, "networkx_found": len(theirs),
-                 "networkx_finished": done, "ratio": t_nx / t_ours, "lower_bound": not done,
-                 "check": ("same cycles" if done else
-                           f"networkx found {len(theirs)} of {len(ours)} "
-                           f"({len(theirs) / max(len(ours), 1):.1%}) before its cap, all in ours")
-                 if same else "MISMATCH"})
+    rows.append(
+        {
+            "size": size,
+            "task": f"loops, length ≤ {k}",
+            "gutkg_s": t_ours,
+            "gutkg_found": len(ours),
+            "networkx_s": t_nx,
+            "networkx_found": len(theirs),
+            "networkx_finished": done,
+            "ratio": t_nx / t_ours,
+            "lower_bound": not done,
+            "check": (
+                "same cycles"
+                if done
+                else f"networkx found {len(theirs)} of {len(ours)} "
+                f"({len(theirs) / max(len(ours), 1):.1%}) before its cap, all in ours"
+            )
+            if same
+            else "MISMATCH",
+        }
+    )
 
     rng = random.Random(seed)
     pairs = pairs_with_paths(view, 20, rng)
     plen = k + 1
-    t_p, ours_p = timed(lambda: [sum(1 for _ in simple_paths(view, [s], [t], plen))
-                                 for s, t in pairs])
-    t_pn, theirs_p = timed(lambda: [sum(1 for _ in nx.all_simple_paths(view, s, t, cutoff=plen))
-                                    for s, t in pairs])
-    rows.append({"size": size, "task": f"paths ≤ {plen}, {len(pairs)} pairs", "gutkg_s": t_p,
-                 "gutkg_found": sum(ours_p), "networkx_s": t_pn, "networkx_found": sum(theirs_p),
-                 "networkx_finished": True, "ratio": t_pn / t_p, "lower_bound": False,
-                 "check": "same counts" if ours_p == theirs_p else "MISMATCH"})
+    t_p, ours_p = timed(lambda: [sum(1 for _ in simple_paths(view, [s], [t], plen)) for s, t in pairs])
+    t_pn, theirs_p = timed(lambda: [sum(1 for _ in nx.all_simple_paths(view, s, t, cutoff=plen)) for s, t in pairs])
+    rows.append(
+        {
+            "size": size,
+            "task": f"paths ≤ {plen}, {len(pairs)} pairs",
+            "gutkg_s": t_p,
+            "gutkg_found": sum(ours_p),
+            "networkx_s": t_pn,
+            "networkx_found": sum(theirs_p),
+            "networkx_finished": True,
+            "ratio": t_pn / t_p,
+            "lower_bound": False,
+            "check": "same counts" if ours_p == theirs_p else "MISMATCH",
+        }
+    )
 
     t_fl, res = timed(lambda: find_loops(graph, max_length=k, limit=50, budget=None))
-    rows.append({"size": size, "task": "find_loops (ranked, per claim)", "gutkg_s": t_fl,
-                 "gutkg_found": res.loops_found, "networkx_s": None, "networkx_found": None,
-                 "networkx_finished": None, "ratio": None, "lower_bound": False, "check": ""})
+    rows.append(
+        {
+            "size": size,
+            "task": "find_loops (ranked, per claim)",
+            "gutkg_s": t_fl,
+            "gutkg_found": res.loops_found,
+            "networkx_s": None,
+            "networkx_found": None,
+            "networkx_finished": None,
+            "ratio": None,
+            "lower_bound": False,
+            "check": "",
+        }
+    )
     s, t = pairs[0]
     t_fp, pres = timed(lambda: find_paths(graph, s, t, max_length=plen, budget=None))
-    rows.append({"size": size, "task": "find_paths (ranked, one pair)", "gutkg_s": t_fp,
-                 "gutkg_found": pres.found, "networkx_s": None, "networkx_found": None,
-                 "networkx_finished": None, "ratio": None, "lower_bound": False, "check": ""})
+    rows.append(
+        {
+            "size": size,
+            "task": "find_paths (ranked, one pair)",
+            "gutkg_s": t_fp,
+            "gutkg_found": pres.found,
+            "networkx_s": None,
+            "networkx_found": None,
+            "networkx_finished": None,
+            "ratio": None,
+            "lower_bound": False,
+            "check": "",
+        }
+    )
     t_ex, ex = timed(lambda: explain(graph, s, t, budget=None))
-    rows.append({"size": size, "task": "explain (one pair)", "gutkg_s": t_ex,
-                 "gutkg_found": ex.counts["loops"] + ex.counts["chains_ab"] + ex.counts["chains_ba"]
-                 + ex.counts["common_causes"], "networkx_s": None, "networkx_found": None,
-                 "networkx_finished": None, "ratio": None, "lower_bound": False, "check": ""})
+    rows.append(
+        {
+            "size": size,
+            "task": "explain (one pair)",
+            "gutkg_s": t_ex,
+            "gutkg_found": ex.counts["loops"]
+            + ex.counts["chains_ab"]
+            + ex.counts["chains_ba"]
+            + ex.counts["common_causes"],
+            "networkx_s": None,
+            "networkx_found": None,
+            "networkx_finished": None,
+            "ratio": None,
+            "lower_bound": False,
+            "check": "",
+        }
+    )
     return rows
 
 
@@ -131,20 +189,31 @@ def table(rows: list[dict[str, Any]]) -> str:
     body = []
     for r in rows:
         bound = "≥ " if r["lower_bound"] else ""
-        body.append((
-            r["size"], r["task"], f"{r['gutkg_s']:.3f} s", str(r["gutkg_found"]),
-            "—" if r["networkx_s"] is None else f"{bound}{r['networkx_s']:.3f} s",
-            "—" if r["networkx_found"] is None else str(r["networkx_found"]),
-            "—" if r["ratio"] is None else f"{bound}{r['ratio']:.0f}×", r["check"]))
+        body.append(
+            (
+                r["size"],
+                r["task"],
+                f"{r['gutkg_s']:.3f} s",
+                str(r["gutkg_found"]),
+                "—" if r["networkx_s"] is None else f"{bound}{r['networkx_s']:.3f} s",
+                "—" if r["networkx_found"] is None else str(r["networkx_found"]),
+                "—" if r["ratio"] is None else f"{bound}{r['ratio']:.0f}×",
+                r["check"],
+            )
+        )
     widths = [max(len(c), *(len(b[i]) for b in body)) for i, c in enumerate(cols)]
     right = {2, 3, 4, 5, 6}
 
     def line(cells: tuple[str, ...]) -> str:
-        return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
+        return (
+            "| "
+            + " | ".join(
+                c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
 
-    sep = "|" + "|".join(("-" * (w + 1) + ":") if i in right else "-" * (w + 2)
-                         for i, w in enumerate(widths)) + "|"
+    sep = "|" + "|".join(("-" * (w + 1) + ":") if i in right else "-" * (w + 2) for i, w in enumerate(widths)) + "|"
     return "\n".join([line(cols), sep, *(line(b) for b in body)])
 
 
@@ -152,8 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--large", action="store_true", help="also run 100k concepts / 500k claims")
     parser.add_argument("--length", type=int, default=4, help="loop length bound k (default 4)")
-    parser.add_argument("--nx-timeout", type=float, default=60.0,
-                        help="stop networkx.simple_cycles after this many seconds (default 60)")
+    parser.add_argument(
+        "--nx-timeout",
+        type=float,
+        default=60.0,
+        help="stop networkx.simple_cycles after this many seconds (default 60)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = parser.parse_args(argv)
@@ -163,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_size(n, m, args.length, args.nx_timeout, args.seed)
     import networkx as nx
 
-    print(f"gutkg analysis benchmark (networkx {nx.__version__}, Python "
-          f"{sys.version.split()[0]}, seed {args.seed}, same process, wall-clock)")
+    print(
+        f"gutkg analysis benchmark (networkx {nx.__version__}, Python "
+        f"{sys.version.split()[0]}, seed {args.seed}, same process, wall-clock)"
+    )
     print(table(rows))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:

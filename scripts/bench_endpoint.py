@@ -56,7 +56,7 @@ QUERIES = [
     "SELECT ?effect WHERE { ?claim gkv:cause gkc:zonulin ; gkv:effect ?effect }",
     "SELECT ?c ?label WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label } ORDER BY ?label",
     "SELECT ?cause WHERE { ?cause obo:RO_0002304 gkc:increased_intestinal_permeability } LIMIT 20",
-    "SELECT ?alt WHERE { ?c skos:prefLabel \"dysbiosis\"@en ; skos:altLabel ?alt }",
+    'SELECT ?alt WHERE { ?c skos:prefLabel "dysbiosis"@en ; skos:altLabel ?alt }',
     "SELECT (COUNT(?e) AS ?n) WHERE { gkcl:celiac_disease__increases__increased_intestinal_permeability "
     "obo:RO_0002558 ?e }",
 ]
@@ -104,8 +104,7 @@ def raw_store(graph: list[str], seconds: float) -> dict[str, float]:
 
 
 def start_server(graph: list[str]) -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-c", "from gutkg.cli import main; main()", "serve", "--port", "0",
-           "--format", "json"]
+    cmd = [sys.executable, "-c", "from gutkg.cli import main; main()", "serve", "--port", "0", "--format", "json"]
     for g in graph:
         cmd += ["--graph", g]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=ROOT)
@@ -122,8 +121,17 @@ def start_server(graph: list[str]) -> tuple[subprocess.Popen, str]:
             continue
 
 
-async def client(host: str, port: int, paths: list[bytes], deadline: float, latencies: list[float],
-                 errors: list[str], offset: int, distinct: bool, interval: float = 0.0) -> None:
+async def client(
+    host: str,
+    port: int,
+    paths: list[bytes],
+    deadline: float,
+    latencies: list[float],
+    errors: list[str],
+    offset: int,
+    distinct: bool,
+    interval: float = 0.0,
+) -> None:
     """One keep-alive connection. ``interval`` 0: closed loop (next request when the answer is in);
     otherwise paced (open loop): a request every ``interval`` seconds on a fixed schedule, latency
     counted from the scheduled time, so a slow answer is not hidden by the requests it delays."""
@@ -144,8 +152,13 @@ async def client(host: str, port: int, paths: list[bytes], deadline: float, late
                 path += b"%20%23" + RUN + b"-" + str(offset).encode() + b"-" + str(n).encode()
             n += 1
             t = scheduled if interval else time.perf_counter()
-            writer.write(b"GET " + path + b" HTTP/1.1\r\nHost: " + host.encode() +
-                         b"\r\nAccept: application/sparql-results+json\r\n\r\n")
+            writer.write(
+                b"GET "
+                + path
+                + b" HTTP/1.1\r\nHost: "
+                + host.encode()
+                + b"\r\nAccept: application/sparql-results+json\r\n\r\n"
+            )
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
             length = 0
@@ -160,8 +173,9 @@ async def client(host: str, port: int, paths: list[bytes], deadline: float, late
         writer.close()
 
 
-async def load_test(url: str, clients: int, seconds: float, distinct: bool,
-                    rate: float = 0.0, pid: int = 0) -> dict[str, float]:
+async def load_test(
+    url: str, clients: int, seconds: float, distinct: bool, rate: float = 0.0, pid: int = 0
+) -> dict[str, float]:
     global RUN
     RUN = str(time.time_ns()).encode()
     parts = urllib.parse.urlsplit(url)
@@ -170,29 +184,35 @@ async def load_test(url: str, clients: int, seconds: float, distinct: bool,
     latencies: list[float] = []
     errors: list[str] = []
     warm = time.perf_counter() + 1.0  # warm-up: open every connection, fill the cache
-    await asyncio.gather(*(client(host, port, paths, warm, [], errors, i + 500, distinct)
-                           for i in range(clients)))
+    await asyncio.gather(*(client(host, port, paths, warm, [], errors, i + 500, distinct) for i in range(clients)))
     cpu = cpu_seconds(pid)
     start = time.perf_counter()
     deadline = start + seconds
     interval = clients / rate if rate else 0.0
-    await asyncio.gather(*(client(host, port, paths, deadline, latencies, errors, i, distinct, interval)
-                           for i in range(clients)))
+    await asyncio.gather(
+        *(client(host, port, paths, deadline, latencies, errors, i, distinct, interval) for i in range(clients))
+    )
     elapsed = time.perf_counter() - start
     cpu = cpu_seconds(pid) - cpu
     mode = ("distinct" if distinct else "repeated") + (f"@{rate:g}/s" if rate else "")
-    return {"clients": clients, "mode": mode,
-            "requests": len(latencies), "qps": len(latencies) / elapsed,
-            "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
-            "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
-            "errors": len(errors), "server_cpu_us": cpu / max(1, len(latencies)) * 1e6}
+    return {
+        "clients": clients,
+        "mode": mode,
+        "requests": len(latencies),
+        "qps": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+        "errors": len(errors),
+        "server_cpu_us": cpu / max(1, len(latencies)) * 1e6,
+    }
 
 
-async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str,
-                    path: bytes) -> int:
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: bytes) -> int:
     """Send one GET on a keep-alive connection and read its answer; the status."""
-    writer.write(b"GET " + path + b" HTTP/1.1\r\nHost: " + host.encode() +
-                 b"\r\nAccept: application/sparql-results+json\r\n\r\n")
+    writer.write(
+        b"GET " + path + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\nAccept: application/sparql-results+json\r\n\r\n"
+    )
     head = await reader.readuntil(b"\r\n\r\n")
     length = 0
     for line in head.split(b"\r\n"):
@@ -218,8 +238,9 @@ async def attacker(host: str, port: int, deadline: float, n: int, statuses: list
         writer.close()
 
 
-async def normal_client(host: str, port: int, deadline: float, same_address: bool, tag: str,
-                        latencies: list[float], errors: list[str]) -> None:
+async def normal_client(
+    host: str, port: int, deadline: float, same_address: bool, tag: str, latencies: list[float], errors: list[str]
+) -> None:
     """Distinct small queries one after another (0.1 s apart). ``same_address``: one keep-alive
     connection from 127.0.0.1, opened and used before the measurement starts; otherwise from
     127.0.0.2 on a new connection for every query."""
@@ -272,12 +293,14 @@ async def attack_test(url: str, seconds: float, attackers: int) -> list[dict[str
         deadline = start + seconds
         tasks = []
         for same in (True, False):
-            tasks.append(asyncio.ensure_future(normal_client(host, port, deadline, same, f"n{int(same)}{int(attacked)}",
-                                                             lat[same], errs[same])))
+            tasks.append(
+                asyncio.ensure_future(
+                    normal_client(host, port, deadline, same, f"n{int(same)}{int(attacked)}", lat[same], errs[same])
+                )
+            )
         if attacked:
             await asyncio.sleep(0.2)  # the same-address client has opened its connection
-            tasks += [asyncio.ensure_future(attacker(host, port, deadline, i, statuses))
-                      for i in range(attackers)]
+            tasks += [asyncio.ensure_future(attacker(host, port, deadline, i, statuses)) for i in range(attackers)]
         await asyncio.wait(tasks[:2])
         for task in tasks[2:]:
             task.cancel()
@@ -285,14 +308,20 @@ async def attack_test(url: str, seconds: float, attackers: int) -> list[dict[str
         after = health(url)
         for same in (True, False):
             values = lat[same]
-            out.append({"attacked": attacked, "client": "same address, keep-alive" if same else
-                        "other address, new connection", "requests": len(values),
-                        "p50_ms": percentile(values, 50) * 1000, "p99_ms": percentile(values, 99) * 1000,
-                        "max_ms": max(values) * 1000 if values else float("nan"),
-                        "over_1s": sum(1 for v in values if v >= 1.0), "errors": len(errs[same]),
-                        "attack_answers": len(statuses),
-                        **{k: after[k] - before[k] for k in ("timeouts", "restarts", "preempted",
-                                                             "abandoned")}})
+            out.append(
+                {
+                    "attacked": attacked,
+                    "client": "same address, keep-alive" if same else "other address, new connection",
+                    "requests": len(values),
+                    "p50_ms": percentile(values, 50) * 1000,
+                    "p99_ms": percentile(values, 99) * 1000,
+                    "max_ms": max(values) * 1000 if values else float("nan"),
+                    "over_1s": sum(1 for v in values if v >= 1.0),
+                    "errors": len(errs[same]),
+                    "attack_answers": len(statuses),
+                    **{k: after[k] - before[k] for k in ("timeouts", "restarts", "preempted", "abandoned")},
+                }
+            )
         if attacked:  # let the stopped attack's workers restart before anything else
             await asyncio.sleep(2)
     return out
@@ -330,19 +359,29 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measuring time per concurrency level")
     parser.add_argument("--clients", default="1,10,50", help="comma-separated concurrency levels")
     parser.add_argument("--graph", action="append", default=[], help="graph files (default: bundled)")
-    parser.add_argument("--attack-seconds", type=float, default=25.0,
-                        help="measuring time of the normal clients, without and with the attack (0: skip)")
+    parser.add_argument(
+        "--attack-seconds",
+        type=float,
+        default=25.0,
+        help="measuring time of the normal clients, without and with the attack (0: skip)",
+    )
     parser.add_argument("--attackers", type=int, default=20, help="attacking connections")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
 
-    print(f"gutkg endpoint benchmark: {os.cpu_count()} CPUs ({cpu_load()}), {len(QUERIES)} small SELECTs "
-          f"in rotation, {args.seconds:g} s per level and mode")
+    print(
+        f"gutkg endpoint benchmark: {os.cpu_count()} CPUs ({cpu_load()}), {len(QUERIES)} small SELECTs "
+        f"in rotation, {args.seconds:g} s per level and mode"
+    )
     base = raw_store(args.graph, args.seconds)
-    print(f"baseline  raw Oxigraph query (in-process)          {base['raw_ox_qps']:8.0f} q/s   "
-          f"p50 {base['raw_ox_p50_ms']:6.2f} ms   p99 {base['raw_ox_p99_ms']:6.2f} ms")
-    print(f"baseline  query + terms + SPARQL JSON (in-process) {base['pipeline_qps']:8.0f} q/s   "
-          f"p50 {base['pipeline_p50_ms']:6.2f} ms   p99 {base['pipeline_p99_ms']:6.2f} ms")
+    print(
+        f"baseline  raw Oxigraph query (in-process)          {base['raw_ox_qps']:8.0f} q/s   "
+        f"p50 {base['raw_ox_p50_ms']:6.2f} ms   p99 {base['raw_ox_p99_ms']:6.2f} ms"
+    )
+    print(
+        f"baseline  query + terms + SPARQL JSON (in-process) {base['pipeline_qps']:8.0f} q/s   "
+        f"p50 {base['pipeline_p50_ms']:6.2f} ms   p99 {base['pipeline_p99_ms']:6.2f} ms"
+    )
     proc, url = start_server(args.graph)
     results = []
     try:
@@ -350,24 +389,30 @@ def main() -> None:
             for distinct in (True, False):
                 r = run_async(load_test(url, c, args.seconds, distinct, pid=proc.pid))
                 results.append(r)
-                print(f"endpoint  {c:3d} client{'s' if c > 1 else ' '} {r['mode']:8s} (HTTP keep-alive)  "
-                      f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
-                      f"server process {r['server_cpu_us']:5.0f} us CPU/query   "
-                      f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})")
+                print(
+                    f"endpoint  {c:3d} client{'s' if c > 1 else ' '} {r['mode']:8s} (HTTP keep-alive)  "
+                    f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
+                    f"server process {r['server_cpu_us']:5.0f} us CPU/query   "
+                    f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})"
+                )
         if 50 in levels:  # the target as a service level: 500 q/s offered by 50 clients
             r = run_async(load_test(url, 50, args.seconds, True, rate=500))
             results.append(r)
-            print(f"endpoint   50 clients {r['mode']} (paced, open loop)   "
-                  f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
-                  f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})")
+            print(
+                f"endpoint   50 clients {r['mode']} (paced, open loop)   "
+                f"{r['qps']:8.0f} q/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms   "
+                f"({r['requests']} requests, {r['errors']} errors; {cpu_load()})"
+            )
         attack = run_async(attack_test(url, args.attack_seconds, args.attackers)) if args.attack_seconds else []
         for a in attack:
             label = f"under attack ({args.attackers} runaway clients)" if a["attacked"] else "unattacked baseline"
-            print(f"normal    {a['client']:30s} {label:30s} p50 {a['p50_ms']:7.1f} ms   "
-                  f"p99 {a['p99_ms']:7.1f} ms   max {a['max_ms']:7.1f} ms   {a['over_1s']}/{a['requests']} "
-                  f"over 1 s, {a['errors']} errors; server: {a['timeouts']} time-outs, {a['restarts']} "
-                  f"restarts, {a['preempted']} preempted, {a['attack_answers']} attack answers "
-                  f"({cpu_load()})")
+            print(
+                f"normal    {a['client']:30s} {label:30s} p50 {a['p50_ms']:7.1f} ms   "
+                f"p99 {a['p99_ms']:7.1f} ms   max {a['max_ms']:7.1f} ms   {a['over_1s']}/{a['requests']} "
+                f"over 1 s, {a['errors']} errors; server: {a['timeouts']} time-outs, {a['restarts']} "
+                f"restarts, {a['preempted']} preempted, {a['attack_answers']} attack answers "
+                f"({cpu_load()})"
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -375,13 +420,17 @@ def main() -> None:
         target = next((r for r in results if r["clients"] == 50 and r["mode"] == mode), None)
         if target:
             ok = target["qps"] >= 500 * 0.97 and target["p99_ms"] < 50
-            print(f"target (>= 500 q/s and p99 < 50 ms at 50 clients), {mode}: {'met' if ok else 'NOT met'} "
-                  f"({target['qps']:.0f} q/s, p99 {target['p99_ms']:.1f} ms)")
+            print(
+                f"target (>= 500 q/s and p99 < 50 ms at 50 clients), {mode}: {'met' if ok else 'NOT met'} "
+                f"({target['qps']:.0f} q/s, p99 {target['p99_ms']:.1f} ms)"
+            )
     for a in attack:
         if a["attacked"]:
             ok = a["max_ms"] < 1000
-            print(f"target (a normal client answered within 1 s under attack), {a['client']}: "
-                  f"{'met' if ok else 'NOT met'} (max {a['max_ms']:.0f} ms, p99 {a['p99_ms']:.0f} ms)")
+            print(
+                f"target (a normal client answered within 1 s under attack), {a['client']}: "
+                f"{'met' if ok else 'NOT met'} (max {a['max_ms']:.0f} ms, p99 {a['p99_ms']:.0f} ms)"
+            )
     print(json.dumps({"baseline": base, "endpoint": results, "attack": attack}))
 
 

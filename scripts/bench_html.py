@@ -41,8 +41,14 @@ from typing import Any
 import networkx as nx
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SIZES = {"1k": (1000, 5000), "5k": (5000, 24000)}
 
 
@@ -51,23 +57,24 @@ def bare_data(graph: nx.MultiDiGraph, positions: dict | None = None) -> dict[str
     if positions:
         for item in nodes:
             item["x"], item["y"] = positions[item["id"]]
-    return {"nodes": nodes,
-            "edges": [{"from": str(u), "to": str(v), "arrows": "to"} for u, v in graph.edges()]}
+    return {"nodes": nodes, "edges": [{"from": str(u), "to": str(v), "arrows": "to"} for u, v in graph.edges()]}
 
 
 def bare_page(data: dict[str, Any]) -> str:
     """The same vis-network, data and positions with nothing else: the browser-side baseline."""
     from gutkg.export.html import json_for_script, vis_network_js
 
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><style>html,body,#g{margin:0;"
-            "height:100%}</style></head><body><div id='g'></div>"
-            f"<script type='application/json' id='d'>{json_for_script(data)}</script>"
-            f"<script>{vis_network_js()}</script><script>"
-            "const d=JSON.parse(document.getElementById('d').textContent);"
-            "const n=new vis.Network(document.getElementById('g'),{nodes:new vis.DataSet(d.nodes),"
-            "edges:new vis.DataSet(d.edges)},{physics:{enabled:false},layout:{improvedLayout:false},"
-            "edges:{smooth:false}});n.once('afterDrawing',()=>{window.gutkgReady=performance.now();"
-            "document.documentElement.dataset.ready='1'});n.redraw();</script></body></html>")
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><style>html,body,#g{margin:0;"
+        "height:100%}</style></head><body><div id='g'></div>"
+        f"<script type='application/json' id='d'>{json_for_script(data)}</script>"
+        f"<script>{vis_network_js()}</script><script>"
+        "const d=JSON.parse(document.getElementById('d').textContent);"
+        "const n=new vis.Network(document.getElementById('g'),{nodes:new vis.DataSet(d.nodes),"
+        "edges:new vis.DataSet(d.edges)},{physics:{enabled:false},layout:{improvedLayout:false},"
+        "edges:{smooth:false}});n.once('afterDrawing',()=>{window.gutkgReady=performance.now();"
+        "document.documentElement.dataset.ready='1'});n.redraw();</script></body></html>"
+    )
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, Any]:
@@ -114,17 +121,22 @@ def browser_runs(pages: dict[str, Path], hub: str, runs: int) -> dict[str, dict[
     out: dict[str, dict[str, list[float]]] = {}
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=FLAGS, viewport={"width": 1400, "height": 900})
+            profile, executable_path=CHROMIUM, args=FLAGS, viewport={"width": 1400, "height": 900}
+        )
         for _ in range(runs):
             for name, path in pages.items():
                 page = context.new_page()
                 leaks: list[str] = []
-                page.route("**/*", lambda r, leaks=leaks: r.continue_()
-                           if r.request.url.startswith(("file:", "data:", "blob:"))
-                           else (leaks.append(r.request.url), r.abort()))
+                page.route(
+                    "**/*",
+                    lambda r, leaks=leaks: (
+                        r.continue_()
+                        if r.request.url.startswith(("file:", "data:", "blob:"))
+                        else (leaks.append(r.request.url), r.abort())
+                    ),
+                )
                 page.goto(path.as_uri())
-                page.wait_for_function("document.documentElement.dataset.ready === '1'",
-                                       timeout=120_000)
+                page.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=120_000)
                 row = out.setdefault(name, {})
                 row.setdefault("ready", []).append(page.evaluate("window.gutkgReady"))
                 if name == "explorer":
@@ -144,8 +156,7 @@ def bench(name: str, graph: nx.MultiDiGraph, runs: int, with_pyvis: bool) -> dic
     from gutkg.export.layout import layout
     from gutkg.export.selection import select
 
-    row: dict[str, Any] = {"graph": name, "concepts": graph.number_of_nodes(),
-                           "claims": graph.number_of_edges()}
+    row: dict[str, Any] = {"graph": name, "concepts": graph.number_of_nodes(), "claims": graph.number_of_edges()}
     row["dump_s"], _ = timed(json.dumps, bare_data(graph))
     sizes = {n: (len(str(d.get("label", n))) * 7.2 + 24, 44.0) for n, d in graph.nodes(data=True)}
     row["layout_s"], positions = timed(layout, graph, sizes=sizes)
@@ -159,9 +170,13 @@ def bench(name: str, graph: nx.MultiDiGraph, runs: int, with_pyvis: bool) -> dic
         explorer.write_text(page, encoding="utf-8")
         bare.write_text(bare_page(bare_data(graph, positions)), encoding="utf-8")
         timings = browser_runs({"explorer": explorer, "bare": bare}, str(hub), runs)
-    row.update(ready_ms=timings["explorer"]["ready"], bare_ms=timings["bare"]["ready"],
-               select_ms=timings["explorer"]["select"], filter_ms=timings["explorer"]["filter"],
-               labels=timings["explorer"]["labels"])
+    row.update(
+        ready_ms=timings["explorer"]["ready"],
+        bare_ms=timings["bare"]["ready"],
+        select_ms=timings["explorer"]["select"],
+        filter_ms=timings["explorer"]["filter"],
+        labels=timings["explorer"]["labels"],
+    )
     return row
 
 
@@ -199,8 +214,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="page loads per graph (median)")
     parser.add_argument("--sizes", default="bundled,1k,5k", help="comma list of bundled,1k,5k")
     parser.add_argument("--pyvis", action="store_true", help="also time pyvis's add_edge build")
-    parser.add_argument("--stores", action="store_true",
-                        help="also time reading the graph with the memory and oxigraph stores")
+    parser.add_argument(
+        "--stores", action="store_true", help="also time reading the graph with the memory and oxigraph stores"
+    )
     args = parser.parse_args()
     rows = []
     for size in args.sizes.split(","):
@@ -212,30 +228,37 @@ def main() -> None:
             from gutkg.synthetic import synthetic_network
 
             graph = synthetic_network(*SIZES[size])
-        print(f"{size}: {graph.number_of_nodes()} concepts, {graph.number_of_edges()} claims ...",
-              file=sys.stderr)
+        print(f"{size}: {graph.number_of_nodes()} concepts, {graph.number_of_edges()} claims ...", file=sys.stderr)
         rows.append(bench(size, graph, args.runs, args.pyvis))
         if args.stores:
             rows[-1]["stores"] = store_times(size)
-    head = ("| graph | concepts | claims | vis JSON dump (baseline) | page data + template "
-            "| layout | pyvis add_edge | file | ready: bare vis-network | ready: explorer "
-            "| search+select | status filter | labels drawn |")
+    head = (
+        "| graph | concepts | claims | vis JSON dump (baseline) | page data + template "
+        "| layout | pyvis add_edge | file | ready: bare vis-network | ready: explorer "
+        "| search+select | status filter | labels drawn |"
+    )
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for r in rows:
         pyvis = f"{r['pyvis_s']:.2f} s" if r["pyvis_s"] is not None else "-"
-        print(f"| {r['graph']} | {r['concepts']} | {r['claims']} | {r['dump_s']:.3f} s "
-              f"| {r['page_s']:.2f} s | {r['layout_s']:.2f} s | {pyvis} | {r['page_mb']:.1f} MB "
-              f"| {r['bare_ms']:.0f} ms | {r['ready_ms']:.0f} ms | {r['select_ms']:.0f} ms "
-              f"| {r['filter_ms']:.0f} ms | {r['labels']:.0f} |")
+        print(
+            f"| {r['graph']} | {r['concepts']} | {r['claims']} | {r['dump_s']:.3f} s "
+            f"| {r['page_s']:.2f} s | {r['layout_s']:.2f} s | {pyvis} | {r['page_mb']:.1f} MB "
+            f"| {r['bare_ms']:.0f} ms | {r['ready_ms']:.0f} ms | {r['select_ms']:.0f} ms "
+            f"| {r['filter_ms']:.0f} ms | {r['labels']:.0f} |"
+        )
     for r in rows:
         if "stores" in r:
             st = r["stores"]
-            print(f"\n{r['graph']}: read and project the graph: memory (rdflib) {st['memory']:.1f} s, "
-                  f"oxigraph (cold cache, the export html default) {st['oxigraph']:.1f} s")
-    print(f"\nmedians of {args.runs} fresh pages in headless Chromium ({CHROMIUM}); ready = "
-          "navigation start to the first drawn frame with the page wired; targets: 1k < 1000 ms, "
-          "5k < 3000 ms")
+            print(
+                f"\n{r['graph']}: read and project the graph: memory (rdflib) {st['memory']:.1f} s, "
+                f"oxigraph (cold cache, the export html default) {st['oxigraph']:.1f} s"
+            )
+    print(
+        f"\nmedians of {args.runs} fresh pages in headless Chromium ({CHROMIUM}); ready = "
+        "navigation start to the first drawn frame with the page wired; targets: 1k < 1000 ms, "
+        "5k < 3000 ms"
+    )
 
 
 if __name__ == "__main__":

@@ -21,10 +21,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "dagitty" / "reference.json"
-BUNDLED = [("dysbiosis", "autoimmune disease", ["genetic susceptibility"]),
-           ("obesity", "insulin resistance", []),
-           ("zonulin", "increased intestinal permeability", []),
-           ("bacterial translocation", "increased intestinal permeability", [])]
+BUNDLED = [
+    ("dysbiosis", "autoimmune disease", ["genetic susceptibility"]),
+    ("obesity", "insulin resistance", []),
+    ("zonulin", "increased intestinal permeability", []),
+    ("bacterial translocation", "increased intestinal permeability", []),
+]
 
 
 def random_cases(n: int, seed: int) -> list[dict]:
@@ -44,9 +46,19 @@ def random_cases(n: int, seed: int) -> list[dict]:
         a, b = sorted(rng.sample(range(k), 2))
         x, y = names[a], names[b]
         latent = {v for v in names if v not in (x, y) and rng.random() < 0.2}
-        cases.append({"name": f"random-{i}", "dag": to_dagitty(dag, x, y, latent), "exposure": x, "outcome": y,
-                      "latent": sorted(latent), "forbidden": [], "adjust": True, "instruments": True,
-                      "implications": True})
+        cases.append(
+            {
+                "name": f"random-{i}",
+                "dag": to_dagitty(dag, x, y, latent),
+                "exposure": x,
+                "outcome": y,
+                "latent": sorted(latent),
+                "forbidden": [],
+                "adjust": True,
+                "instruments": True,
+                "implications": True,
+            }
+        )
     return cases
 
 
@@ -64,13 +76,33 @@ def bundled_cases() -> list[dict]:
         latent = {v for v in u.dag if concept_of(v) in an.hidden}
         # gutkg draws sets from baseline values only: the other variables are forbidden in DAGitty too
         forbidden = sorted(set(u.dag) - latent - an.restricted - {u.exposure, u.outcome})
-        cases.append({"name": f"bundled: {x} -> {y}", "dag": to_dagitty(u.dag, u.exposure, u.outcome, latent),
-                      "exposure": u.exposure, "outcome": u.outcome, "latent": sorted(latent),
-                      "forbidden": forbidden, "adjust": True, "instruments": True, "implications": False})
+        cases.append(
+            {
+                "name": f"bundled: {x} -> {y}",
+                "dag": to_dagitty(u.dag, u.exposure, u.outcome, latent),
+                "exposure": u.exposure,
+                "outcome": u.outcome,
+                "latent": sorted(latent),
+                "forbidden": forbidden,
+                "adjust": True,
+                "instruments": True,
+                "implications": False,
+            }
+        )
     imp = implications(kg.network)
-    cases.append({"name": "bundled: implications (acyclified causal graph)", "dag": imp.dagitty,
-                  "exposure": "", "outcome": "", "latent": [], "forbidden": [], "adjust": False,
-                  "instruments": False, "implications": True})
+    cases.append(
+        {
+            "name": "bundled: implications (acyclified causal graph)",
+            "dag": imp.dagitty,
+            "exposure": "",
+            "outcome": "",
+            "latent": [],
+            "forbidden": [],
+            "adjust": False,
+            "instruments": False,
+            "implications": True,
+        }
+    )
     return cases
 
 
@@ -82,21 +114,37 @@ def main() -> None:
     args = ap.parse_args()
     git = ["git", "--git-dir", args.dagitty_git]
     commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    alg = subprocess.run([*git, "show", "HEAD:r/inst/js/dagitty-alg.js"], capture_output=True, text=True,
-                         check=True).stdout
+    alg = subprocess.run(
+        [*git, "show", "HEAD:r/inst/js/dagitty-alg.js"], capture_output=True, text=True, check=True
+    ).stdout
     cases = random_cases(args.random, args.seed) + bundled_cases()
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "dagitty-alg.js").write_text(alg)
-        run = subprocess.run(["node", str(ROOT / "scripts" / "dagitty_runner.js"), str(Path(tmp) / "dagitty-alg.js")],
-                             input=json.dumps(cases), capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            ["node", str(ROOT / "scripts" / "dagitty_runner.js"), str(Path(tmp) / "dagitty-alg.js")],
+            input=json.dumps(cases),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     results = json.loads(run.stdout)
     for case, res in zip(cases, results, strict=True):
         case["dagitty"] = {k: v for k, v in res.items() if k != "name"}
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"dagitty_repository": "https://github.com/jtextor/dagitty",
-                               "dagitty_commit": commit, "engine": "r/inst/js/dagitty-alg.js",
-                               "generated_by": "scripts/dagitty_reference.py", "seed": args.seed,
-                               "cases": cases}, indent=1) + "\n")
+    OUT.write_text(
+        json.dumps(
+            {
+                "dagitty_repository": "https://github.com/jtextor/dagitty",
+                "dagitty_commit": commit,
+                "engine": "r/inst/js/dagitty-alg.js",
+                "generated_by": "scripts/dagitty_reference.py",
+                "seed": args.seed,
+                "cases": cases,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     print(f"{len(cases)} cases from DAGitty {commit[:12]} -> {OUT.relative_to(ROOT)}")
 
 

@@ -37,12 +37,26 @@ def main(n: int = 300, seed: int = 14) -> None:
         x, y = names[a], names[b]
         graph = NxMixedGraph.from_str_edges(nodes=names, directed=directed, undirected=bidirected)
         estimand = identify_outcomes(graph, Variable(x), Variable(y))
-        cases.append({"name": f"admg-{i}", "nodes": names, "directed": directed, "bidirected": bidirected,
-                      "exposure": x, "outcome": y, "identifiable": estimand is not None,
-                      "y0_estimand": None if estimand is None else str(estimand)})
+        cases.append(
+            {
+                "name": f"admg-{i}",
+                "nodes": names,
+                "directed": directed,
+                "bidirected": bidirected,
+                "exposure": x,
+                "outcome": y,
+                "identifiable": estimand is not None,
+                "y0_estimand": None if estimand is None else str(estimand),
+            }
+        )
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"y0_version": version("y0"), "generated_by": "scripts/y0_reference.py",
-                               "seed": seed, "cases": cases}, indent=1) + "\n")
+    OUT.write_text(
+        json.dumps(
+            {"y0_version": version("y0"), "generated_by": "scripts/y0_reference.py", "seed": seed, "cases": cases},
+            indent=1,
+        )
+        + "\n"
+    )
     print(f"{len(cases)} cases, {sum(c['identifiable'] for c in cases)} identifiable (y0 {version('y0')})")
 
 

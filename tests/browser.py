@@ -16,12 +16,19 @@ from typing import Any
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 HAVE_CHROMIUM = Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
 #: Skip marker for tests that need the browser.
-needs_chromium = pytest.mark.skipif(not HAVE_CHROMIUM, reason=f"{CHROMIUM} (Debian chromium) is not installed: "
-                                    "run scripts/setup-system.sh")
+needs_chromium = pytest.mark.skipif(
+    not HAVE_CHROMIUM, reason=f"{CHROMIUM} (Debian chromium) is not installed: run scripts/setup-system.sh"
+)
 
 
 @contextmanager
@@ -33,8 +40,8 @@ def chromium_context(profile: str | Path | None = None, *, width: int = 1280, he
     folder = str(profile) if profile else tempfile.mkdtemp(prefix="gutkg-chromium-")
     with sync_api.sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            folder, executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": width, "height": height})
+            folder, executable_path=CHROMIUM, headless=True, args=FLAGS, viewport={"width": width, "height": height}
+        )
         try:
             yield context
         finally:

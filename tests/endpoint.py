@@ -38,8 +38,14 @@ class Running:
     def port(self) -> int:
         return urllib.parse.urlsplit(self.url).port or 80
 
-    def request(self, method: str, path: str, body: bytes | str | None = None,
-                headers: dict[str, str] | None = None, timeout: float = 60):
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60,
+    ):
         """(status, headers as a lower-cased dict, body bytes)."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
@@ -79,18 +85,30 @@ class Running:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def start_endpoint(tmp: Path, *args: str, graph: list[Path] | None = None) -> Running:
     """Start ``gutkg serve --port 0`` (a free port) and wait until it answers."""
-    cmd = [sys.executable, "-c", "from gutkg.cli import main; main()", "serve", "--port", "0",
-           "--format", "json", *args]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from gutkg.cli import main; main()",
+        "serve",
+        "--port",
+        "0",
+        "--format",
+        "json",
+        *args,
+    ]
     for path in graph if graph is not None else [FIXTURE]:
         cmd += ["--graph", str(path)]
     log = tmp / "serve.log"
     env = {**os.environ, "GUTKG_CACHE": str(tmp / "cache"), "PYTHONUNBUFFERED": "1"}
     env.pop("GUTKG_STORE", None)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log.open("wb"), cwd=ROOT, env=env)
+    with log.open("wb") as err:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, cwd=ROOT, env=env)
     assert proc.stdout is not None
     text = ""
     while True:  # the announcement is one JSON object (indented over several lines)

@@ -27,15 +27,24 @@ def execute(name: str) -> tuple[Any, str]:
     from nbclient import NotebookClient
 
     nb = read(name)
-    NotebookClient(nb, kernel_name="python3", timeout=300,
-                   resources={"metadata": {"path": str(Path(ROOT))}}).execute()
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.get("output_type") == "stream")
+    NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(Path(ROOT))}}).execute()
+    text = "\n".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("output_type") == "stream"
+    )
     return nb, text
 
 
 def displayed(nb: Any, mime: str) -> list[str]:
     """Every rich output of type ``mime`` (``text/html``, ``image/svg+xml``...), in order: what a
     reader sees of results displayed as the last expression of a cell or with ``display()``."""
-    return [o["data"][mime] for c in nb.cells if c.cell_type == "code" for o in c.outputs
-            if o.get("output_type") in ("execute_result", "display_data") and mime in o.get("data", {})]
+    return [
+        o["data"][mime]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("output_type") in ("execute_result", "display_data") and mime in o.get("data", {})
+    ]

@@ -31,8 +31,7 @@ from pathlib import Path
 
 import pytest
 
-VIRTUOSO_INI = [Path("/etc/virtuoso-opensource-7/virtuoso.ini"),
-                Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")]
+VIRTUOSO_INI = [Path("/etc/virtuoso-opensource-7/virtuoso.ini"), Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")]
 
 
 class Unavailable(Exception):
@@ -97,8 +96,7 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> N
             return  # it answers
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"server did not answer at {url} within {seconds:.0f} s:\n"
-                       + log.read_text()[-2000:])
+    raise RuntimeError(f"server did not answer at {url} within {seconds:.0f} s:\n" + log.read_text()[-2000:])
 
 
 def oxigraph_binary() -> str:
@@ -116,12 +114,15 @@ def start_oxigraph(folder: Path | None = None, port: int | None = None) -> Serve
     port = port or free_port()
     log = folder / "server.log"
     with log.open("ab") as out:
-        proc = subprocess.Popen([binary, "serve", "--location", str(folder / "data"),
-                                 "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=out,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(
+            [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
     base = f"http://127.0.0.1:{port}"
-    server = Server("oxigraph-server", proc, folder, port, f"{base}/query", f"{base}/update",
-                    f"{base}/store", log=log)
+    server = Server("oxigraph-server", proc, folder, port, f"{base}/query", f"{base}/update", f"{base}/store", log=log)
     try:
         _wait_http(f"{base}/query?query=ASK%7B%7D", proc, log, 30)
     except BaseException:
@@ -135,8 +136,10 @@ def virtuoso_binaries() -> tuple[str, str, Path]:
     isql = shutil.which("isql-vt") or shutil.which("isql")
     ini = next((p for p in VIRTUOSO_INI if p.is_file()), None)
     if not (server and isql and ini):
-        raise Unavailable("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource, "
-                          "or run scripts/setup-system.sh as root)")
+        raise Unavailable(
+            "Virtuoso is not installed (Debian: apt-get install virtuoso-opensource, "
+            "or run scripts/setup-system.sh as root)"
+        )
     return server, isql, ini
 
 
@@ -173,19 +176,38 @@ def start_virtuoso() -> Server:
     ini.write_text(virtuoso_ini(template.read_text(), folder, sql_port, http_port))
     log = folder / "console.log"
     with log.open("ab") as out:
-        proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
-                                stdout=out, stderr=out, stdin=subprocess.DEVNULL,
-                                preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=folder,
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
     base = f"http://127.0.0.1:{http_port}"
     password = "gutkg-" + secrets.token_hex(8)
-    server = Server("virtuoso", proc, folder, http_port, f"{base}/sparql-auth",
-                    f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth", "dba", password,
-                    log=log, extra={"public_query_url": f"{base}/sparql", "sql_port": sql_port})
+    server = Server(
+        "virtuoso",
+        proc,
+        folder,
+        http_port,
+        f"{base}/sparql-auth",
+        f"{base}/sparql-auth",
+        f"{base}/sparql-graph-crud-auth",
+        "dba",
+        password,
+        log=log,
+        extra={"public_query_url": f"{base}/sparql", "sql_port": sql_port},
+    )
     try:
         _wait_http(f"{base}/sparql?query=ASK%7B%7D", proc, log, 180)
-        done = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
-                               f"exec=user_set_password('dba', '{password}');"],
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec=user_set_password('dba', '{password}');"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if done.returncode != 0 or "Error" in done.stdout + done.stderr:
             raise RuntimeError(f"could not change the dba password: {done.stdout}{done.stderr}")
     except BaseException:
@@ -229,8 +251,13 @@ def remote_store(name: str, graph: str | None = None):  # type: ignore[no-untype
     from gutkg.store.remote import RemoteStore
 
     running = server(name)
-    return RemoteStore(running.query_url, update_url=running.update_url, gsp_url=running.gsp_url,
-                       graph=graph or f"urn:gutkg:test:{uuid.uuid4()}", **running.auth())
+    return RemoteStore(
+        running.query_url,
+        update_url=running.update_url,
+        gsp_url=running.gsp_url,
+        graph=graph or f"urn:gutkg:test:{uuid.uuid4()}",
+        **running.auth(),
+    )
 
 
 def store_spec(name: str, graph: str | None) -> tuple[str, dict[str, str]]:
@@ -278,10 +305,8 @@ class BasicAuthProxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() in {"content-type", "accept"}}
-                req = urllib.request.Request(target + self.path, data=body, headers=headers,
-                                             method=self.command)
+                headers = {k: v for k, v in self.headers.items() if k.lower() in {"content-type", "accept"}}
+                req = urllib.request.Request(target + self.path, data=body, headers=headers, method=self.command)
                 try:
                     with urllib.request.urlopen(req, timeout=60) as resp:
                         status, rheaders, data = resp.status, resp.headers, resp.read()

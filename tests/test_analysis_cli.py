@@ -16,24 +16,30 @@ LOOPS = ("--graph", str(data("analysis_loops.ttl")))
 def test_help_lists_the_evidence_filter_options(run_cli, command):
     result = run_cli(command, "--help")
     assert result.exit_code == 0
-    for option in ("--species", "--min-strength", "--status", "--design", "--exclude-contested",
-                   "--format"):
+    for option in ("--species", "--min-strength", "--status", "--design", "--exclude-contested", "--format"):
         assert option in result.output
 
 
 def test_explain_text_with_comparison(run_cli):
-    r = run_cli("explain", "microbial dysbiosis", "Autoimmune Disease", *FOUNDING,
-                "--compare-evidence", "human", "--details")
+    r = run_cli(
+        "explain", "microbial dysbiosis", "Autoimmune Disease", *FOUNDING, "--compare-evidence", "human", "--details"
+    )
     assert r.exit_code == 0, r.output
-    for text in ("1. Direct claims dysbiosis → autoimmune disease", "5. Common causes",
-                 "6. Feedback loops containing both", "Summary", "Links that drop (4)",
-                 "Roe 2019"):
+    for text in (
+        "1. Direct claims dysbiosis → autoimmune disease",
+        "5. Common causes",
+        "6. Feedback loops containing both",
+        "Summary",
+        "Links that drop (4)",
+        "Roe 2019",
+    ):
         assert text in r.output
 
 
 def test_explain_json_and_no_narrower(run_cli):
-    r = run_cli("explain", "dysbiosis", "gkc:autoimmune_disease", *FOUNDING, "--format", "json",
-                "--no-include-narrower")
+    r = run_cli(
+        "explain", "dysbiosis", "gkc:autoimmune_disease", *FOUNDING, "--format", "json", "--no-include-narrower"
+    )
     d = json.loads(r.output)
     assert d["b_set"] == ["autoimmune_disease"] and d["include_narrower"] is False
     assert [h["claim"] for h in d["direct_ab"]] == ["dysbiosis__increases__autoimmune_disease"]
@@ -61,22 +67,28 @@ def test_rivals_adjust_rank(run_cli):
     assert r.exit_code == 0 and "barrier failure drives both" in r.output
     r = run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--format", "json")
     assert json.loads(r.output)["minimal_adjustment_sets"] == [
-        ["antibiotics", "autoimmune_disease", "dysbiosis", "mucosal_inflammation", "western_diet"]]
+        ["antibiotics", "autoimmune_disease", "dysbiosis", "mucosal_inflammation", "western_diet"]
+    ]
     dag = run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--format", "dagitty").output
     assert dag.startswith("dag {") and '"dysbiosis@1" [exposure]' in dag
     r = run_cli("rank", *FOUNDING, "--category", "exposure")
     assert r.exit_code == 0 and "antibiotics" in r.output and "betweenness" in r.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("explain", "dysbiosis", "autoimune disease"), "Did you mean: 'autoimmune disease'"),
-    (("explain", "dysbiosis", "dysbiosis"), "two different concepts"),
-    (("paths", "nothing at all", "dysbiosis"), "unknown concept"),
-    (("rivals", "zonulin"), "no question matches"),
-    (("explain", "dysbiosis", "autoimmune disease", "--compare-evidence", "bogus"),
-     "cannot read evidence filter term"),
-    (("rank", "--category", "nonsense"), "unknown category"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("explain", "dysbiosis", "autoimune disease"), "Did you mean: 'autoimmune disease'"),
+        (("explain", "dysbiosis", "dysbiosis"), "two different concepts"),
+        (("paths", "nothing at all", "dysbiosis"), "unknown concept"),
+        (("rivals", "zonulin"), "no question matches"),
+        (
+            ("explain", "dysbiosis", "autoimmune disease", "--compare-evidence", "bogus"),
+            "cannot read evidence filter term",
+        ),
+        (("rank", "--category", "nonsense"), "unknown category"),
+    ],
+)
 def test_bad_input_is_a_clean_message(run_cli, args, message):
     r = run_cli(*args, *FOUNDING)
     assert r.exit_code != 0
@@ -85,6 +97,7 @@ def test_bad_input_is_a_clean_message(run_cli, args, message):
 
 
 def test_ambiguous_question(run_cli):
-    r = run_cli("rivals", "a", "--graph", str(data("analysis_founding.ttl")),
-                "--graph", str(data("analysis_contradiction.ttl")))
+    r = run_cli(
+        "rivals", "a", "--graph", str(data("analysis_founding.ttl")), "--graph", str(data("analysis_contradiction.ttl"))
+    )
     assert r.exit_code == 1 and "matches 2 questions" in r.output

@@ -28,8 +28,10 @@ def claims(hops):
 
 
 def test_direct_claims_each_way_include_no_effect_and_narrower(answer):
-    assert claims(answer.direct_ab) == ["dysbiosis__increases__autoimmune_disease",
-                                        "dysbiosis__no_effect__celiac_disease"]
+    assert claims(answer.direct_ab) == [
+        "dysbiosis__increases__autoimmune_disease",
+        "dysbiosis__no_effect__celiac_disease",
+    ]
     assert claims(answer.direct_ba) == ["autoimmune_disease__increases__dysbiosis"]
     narrower = next(h for h in answer.direct_ab if h.effect == "celiac_disease")
     assert "celiac disease" in narrower.note and narrower.sign == 0
@@ -37,17 +39,16 @@ def test_direct_claims_each_way_include_no_effect_and_narrower(answer):
 
 def test_mediated_chains_each_way(answer):
     assert [c.nodes for c in answer.chains_ab] == [
-        ["dysbiosis", "increased_intestinal_permeability", "celiac_disease"],      # moderate
-        ["dysbiosis", "increased_intestinal_permeability", "autoimmune_disease"]]  # weak
-    assert [c.nodes for c in answer.chains_ba] == [
-        ["autoimmune_disease", "mucosal_inflammation", "dysbiosis"]]
+        ["dysbiosis", "increased_intestinal_permeability", "celiac_disease"],  # moderate
+        ["dysbiosis", "increased_intestinal_permeability", "autoimmune_disease"],
+    ]  # weak
+    assert [c.nodes for c in answer.chains_ba] == [["autoimmune_disease", "mucosal_inflammation", "dysbiosis"]]
 
 
 def test_common_causes_diet_first_then_permeability_which_sits_on_a_loop(answer):
     # permeability is upstream of both, but dysbiosis also raises it: a mediator on a feedback loop,
     # listed after the shared causes proper and left out of the shared-cause rival
-    assert [c.node for c in answer.common_causes] == ["western_diet",
-                                                      "increased_intestinal_permeability"]
+    assert [c.node for c in answer.common_causes] == ["western_diet", "increased_intestinal_permeability"]
     diet, perm = answer.common_causes
     assert diet.exogenous and perm.downstream_of == ["a", "b"]
     assert answer.counts["shared_causes"] == 1
@@ -77,25 +78,33 @@ def test_human_evidence_comparison_names_what_drops(answer):
         "dysbiosis__increases__autoimmune_disease",
         "dysbiosis__increases__increased_intestinal_permeability",
         "mucosal_inflammation__increases__dysbiosis",
-        "western_diet__increases__dysbiosis"]
+        "western_diet__increases__dysbiosis",
+    ]
     why = {d.hop.claim: d.why for d in cmp.dropped_links}
     assert "mouse, moderate, Roe 2019" in why["dysbiosis__increases__autoimmune_disease"]
     direct = {v.item: v.survives for v in cmp.verdicts if v.section.startswith("direct")}
-    assert direct == {"dysbiosis → autoimmune disease (increases, contested)": False,
-                      "dysbiosis → celiac disease (no effect, supported)": True,
-                      "autoimmune disease → dysbiosis (increases, supported)": True}
+    assert direct == {
+        "dysbiosis → autoimmune disease (increases, contested)": False,
+        "dysbiosis → celiac disease (no effect, supported)": True,
+        "autoimmune disease → dysbiosis (increases, supported)": True,
+    }
     assert not any(v.survives for v in cmp.section("loops containing both"))
     assert not any(v.survives for v in cmp.section("common causes"))
 
 
 def test_text_has_every_section_citations_summary_and_comparison(answer):
     text = answer.text(details=True)
-    for heading in ("1. Direct claims dysbiosis → autoimmune disease",
-                    "2. Direct claims autoimmune disease → dysbiosis",
-                    "3. Mediated chains dysbiosis → … → autoimmune disease",
-                    "4. Mediated chains autoimmune disease → … → dysbiosis",
-                    "5. Common causes", "6. Feedback loops containing both", "Summary",
-                    "Compared with evidence filter: species/model: human", "Links that drop (4)"):
+    for heading in (
+        "1. Direct claims dysbiosis → autoimmune disease",
+        "2. Direct claims autoimmune disease → dysbiosis",
+        "3. Mediated chains dysbiosis → … → autoimmune disease",
+        "4. Mediated chains autoimmune disease → … → dysbiosis",
+        "5. Common causes",
+        "6. Feedback loops containing both",
+        "Summary",
+        "Compared with evidence filter: species/model: human",
+        "Links that drop (4)",
+    ):
         assert heading in text
     assert "Roe 2019" in text and "Doe et al. 2020" in text and "Poe & Doe 2018" in text
     assert "celiac disease [⊂ autoimmune disease]" in text

@@ -28,16 +28,16 @@ def chain_net():
 def test_reinforcing_and_balancing_loops_are_labelled_and_ranked(loops_net):
     r = find_loops(loops_net)
     assert [(lp.kind, lp.nodes) for lp in r.loops] == [
-        ("balancing", ["s", "t"]),       # weakest link weak
+        ("balancing", ["s", "t"]),  # weakest link weak
         ("reinforcing", ["p", "q", "r"]),  # weakest link: a hypothesis (no evidence)
     ]
-    assert [h.claim for h in r.loops[1].hops] == [
-        "p__increases__q", "q__increases__r", "r__increases__p"]
+    assert [h.claim for h in r.loops[1].hops] == ["p__increases__q", "q__increases__r", "r__increases__p"]
     assert not r.truncated and r.cycles_found == 2 and r.loops_found == 2
 
 
-@pytest.mark.parametrize(("through", "expected"), [("p", [["p", "q", "r"]]), ("r", [["p", "q", "r"]]),
-                                                   ("t", [["s", "t"]])])
+@pytest.mark.parametrize(
+    ("through", "expected"), [("p", [["p", "q", "r"]]), ("r", [["p", "q", "r"]]), ("t", [["s", "t"]])]
+)
 def test_loops_through_a_concept(loops_net, through, expected):
     assert [lp.nodes for lp in find_loops(loops_net, through=through).loops] == expected
 

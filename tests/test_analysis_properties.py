@@ -43,21 +43,37 @@ def claim_graphs(draw, max_nodes=7, max_claims=22):
     g = nx.MultiDiGraph(questions={}, hypotheses={}, broader={})
     for i in range(n):
         g.add_node(f"n{i}", label=f"n{i}", category="state")
-    rows = draw(st.lists(st.tuples(
-        st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from([1, -1, 0]),
-        st.sampled_from(STATUSES),
-        st.lists(st.tuples(st.sampled_from(SYSTEMS), st.integers(1, 4), st.booleans()),
-                 max_size=2)), max_size=max_claims))
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+                st.sampled_from([1, -1, 0]),
+                st.sampled_from(STATUSES),
+                st.lists(st.tuples(st.sampled_from(SYSTEMS), st.integers(1, 4), st.booleans()), max_size=2),
+            ),
+            max_size=max_claims,
+        )
+    )
     for u, v, sign, status, items in rows:
         key = f"n{u}__{sign}__n{v}"
         if g.has_edge(f"n{u}", f"n{v}", key):
             continue
-        evidence = [{"id": f"{key}.e{j}", "stance": "supports" if sup else "opposes",
-                     "system": system, "strength": strength, "direction": "temporal",
-                     "design_label": "", "citation": f"Ref{j} 2020"}
-                    for j, (system, strength, sup) in enumerate(items)]
-        attrs = summarise({"sign": sign, "sign_label": str(sign), "status": status,
-                           "evidence": evidence, "hypotheses": []})
+        evidence = [
+            {
+                "id": f"{key}.e{j}",
+                "stance": "supports" if sup else "opposes",
+                "system": system,
+                "strength": strength,
+                "direction": "temporal",
+                "design_label": "",
+                "citation": f"Ref{j} 2020",
+            }
+            for j, (system, strength, sup) in enumerate(items)
+        ]
+        attrs = summarise(
+            {"sign": sign, "sign_label": str(sign), "status": status, "evidence": evidence, "hypotheses": []}
+        )
         g.add_edge(f"n{u}", f"n{v}", key=key, **attrs)
     return g
 
@@ -86,8 +102,10 @@ def test_cycles_through_a_node_equal_the_filtered_cycles(g, k, data):
 def test_every_loop_is_a_cycle_of_claims_with_the_product_sign(g, k):
     r = find_loops(g, max_length=k, limit=10_000, budget=None)
     view = causal_view(g)
-    expected = sum(math.prod(len(view.edges[u, v]["claims"]) for u, v in pairwise([*c, c[0]]))
-                   for c in nx.simple_cycles(view, length_bound=k))
+    expected = sum(
+        math.prod(len(view.edges[u, v]["claims"]) for u, v in pairwise([*c, c[0]]))
+        for c in nx.simple_cycles(view, length_bound=k)
+    )
     assert r.loops_found == len(r.loops) == expected
     for lp in r.loops:
         assert len(set(lp.nodes)) == len(lp.nodes) == lp.length <= k
@@ -139,10 +157,15 @@ def test_every_common_cause_is_an_ancestor_of_both(g, k, data):
     e = explain(g, a, b, max_length=k, limit=1000, budget=None)
     view = causal_view(g)
     without_b, without_a = view.subgraph(set(view) - {b}), view.subgraph(set(view) - {a})
-    brute = sorted(c for c in view if c not in (a, b)
-                   and nx.has_path(without_b, c, a) and nx.has_path(without_a, c, b)
-                   and nx.shortest_path_length(without_b, c, a) <= k
-                   and nx.shortest_path_length(without_a, c, b) <= k)
+    brute = sorted(
+        c
+        for c in view
+        if c not in (a, b)
+        and nx.has_path(without_b, c, a)
+        and nx.has_path(without_a, c, b)
+        and nx.shortest_path_length(without_b, c, a) <= k
+        and nx.shortest_path_length(without_a, c, b) <= k
+    )
     assert e.common_cause_ids == brute
     for c in e.common_causes:
         assert c.node in nx.ancestors(view, a) and c.node in nx.ancestors(view, b)
@@ -159,7 +182,8 @@ filters = st.builds(
     min_strength=st.sampled_from([None, "minimal", "weak", "moderate", "strong"]),
     status=st.lists(st.sampled_from(STATUSES), max_size=2, unique=True).map(tuple),
     design=st.lists(st.sampled_from(["temporal", "interventional"]), max_size=1).map(tuple),
-    exclude_contested=st.booleans())
+    exclude_contested=st.booleans(),
+)
 
 
 @FAST

@@ -43,8 +43,7 @@ def test_rivals_under_a_filter_report_missing_claims(contradiction):
 
 
 def test_contradictions_of_every_kind(contradiction):
-    found = {(c.kind, c.a, c.b): sorted(h.claim for h in c.claims)
-             for c in rivals(contradiction).contradictions}
+    found = {(c.kind, c.a, c.b): sorted(h.claim for h in c.claims) for c in rivals(contradiction).contradictions}
     assert found == {
         ("opposite signs", "a", "b"): ["a__decreases__b", "a__increases__b"],
         ("both directions", "a", "b"): ["a__decreases__b", "a__increases__b", "b__increases__a"],
@@ -98,8 +97,9 @@ def test_adjust_on_a_loop_unrolls_and_says_which_effect_it_answers():
     assert "increased_intestinal_permeability" in r.mediators
     # baseline values: antibiotics keep acting on later dysbiosis, which feeds the outcome, so on the
     # unrolled graph they confound the short-run effect too
-    assert r.adjustment_sets == [["antibiotics", "autoimmune_disease", "dysbiosis", "mucosal_inflammation",
-                                  "western_diet"]]
+    assert r.adjustment_sets == [
+        ["antibiotics", "autoimmune_disease", "dysbiosis", "mucosal_inflammation", "western_diet"]
+    ]
     assert "short-run effect" in r.question
     assert any("equilibrium effect" in n and "not identifiable" in n for n in r.notes)
     assert "time-unrolling" in r.text()
@@ -173,8 +173,13 @@ def test_rank_discounts_contested_and_hypothesised_claims_and_skips_measurements
     import networkx as nx
 
     g = nx.MultiDiGraph()
-    for u, v, status in [("a", "d", "supported"), ("b", "d", "contested"), ("c", "d", "hypothesised"),
-                         ("a", "test", "supported"), ("test", "d", "supported")]:
+    for u, v, status in [
+        ("a", "d", "supported"),
+        ("b", "d", "contested"),
+        ("c", "d", "hypothesised"),
+        ("a", "test", "supported"),
+        ("test", "d", "supported"),
+    ]:
         g.add_edge(u, v, key=f"{u}_{v}", sign=1, status=status, strength=4)
     g.nodes["d"]["category"] = "disease"
     g.nodes["test"]["category"] = "measurement"

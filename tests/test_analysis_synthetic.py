@@ -8,9 +8,10 @@ from gutkg.synthetic import spec, synthetic_network, synthetic_turtle
 
 
 def signature(g):
-    return sorted((u, v, k, d["sign"], d["status"], d["strength"], tuple(d["systems"]),
-                   tuple(d["citations"]), d["opposed"])
-                  for u, v, k, d in g.edges(keys=True, data=True))
+    return sorted(
+        (u, v, k, d["sign"], d["status"], d["strength"], tuple(d["systems"]), tuple(d["citations"]), d["opposed"])
+        for u, v, k, d in g.edges(keys=True, data=True)
+    )
 
 
 def test_turtle_projects_to_the_same_network(tmp_path):

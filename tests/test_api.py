@@ -33,10 +33,18 @@ def test_names_resolve_as_on_the_command_line(kg):
 
 
 def every_result(kg):
-    return [kg.explain("microbes", "illness"), kg.paths("illness", "microbes"), kg.loops(through="microbes"),
-            kg.rivals("microbes"), kg.adjust("microbes", "illness"), kg.rank(), kg.show("microbes"),
-            kg.show("gkcl:trial_drug__decreases__trial_outcome"), kg.show("Treat 2016"),
-            kg.query("SELECT ?c ?l WHERE { ?c skos:prefLabel ?l }", dataframe=False)]
+    return [
+        kg.explain("microbes", "illness"),
+        kg.paths("illness", "microbes"),
+        kg.loops(through="microbes"),
+        kg.rivals("microbes"),
+        kg.adjust("microbes", "illness"),
+        kg.rank(),
+        kg.show("microbes"),
+        kg.show("gkcl:trial_drug__decreases__trial_outcome"),
+        kg.show("Treat 2016"),
+        kg.query("SELECT ?c ?l WHERE { ?c skos:prefLabel ?l }", dataframe=False),
+    ]
 
 
 def test_every_result_has_a_short_repr_text_dict_and_a_card(kg):
@@ -70,14 +78,33 @@ def test_bundled_graph_cards_stay_compact():
 
 def test_hostile_text_is_escaped_in_every_card():
     hostile = gutkg.load(data("html_xss.ttl"))
-    cards = [hostile.show("plain & simple"), hostile.show("gkcl:evil__increases__plain"),
-             hostile.show("gkref:hostile2020"), hostile.paths("gkc:evil", "plain & simple"),
-             hostile.query("SELECT ?l WHERE { ?c skos:prefLabel ?l }", dataframe=False)]
+    cards = [
+        hostile.show("plain & simple"),
+        hostile.show("gkcl:evil__increases__plain"),
+        hostile.show("gkref:hostile2020"),
+        hostile.paths("gkc:evil", "plain & simple"),
+        hostile.query("SELECT ?l WHERE { ?c skos:prefLabel ?l }", dataframe=False),
+    ]
     for result in cards:
         card = result._repr_html_()
         tags = set(re.findall(r"<([a-zA-Z]+)", card))
-        assert tags <= {"div", "strong", "span", "p", "table", "tr", "th", "td", "a", "ul", "li", "details",
-                        "summary", "pre", "br"}, (type(result).__name__, tags)
+        assert tags <= {
+            "div",
+            "strong",
+            "span",
+            "p",
+            "table",
+            "tr",
+            "th",
+            "td",
+            "a",
+            "ul",
+            "li",
+            "details",
+            "summary",
+            "pre",
+            "br",
+        }, (type(result).__name__, tags)
         assert not re.search(r"<[^>]*\son\w+=", card) and 'href="javascript' not in card
     assert "&lt;img src=x onerror=alert(1)&gt;" in cards[3]._repr_html_()
 
@@ -88,10 +115,17 @@ def test_results_import_no_renderer():
     from pathlib import Path
 
     src = Path(gutkg.__file__).parent
-    for module in [*sorted((src / "analysis").glob("*.py")), src / "cards.py", src / "display.py",
-                   *sorted((src / "store").glob("*.py"))]:
-        imported = {node.module for node in ast.walk(ast.parse(module.read_text()))
-                    if isinstance(node, ast.ImportFrom) and node.module}
+    for module in [
+        *sorted((src / "analysis").glob("*.py")),
+        src / "cards.py",
+        src / "display.py",
+        *sorted((src / "store").glob("*.py")),
+    ]:
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(module.read_text()))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert "gutkg.html_cards" not in imported, module
 
 
@@ -135,8 +169,10 @@ def test_show_resolves_references_and_search_finds_them(run_cli):
     by_citation = run_cli("show", "Treat 2016", *graph)
     assert by_citation.exit_code == 0, by_citation.output
     assert "doi:10.0000/treat2016" in by_citation.output
-    assert ("  - supports: illness increases microbes [causal claim, supported; treatment response]\n"
-            "      gkcl:illness__increases__microbes\n") in by_citation.output
+    assert (
+        "  - supports: illness increases microbes [causal claim, supported; treatment response]\n"
+        "      gkcl:illness__increases__microbes\n"
+    ) in by_citation.output
     assert run_cli("show", "10.0000/treat2016", *graph).output == by_citation.output
     assert run_cli("show", "gkref:treat2016", *graph).output == by_citation.output
     found = run_cli("search", "Treat", *graph)

@@ -11,8 +11,16 @@ FOUNDING = ("--graph", str(data("analysis_founding.ttl")))
 
 
 def test_adjust_with_unmeasured_concepts_says_whether_the_effect_is_identifiable_and_why(run_cli):
-    args = ("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--unmeasured", "antibiotics",
-            "--unmeasured", "western diet")
+    args = (
+        "adjust",
+        "dysbiosis",
+        "autoimmune disease",
+        *FOUNDING,
+        "--unmeasured",
+        "antibiotics",
+        "--unmeasured",
+        "western diet",
+    )
     text = run_cli(*args).output
     assert "Identification (not identifiable)" in text and "hedge" in text
     assert "unmeasured antibiotics, western diet confound the exposure" in text
@@ -24,14 +32,17 @@ def test_adjust_with_unmeasured_concepts_says_whether_the_effect_is_identifiable
 
 
 def test_adjust_compare_evidence_says_which_sets_survive(run_cli):
-    r = run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--compare-evidence", "human",
-                "--format", "json")
+    r = run_cli(
+        "adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--compare-evidence", "human", "--format", "json"
+    )
     [cmp] = json.loads(r.output)["evidence_comparisons"]
     assert cmp["filter"] == "species/model: human"
     total = len(cmp["still_minimal"]) + len(cmp["still_sufficient_not_minimal"]) + len(cmp["no_longer_sufficient"])
     assert total == 1  # the one unfiltered set, judged
-    assert "Under species/model: human" in run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING,
-                                                   "--compare-evidence", "human").output
+    assert (
+        "Under species/model: human"
+        in run_cli("adjust", "dysbiosis", "autoimmune disease", *FOUNDING, "--compare-evidence", "human").output
+    )
 
 
 def test_implications_lists_independences_and_refuses_the_basis_set_on_loops(run_cli):
@@ -56,8 +67,9 @@ def test_instruments_command(run_cli):
 
 def test_the_issue_question_on_the_bundled_graph_says_whether_and_why(run_cli):
     """Done-when of issue 14: the answer names the criterion, or the hedge and its unmeasured cause."""
-    r = run_cli("adjust", "dysbiosis", "autoimmune disease", "--unmeasured", "genetic susceptibility",
-                "--format", "json")
+    r = run_cli(
+        "adjust", "dysbiosis", "autoimmune disease", "--unmeasured", "genetic susceptibility", "--format", "json"
+    )
     d = json.loads(r.output)
     ident = d["identification"]
     assert d["unmeasured"] == ["genetic_susceptibility"] and ident["reason"]

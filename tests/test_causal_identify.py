@@ -22,8 +22,12 @@ def admg(nodes, directed, bidirected) -> ADMG:
     dag = nx.DiGraph(directed)
     dag.add_nodes_from(nodes)
     parents = {v: frozenset(dag.pred[v]) for v in nodes}
-    return ADMG(frozenset(nodes), parents, frozenset(frozenset(b) for b in bidirected),
-                tuple(nx.lexicographical_topological_sort(dag)))
+    return ADMG(
+        frozenset(nodes),
+        parents,
+        frozenset(frozenset(b) for b in bidirected),
+        tuple(nx.lexicographical_topological_sort(dag)),
+    )
 
 
 def as_dag(nodes, directed, bidirected) -> tuple[nx.DiGraph, set[str]]:
@@ -40,8 +44,7 @@ def as_dag(nodes, directed, bidirected) -> tuple[nx.DiGraph, set[str]]:
 
 def random_model(dag: nx.DiGraph, rng: random.Random) -> dict[str, dict[tuple[int, ...], float]]:
     """P(v = 1 | parents) for binary variables, bounded away from 0 and 1 (positivity)."""
-    return {v: {bits: rng.uniform(0.1, 0.9) for bits in product((0, 1), repeat=len(dag.pred[v]))}
-            for v in dag}
+    return {v: {bits: rng.uniform(0.1, 0.9) for bits in product((0, 1), repeat=len(dag.pred[v]))} for v in dag}
 
 
 def joint(dag: nx.DiGraph, cpt, do: dict[str, int] | None = None) -> dict[tuple[int, ...], float]:

@@ -118,8 +118,11 @@ def test_acyclification_is_a_dag_that_joins_every_loop(g):
 @given(dags(), st.data())
 def test_backdoor_and_front_door_imply_identifiable_by_the_id_algorithm(case, data):
     dag, latent = case
-    x, y = data.draw(st.lists(st.sampled_from(sorted(set(dag) - latent) or ["v0"]), min_size=2, max_size=2,
-                              unique=True)) if len(set(dag) - latent) >= 2 else ("v0", "v1")
+    x, y = (
+        data.draw(st.lists(st.sampled_from(sorted(set(dag) - latent) or ["v0"]), min_size=2, max_size=2, unique=True))
+        if len(set(dag) - latent) >= 2
+        else ("v0", "v1")
+    )
     latent -= {x, y}
     if nx.has_path(dag, y, x):
         x, y = y, x

@@ -16,8 +16,7 @@ GRAPH = ("--graph", str(data("grading.ttl")))
 ANALYSIS = ("paths", "illness", "microbes")
 
 
-@pytest.mark.parametrize(("value", "suggestion"), [("humans", "'human'"), ("mice", "'mouse'"),
-                                                   ("zebrafish", "")])
+@pytest.mark.parametrize(("value", "suggestion"), [("humans", "'human'"), ("mice", "'mouse'"), ("zebrafish", "")])
 @pytest.mark.parametrize("command", [ANALYSIS, ("export", "html", "-o", "{out}")])
 def test_unknown_species_is_refused_with_the_closest_name(run_cli, tmp_path, command, value, suggestion):
     out = tmp_path / "page.html"
@@ -55,8 +54,9 @@ def test_strength_and_status_are_case_insensitive_everywhere(run_cli, tmp_path, 
 
 
 def test_export_keeps_what_the_filter_keeps(run_cli, tmp_path):
-    result = run_cli("export", "html", "-o", str(tmp_path / "h.html"), "--species", "NCBITaxon:10090",
-                     "--format", "json", *GRAPH)
+    result = run_cli(
+        "export", "html", "-o", str(tmp_path / "h.html"), "--species", "NCBITaxon:10090", "--format", "json", *GRAPH
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["claims"] >= 1 and "species/model: mouse" in json.dumps(report)

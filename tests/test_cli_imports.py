@@ -11,13 +11,24 @@ import pytest
 
 from gutkg.cli import main
 
-HEAVY = ["networkx", "pyvis", "pyshacl", "rdflib.plugins.sparql", "pyoxigraph", "graphviz",
-         "starlette", "uvicorn", "pptx", "playwright", "SPARQLWrapper", "rich"]
+HEAVY = [
+    "networkx",
+    "pyvis",
+    "pyshacl",
+    "rdflib.plugins.sparql",
+    "pyoxigraph",
+    "graphviz",
+    "starlette",
+    "uvicorn",
+    "pptx",
+    "playwright",
+    "SPARQLWrapper",
+    "rich",
+]
 
 
 def test_importing_the_cli_imports_no_heavy_library():
-    code = ("import sys, json, gutkg.cli; "
-            "print(json.dumps(sorted(m for m in sys.modules)))")
+    code = "import sys, json, gutkg.cli; print(json.dumps(sorted(m for m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = set(json.loads(out.stdout))
     assert "gutkg.cli" in modules
@@ -47,8 +58,9 @@ def test_help_works_for_every_command(run_cli, command):
     assert "Usage:" in result.output
 
 
-@pytest.mark.parametrize("command", [c for c in COMMANDS if not isinstance(
-    main.commands[c[0]], click.Group) or len(c) > 1], ids=" ".join)
+@pytest.mark.parametrize(
+    "command", [c for c in COMMANDS if not isinstance(main.commands[c[0]], click.Group) or len(c) > 1], ids=" ".join
+)
 def test_every_command_offers_json(command):
     cmd: click.Command = main
     for part in command:

@@ -36,8 +36,10 @@ def test_author_year_gives_the_reference_card_with_every_citing_claim(tajik, bun
     assert any(e["citation"] == "Tajik et al. 2020" and e["doi"] == TAJIK_DOI for e in back["evidence"])
 
 
-@pytest.mark.parametrize("name", ["tajik2020", "gkref:tajik2020", TAJIK_DOI, f"https://doi.org/{TAJIK_DOI}",
-                                  f"doi:{TAJIK_DOI}", "tajik 2020"])
+@pytest.mark.parametrize(
+    "name",
+    ["tajik2020", "gkref:tajik2020", TAJIK_DOI, f"https://doi.org/{TAJIK_DOI}", f"doi:{TAJIK_DOI}", "tajik 2020"],
+)
 def test_key_doi_and_citation_name_the_same_reference(run_cli, name):
     out = run_cli("show", name)
     assert out.exit_code == 0, out.output

@@ -1,4 +1,5 @@
-"""ruff and mypy, as configured in pyproject.toml, are enforced by the test suite (and so by CI)."""
+"""ruff (lint and format) and mypy --strict, as configured in pyproject.toml, are enforced by the test
+suite (and so by CI), at the exact versions the test extra pins."""
 
 from __future__ import annotations
 
@@ -25,9 +26,15 @@ def tool(name: str) -> str:
 
 
 def test_ruff_is_clean():
-    out = subprocess.run([tool("ruff"), "check", "src", "tests", "scripts"], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run([tool("ruff"), "check", "src", "tests", "scripts"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr + "\nfix: ruff check --fix src tests scripts"
+
+
+def test_ruff_format_is_clean():
+    out = subprocess.run(
+        [tool("ruff"), "format", "--check", "src", "tests", "scripts"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr + "\nfix: ruff format src tests scripts"
 
 
 def test_mypy_is_clean():

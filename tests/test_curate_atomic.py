@@ -26,10 +26,23 @@ def three_file_change(graph: Path):  # type: ignore[no-untyped-def]
 
     draft = Draft(graph)
     add_concept(draft, ConceptSpec("epsilon", "disease", "A test disease."))
-    add_claim(draft, ClaimSpec("alpha", "epsilon", "increases", "supported", "Alpha harms.",
-                               [EvidenceSpec.parse("source=testref2021,type=ECO:0000180,species=human,"
-                                                   "model=in-vivo,direction=temporal,strength=weak")],
-                               ["a_via_b"]), topic="new_topic")
+    add_claim(
+        draft,
+        ClaimSpec(
+            "alpha",
+            "epsilon",
+            "increases",
+            "supported",
+            "Alpha harms.",
+            [
+                EvidenceSpec.parse(
+                    "source=testref2021,type=ECO:0000180,species=human,model=in-vivo,direction=temporal,strength=weak"
+                )
+            ],
+            ["a_via_b"],
+        ),
+        topic="new_topic",
+    )
     return draft
 
 
@@ -156,8 +169,9 @@ def test_cli_reports_a_failed_write_cleanly(graph, run_cli, monkeypatch):
         raise OSError(30, "Read-only file system")
 
     monkeypatch.setattr(os, "replace", failing)
-    result = run_cli("add", "concept", "--graph", str(graph), "--label", "epsilon",
-                     "--category", "disease", "--definition", "x")
+    result = run_cli(
+        "add", "concept", "--graph", str(graph), "--label", "epsilon", "--category", "disease", "--definition", "x"
+    )
     assert result.exit_code == 1
     assert "writing the graph failed" in result.output and "Traceback" not in result.output
     assert snapshot(graph) == before

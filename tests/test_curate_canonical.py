@@ -15,8 +15,11 @@ def test_bundled_graph_files_are_canonical(run_cli):
     result = run_cli("format", "--check", "--format", "json")
 
     changed = json.loads(result.output)["changed"]
-    assert not changed, ("not in canonical form: " + ", ".join(changed)
-                         + "\nfix: gutkg format   (then review and commit the rewritten files)")
+    assert not changed, (
+        "not in canonical form: "
+        + ", ".join(changed)
+        + "\nfix: gutkg format   (then review and commit the rewritten files)"
+    )
     assert result.exit_code == 0
 
 

@@ -37,9 +37,11 @@ def test_reference_copy_holds_every_shared_row_unchanged(name):
     theirs = (SHARED / name).read_text(encoding="utf-8").splitlines()
     assert ours[0] == theirs[0], f"reference/{name} has another header than the shared table"
     missing = sorted(set(theirs) - set(ours))
-    assert not missing, (f"{len(missing)} rows of ../shared/reference/{name} are missing or changed in "
-                         f"reference/{name} (fix: cp ../shared/reference/{name} reference/):\n"
-                         + "\n".join(m[:120] for m in missing[:10]))
+    assert not missing, (
+        f"{len(missing)} rows of ../shared/reference/{name} are missing or changed in "
+        f"reference/{name} (fix: cp ../shared/reference/{name} reference/):\n"
+        + "\n".join(m[:120] for m in missing[:10])
+    )
 
 
 def verified_iris() -> set[str]:
@@ -65,36 +67,44 @@ def test_every_asserted_claim_has_cited_evidence(bundled_network):
     """Supported, established and contested claims cite supporting evidence; refuted ones opposing."""
     bad = []
     for _u, _v, key, d in bundled_network.edges(keys=True, data=True):
-        need = {"supported": "supports", "established": "supports", "contested": "supports",
-                "refuted": "opposes"}.get(d["status"])
+        need = {"supported": "supports", "established": "supports", "contested": "supports", "refuted": "opposes"}.get(
+            d["status"]
+        )
         if need and not any(e["stance"] == need and e["source"] for e in d["evidence"]):
             bad.append(f"{key} ({d['status']}: needs a cited item that {need[:-1]}s it)")
-    assert not bad, ("claims without the cited evidence their status needs (or set gkv:status "
-                     "gkv:Hypothesised): " + ", ".join(sorted(bad)))
+    assert not bad, (
+        "claims without the cited evidence their status needs (or set gkv:status "
+        "gkv:Hypothesised): " + ", ".join(sorted(bad))
+    )
 
 
 def test_every_citation_is_a_verified_reference(bundled_store):
-    known = {r["doi"].lower() for r in table("bibliography.tsv")
-             if r["verified"] in {"yes", "partial"} and r["doi"]}
-    known_pmid = {r["pmid"] for r in table("bibliography.tsv")
-                  if r["verified"] in {"yes", "partial"} and r["pmid"]}
-    rows = bundled_store.query(P + """SELECT DISTINCT ?r ?doi ?pmid ?by WHERE {
+    known = {r["doi"].lower() for r in table("bibliography.tsv") if r["verified"] in {"yes", "partial"} and r["doi"]}
+    known_pmid = {r["pmid"] for r in table("bibliography.tsv") if r["verified"] in {"yes", "partial"} and r["pmid"]}
+    rows = bundled_store.query(
+        P
+        + """SELECT DISTINCT ?r ?doi ?pmid ?by WHERE {
         ?e a gkv:Evidence ; dcterms:source ?r .
         OPTIONAL { ?r bibo:doi ?doi } OPTIONAL { ?r bibo:pmid ?pmid } OPTIONAL { ?r gkv:verifiedBy ?by }
-    }""").dicts()
+    }"""
+    ).dicts()
     assert rows, "no evidence cites anything"
     for row in rows:
         in_table = (row["doi"] and str(row["doi"]).lower() in known) or (row["pmid"] and str(row["pmid"]) in known_pmid)
         checked_by_us = row["by"] and not str(row["by"]).startswith("reference/")
         assert in_table or checked_by_us, (
             f"{row['r']} is cited but is neither a verified row of bibliography.tsv nor a reference "
-            "with gkv:verifiedBy saying which public record confirmed it (graph/references-extra.ttl)")
+            "with gkv:verifiedBy saying which public record confirmed it (graph/references-extra.ttl)"
+        )
 
 
 def test_every_mapping_is_a_verified_identifier(bundled_store):
     allowed = verified_iris()
-    rows = bundled_store.query(P + """SELECT ?c ?m WHERE {
-        ?c a ?cat . ?cat rdfs:subClassOf gkv:Concept . ?c skos:exactMatch|skos:closeMatch ?m }""").rows
+    rows = bundled_store.query(
+        P
+        + """SELECT ?c ?m WHERE {
+        ?c a ?cat . ?cat rdfs:subClassOf gkv:Concept . ?c skos:exactMatch|skos:closeMatch ?m }"""
+    ).rows
     assert rows, "no concept carries a mapping"
     bad = sorted(f"{c.value} -> {m.value}" for c, m in rows if m.value not in allowed)
     assert not bad, "mappings not in verified rows of identifiers.tsv (remove them):\n" + "\n".join(bad)
@@ -128,12 +138,14 @@ def test_content_targets(bundled_store, bundled_network):
 
     s = summary(bundled_store)
     assert s["concepts"] >= 120, s["concepts"]
-    statements = (s["claims"] + len(bundled_network.graph["associations"])
-                  + len(bundled_network.graph["measurements"]))
+    statements = s["claims"] + len(bundled_network.graph["associations"]) + len(bundled_network.graph["measurements"])
     assert statements >= 250, statements
     assert s["dissent_share"] >= 0.20, s["dissent_share"]
-    rivals = bundled_store.query(P + """SELECT ?q (COUNT(DISTINCT ?h) AS ?n) WHERE {
-        ?h a gkv:Hypothesis ; gkv:answers ?q } GROUP BY ?q""").dicts()
+    rivals = bundled_store.query(
+        P
+        + """SELECT ?q (COUNT(DISTINCT ?h) AS ?n) WHERE {
+        ?h a gkv:Hypothesis ; gkv:answers ?q } GROUP BY ?q"""
+    ).dicts()
     assert sum(1 for r in rivals if int(r["n"]) >= 2) >= 5, rivals
 
 
@@ -153,12 +165,14 @@ def test_references_file_is_generated_from_the_shared_table():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_bibliography.py"), "--check"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_bibliography.py"), "--check"], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + " (fix: python scripts/import_bibliography.py)"
 
 
 # -- evidence model 2.0 (issue 11) and the direction-of-causation evidence base (issue 12) ---------
+
 
 def _all_items(network):
     items = [e for _u, _v, d in network.edges(data=True) for e in d["evidence"]]
@@ -169,18 +183,26 @@ def _all_items(network):
 def test_directed_claims_carry_only_direction_showing_primary_evidence_or_reviews(bundled_network):
     from gutkg.scales import DIRECTIONAL, SYNTHESIS
 
-    bad = sorted(f"{k}: {e['id']} ({e['direction']})" for _u, _v, k, d in bundled_network.edges(keys=True, data=True)
-                 for e in d["evidence"] if e["model"] != SYNTHESIS and e["direction"] not in DIRECTIONAL)
-    assert not bad, ("cross-sectional, familial, prognostic or twin items on a directed claim: move each "
-                     "to an association (gkv:Association) of the two concepts:\n" + "\n".join(bad))
+    bad = sorted(
+        f"{k}: {e['id']} ({e['direction']})"
+        for _u, _v, k, d in bundled_network.edges(keys=True, data=True)
+        for e in d["evidence"]
+        if e["model"] != SYNTHESIS and e["direction"] not in DIRECTIONAL
+    )
+    assert not bad, (
+        "cross-sectional, familial, prognostic or twin items on a directed claim: move each "
+        "to an association (gkv:Association) of the two concepts:\n" + "\n".join(bad)
+    )
 
 
 def test_statuses_follow_the_rule_and_strengths_their_ceilings(bundled_network):
     from gutkg.grading import allowed_statuses, ceiling_problem
 
-    bad = [f"{k}: {d['status']} (allowed {sorted(allowed_statuses(d['evidence']))})"
-           for _u, _v, k, d in bundled_network.edges(keys=True, data=True)
-           if d["status"] not in allowed_statuses(d["evidence"])]
+    bad = [
+        f"{k}: {d['status']} (allowed {sorted(allowed_statuses(d['evidence']))})"
+        for _u, _v, k, d in bundled_network.edges(keys=True, data=True)
+        if d["status"] not in allowed_statuses(d["evidence"])
+    ]
     bad += [f"{e['id']}: {ceiling_problem(e)}" for e in _all_items(bundled_network) if ceiling_problem(e)]
     assert not bad, "fix with gutkg validate's messages:\n" + "\n".join(sorted(bad))
 
@@ -190,8 +212,11 @@ def test_reviews_carry_no_species_and_tests_are_never_causes_or_effects(bundled_
 
     reviews = [e["id"] for e in _all_items(bundled_network) if e["model"] == SYNTHESIS and e["species"]]
     assert not reviews, f"reviews are not human or mouse data: remove gkv:species from {reviews}"
-    tests = [k for u, v, k in bundled_network.edges(keys=True)
-             if "measurement" in (bundled_network.nodes[u]["category"], bundled_network.nodes[v]["category"])]
+    tests = [
+        k
+        for u, v, k in bundled_network.edges(keys=True)
+        if "measurement" in (bundled_network.nodes[u]["category"], bundled_network.nodes[v]["category"])
+    ]
     assert not tests, f"record these as gkv:Measurement relations, not causal claims: {tests}"
 
 
@@ -224,9 +249,13 @@ def test_every_test_reads_something_with_cited_validity_evidence(bundled_network
     read = {m["method"] for m in bundled_network.graph["measurements"] if m["evidence"]}
     # a test whose validity no verified study shows keeps no relation rather than a made-up one
     assert len(methods & read) >= 0.85 * len(methods), (
-        f"give these tests a gkv:Measurement with cited validity evidence: {sorted(methods - read)}")
-    lm = next(m for m in bundled_network.graph["measurements"]
-              if m["id"] == "lactulose_mannitol_test__reads__increased_intestinal_permeability")
+        f"give these tests a gkv:Measurement with cited validity evidence: {sorted(methods - read)}"
+    )
+    lm = next(
+        m
+        for m in bundled_network.graph["measurements"]
+        if m["id"] == "lactulose_mannitol_test__reads__increased_intestinal_permeability"
+    )
     assert len(lm["caveats"]) >= 3, lm["caveats"]
     zonulin = [m for m in bundled_network.graph["measurements"] if m["method"] == "serum_zonulin_assay"]
     assert any(m["validity"] == "disputed" for m in zonulin)
@@ -249,15 +278,27 @@ def test_direction_of_causation_evidence_base(bundled_network):
     assert len(new) == 25
     assert sum(k in cited for k in new) >= 22, sorted(set(new) - cited)
     assert len(cited) >= 70, len(cited)
-    informative = {"controlled human intervention", "prospective cohort", "mendelian randomisation",
-                   "treatment response", "discordant twins"}
-    human = [e for e in _all_items(bundled_network)
-             if e["primary"] and "human" in e["species"] and e["model"] != "in vitro"
-             and e["direction"] in informative]
+    informative = {
+        "controlled human intervention",
+        "prospective cohort",
+        "mendelian randomisation",
+        "treatment response",
+        "discordant twins",
+    }
+    human = [
+        e
+        for e in _all_items(bundled_network)
+        if e["primary"] and "human" in e["species"] and e["model"] != "in vitro" and e["direction"] in informative
+    ]
     assert len(human) >= 40, len(human)
     q = bundled_network.graph["questions"]["dysbiosis_autoimmunity"]
     claims = {k: d for _u, _v, k, d in bundled_network.edges(keys=True, data=True)}
     for hid in q["hypotheses"]:
-        items = [e for c in bundled_network.graph["hypotheses"][hid]["claims"] if c in claims
-                 for e in claims[c]["evidence"] if e["primary"]]
+        items = [
+            e
+            for c in bundled_network.graph["hypotheses"][hid]["claims"]
+            if c in claims
+            for e in claims[c]["evidence"]
+            if e["primary"]
+        ]
         assert len(items) >= 3, f"{hid} has {len(items)} primary evidence items"

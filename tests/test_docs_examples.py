@@ -74,9 +74,9 @@ EXAMPLES = sorted({e for e in readme_examples() + help_examples() if runnable(e)
 
 def test_examples_were_found():
     assert len(EXAMPLES) >= 30, EXAMPLES
-    assert "gutkg paths \"western diet\" \"type 1 diabetes\" --species human" in EXAMPLES
+    assert 'gutkg paths "western diet" "type 1 diabetes" --species human' in EXAMPLES
     assert "echo 'ASK { ?c a gkv:CausalClaim }' | gutkg query -" in EXAMPLES
-    assert "gutkg show \"Tajik 2020\"" in EXAMPLES
+    assert 'gutkg show "Tajik 2020"' in EXAMPLES
     assert any(e.startswith("gutkg export html --question") for e in EXAMPLES)
     skipped = [e for e in readme_examples() + help_examples() if not runnable(e)]
     for key in NOT_RUN:

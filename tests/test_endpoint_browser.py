@@ -56,8 +56,7 @@ class Watched:
     def _route(self, route):
         url = route.request.url
         parts = urllib.parse.urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"} or (
-                parts.scheme == "http" and parts.netloc == self.allowed):
+        if parts.scheme in {"data", "blob", "about"} or (parts.scheme == "http" and parts.netloc == self.allowed):
             self.local.append(url)
             if self.hold_queries and parts.path == "/sparql":
                 self.held.append(route)
@@ -84,8 +83,10 @@ def watched(browser, server):
 def expect_answer(page) -> None:
     """Watch for YASGUI's next query response (tabs persist, so an old table may be on show)."""
     page.wait_for_function("() => window.gutkgYasgui && window.gutkgYasgui.getTab()")
-    page.evaluate("() => { window.gkAnswered = false; "
-                  "window.gutkgYasgui.once('queryResponse', () => { window.gkAnswered = true; }); }")
+    page.evaluate(
+        "() => { window.gkAnswered = false; "
+        "window.gutkgYasgui.once('queryResponse', () => { window.gkAnswered = true; }); }"
+    )
 
 
 def result_rows(page) -> list[list[str]]:
@@ -94,7 +95,8 @@ def result_rows(page) -> list[list[str]]:
     page.wait_for_selector(".yasr table.dataTable tbody tr td", timeout=30_000)
     return page.eval_on_selector_all(
         ".yasr table.dataTable tbody tr",
-        "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()))")
+        "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()))",
+    )
 
 
 def type_query(page, query: str) -> None:
@@ -112,8 +114,7 @@ def run_typed(page, query: str) -> list[list[str]]:
 
 def cell(page, text: str):
     """The one element drawn in a results cell whose whole text is ``text``."""
-    found = page.locator(".yasr table.dataTable tbody td div > *",
-                         has_text=re.compile("^" + re.escape(text) + "$"))
+    found = page.locator(".yasr table.dataTable tbody td div > *", has_text=re.compile("^" + re.escape(text) + "$"))
     assert found.count() == 1, f"{found.count()} cells show {text!r}"
     return found.first
 
@@ -143,7 +144,7 @@ def shown(term) -> str:
     if term.kind == "uri":
         for prefix, ns in default_prefixes().items():
             if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
+                return f"{prefix}:{term.value[len(ns) :]}"
     return term.value
 
 
@@ -170,8 +171,7 @@ def test_ui_runs_a_typed_query_and_shows_the_table(watched, server):
 def test_ui_lists_bundled_questions_by_title_and_runs_one(watched, server, questions):
     page = watched.page
     page.goto(server.url)
-    page.wait_for_function("n => document.querySelectorAll('#gk-question option').length === n + 1",
-                           arg=len(questions))
+    page.wait_for_function("n => document.querySelectorAll('#gk-question option').length === n + 1", arg=len(questions))
     shown_titles = page.eval_on_selector_all("#gk-question option", "os => os.map(o => o.innerText)")[1:]
     assert shown_titles == [q["title"] for q in questions]
     assert not {q["name"] for q in questions} & set(shown_titles), "an internal name is on show"
@@ -201,26 +201,29 @@ def test_ui_picks_a_parameter_by_concept_name_with_autocomplete(watched, server,
     options = page.locator("#gk-p-concept-options li")
     options.first.wait_for(state="visible")
     assert options.count() == 1
-    assert options.first.inner_text().split("\n") == ["increased intestinal permeability",
-                                                      "also called leaky gut", "state"]
+    assert options.first.inner_text().split("\n") == [
+        "increased intestinal permeability",
+        "also called leaky gut",
+        "state",
+    ]
     field.press("Enter")
     assert not page.is_visible("#gk-p-concept-options")
     assert field.input_value() == "increased intestinal permeability"
-    assert "VALUES (?concept) { (<https://w3id.org/gutkg/concept/permeability>) }" in \
-        page.inner_text(".yasqe .CodeMirror-code")
+    assert "VALUES (?concept) { (<https://w3id.org/gutkg/concept/permeability>) }" in page.inner_text(
+        ".yasqe .CodeMirror-code"
+    )
     expect_answer(page)
     page.click("#gk-run")
     rows = result_rows(page)
-    expected = [[shown(t) for t in row] for row in run(fixture_store, "direct-causes",
-                                                         ["concept=leaky gut"])]
+    expected = [[shown(t) for t in row] for row in run(fixture_store, "direct-causes", ["concept=leaky gut"])]
     assert expected, "the fixture has causes of leaky gut"
     assert [r[1:] for r in rows] == expected
     # typing part of a name offers every concept whose label has it, in order
-    for typed, offered in [("dis", ["autoimmune disease", "celiac disease"]),
-                           ("GLU", ["gluten", "gluten-free diet"])]:
+    for typed, offered in [("dis", ["autoimmune disease", "celiac disease"]), ("GLU", ["gluten", "gluten-free diet"])]:
         field.fill(typed)
-        page.wait_for_function("n => document.querySelectorAll('#gk-p-concept-options li').length === n",
-                               arg=len(offered))
+        page.wait_for_function(
+            "n => document.querySelectorAll('#gk-p-concept-options li').length === n", arg=len(offered)
+        )
         assert [o.split("\n")[0] for o in options.all_inner_texts()] == offered
     watched.check_clean()
 
@@ -236,18 +239,20 @@ def test_ui_picks_a_hypothesis_by_its_label(watched, server, fixture_store):
     page.wait_for_function("() => document.querySelectorAll('#gk-p-hypothesis-options li').length === 2")
     options = page.locator("#gk-p-hypothesis-options li")
     assert [o.split("\n")[0] for o in options.all_inner_texts()] == [
-        "Barrier failure drives autoimmunity", "Microbes act through the barrier"]
+        "Barrier failure drives autoimmunity",
+        "Microbes act through the barrier",
+    ]
     assert options.nth(1).inner_text().endswith("hypothesis")
     field.press("ArrowDown")
     field.press("Enter")
     assert field.input_value() == "Microbes act through the barrier"
-    assert "VALUES (?hypothesis) { (<https://w3id.org/gutkg/hypothesis/microbes>) }" in \
-        page.inner_text(".yasqe .CodeMirror-code")
+    assert "VALUES (?hypothesis) { (<https://w3id.org/gutkg/hypothesis/microbes>) }" in page.inner_text(
+        ".yasqe .CodeMirror-code"
+    )
     expect_answer(page)
     page.click("#gk-run")
     rows = result_rows(page)
-    expected = [[shown(t) for t in row] for row in run(fixture_store, "hypothesis-claims",
-                                                         ["hypothesis=gkh:microbes"])]
+    expected = [[shown(t) for t in row] for row in run(fixture_store, "hypothesis-claims", ["hypothesis=gkh:microbes"])]
     assert expected and [r[1:] for r in rows] == expected
     watched.check_clean()
 
@@ -281,9 +286,12 @@ def test_ui_says_which_concept_name_is_unknown_and_sends_nothing(watched, server
 def test_ui_shows_literals_plainly_with_their_type_on_hover(watched, server):
     page = watched.page
     page.goto(server.url)
-    rows = run_typed(page, 'SELECT ?n ?word ?plain ?when WHERE { BIND (136 AS ?n) '
-                           'BIND ("perméabilité"@fr AS ?word) BIND ("zonulin" AS ?plain) '
-                           'BIND ("2024-05-01"^^<http://www.w3.org/2001/XMLSchema#date> AS ?when) }')
+    rows = run_typed(
+        page,
+        "SELECT ?n ?word ?plain ?when WHERE { BIND (136 AS ?n) "
+        'BIND ("perméabilité"@fr AS ?word) BIND ("zonulin" AS ?plain) '
+        'BIND ("2024-05-01"^^<http://www.w3.org/2001/XMLSchema#date> AS ?when) }',
+    )
     assert [r[1:] for r in rows] == [["136", "perméabilité", "zonulin", "2024-05-01"]]
     page_text = page.inner_text(".yasr table.dataTable tbody")
     assert "^^" not in page_text and '"' not in page_text and "@fr" not in page_text
@@ -298,8 +306,7 @@ def test_ui_table_keeps_double_braces_in_literals(watched, server):
     """YASR's parser replaces {{name}} in literals with another column's value (issue 15.10)."""
     page = watched.page
     page.goto(server.url)
-    rows = run_typed(page, 'SELECT ?x ?s WHERE { BIND ("secret" AS ?x) '
-                           'BIND ("a {{x}} b {{ y }} c" AS ?s) }')
+    rows = run_typed(page, 'SELECT ?x ?s WHERE { BIND ("secret" AS ?x) BIND ("a {{x}} b {{ y }} c" AS ?s) }')
     assert [r[1:] for r in rows] == [["secret", "a {{x}} b {{ y }} c"]]
     watched.check_clean()
 
@@ -307,12 +314,16 @@ def test_ui_table_keeps_double_braces_in_literals(watched, server):
 def test_ui_links_gutkg_entities_to_the_explorer(watched, server):
     page = watched.page
     page.goto(server.url)
-    rows = run_typed(page, 'SELECT ?concept ?claim ?hypothesis ?question ?evidence ?outside WHERE { '
-                           'BIND (gkc:zonulin AS ?concept) BIND (gkcl:c2 AS ?claim) '
-                           'BIND (gkh:diet AS ?hypothesis) BIND (gkq:association AS ?question) '
-                           'BIND (gkev:e1 AS ?evidence) BIND (obo:GO_0008150 AS ?outside) }')
-    assert [r[1:] for r in rows] == [["gkc:zonulin", "gkcl:c2", "gkh:diet", "gkq:association", "gkev:e1",
-                                      "obo:GO_0008150"]]
+    rows = run_typed(
+        page,
+        "SELECT ?concept ?claim ?hypothesis ?question ?evidence ?outside WHERE { "
+        "BIND (gkc:zonulin AS ?concept) BIND (gkcl:c2 AS ?claim) "
+        "BIND (gkh:diet AS ?hypothesis) BIND (gkq:association AS ?question) "
+        "BIND (gkev:e1 AS ?evidence) BIND (obo:GO_0008150 AS ?outside) }",
+    )
+    assert [r[1:] for r in rows] == [
+        ["gkc:zonulin", "gkcl:c2", "gkh:diet", "gkq:association", "gkev:e1", "obo:GO_0008150"]
+    ]
     explore = server.url + "explore#"
     assert cell(page, "gkc:zonulin").get_attribute("href") == explore + "sel=n%3Azonulin"
     assert cell(page, "gkcl:c2").get_attribute("href") == explore + "sel=e%3Ac2"

@@ -14,8 +14,7 @@ import pytest
 
 from tests.endpoint import start_endpoint
 
-PREFIXES = ("PREFIX gkv: <https://w3id.org/gutkg/vocab#>\n"
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+PREFIXES = "PREFIX gkv: <https://w3id.org/gutkg/vocab#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 SELECT = PREFIXES + "SELECT ?c ?label WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label } ORDER BY ?label"
 ASK = PREFIXES + "ASK { ?c a gkv:Intervention }"
 CONSTRUCT = PREFIXES + "CONSTRUCT { ?c skos:prefLabel ?label } WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label }"
@@ -36,6 +35,7 @@ def endpoint(server):
 
 
 # ------------------------------------------------------------------ SPARQLWrapper
+
 
 def wrapper(endpoint: str, query: str, fmt: str, method: str):
     from SPARQLWrapper import POST, SPARQLWrapper
@@ -89,13 +89,16 @@ def test_sparqlwrapper_construct(endpoint, fmt, method):
         graph = converted
     else:
         text = converted.decode() if isinstance(converted, bytes) else converted
-        graph = Graph().parse(data=text if isinstance(text, str) else json.dumps(text),
-                              format={"turtle": "turtle", "n3": "turtle", "json-ld": "json-ld"}[fmt])
+        graph = Graph().parse(
+            data=text if isinstance(text, str) else json.dumps(text),
+            format={"turtle": "turtle", "n3": "turtle", "json-ld": "json-ld"}[fmt],
+        )
     assert len(graph) == 2
     assert (URIRef(GFD), SKOS.prefLabel, Literal("gluten-free diet", lang="en")) in graph
 
 
 # ------------------------------------------------------------------ rdflib SPARQLStore
+
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_rdflib_sparqlstore_select_and_ask(endpoint, fmt):
@@ -148,22 +151,25 @@ def test_large_replies_arrive_whole_again_and_again(server):
     before = server.health()
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     for i in range(4):
-        status, headers, body = server.get(f"{query} # {i}", accept="application/sparql-results+xml",
-                                           format="xml")
+        status, headers, body = server.get(f"{query} # {i}", accept="application/sparql-results+xml", format="xml")
         assert status == 200, body[:200]
         assert len(body) > 65536 and "x-gutkg-truncated" not in headers
     after = server.health()
     assert after["crashes"] == before["crashes"] and after["restarts"] == before["restarts"]
 
 
-
 # ------------------------------------------------------------------ curl
+
 
 def test_curl_with_accept_csv_gets_csv(endpoint):
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
-    out = subprocess.run(["curl", "-s", "-H", "Accept: text/csv", "--data-urlencode", f"query={SELECT}",
-                          endpoint], capture_output=True, check=True, timeout=60)
+    out = subprocess.run(
+        ["curl", "-s", "-H", "Accept: text/csv", "--data-urlencode", f"query={SELECT}", endpoint],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     rows = list(csv.reader(io.StringIO(out.stdout.decode())))
     assert rows[0] == ["c", "label"]
     assert [r[1] for r in rows[1:]] == LABELS

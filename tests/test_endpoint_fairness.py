@@ -79,8 +79,15 @@ def test_abandoned_requests_stop_running_and_queued_ones_never_start(slow_server
     wait_for(lambda: (h := slow_server.health())["abandoned"] >= 1 and h["queued"] == 0, "the drop")
     for sock in socks:  # then the two running ones hang up
         sock.close()
-    after = wait_for(lambda: (h := slow_server.health())["abandoned"] >= 3 and h["alive_workers"] == 2
-                     and not set(h["worker_pids"]) & old and h, "the abandoned work to stop")
+    after = wait_for(
+        lambda: (
+            (h := slow_server.health())["abandoned"] >= 3
+            and h["alive_workers"] == 2
+            and not set(h["worker_pids"]) & old
+            and h
+        ),
+        "the abandoned work to stop",
+    )
     assert after["timeouts"] == before["timeouts"], "stopped because the clients left, not by the limit"
     assert after["queries"] == before["queries"] + 2, "the queued request was dropped, never run"
     assert after["restarts"] == before["restarts"] + 2
@@ -98,8 +105,9 @@ def test_a_normal_client_is_served_before_a_flood_from_one_client_finishes(tmp_p
     keep_alive = None
     try:
         if normal == "same address, keep-alive":
-            keep_alive = http.client.HTTPConnection(running.host, running.port, timeout=300,
-                                                    source_address=("127.0.0.1", 0))
+            keep_alive = http.client.HTTPConnection(
+                running.host, running.port, timeout=300, source_address=("127.0.0.1", 0)
+            )
         ask = lambda q: _ask(keep_alive, q) if keep_alive else get_from(running, q, "127.0.0.2")  # noqa: E731
         assert ask(PROBE + " # before")[0] == 200
         before = running.health()
@@ -151,8 +159,7 @@ def test_time_limit_counts_from_when_a_worker_starts_the_query(tmp_path):
     try:
         before = running.health()
         replies: list[tuple[int, bytes]] = []
-        threads = [threading.Thread(target=lambda i=i: replies.append(get_from(running, runaway(i))))
-                   for i in range(3)]
+        threads = [threading.Thread(target=lambda i=i: replies.append(get_from(running, runaway(i)))) for i in range(3)]
         for t in threads:
             t.start()
         for t in threads:
@@ -185,8 +192,7 @@ def test_scheduler_order_fewest_running_per_address_then_per_connection():
     pool._started = True
 
     async def scenario() -> list[tuple[str, int]]:
-        flood = [pool.submit(Job(f"ASK {{}} # {i}", "json", 10), 10, ("10.0.0.1", 1000 + i))
-                 for i in range(3)]
+        flood = [pool.submit(Job(f"ASK {{}} # {i}", "json", 10), 10, ("10.0.0.1", 1000 + i)) for i in range(3)]
         pool._addresses["10.0.0.1"].running = 1  # as if one of its queries were on a worker
         late = pool.submit(Job("ASK {} # late", "json", 10), 10, ("10.0.0.2", 2000))
         assert pool.queued == 4 and not any(t.worker for t in [*flood, late])

@@ -23,8 +23,17 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_endpoint(tmp_path_factory.mktemp("hostile"), "--timeout", "2",
-                             "--max-query-bytes", "20000", "--workers", "2", "--max-answer-mb", "1")
+    running = start_endpoint(
+        tmp_path_factory.mktemp("hostile"),
+        "--timeout",
+        "2",
+        "--max-query-bytes",
+        "20000",
+        "--workers",
+        "2",
+        "--max-answer-mb",
+        "1",
+    )
     yield running
     running.stop()
 
@@ -34,24 +43,30 @@ def still_serving(server) -> None:
     assert status == 200 and json.loads(body)["boolean"] is True
 
 
-@pytest.mark.parametrize(("how", "query"), [
-    ("query", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
-    ("query", "DELETE WHERE { ?s ?p ?o }"),
-    ("query", "LOAD <http://example.org/data.ttl>"),
-    ("query", "CLEAR ALL"),
-    ("form-update", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
-    ("direct-update", "DROP ALL"),
-    ("get-update", "CLEAR ALL"),
-])
+@pytest.mark.parametrize(
+    ("how", "query"),
+    [
+        ("query", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
+        ("query", "DELETE WHERE { ?s ?p ?o }"),
+        ("query", "LOAD <http://example.org/data.ttl>"),
+        ("query", "CLEAR ALL"),
+        ("form-update", "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }"),
+        ("direct-update", "DROP ALL"),
+        ("get-update", "CLEAR ALL"),
+    ],
+)
 def test_updates_are_refused_403(server, how, query):
     if how == "query":
         status, _, body = server.post_direct(query)
     elif how == "form-update":
-        status, _, body = server.request("POST", "/sparql", urllib.parse.urlencode({"update": query}),
-                                         {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _, body = server.request(
+            "POST",
+            "/sparql",
+            urllib.parse.urlencode({"update": query}),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
     elif how == "direct-update":
-        status, _, body = server.request("POST", "/sparql", query,
-                                         {"Content-Type": "application/sparql-update"})
+        status, _, body = server.request("POST", "/sparql", query, {"Content-Type": "application/sparql-update"})
     else:
         status, _, body = server.request("GET", "/sparql?" + urllib.parse.urlencode({"update": query}))
     assert status == 403
@@ -62,11 +77,14 @@ def test_updates_are_refused_403(server, how, query):
     assert count.split() == [b"n", b"12"]
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }",
-    "PREFIX ex: <http://e.org/> SELECT * WHERE { ?x ex:p ?y . service ?endpoint { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }",
+        "PREFIX ex: <http://e.org/> SELECT * WHERE { ?x ex:p ?y . service ?endpoint { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused_403(server, query):
     status, _, body = server.get(query)
     assert status == 403
@@ -113,8 +131,7 @@ def test_workers_have_no_network_even_if_the_guard_were_bypassed(server, tmp_pat
             pass
 
     try:
-        fenced = subprocess.run([sys.executable, "-c", script, "fenced"], capture_output=True, text=True,
-                                timeout=60)
+        fenced = subprocess.run([sys.executable, "-c", script, "fenced"], capture_output=True, text=True, timeout=60)
         assert "namespace" in fenced.stdout and "FAILED" in fenced.stdout, fenced.stdout + fenced.stderr
         assert "unreachable" in fenced.stdout.lower() or "refused" in fenced.stdout.lower()
         assert not accepted
@@ -144,8 +161,10 @@ def test_query_over_the_cap_in_a_get_is_413(server):
 def _post_big(server, payload: bytes):
     """POST a huge body the way a client does; the server may answer before reading it all."""
     sock = socket.create_connection((server.host, server.port), timeout=60)
-    head = (f"POST /sparql HTTP/1.1\r\nHost: {server.host}\r\nContent-Type: application/sparql-query\r\n"
-            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode()
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: {server.host}\r\nContent-Type: application/sparql-query\r\n"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    ).encode()
     try:
         sock.sendall(head)
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -210,12 +229,15 @@ def _gone_or_zombie(pid: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize("path", [
-    "/sparql?query=SELECT%ZZ*%20WHERE%7B%7D",
-    "/sparql?query=ASK%7B%7",
-    "/sparql?query=ASK%20%7B%7D&x=%",
-    "/sparql?query=%E2%28%A1",  # percent-decodes to bytes that are not UTF-8
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sparql?query=SELECT%ZZ*%20WHERE%7B%7D",
+        "/sparql?query=ASK%7B%7",
+        "/sparql?query=ASK%20%7B%7D&x=%",
+        "/sparql?query=%E2%28%A1",  # percent-decodes to bytes that are not UTF-8
+    ],
+)
 def test_malformed_percent_encoding_is_400(server, path):
     status, _, body = server.request("GET", path)
     assert status == 400
@@ -224,21 +246,29 @@ def test_malformed_percent_encoding_is_400(server, path):
 
 
 def test_malformed_form_body_is_400(server):
-    status, _, body = server.request("POST", "/sparql", b"query=ASK%7B%7D%G1",
-                                     {"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, body = server.request(
+        "POST", "/sparql", b"query=ASK%7B%7D%G1", {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert status == 400 and b"percent-encoding" in body
 
 
 def test_non_utf8_direct_body_is_400(server):
-    status, _, body = server.request("POST", "/sparql", "ASK { ?s ?p 'é' }".encode("latin-1"),
-                                     {"Content-Type": "application/sparql-query"})
+    status, _, body = server.request(
+        "POST", "/sparql", "ASK { ?s ?p 'é' }".encode("latin-1"), {"Content-Type": "application/sparql-query"}
+    )
     assert status == 400 and b"not UTF-8" in body
 
 
-@pytest.mark.parametrize(("ctype", "expected"), [
-    ("text/plain", 415), (None, 415), ("application/json", 415),
-    ("application/sparql-query; charset=UTF-16", 415), ("multipart/form-data; boundary=x", 415),
-])
+@pytest.mark.parametrize(
+    ("ctype", "expected"),
+    [
+        ("text/plain", 415),
+        (None, 415),
+        ("application/json", 415),
+        ("application/sparql-query; charset=UTF-16", 415),
+        ("multipart/form-data; boundary=x", 415),
+    ],
+)
 def test_wrong_content_types(server, ctype, expected):
     headers = {"Content-Type": ctype} if ctype else {}
     status, _, body = server.request("POST", "/sparql", "ASK {}", headers)
@@ -271,8 +301,9 @@ def test_server_still_healthy_after_all_of_it(server):
 def test_memory_runaway_is_stopped_by_the_worker_cap(tmp_path):
     """ORDER BY over a three-way cartesian product must hold ~10^8 rows: the worker's address
     space cap stops it (503 saying so) long before the machine's memory is at risk."""
-    running = start_endpoint(tmp_path, "--timeout", "60", "--worker-memory-mb", "1200", "--workers", "2",
-                             "--cache-mb", "0")
+    running = start_endpoint(
+        tmp_path, "--timeout", "60", "--worker-memory-mb", "1200", "--workers", "2", "--cache-mb", "0"
+    )
     try:
         before = running.health()
         status, _, body = running.get("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i ?f")
@@ -294,9 +325,7 @@ def test_guard_tokenizer_is_linear_on_a_long_run_of_names():
     import subprocess
     import sys
 
-    code = ("from gutkg.sparql.guard import check_query\n"
-            "q = 'ASK { } ' + 'a.' * 1_000_000\n"
-            "print(check_query(q).form)\n")
+    code = "from gutkg.sparql.guard import check_query\nq = 'ASK { } ' + 'a.' * 1_000_000\nprint(check_query(q).form)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and out.stdout.strip() == "ask"
 
@@ -327,8 +356,7 @@ def test_a_client_that_stops_reading_is_cut_off_and_its_worker_kept(tmp_path):
     """The answer is streamed from the worker to the client with back-pressure (the server holds a
     chunk, not the answer); a client that stops reading has the time limit to take it, then its
     connection is dropped and the worker goes back to work (not killed)."""
-    running = start_endpoint(tmp_path, "--timeout", "3", "--workers", "2", "--cache-mb", "0",
-                             "--max-answer-mb", "64")
+    running = start_endpoint(tmp_path, "--timeout", "3", "--workers", "2", "--cache-mb", "0", "--max-answer-mb", "64")
     sock = None
     try:
         before = running.health()
@@ -368,8 +396,10 @@ def test_invalid_dataset_iri_is_400(server, param):
 
 
 def test_unknown_function_is_400(server):
-    status, _, body = server.get('PREFIX fn: <http://www.w3.org/2005/xpath-functions#> '
-                                 'SELECT ?x WHERE { BIND(fn:unparsed-text("/etc/passwd") AS ?x) }')
+    status, _, body = server.get(
+        "PREFIX fn: <http://www.w3.org/2005/xpath-functions#> "
+        'SELECT ?x WHERE { BIND(fn:unparsed-text("/etc/passwd") AS ?x) }'
+    )
     assert status == 400, body
     assert b"unparsed-text" in body and b"not supported" in body
 
@@ -382,18 +412,20 @@ def test_unparsable_q_in_accept_counts_as_one(server):
 
 def test_get_too_long_for_a_request_line_says_use_post(server):
     """uvicorn's parser refuses request targets over 64 kB with a bare 400; say what to do."""
-    status, _, body = server.request("GET", "/sparql?" + urllib.parse.urlencode(
-        {"query": "ASK {} #" + "z" * 70_000}))
+    status, _, body = server.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {} #" + "z" * 70_000}))
     assert status == 414, body
     assert b"POST" in body and b"application/sparql-query" in body
     still_serving(server)
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
-    "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
-    "SELECT * WHERE { BIND(" + "CONCAT(" * 1000 + "'a'" + ",'b')" * 1000 + " AS ?x) }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+        "SELECT * WHERE { BIND(" + "CONCAT(" * 1000 + "'a'" + ",'b')" * 1000 + " AS ?x) }",
+    ],
+)
 def test_deep_nesting_is_refused_before_the_parser(server, query):
     """Issue 15.5: nesting a few thousand levels deep overflowed the parser's stack and killed the
     worker (the reply blamed memory). The guard refuses it first, with a clear 400."""
@@ -428,8 +460,7 @@ def test_worker_death_is_logged_with_pid_signal_and_query_hash(tmp_path):
         status, _, body = outcome["r"]  # type: ignore[misc]
         assert status == 503 and b"SIGSEGV" in body and b"memory" not in body, body
         digest = hashlib.sha256(query.encode()).hexdigest()[:16]
-        log = _wait(lambda: digest in running.log.read_text() and running.log.read_text(),
-                    "the death to be logged")
+        log = _wait(lambda: digest in running.log.read_text() and running.log.read_text(), "the death to be logged")
         line = next(x for x in log.splitlines() if digest in x)
         assert "SIGSEGV" in line and any(str(pid) in line for pid in before["worker_pids"]), line
         still_serving(running)

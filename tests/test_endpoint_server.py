@@ -21,17 +21,26 @@ from tests.endpoint import FIXTURE, ROOT, start_endpoint
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The fixture graph served with small caps: 2 s time limit, 5 rows, 20 kB queries."""
-    running = start_endpoint(tmp_path_factory.mktemp("serve"), "--timeout", "2", "--max-rows", "5",
-                             "--max-query-bytes", "20000", "--workers", "2")
+    running = start_endpoint(
+        tmp_path_factory.mktemp("serve"),
+        "--timeout",
+        "2",
+        "--max-rows",
+        "5",
+        "--max-query-bytes",
+        "20000",
+        "--workers",
+        "2",
+    )
     yield running
     running.stop()
 
 
-SELECT_INTERVENTIONS = ("SELECT ?c ?label WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label } "
-                        "ORDER BY ?label")
+SELECT_INTERVENTIONS = "SELECT ?c ?label WHERE { ?c a gkv:Intervention ; skos:prefLabel ?label } ORDER BY ?label"
 
 
 # ------------------------------------------------------------------ the protocol
+
 
 def test_default_is_sparql_json_and_binds_loopback(server):
     assert server.host == "127.0.0.1"
@@ -43,13 +52,16 @@ def test_default_is_sparql_json_and_binds_loopback(server):
     assert "truncated" not in doc
 
 
-@pytest.mark.parametrize(("accept", "ctype", "marker"), [
-    ("text/csv", "text/csv", b"c,label\r\n"),
-    ("text/tab-separated-values", "text/tab-separated-values", b"?c\t?label\n"),
-    ("application/sparql-results+xml", "application/sparql-results+xml", b'<variable name="label"/>'),
-    ("text/plain", "text/plain", b"2 rows"),
-    ("text/html, application/xhtml+xml, */*;q=0.8", "application/sparql-results+json", b'"head"'),
-])
+@pytest.mark.parametrize(
+    ("accept", "ctype", "marker"),
+    [
+        ("text/csv", "text/csv", b"c,label\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values", b"?c\t?label\n"),
+        ("application/sparql-results+xml", "application/sparql-results+xml", b'<variable name="label"/>'),
+        ("text/plain", "text/plain", b"2 rows"),
+        ("text/html, application/xhtml+xml, */*;q=0.8", "application/sparql-results+json", b'"head"'),
+    ],
+)
 def test_accept_header_negotiates_the_format(server, accept, ctype, marker):
     status, headers, body = server.get(SELECT_INTERVENTIONS, accept=accept)
     assert status == 200
@@ -59,8 +71,7 @@ def test_accept_header_negotiates_the_format(server, accept, ctype, marker):
 
 
 def test_format_parameter_wins_over_accept(server):
-    status, headers, body = server.get(SELECT_INTERVENTIONS, accept="application/sparql-results+json",
-                                       format="csv")
+    status, headers, body = server.get(SELECT_INTERVENTIONS, accept="application/sparql-results+json", format="csv")
     assert status == 200 and headers["content-type"].startswith("text/csv")
     assert body.splitlines()[0] == b"c,label"
 
@@ -72,13 +83,16 @@ def test_post_form_and_direct(server, send):
     assert json.loads(body) == {"head": {}, "boolean": True}
 
 
-@pytest.mark.parametrize(("accept", "ctype", "check"), [
-    ("text/turtle", "text/turtle", lambda b: b"gkc:probiotics" in b),
-    ("application/n-triples", "application/n-triples", lambda b: b"<https://w3id.org/gutkg/concept/gfd>" in b),
-    ("application/ld+json", "application/ld+json", lambda b: len(json.loads(b)) == 2),
-    ("application/rdf+xml", "application/rdf+xml", lambda b: b"rdf:RDF" in b),
-    (None, "text/turtle", lambda b: b"@prefix" in b),
-])
+@pytest.mark.parametrize(
+    ("accept", "ctype", "check"),
+    [
+        ("text/turtle", "text/turtle", lambda b: b"gkc:probiotics" in b),
+        ("application/n-triples", "application/n-triples", lambda b: b"<https://w3id.org/gutkg/concept/gfd>" in b),
+        ("application/ld+json", "application/ld+json", lambda b: len(json.loads(b)) == 2),
+        ("application/rdf+xml", "application/rdf+xml", lambda b: b"rdf:RDF" in b),
+        (None, "text/turtle", lambda b: b"@prefix" in b),
+    ],
+)
 def test_construct_negotiates_rdf_formats(server, accept, ctype, check):
     from gutkg.store.oxigraph import parse_triples
 
@@ -87,8 +101,12 @@ def test_construct_negotiates_rdf_formats(server, accept, ctype, check):
     assert status == 200, body
     assert headers["content-type"].startswith(ctype)
     assert check(body)
-    fmt = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/ld+json": "jsonld",
-           "application/rdf+xml": "rdfxml"}[ctype]
+    fmt = {
+        "text/turtle": "turtle",
+        "application/n-triples": "ntriples",
+        "application/ld+json": "jsonld",
+        "application/rdf+xml": "rdfxml",
+    }[ctype]
     assert len(parse_triples(body, fmt=fmt)) == 2
 
 
@@ -114,9 +132,15 @@ def test_row_cap_is_stated_not_silent(server):
 def test_cors_on_results_and_preflight(server):
     _, headers, _ = server.get("ASK {}")
     assert headers["access-control-allow-origin"] == "*"
-    status, headers, _ = server.request("OPTIONS", "/sparql", headers={
-        "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    status, headers, _ = server.request(
+        "OPTIONS",
+        "/sparql",
+        headers={
+            "Origin": "http://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert status == 204
     assert "POST" in headers["access-control-allow-methods"]
     assert "content-type" in headers["access-control-allow-headers"].lower()
@@ -133,8 +157,11 @@ def test_dataset_parameters_select_named_graphs(tmp_path_factory):
     """default-graph-uri / named-graph-uri choose graphs the server holds (nothing is fetched)."""
     folder = tmp_path_factory.mktemp("quads")
     quads = folder / "two-graphs.nq"
-    quads.write_text('<http://e.org/a> <http://e.org/p> "in g1" <http://e.org/g1> .\n'
-                     '<http://e.org/b> <http://e.org/p> "in g2" <http://e.org/g2> .\n', encoding="utf-8")
+    quads.write_text(
+        '<http://e.org/a> <http://e.org/p> "in g1" <http://e.org/g1> .\n'
+        '<http://e.org/b> <http://e.org/p> "in g2" <http://e.org/g2> .\n',
+        encoding="utf-8",
+    )
     running = start_endpoint(folder, "--workers", "2", graph=[quads])
     try:
         q = "SELECT ?o WHERE { ?s <http://e.org/p> ?o }"
@@ -150,6 +177,7 @@ def test_dataset_parameters_select_named_graphs(tmp_path_factory):
 
 
 # ------------------------------------------------------------------ pages
+
 
 def test_browser_visiting_sparql_is_sent_to_the_ui(server):
     status, headers, _ = server.request("GET", "/sparql", headers={"Accept": "text/html"})
@@ -238,9 +266,25 @@ def test_host_open_to_the_network_is_warned_about(tmp_path):
     env = {**os.environ, "GUTKG_CACHE": str(tmp_path / "cache")}
 
     def serve(host: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", "from gutkg.cli import main; main()", "serve",
-                               "--host", host, "--port", str(port), "--graph", str(FIXTURE)],
-                              capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from gutkg.cli import main; main()",
+                "serve",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--graph",
+                str(FIXTURE),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+            env=env,
+        )
 
     try:
         done, loopback = serve("0.0.0.0"), serve("127.0.0.1")

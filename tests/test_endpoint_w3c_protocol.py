@@ -30,8 +30,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 
 #: Tests whose requests must be executed as updates: a read-only endpoint cannot pass them.
-READ_ONLY_REASON = ("needs SPARQL Update to succeed; gutkg serve is read-only by design and "
-                    "answers updates with 403")
+READ_ONLY_REASON = "needs SPARQL Update to succeed; gutkg serve is read-only by design and answers updates with 403"
 
 
 @dataclass
@@ -73,8 +72,10 @@ def load_manifest() -> list[ProtocolTest]:
     tests = []
     for entry in Collection(g, one(manifest, MF + "entries")):
         name = str(entry).rsplit("#", 1)[1]
-        graphs = {str(one(gd, RDFS + "label")): Path(str(one(gd, UT + "graph")).removeprefix("file://"))
-                  for gd in g.objects(entry, u(UT + "graphData"))}
+        graphs = {
+            str(one(gd, RDFS + "label")): Path(str(one(gd, UT + "graph")).removeprefix("file://"))
+            for gd in g.objects(entry, u(UT + "graphData"))
+        }
         requests = []
         for req in Collection(g, one(one(entry, MF + "action"), HT + "requests")):
             headers = {}
@@ -90,9 +91,17 @@ def load_manifest() -> list[ProtocolTest]:
             statuses = {str(s).removeprefix(HTS) for s in g.objects(resp, u(MF + "expectedStatus"))}
             fmt = one(resp, MF + "expectedFormat")
             boolean = one(resp, MF + "expectedBoolean")
-            requests.append(Request(str(one(req, HT + "methodName")), str(one(req, HT + "absolutePath")),
-                                    headers, body, statuses, str(fmt) if fmt is not None else None,
-                                    boolean.toPython() if boolean is not None else None))
+            requests.append(
+                Request(
+                    str(one(req, HT + "methodName")),
+                    str(one(req, HT + "absolutePath")),
+                    headers,
+                    body,
+                    statuses,
+                    str(fmt) if fmt is not None else None,
+                    boolean.toPython() if boolean is not None else None,
+                )
+            )
         tests.append(ProtocolTest(name, str(one(entry, MF + "name")), requests, graphs))
     return tests
 
@@ -132,14 +141,17 @@ def check_format(expected: str, content_type: str, body: bytes, boolean: bool | 
         if boolean is not None:
             assert value is boolean
     elif expected == "tabular":
-        assert media in {"application/sparql-results+json", "application/sparql-results+xml",
-                         "text/csv", "text/tab-separated-values"}, media
+        assert media in {
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        }, media
         assert body
     elif expected == "RDF":
         from gutkg.store.oxigraph import parse_triples
 
-        fmt = {"application/rdf+xml": "rdfxml", "text/turtle": "turtle",
-               "application/n-triples": "ntriples"}.get(media)
+        fmt = {"application/rdf+xml": "rdfxml", "text/turtle": "turtle", "application/n-triples": "ntriples"}.get(media)
         assert fmt, f"{media} is not RDF/XML, Turtle or N-Triples"
         parse_triples(body, fmt=fmt)
     else:
@@ -155,8 +167,8 @@ def test_w3c_protocol(server, test):
         path = "/sparql/" + req.path.removeprefix("/sparql/")
         status, headers, body = server.request(req.method, path, req.body, req.headers)
         assert f"{status // 100}xx" in req.statuses, (
-            f"{test.name}: {req.method} {req.path} gave {status}, expected {sorted(req.statuses)}: "
-            f"{body[:300]!r}")
+            f"{test.name}: {req.method} {req.path} gave {status}, expected {sorted(req.statuses)}: {body[:300]!r}"
+        )
         if req.fmt and status < 300:
             check_format(req.fmt, headers.get("content-type", ""), body, req.boolean)
 

@@ -14,8 +14,7 @@ import pytest
 from tests.conftest import data
 from tests.curating import snapshot
 
-PREFIXES = "\n".join(line for line in data("grading.ttl").read_text().splitlines()
-                     if line.startswith("@prefix"))
+PREFIXES = "\n".join(line for line in data("grading.ttl").read_text().splitlines() if line.startswith("@prefix"))
 
 CROSS_SECTIONAL_ONLY = """
 gkcl:marker__increases__cohort_disease a gkv:CausalClaim ;
@@ -65,18 +64,28 @@ gkas:marker__trial_outcome obo:RO_0002558 gkev:marker__trial_outcome.e4 .
 """
 
 CASES = {
-    "cross_sectional_only": (CROSS_SECTIONAL_ONLY, ["a directed claim carries evidence whose design cannot show "
-                                                    "direction", "claim status does not follow from its evidence",
-                                                    "move the item to an association"]),
+    "cross_sectional_only": (
+        CROSS_SECTIONAL_ONLY,
+        [
+            "a directed claim carries evidence whose design cannot show direction",
+            "claim status does not follow from its evidence",
+            "move the item to an association",
+        ],
+    ),
     "review_with_species": (REVIEW_WITH_SPECIES, ["A review (gkv:model gkv:Synthesis) carries no gkv:species"]),
-    "claim_on_own_stage": (CLAIM_ON_OWN_STAGE, ["causal claim between a concept and its own broader concept "
-                                                "or stage"]),
-    "claim_on_own_broader": (CLAIM_ON_OWN_BROADER, ["causal claim between a concept and its own broader "
-                                                    "concept or stage"]),
-    "measurement_as_effect": (MEASUREMENT_AS_EFFECT, ["A test or biomarker is not an effect",
-                                                      "Record it as a gkv:Measurement"]),
-    "above_ceiling": (ABOVE_CEILING, ["evidence strength above what its design allows",
-                                      "cross-sectional evidence is at most weak (here strong)"]),
+    "claim_on_own_stage": (CLAIM_ON_OWN_STAGE, ["causal claim between a concept and its own broader concept or stage"]),
+    "claim_on_own_broader": (
+        CLAIM_ON_OWN_BROADER,
+        ["causal claim between a concept and its own broader concept or stage"],
+    ),
+    "measurement_as_effect": (
+        MEASUREMENT_AS_EFFECT,
+        ["A test or biomarker is not an effect", "Record it as a gkv:Measurement"],
+    ),
+    "above_ceiling": (
+        ABOVE_CEILING,
+        ["evidence strength above what its design allows", "cross-sectional evidence is at most weak (here strong)"],
+    ),
 }
 
 
@@ -105,17 +114,23 @@ def test_validate_refuses_what_the_standard_forbids(case, tmp_path, run_cli):
 
 ADD_REFUSALS = {
     "cross-sectional item on a directed claim": (
-        "supported", "source=testref2021,type=ECO:0000180,species=human,model=in-vivo,"
+        "supported",
+        "source=testref2021,type=ECO:0000180,species=human,model=in-vivo,"
         "direction=cross-sectional,strength=weak,description=Patients had more gamma.",
-        "design cannot show direction"),
+        "design cannot show direction",
+    ),
     "review with a species": (
-        "hypothesised", "source=testref2021,type=ECO:0000304,species=human,model=synthesis,"
+        "hypothesised",
+        "source=testref2021,type=ECO:0000304,species=human,model=synthesis,"
         "direction=unspecified,strength=weak,description=A review says so.",
-        "is a review (model=synthesis): leave its species empty"),
+        "is a review (model=synthesis): leave its species empty",
+    ),
     "status the evidence does not carry": (
-        "established", "source=testref2021,type=ECO:0000179,design=OBI:0003696,species=mouse,"
+        "established",
+        "source=testref2021,type=ECO:0000179,design=OBI:0003696,species=mouse,"
         "model=in-vivo,direction=interventional,strength=weak,description=Mice given alpha had more gamma.",
-        "claim status does not follow from its evidence"),
+        "claim status does not follow from its evidence",
+    ),
 }
 
 
@@ -123,9 +138,24 @@ ADD_REFUSALS = {
 def test_add_claim_refuses_what_the_standard_forbids(case, graph, run_cli):
     status, evidence, message = ADD_REFUSALS[case]
     before = snapshot(graph)
-    result = run_cli("add", "claim", "--graph", str(graph), "--cause", "alpha", "--effect", "gamma",
-                     "--sign", "increases", "--status", status, "--mechanism", "Test.",
-                     "--evidence", evidence)
+    result = run_cli(
+        "add",
+        "claim",
+        "--graph",
+        str(graph),
+        "--cause",
+        "alpha",
+        "--effect",
+        "gamma",
+        "--sign",
+        "increases",
+        "--status",
+        status,
+        "--mechanism",
+        "Test.",
+        "--evidence",
+        evidence,
+    )
     assert result.exit_code != 0
     assert message in result.output
     assert snapshot(graph) == before, "a refused write must leave every file as it was"
@@ -134,13 +164,28 @@ def test_add_claim_refuses_what_the_standard_forbids(case, graph, run_cli):
 def test_a_review_is_added_without_a_species(graph, run_cli):
     """A review item is synthesis, not human data: the curation commands take it with no species
     (they used to demand one, which SHACL then forbade, so no review could be added at all)."""
-    result = run_cli("add", "claim", "--graph", str(graph), "--cause", "alpha", "--effect", "gamma",
-                     "--sign", "increases", "--status", "hypothesised", "--mechanism", "Test.",
-                     "--evidence", "source=testref2021,type=ECO:0000304,model=synthesis,"
-                     "direction=unspecified,strength=weak,description=A review says so.")
+    result = run_cli(
+        "add",
+        "claim",
+        "--graph",
+        str(graph),
+        "--cause",
+        "alpha",
+        "--effect",
+        "gamma",
+        "--sign",
+        "increases",
+        "--status",
+        "hypothesised",
+        "--mechanism",
+        "Test.",
+        "--evidence",
+        "source=testref2021,type=ECO:0000304,model=synthesis,"
+        "direction=unspecified,strength=weak,description=A review says so.",
+    )
     assert result.exit_code == 0, result.output
     written = (graph / "claims" / "curated.ttl").read_text()
-    item = written[written.index("gkev:alpha__increases__gamma.e1 a gkv:Evidence"):]
+    item = written[written.index("gkev:alpha__increases__gamma.e1 a gkv:Evidence") :]
     item = item[: item.index(" .\n")]
     assert "gkv:Synthesis" in item and "gkv:species" not in item
 

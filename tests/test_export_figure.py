@@ -58,9 +58,12 @@ def _node_boxes(svg_root: ET.Element) -> dict[str, tuple[float, float, float, fl
         gid = group.get("id", "")
         if not gid.startswith("node-"):
             continue
-        points = [tuple(map(float, p.split(","))) for shape in group.iter()
-                  if shape.tag in (f"{SVG}path", f"{SVG}polygon")
-                  for p in re.findall(r"-?[\d.]+,-?[\d.]+", shape.get("d", "") + " " + shape.get("points", ""))]
+        points = [
+            tuple(map(float, p.split(",")))
+            for shape in group.iter()
+            if shape.tag in (f"{SVG}path", f"{SVG}polygon")
+            for p in re.findall(r"-?[\d.]+,-?[\d.]+", shape.get("d", "") + " " + shape.get("points", ""))
+        ]
         assert points, gid
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         boxes[gid.removeprefix("node-")] = (min(xs), min(ys), max(xs), max(ys))
@@ -108,7 +111,7 @@ def test_concept_boxes_do_not_overlap_each_other_nor_the_legend(figure):
     assert len(boxes) == 9
     items = list(boxes.items())
     for i, (a, box_a) in enumerate(items):
-        for b, box_b in items[i + 1:]:
+        for b, box_b in items[i + 1 :]:
             assert not _overlap(box_a, box_b), (a, b)
     scale, (ox, _) = _scale(root), _translate(root)
     legend = root.find(f".//{SVG}g[@id='legend']/{SVG}rect")
@@ -132,7 +135,7 @@ def test_claim_marks_do_not_overlap_concept_boxes_or_each_other(figure):
     for mark in marks:
         assert not any(_overlap(mark, box) for box in boxes), mark
     for i, a in enumerate(marks):
-        for b in marks[i + 1:]:
+        for b in marks[i + 1 :]:
             assert not _overlap(a, b), (a, b)
 
 
@@ -156,8 +159,9 @@ def test_pdf_converts_with_pdftoppm(network, tmp_path):
 
     out = tmp_path / "fig.pdf"
     write_figure(network, out, title="pdf", theme="dark")
-    done = subprocess.run(["pdftoppm", "-png", "-r", "24", str(out), str(tmp_path / "page")],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["pdftoppm", "-png", "-r", "24", str(out), str(tmp_path / "page")], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) == 1
@@ -192,8 +196,15 @@ def _dense(n: int = 90, strong: frozenset[int] = frozenset()):
         big.add_node(f"c{i}", label=f"concept number {i}", category="state")
     for i in range(n):
         for j in (1, 7, 13):
-            big.add_edge(f"c{i}", f"c{(i + j) % n}", key=f"k{i}_{j}", sign=1, status="supported",
-                         strength=4 if (i in strong and j == 1) else 2, evidence=[])
+            big.add_edge(
+                f"c{i}",
+                f"c{(i + j) % n}",
+                key=f"k{i}_{j}",
+                sign=1,
+                status="supported",
+                strength=4 if (i in strong and j == 1) else 2,
+                evidence=[],
+            )
     return big
 
 
@@ -225,8 +236,7 @@ def test_a_dense_selection_grows_the_canvas_then_keeps_the_best_evidenced_claims
     header = " ".join(t.text or "" for t in root.find(f".//{SVG}g[@id='header']").iter(f"{SVG}text"))
     assert "only the 15 of 270 claims graded moderate or higher drawn" in header  # = high here
     assert "--" not in header  # the audience is not told about command-line options
-    assert set(_node_boxes(root)) == {*(f"c{i}" for i in range(0, 90, 6)),
-                                      *(f"c{i + 1}" for i in range(0, 90, 6))}
+    assert set(_node_boxes(root)) == {*(f"c{i}" for i in range(0, 90, 6)), *(f"c{i + 1}" for i in range(0, 90, 6))}
 
 
 def test_around_a_focus_pruning_keeps_its_own_claims_and_what_connects_to_it():
@@ -246,8 +256,9 @@ def test_dense_loops_are_pruned_to_the_best_ones_not_by_evidence():
     from gutkg.export.figure import fit_figure
 
     big = _dense(n=60)
-    tracks = [[(f"c{i}", f"c{(i + 1) % 60}", f"k{i}_1"), (f"c{(i + 1) % 60}", f"c{i}", "back")]
-              for i in range(0, 60, 2)]
+    tracks = [
+        [(f"c{i}", f"c{(i + 1) % 60}", f"k{i}_1"), (f"c{(i + 1) % 60}", f"c{i}", "back")] for i in range(0, 60, 2)
+    ]
     for i in range(0, 60, 2):
         big.add_edge(f"c{(i + 1) % 60}", f"c{i}", key="back", sign=1, status="supported", strength=2)
     shown = big.edge_subgraph([e for t in tracks for e in t]).copy()
@@ -263,12 +274,12 @@ def test_a_10000_character_label_is_clipped_with_an_ellipsis_not_refused(network
     graph = network.copy()
     node = next(iter(graph.nodes))
     graph.nodes[node]["label"] = "leaky " * 1666 + "gut"  # ~10,000 characters
-    fig = fit_figure(graph, title="Around " + graph.nodes[node]["label"],
-                     subtitle=graph.nodes[node]["label"])
+    fig = fit_figure(graph, title="Around " + graph.nodes[node]["label"], subtitle=graph.nodes[node]["label"])
     root = ET.fromstring(fig.svg.encode("utf-8"))
     texts = [t.text or "" for t in root.iter(f"{SVG}text")]
-    drawn = " ".join(t.text or "" for g in root.iter(f"{SVG}g") if g.get("id") == f"node-{node}"
-                     for t in g.iter(f"{SVG}text"))
+    drawn = " ".join(
+        t.text or "" for g in root.iter(f"{SVG}g") if g.get("id") == f"node-{node}" for t in g.iter(f"{SVG}text")
+    )
     assert drawn.endswith("…") and len(drawn) <= MAX_LABEL + 4
     assert max(map(len, texts)) < 200 and fig.label_px >= 14
     assert fig.title.endswith("…") and len(fig.title) <= 141
@@ -307,6 +318,7 @@ def test_a_failed_render_leaves_no_file_behind(network, tmp_path, monkeypatch):
 
 # --- the command ---------------------------------------------------------------------------------
 
+
 def test_cli_writes_the_vicious_cycle_figure(run_cli, tmp_path):
     out = tmp_path / "loops.svg"
     result = run_cli("export", "figure", "--loop", "leaky gut", "-o", str(out), "--graph", FIXTURE)
@@ -320,21 +332,39 @@ def test_cli_reports_json(run_cli, tmp_path):
     import json
 
     out = tmp_path / "path.png"
-    result = run_cli("export", "figure", "--path", "dysbiosis", "autoimmune disease", "-o", str(out),
-                     "--theme", "dark", "--size", "1280x720", "--format", "json", "--graph", FIXTURE)
+    result = run_cli(
+        "export",
+        "figure",
+        "--path",
+        "dysbiosis",
+        "autoimmune disease",
+        "-o",
+        str(out),
+        "--theme",
+        "dark",
+        "--size",
+        "1280x720",
+        "--format",
+        "json",
+        "--graph",
+        FIXTURE,
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["width"] == 1280 and report["concepts"] == 3 and report["label_px"] >= 14
     assert _png_size(out.read_bytes()) == (1280, 720)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--loop", "gliadin"], "empty"),                       # no loop passes through gliadin
-    (["--focus", "zonulin", "--species", "martian"], "unknown species or model 'martian'"),
-    (["--loop", "leaky gut", "--size", "0x0"], "bad --size"),
-    (["--loop", "leaky gut", "--theme", "sepia"], "sepia"),
-    (["--loop", "no such concept"], "unknown concept"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--loop", "gliadin"], "empty"),  # no loop passes through gliadin
+        (["--focus", "zonulin", "--species", "martian"], "unknown species or model 'martian'"),
+        (["--loop", "leaky gut", "--size", "0x0"], "bad --size"),
+        (["--loop", "leaky gut", "--theme", "sepia"], "sepia"),
+        (["--loop", "no such concept"], "unknown concept"),
+    ],
+)
 def test_cli_bad_input_gives_a_clear_message_and_no_file(run_cli, tmp_path, args, message):
     out = tmp_path / "fig.svg"
     result = run_cli("export", "figure", *args, "-o", str(out), "--graph", FIXTURE)
@@ -347,8 +377,7 @@ def test_cli_bad_input_gives_a_clear_message_and_no_file(run_cli, tmp_path, args
 @pytest.mark.parametrize("target", ["missing-folder/fig.svg", "a-file/fig.svg", "fig.gif"])
 def test_cli_refuses_unwritable_paths_and_unknown_formats(run_cli, tmp_path, target):
     (tmp_path / "a-file").write_text("not a folder")
-    result = run_cli("export", "figure", "--loop", "leaky gut", "-o", str(tmp_path / target),
-                     "--graph", FIXTURE)
+    result = run_cli("export", "figure", "--loop", "leaky gut", "-o", str(tmp_path / target), "--graph", FIXTURE)
     assert result.exit_code != 0
     assert ("cannot write" in result.output) or ("unknown figure format" in result.output)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
@@ -360,8 +389,7 @@ def test_the_vicious_cycle_figure_on_the_bundled_graph_is_legible(bundled_networ
     from gutkg.export.selection import select
     from gutkg.export.teaching import FIGURE_TRACKS, view_of
 
-    sel = select(bundled_network, focus="increased intestinal permeability", loops=True, depth=0,
-                 limit=FIGURE_TRACKS)
+    sel = select(bundled_network, focus="increased intestinal permeability", loops=True, depth=0, limit=FIGURE_TRACKS)
     shown = view_of(sel, wanted_highlights=True)
     assert 0 < len(sel.highlights) <= FIGURE_TRACKS
     fig = build_figure(shown, title="Feedback loops through increased intestinal permeability")
@@ -369,7 +397,7 @@ def test_the_vicious_cycle_figure_on_the_bundled_graph_is_legible(bundled_networ
     root = ET.fromstring(fig.svg.encode("utf-8"))
     boxes = list(_node_boxes(root).values())
     assert len(boxes) == shown.number_of_nodes()
-    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_without_marks_the_figure_has_no_footnotes_and_concept_sized_labels(network):
@@ -377,8 +405,9 @@ def test_without_marks_the_figure_has_no_footnotes_and_concept_sized_labels(netw
 
     fig = build_figure(network, title="no marks", marks=False)
     root = ET.fromstring(fig.svg.encode("utf-8"))
-    claim_texts = [t for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("claim-")
-                   for t in g.iter(f"{SVG}text")]
+    claim_texts = [
+        t for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("claim-") for t in g.iter(f"{SVG}text")
+    ]
     assert fig.footnotes == [] and claim_texts == []
     assert fig.label_px > EDGE_FONT and "footnoted reference" not in fig.svg
 
@@ -389,8 +418,7 @@ def test_the_zonulin_focus_at_depth_2_makes_a_figure_that_says_how_it_fitted(run
     import json
 
     out = tmp_path / "zonulin.svg"
-    result = run_cli("export", "figure", "--focus", "zonulin", "--depth", "2", "-o", str(out),
-                     "--format", "json")
+    result = run_cli("export", "figure", "--focus", "zonulin", "--depth", "2", "-o", str(out), "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["label_px"] >= 14 and report["adapted"]
@@ -427,16 +455,16 @@ def test_the_loop_figure_shows_the_loops_gutkg_loops_ranks_first(bundled_network
     assert "6 loops (best first)" in header and "--limit" not in svg
 
 
-@pytest.mark.parametrize("command", [["figure", "--focus", "zonulin", "--depth", "1"],
-                                     ["slides", "--question", "gliadin"]])
+@pytest.mark.parametrize(
+    "command", [["figure", "--focus", "zonulin", "--depth", "1"], ["slides", "--question", "gliadin"]]
+)
 def test_a_10000_character_label_gives_a_figure_and_a_deck_from_the_cli(run_cli, tmp_path, command):
     """Issue 15.10: a 10,000-character label made every figure fail with a misleading
     "no room left (0 footnotes)"; it is now cut with an ellipsis in figures and decks."""
     text = Path(FIXTURE).read_text("utf-8")
     huge = "zonulin " + "very " * 2000 + "long"
     graph = tmp_path / "long.ttl"
-    graph.write_text(text.replace('skos:prefLabel "zonulin"@en', f'skos:prefLabel "{huge}"@en', 1),
-                     "utf-8")
+    graph.write_text(text.replace('skos:prefLabel "zonulin"@en', f'skos:prefLabel "{huge}"@en', 1), "utf-8")
     out = tmp_path / ("fig.svg" if command[0] == "figure" else "deck.html")
     result = run_cli("export", *command, "-o", str(out), "--graph", str(graph))
     assert result.exit_code == 0, result.output

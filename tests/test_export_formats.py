@@ -45,6 +45,7 @@ def export(network, fmt, store=None, **kw):
 
 # --- GraphML and GEXF: networkx's readers ---------------------------------------------------------
 
+
 def test_graphml_reads_back_with_the_same_counts_and_attributes(network, tmp_path):
     import networkx as nx
 
@@ -59,8 +60,11 @@ def test_graphml_reads_back_with_the_same_counts_and_attributes(network, tmp_pat
         assert back.nodes[node] == flat_node(network, node)
     for u, v, key, d in network.edges(keys=True, data=True):
         assert back.edges[u, v, key] == flat_edge(d)
-    claim = back.edges["increased_intestinal_permeability", "autoimmune_disease",
-                       "increased_intestinal_permeability__increases__autoimmune_disease"]
+    claim = back.edges[
+        "increased_intestinal_permeability",
+        "autoimmune_disease",
+        "increased_intestinal_permeability__increases__autoimmune_disease",
+    ]
     assert claim["citations"] == "Poe 2020; Roe & Moe 2018"  # citations kept
     assert claim["references"] == "poe2020; roe2018" and claim["opposed"] is True
     assert json.loads(claim["evidence"])[1]["stance"] == "opposes"  # nothing lost
@@ -89,23 +93,27 @@ def test_gexf_reads_back_with_the_same_counts_and_attributes(network, tmp_path):
 
 # --- RDF: pyoxigraph and rapper agree on the triple count -----------------------------------------
 
+
 def _oxigraph_count(payload: bytes, fmt: str) -> int:
     import pyoxigraph
 
-    kind = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-            "jsonld": pyoxigraph.RdfFormat.JSON_LD}[fmt]
+    kind = {
+        "turtle": pyoxigraph.RdfFormat.TURTLE,
+        "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+        "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    }[fmt]
     return len(list(pyoxigraph.parse(payload, format=kind)))
 
 
 def _rapper_count(path: Path, syntax: str) -> int:
-    done = subprocess.run(["rapper", "-q", "-i", syntax, "-o", "ntriples", str(path)],
-                          capture_output=True, check=False)
+    done = subprocess.run(["rapper", "-q", "-i", syntax, "-o", "ntriples", str(path)], capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
     return len([line for line in done.stdout.decode().splitlines() if line.strip()])
 
 
-needs_rapper = pytest.mark.skipif(shutil.which("rapper") is None,
-                                  reason="rapper (Debian raptor2-utils) is not installed")
+needs_rapper = pytest.mark.skipif(
+    shutil.which("rapper") is None, reason="rapper (Debian raptor2-utils) is not installed"
+)
 
 
 @needs_rapper
@@ -133,8 +141,11 @@ def test_turtle_ntriples_and_jsonld_parse_to_the_same_triple_count(network, stor
     jsonld = export(graph, "jsonld", store)
     counts["jsonld oxigraph"] = _oxigraph_count(jsonld, "jsonld")
     nt = tmp_path / "from-jsonld.nt"
-    nt.write_bytes(pyoxigraph.serialize(pyoxigraph.parse(jsonld, format=pyoxigraph.RdfFormat.JSON_LD),
-                                        format=pyoxigraph.RdfFormat.N_TRIPLES))
+    nt.write_bytes(
+        pyoxigraph.serialize(
+            pyoxigraph.parse(jsonld, format=pyoxigraph.RdfFormat.JSON_LD), format=pyoxigraph.RdfFormat.N_TRIPLES
+        )
+    )
     counts["jsonld rapper"] = _rapper_count(nt, "ntriples")
     assert min(counts.values()) > 50, counts
     assert len(set(counts.values())) == 1, counts
@@ -152,10 +163,10 @@ def test_rdf_of_a_selection_holds_its_claims_evidence_and_references_only(networ
     objects = {t.object.value for t in triples}
     base = "https://w3id.org/gutkg/"
     kept = "mucosal_inflammation__increases__increased_intestinal_permeability"
-    assert base + "claim/" + kept in subjects                    # human evidence e2 survives
+    assert base + "claim/" + kept in subjects  # human evidence e2 survives
     assert base + "evidence/" + kept + ".e2" in subjects
     assert base + "evidence/" + kept + ".e1" not in subjects | objects  # in vitro item dropped, links too
-    assert base + "claim/gliadin__increases__zonulin" not in subjects    # in vitro only
+    assert base + "claim/gliadin__increases__zonulin" not in subjects  # in vitro only
     assert base + "claim/butyrate__decreases__increased_intestinal_permeability" not in subjects  # mouse
     assert base + "ref/doe2019" in subjects and base + "ref/li2017" not in subjects
     plain = {(t.subject.value, t.object.value) for t in triples if t.predicate.value.endswith("RO_0002304")}
@@ -164,6 +175,7 @@ def test_rdf_of_a_selection_holds_its_claims_evidence_and_references_only(networ
 
 
 # --- DOT, CSV, Mermaid, Cytoscape JSON ------------------------------------------------------------
+
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
 def test_dot_renders_with_graphviz_without_warnings(network):
@@ -199,16 +211,19 @@ def _browser_page():
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("about:", "data:"))
-                   else route.continue_())
+        page.route(
+            "**/*",
+            lambda route: route.abort() if not route.request.url.startswith(("about:", "data:")) else route.continue_(),
+        )
         yield page, errors
 
 
 def _needs_js(package: str, dist: str):
     path = NODE_MODULES / package / "dist" / dist
-    return pytest.mark.skipif(not path.is_file() or not Path(CHROMIUM).exists(),
-                              reason=f"{path} or {CHROMIUM} missing: run scripts/test.sh "
-                                     "(npm ci in assets/teaching)")
+    return pytest.mark.skipif(
+        not path.is_file() or not Path(CHROMIUM).exists(),
+        reason=f"{path} or {CHROMIUM} missing: run scripts/test.sh (npm ci in assets/teaching)",
+    )
 
 
 @pytest.mark.browser
@@ -218,16 +233,25 @@ def test_cytoscape_json_loads_in_cytoscape_js(network):
     with _browser_page() as (page, errors):
         page.set_content("<!doctype html><html><body></body></html>")
         page.add_script_tag(path=str(NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js"))
-        got = page.evaluate("""(doc) => {
+        got = page.evaluate(
+            """(doc) => {
             const cy = cytoscape({headless: true, elements: doc.elements});
             const claim = cy.getElementById('increased_intestinal_permeability__increases__autoimmune_disease');
             return {nodes: cy.nodes().length, edges: cy.edges().length,
                     label: cy.getElementById('odd_label').data('label'),
                     source: claim.source().id(), citations: claim.data('citations'),
                     evidence: claim.data('evidence').length};
-        }""", doc)
-    assert got == {"nodes": 9, "edges": 11, "label": ODD, "source": "increased_intestinal_permeability",
-                   "citations": ["Poe 2020", "Roe & Moe 2018"], "evidence": 2}
+        }""",
+            doc,
+        )
+    assert got == {
+        "nodes": 9,
+        "edges": 11,
+        "label": ODD,
+        "source": "increased_intestinal_permeability",
+        "citations": ["Poe 2020", "Roe & Moe 2018"],
+        "evidence": 2,
+    }
     assert errors == []
 
 
@@ -238,7 +262,8 @@ def test_mermaid_parses_and_renders_in_mermaid(network):
     with _browser_page() as (page, errors):
         page.set_content("<!doctype html><html><body><div id='out'></div></body></html>")
         page.add_script_tag(path=str(NODE_MODULES / "mermaid" / "dist" / "mermaid.min.js"))
-        got = page.evaluate("""async (src) => {
+        got = page.evaluate(
+            """async (src) => {
             mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
             const parsed = await mermaid.parse(src);
             const {svg} = await mermaid.render('gutkg', src);
@@ -247,7 +272,9 @@ def test_mermaid_parses_and_renders_in_mermaid(network):
             return {parsed: Boolean(parsed), nodes: out.querySelectorAll('g.node').length,
                     edges: out.querySelectorAll('.edgePaths path, path.flowchart-link').length,
                     text: out.textContent};
-        }""", source)
+        }""",
+            source,
+        )
     assert got["parsed"] is True
     assert got["nodes"] == 9 and got["edges"] >= 11
     assert ODD in got["text"] and "Roe & Moe 2018" in got["text"]
@@ -255,6 +282,7 @@ def test_mermaid_parses_and_renders_in_mermaid(network):
 
 
 # --- bad input -----------------------------------------------------------------------------------
+
 
 def test_unknown_formats_and_suffixes_are_refused():
     from gutkg.export.graph_formats import graph_format
@@ -271,12 +299,15 @@ def test_an_empty_selection_is_refused(network):
         export(network.subgraph([]).copy(), "graphml")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--format", "xls"], "xls"),
-    (["--loop", "gliadin"], "empty"),
-    (["--focus", "zonulin", "--species", "martian"], "unknown species or model 'martian'"),
-    (["--question", "no such question"], "unknown question"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xls"], "xls"),
+        (["--loop", "gliadin"], "empty"),
+        (["--focus", "zonulin", "--species", "martian"], "unknown species or model 'martian'"),
+        (["--question", "no such question"], "unknown question"),
+    ],
+)
 def test_cli_bad_input_gives_a_clear_message_and_no_file(run_cli, tmp_path, args, message):
     out = tmp_path / "g.graphml"
     result = run_cli("export", "graph", *args, "-o", str(out), "--graph", FIXTURE)
@@ -292,13 +323,23 @@ def test_cli_refuses_an_unwritable_path(run_cli, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
 
 
-@pytest.mark.parametrize(("name", "suffix"), [("graphml", "graphml"), ("gexf", "gexf"), ("cyjs", "cyjs"),
-                                              ("jsonld", "jsonld"), ("turtle", "ttl"), ("ntriples", "nt"),
-                                              ("csv", "csv"), ("mermaid", "mmd"), ("dot", "dot")])
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("graphml", "graphml"),
+        ("gexf", "gexf"),
+        ("cyjs", "cyjs"),
+        ("jsonld", "jsonld"),
+        ("turtle", "ttl"),
+        ("ntriples", "nt"),
+        ("csv", "csv"),
+        ("mermaid", "mmd"),
+        ("dot", "dot"),
+    ],
+)
 def test_cli_writes_every_format_from_its_suffix(run_cli, tmp_path, name, suffix):
     out = tmp_path / f"loops.{suffix}"
-    result = run_cli("export", "graph", "--loop", "leaky gut", "-o", str(out), "--report", "json",
-                     "--graph", FIXTURE)
+    result = run_cli("export", "graph", "--loop", "leaky gut", "-o", str(out), "--report", "json", "--graph", FIXTURE)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["format"] == name and report["concepts"] == 4 and report["claims"] == 6
@@ -311,8 +352,7 @@ def test_the_exporter_registry_picks_every_format_from_its_suffix(network, store
 
     out = write(network, tmp_path / f"g.{suffix}", store=store)
     assert out.stat().st_size > 0
-    assert format_for_path(out) in {"graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv",
-                                    "mermaid", "dot"}
+    assert format_for_path(out) in {"graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv", "mermaid", "dot"}
 
 
 def test_interchange_dot_keeps_a_long_label_whole_while_figures_clip_it():

@@ -90,8 +90,16 @@ def test_explorer_script_never_parses_html():
 
     app = _asset("explorer.js")
     assert "textContent" in app
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                 "new Function", "fetch(", "XMLHttpRequest"):
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "new Function",
+        "fetch(",
+        "XMLHttpRequest",
+    ):
         assert sink not in app, sink
 
 
@@ -116,14 +124,16 @@ def test_page_carries_the_graph(small, small_page):
     assert isinstance(zonulin["x"], float)
     edge = next(e for e in d["edges"] if e["id"] == "gliadin__increases__zonulin")
     assert edge["ev"][0]["source"] == "testa2000"  # references are listed once, by key
-    assert d["refs"]["testa2000"] == {"citation": "Alpha & Beta 2000", "pmid": "10000001",
-                                      "doi": "10.1000/gutkg.test.a",
-                                      "url": "https://doi.org/10.1000/gutkg.test.a"}
+    assert d["refs"]["testa2000"] == {
+        "citation": "Alpha & Beta 2000",
+        "pmid": "10000001",
+        "doi": "10.1000/gutkg.test.a",
+        "url": "https://doi.org/10.1000/gutkg.test.a",
+    }
     assert edge["ev"][0]["system"] == "in vitro" and "stance" not in edge["ev"][0]
     # the claim's grade: one moderate in vitro experiment is "very low" for people (gutkg.grading)
     assert edge["strength"] == 1 and edge["sign"] == 1 and "curve" not in edge
-    back_and_forth = [e for e in d["edges"] if {e["from"], e["to"]} == {"dysbiosis",
-                                                                      "autoimmune_disease"}]
+    back_and_forth = [e for e in d["edges"] if {e["from"], e["to"]} == {"dysbiosis", "autoimmune_disease"}]
     assert [e.get("curve") for e in back_and_forth] == [0.18, 0.18]
     assert d["systems"] == ["human", "in vitro", "mouse"]
     [q] = d["questions"]
@@ -219,7 +229,7 @@ def test_explorer_renders_as_an_escaped_iframe(small, tmp_path):
     ex = explore(small, focus="zonulin", height=500)
     assert isinstance(ex, Explorer)
     frame = ex._repr_html_()
-    assert frame.startswith("<iframe srcdoc=\"&lt;!DOCTYPE html&gt;")
+    assert frame.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
     assert "height:500px" in frame and 'sandbox="allow-scripts' in frame
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
     assert srcdoc is not None
@@ -234,44 +244,70 @@ def test_explorer_renders_as_an_escaped_iframe(small, tmp_path):
 
 def test_cli_writes_the_file_and_reports(run_cli, tmp_path):
     out = tmp_path / "gut.html"
-    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", str(out),
-                     "--path", "gliadin", "autoimmune disease", "--species", "human")
+    result = run_cli(
+        "export",
+        "html",
+        "--graph",
+        str(data("html_small.ttl")),
+        "-o",
+        str(out),
+        "--path",
+        "gliadin",
+        "autoimmune disease",
+        "--species",
+        "human",
+    )
     assert result.exit_code == 0, result.output
     # human evidence only: gliadin -> zonulin rests on (human) cells in vitro, so no path is left
     assert f"wrote {out}" in result.output and "9 concepts, 3 claims" in result.output
     assert "species/model: human" in result.output
     assert embedded(out.read_text(encoding="utf-8"))["notes"] == [
-        "species/model: human", "no path from gliadin to autoimmune disease within 5 claims"]
+        "species/model: human",
+        "no path from gliadin to autoimmune disease within 5 claims",
+    ]
 
 
 def test_cli_json_report(run_cli, tmp_path):
     out = tmp_path / "gut.html"
-    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", str(out),
-                     "--focus", "zonulin", "--loops", "--format", "json")
+    result = run_cli(
+        "export",
+        "html",
+        "--graph",
+        str(data("html_small.ttl")),
+        "-o",
+        str(out),
+        "--focus",
+        "zonulin",
+        "--loops",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["path"] == str(out) and report["bytes"] == out.stat().st_size
     assert report["focus"] == "zonulin" and report["nodes"] == 3
-    assert report["notes"] == ["no feedback loop through zonulin within 4 claims",
-                               "within 1 step of zonulin"]
+    assert report["notes"] == ["no feedback loop through zonulin within 4 claims", "within 1 step of zonulin"]
 
 
 def test_cli_to_stdout(run_cli):
-    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", "-",
-                     "--question", "gut_autoimmunity")
+    result = run_cli(
+        "export", "html", "--graph", str(data("html_small.ttl")), "-o", "-", "--question", "gut_autoimmunity"
+    )
     assert result.exit_code == 0
     assert result.output.startswith("<!DOCTYPE html>")
     assert len(embedded(result.output)["edges"]) == 5
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--focus", "zonulinn"], "Did you mean: 'zonulin'"),
-    (["--question", "no such question"], "unknown question"),
-    (["--min-strength", "huge"], "Invalid value for '--min-strength'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--focus", "zonulinn"], "Did you mean: 'zonulin'"),
+        (["--question", "no such question"], "unknown question"),
+        (["--min-strength", "huge"], "Invalid value for '--min-strength'"),
+    ],
+)
 def test_cli_bad_input_is_a_clean_error(run_cli, tmp_path, args, message):
-    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")),
-                     "-o", str(tmp_path / "x.html"), *args)
+    result = run_cli("export", "html", "--graph", str(data("html_small.ttl")), "-o", str(tmp_path / "x.html"), *args)
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
@@ -297,9 +333,24 @@ def test_cli_on_a_full_disk_keeps_the_good_page(tmp_path):
     out = tmp_path / "gut.html"
     good = "<!DOCTYPE html><p>the good page</p>"
     out.write_text(good, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-c", FULL_DISK, "export", "html", "--store", "memory",
-                           "--graph", str(data("html_small.ttl")), "-o", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            FULL_DISK,
+            "export",
+            "html",
+            "--store",
+            "memory",
+            "--graph",
+            str(data("html_small.ttl")),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode != 0
     assert "cannot write" in proc.stderr and "Traceback" not in proc.stderr
     assert out.read_text(encoding="utf-8") == good
@@ -351,13 +402,19 @@ def test_vis_network_is_vendored_and_pinned_not_taken_from_pyvis():
     version = (vendor / "vis-network.VERSION").read_text(encoding="utf-8").strip()
     lock = json.loads((root / "assets" / "vis-network" / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["packages"]["node_modules/vis-network"]["version"] == version
-    assert json.loads((root / "assets" / "vis-network" / "package.json").read_text(
-        encoding="utf-8"))["dependencies"]["vis-network"] == version
+    assert (
+        json.loads((root / "assets" / "vis-network" / "package.json").read_text(encoding="utf-8"))["dependencies"][
+            "vis-network"
+        ]
+        == version
+    )
     licence = (vendor / "vis-network.LICENSE").read_text(encoding="utf-8")
     assert "MIT License" in licence and "Apache License" in licence
-    code = ("import sys; sys.modules['pyvis'] = None\n"
-            "from gutkg.export.html import vis_network_js\n"
-            "js = vis_network_js(); print(js[:400])")
+    code = (
+        "import sys; sys.modules['pyvis'] = None\n"
+        "from gutkg.export.html import vis_network_js\n"
+        "js = vis_network_js(); print(js[:400])"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert f"@version {version}" in proc.stdout
@@ -381,11 +438,13 @@ def test_to_pyvis_without_pyvis_names_the_extra(small):
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['pyvis'] = None; sys.modules['pyvis.network'] = None\n"
-            "import networkx as nx\n"
-            "from gutkg.errors import GutKGError\n"
-            "from gutkg.export.html import to_pyvis\n"
-            "try:\n    to_pyvis(nx.MultiDiGraph())\nexcept GutKGError as exc:\n    print(exc)")
+    code = (
+        "import sys; sys.modules['pyvis'] = None; sys.modules['pyvis.network'] = None\n"
+        "import networkx as nx\n"
+        "from gutkg.errors import GutKGError\n"
+        "from gutkg.export.html import to_pyvis\n"
+        "try:\n    to_pyvis(nx.MultiDiGraph())\nexcept GutKGError as exc:\n    print(exc)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "pip install 'gutkg[notebook]'" in proc.stdout, proc.stderr
 

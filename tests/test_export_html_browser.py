@@ -133,20 +133,25 @@ def test_clicking_an_edge_shows_its_doi_link(watched, small_url):
     doi = page.locator("#card a.doi")
     assert doi.get_attribute("href") == "https://doi.org/10.1000/gutkg.test.a"
     assert doi.get_attribute("target") == "_blank"
-    assert page.locator("#card a.pubmed").get_attribute("href") == \
-        "https://pubmed.ncbi.nlm.nih.gov/10000001/"
+    assert page.locator("#card a.pubmed").get_attribute("href") == "https://pubmed.ncbi.nlm.nih.gov/10000001/"
     card = page.inner_text("#card")
-    for text in ("increases", "supported", "Gliadin binds CXCR3", "Alpha & Beta 2000",
-                 "species/model: human, in vitro", "direction: experimental intervention",
-                 "strength: moderate", "grade: very low"):
+    for text in (
+        "increases",
+        "supported",
+        "Gliadin binds CXCR3",
+        "Alpha & Beta 2000",
+        "species/model: human, in vitro",
+        "direction: experimental intervention",
+        "strength: moderate",
+        "grade: very low",
+    ):
         assert text in card, text
     watched.check_clean()
 
 
 def test_filtering_out_contested_claims_hides_them(watched, small_url):
     page = watched.open(small_url)
-    contested = {"zonulin__increases__intestinal_permeability",
-                 "dysbiosis__increases__autoimmune_disease"}
+    contested = {"zonulin__increases__intestinal_permeability", "dysbiosis__increases__autoimmune_disease"}
     assert contested <= set(watched.js("gutkg.visibleEdges()"))
     page.uncheck("[data-status=contested]")
     shown = set(watched.js("gutkg.visibleEdges()"))
@@ -162,12 +167,19 @@ def test_species_and_strength_filters(watched, small_url):
     page = watched.open(small_url)
     page.check("[data-sys=mouse]")
     assert sorted(watched.js("gutkg.visibleEdges()")) == [
-        "dysbiosis__increases__autoimmune_disease", "dysbiosis__increases__intestinal_permeability"]
+        "dysbiosis__increases__autoimmune_disease",
+        "dysbiosis__increases__intestinal_permeability",
+    ]
     page.uncheck("[data-sys=mouse]")
     # the minimum compares a claim's grade (edge strength), so it offers the grade scale by name
     options = page.locator("#minstrength option").all_inner_texts()
-    assert options == ["any (hypothesised too)", "very low or higher", "low or higher", "moderate or higher",
-                       "high or higher"]
+    assert options == [
+        "any (hypothesised too)",
+        "very low or higher",
+        "low or higher",
+        "moderate or higher",
+        "high or higher",
+    ]
     page.select_option("#minstrength", "4")
     assert watched.js("gutkg.visibleEdges()") == ["larazotide__no_effect__celiac_disease"]
     watched.check_clean()
@@ -221,8 +233,10 @@ def test_hostile_labels_are_shown_as_text_and_never_run(watched, tmp_path):
     card = page.inner_text("#card")
     assert "</script><script>alert(3)</script>" in card
     assert "<iframe src=javascript:alert(4)></iframe>" in card
-    assert page.locator("#card a.doi").get_attribute("href") == \
-        "https://doi.org/10.1000/x%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(10)%3E"
+    assert (
+        page.locator("#card a.doi").get_attribute("href")
+        == "https://doi.org/10.1000/x%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(10)%3E"
+    )
     assert page.locator("#card a.pubmed").count() == 0  # not a number, so not a link
     page.hover("#hyplist li .name")
     page.wait_for_timeout(200)
@@ -273,8 +287,7 @@ def test_notebook_iframe_renders_the_page(watched, tmp_path):
 
     cell = explore(to_network(load([data("html_small.ttl")])), focus="zonulin")._repr_html_()
     host = tmp_path / "notebook.html"
-    host.write_text(f"<!DOCTYPE html><html><body><div class=output>{cell}</div></body></html>",
-                    encoding="utf-8")
+    host.write_text(f"<!DOCTYPE html><html><body><div class=output>{cell}</div></body></html>", encoding="utf-8")
     watched.page.goto(host.as_uri())
     frame = watched.page.frame_locator("iframe")
     frame.locator("html[data-ready='1']").wait_for()
@@ -330,6 +343,7 @@ def test_large_graph_draws_coarse_and_materialises_on_demand(watched, tmp_path):
 
 # ------------------------------------------------------------------ what vis-network draws
 
+
 def drawn(w: Watched) -> dict:
     """The concepts and claims vis-network itself holds for drawing (its body indices)."""
     return w.js("gutkg.drawn()")
@@ -365,13 +379,15 @@ DRAWN_TEXT = """() => {
 
 
 def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
-    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5
-            and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5]
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5
+    ]
 
 
-def oracle(graph, *, xst=(), xcat=(), sys=(), min_strength=0, primary=False, xdes=(),
-           claims=None) -> set[str]:
+def oracle(graph, *, xst=(), xcat=(), sys=(), min_strength=0, primary=False, xdes=(), claims=None) -> set[str]:
     """The claims a filter leaves, computed here from the network (independently of the page)."""
     keep = set()
     for u, v, k, d in graph.edges(keys=True, data=True):
@@ -380,10 +396,15 @@ def oracle(graph, *, xst=(), xcat=(), sys=(), min_strength=0, primary=False, xde
         if claims is not None and k not in claims:
             continue
         if sys or min_strength or primary or xdes:
-            items = [e for e in d["evidence"] if e["stance"] == "supports"
-                     and e["strength"] >= min_strength and (not primary or e["primary"])
-                     and (e["design_label"] or "") not in xdes
-                     and (not sys or {s.strip() for s in e["system"].split(",")} & set(sys))]
+            items = [
+                e
+                for e in d["evidence"]
+                if e["stance"] == "supports"
+                and e["strength"] >= min_strength
+                and (not primary or e["primary"])
+                and (e["design_label"] or "") not in xdes
+                and (not sys or {s.strip() for s in e["system"].split(",")} & set(sys))
+            ]
             if not items:
                 continue
         keep.add(k)
@@ -400,8 +421,7 @@ FIRST_USE = {
     "category": (lambda p: p.uncheck("[data-cat=molecule]"), {"xcat": ("molecule",)}),
     "strength": (lambda p: p.select_option("#minstrength", "3"), {"min_strength": 3}),
     "species": (lambda p: p.check("[data-sys=mouse]"), {"sys": ("mouse",)}),
-    "design": (lambda p: p.uncheck("[data-des='randomized clinical trial']"),
-               {"xdes": ("randomized clinical trial",)}),
+    "design": (lambda p: p.uncheck("[data-des='randomized clinical trial']"), {"xdes": ("randomized clinical trial",)}),
     "question": (lambda p: p.select_option("#question", "gut_autoimmunity"), {"question": True}),
 }
 
@@ -414,8 +434,9 @@ def test_every_filter_changes_what_is_drawn_on_first_use(watched, small_url, sma
     act(page)
     if spec.pop("question", False):
         hyps = small_graph.graph["hypotheses"]
-        spec["claims"] = {c for h in small_graph.graph["questions"]["gut_autoimmunity"]["hypotheses"]
-                          for c in hyps[h]["claims"]}
+        spec["claims"] = {
+            c for h in small_graph.graph["questions"]["gut_autoimmunity"]["hypotheses"] for c in hyps[h]["claims"]
+        }
     want = oracle(small_graph, **spec)
     assert want and len(want) < SMALL_CLAIMS
     shown = drawn(watched)
@@ -459,8 +480,7 @@ def test_combined_filters_then_reset(watched, small_url, small_graph):
     page.check("[data-sys=human]")
     page.uncheck("[data-cat=intervention]")
     want = oracle(small_graph, xst=("hypothesised",), sys=("human",), xcat=("intervention",))
-    assert want == {"autoimmune_disease__increases__dysbiosis",
-                    "zonulin__increases__intestinal_permeability"}
+    assert want == {"autoimmune_disease__increases__dysbiosis", "zonulin__increases__intestinal_permeability"}
     assert set(drawn(watched)["edges"]) == want
     assert set(drawn(watched)["nodes"]) == used_nodes(small_graph, want)
     page.click("#reset")
@@ -513,8 +533,10 @@ def test_status_is_line_style_and_text_only_on_the_selected_claim(watched, small
     watched.js("gutkg.selectEdge('zonulin__increases__intestinal_permeability')")
     texts = [b["text"] for b in page.evaluate(DRAWN_TEXT)]
     assert "increases · contested" in texts
-    assert watched.js("gutkg.network.body.edges['zonulin__increases__intestinal_permeability']"
-                      ".options.dashes") == [2, 4]
+    assert watched.js("gutkg.network.body.edges['zonulin__increases__intestinal_permeability'].options.dashes") == [
+        2,
+        4,
+    ]
     watched.check_clean()
 
 
@@ -536,8 +558,7 @@ def test_first_view_is_the_founding_question_readable_at_1366x768(browser, bundl
         assert qbox is not None and qbox["y"] >= 0 and qbox["y"] + qbox["height"] <= 768
         rows = page.locator("#qbox table.rivals tr[data-rival]")
         assert rows.count() == 4
-        colours = {r.locator(".rivalline").evaluate("e => getComputedStyle(e).borderTopColor")
-                   for r in rows.all()}
+        colours = {r.locator(".rivalline").evaluate("e => getComputedStyle(e).borderTopColor") for r in rows.all()}
         assert len(colours) == 4
         text = page.inner_text("#qbox")
         assert "all evidence" in text and "primary human" in text and "On primary human evidence" in text
@@ -550,8 +571,11 @@ def test_first_view_is_the_founding_question_readable_at_1366x768(browser, bundl
         assert page.locator("#conn").is_visible()
         # the graph shows that question's claims, coloured by rival
         hyps = bundled_network.graph["hypotheses"]
-        claims = {c for h in bundled_network.graph["questions"]["dysbiosis_autoimmunity"]["hypotheses"]
-                  for c in hyps[h]["claims"]}
+        claims = {
+            c
+            for h in bundled_network.graph["questions"]["dysbiosis_autoimmunity"]["hypotheses"]
+            for c in hyps[h]["claims"]
+        }
         assert set(drawn(w)["edges"]) == claims
         # every drawn label at least 12 px, none overlapping another
         boxes = page.evaluate(DRAWN_TEXT)

@@ -21,9 +21,28 @@ QUESTION = "dysbiosis_autoimmunity"
 #: title, question, map; each rival: its intro and one step per claim (2, 2, 2, 3 claims);
 #: the summary (the fixture's question names no exposure/outcome: no verdict), what would settle
 #: it, and the references (5 per slide)
-EXPECTED_KINDS = ["title", "question", "map",
-                  "rival", "step", "step", "rival", "step", "step", "rival", "step", "step",
-                  "rival", "step", "step", "step", "summary", "settle", "references", "references"]
+EXPECTED_KINDS = [
+    "title",
+    "question",
+    "map",
+    "rival",
+    "step",
+    "step",
+    "rival",
+    "step",
+    "step",
+    "rival",
+    "step",
+    "step",
+    "rival",
+    "step",
+    "step",
+    "step",
+    "summary",
+    "settle",
+    "references",
+    "references",
+]
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
 
 
@@ -82,16 +101,16 @@ def pptx_slides(path: Path) -> list[dict]:
     for slide in Presentation(str(path)).slides:
         texts, sizes = [], []
         frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
-        frames += [c.text_frame for s in slide.shapes if s.has_table for row in s.table.rows
-                   for c in row.cells]
+        frames += [c.text_frame for s in slide.shapes if s.has_table for row in s.table.rows for c in row.cells]
         for frame in frames:
             for para in frame.paragraphs:
                 for run in para.runs:
                     if run.text.strip():
                         texts.append(run.text)
                         sizes.append(run.font.size.pt if run.font.size else None)
-        out.append({"slide": slide, "text": " ".join(" ".join(texts).split()), "sizes": sizes,
-                    "shapes": list(slide.shapes)})
+        out.append(
+            {"slide": slide, "text": " ".join(" ".join(texts).split()), "sizes": sizes, "shapes": list(slide.shapes)}
+        )
     return out
 
 
@@ -103,25 +122,31 @@ def assert_laid_out(pages: list[dict]) -> None:
     width, height = Inches(13.333), Inches(7.5)
     for i, page in enumerate(pages, 1):
         for shape in page["shapes"]:
-            bottom = shape.top + (sum(r.height for r in shape.table.rows) if shape.has_table
-                                  else shape.height)
+            bottom = shape.top + (sum(r.height for r in shape.table.rows) if shape.has_table else shape.height)
             assert shape.left >= 0 and shape.top >= 0, (i, shape.name)
             assert shape.left + shape.width <= width + 10 and bottom <= height + 10, (i, shape.name)
-        boxes = [(s.left, s.top, s.left + s.width, s.top + s.height) for s in page["shapes"]
-                 if s.shape_type == 1 and s.has_text_frame and s.text_frame.text and s.width < width / 2]
+        boxes = [
+            (s.left, s.top, s.left + s.width, s.top + s.height)
+            for s in page["shapes"]
+            if s.shape_type == 1 and s.has_text_frame and s.text_frame.text and s.width < width / 2
+        ]
         for j, a in enumerate(boxes):
-            for b in boxes[j + 1:]:
+            for b in boxes[j + 1 :]:
                 assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), i
 
 
 def test_the_question_story_has_one_track_per_rival_in_causal_order(story):
     assert [t.label for t in story.tracks] == [
-        "autoimmunity drives dysbiosis", "barrier failure is the common cause",
-        "dysbiosis drives autoimmunity", "vicious cycle"]
+        "autoimmunity drives dysbiosis",
+        "barrier failure is the common cause",
+        "dysbiosis drives autoimmunity",
+        "vicious cycle",
+    ]
     chain = next(t for t in story.tracks if t.id == "dysbiosis_drives_autoimmunity")
     assert [k for _, _, k in chain.claims] == [
         "dysbiosis__increases__increased_intestinal_permeability",
-        "increased_intestinal_permeability__increases__autoimmune_disease"]
+        "increased_intestinal_permeability__increases__autoimmune_disease",
+    ]
     for track in story.tracks:  # every claim's effect is a later claim's cause, where one exists
         for (_, v, _), (u2, _, _) in zip(track.claims, track.claims[1:], strict=False):
             assert v == u2 or track.id == "barrier_failure_common_cause"
@@ -149,8 +174,7 @@ def test_a_rival_that_loses_every_claim_to_a_filter_keeps_an_empty_track(network
     story = selection_story(sel, question=QUESTION)
     sizes = {t.id: len(t.claims) for t in story.tracks}
     assert sizes["barrier_failure_common_cause"] == 0 and sizes["autoimmunity_drives_dysbiosis"] == 1
-    intro = next(s for s in plan(story, with_map=False) if s.kind == "rival"
-                 and "barrier failure" in s.title)
+    intro = next(s for s in plan(story, with_map=False) if s.kind == "rival" and "barrier failure" in s.title)
     assert intro.data["facts"] == ["No claim of it survives the evidence filters."]
 
 
@@ -173,8 +197,12 @@ def test_the_plan_tells_each_rival_claim_by_claim_with_notes(story):
     assert [r["citation"] for r in refs][:2] == ["Doe et al. 2019", "Li & Wu 2017"]
     assert refs[0]["id"] == "doi:10.0000/test.2019.1"
     settle = next(s for s in slides if s.kind == "settle")
-    uncounted = [f"{story.label(u)} → {story.label(v)}" for t in story.tracks for u, v, k in t.claims
-                 if not story.claim((u, v, k))["grading"]["level"]]
+    uncounted = [
+        f"{story.label(u)} → {story.label(v)}"
+        for t in story.tracks
+        for u, v, k in t.claims
+        if not story.claim((u, v, k))["grading"]["level"]
+    ]
     assert uncounted and any(uncounted[0] in item for item in settle.data["items"])
     assert all(item.startswith("No primary study yet") for item in settle.data["items"])  # no verdict
 
@@ -189,11 +217,20 @@ def test_the_map_is_coloured_by_rival_and_is_vector_in_html_and_pptx(story, tmp_
     out = tmp_path / "lecture.html"
     planned = write_deck(story, out)
     html = out.read_text("utf-8")
-    svg = base64.b64decode(re.search(r'class="map"><img alt="[^"]*" src="data:image/svg\+xml;base64,'
-                                     r'([A-Za-z0-9+/=]+)', html)[1]).decode()
+    svg = base64.b64decode(
+        re.search(
+            r'class="map"><img alt="[^"]*" src="data:image/svg\+xml;base64,'
+            r"([A-Za-z0-9+/=]+)",
+            html,
+        )[1]
+    ).decode()
     root = ET.fromstring(svg)  # vector: the map is an SVG image inside the HTML
-    strokes = {p.get("stroke") for g in root.iter("{http://www.w3.org/2000/svg}g")
-               if g.get("id", "").startswith("claim-") for p in g.iter("{http://www.w3.org/2000/svg}path")}
+    strokes = {
+        p.get("stroke")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("id", "").startswith("claim-")
+        for p in g.iter("{http://www.w3.org/2000/svg}path")
+    }
     assert {t.colour for t in story.tracks} <= strokes  # every rival's colour is drawn
     assert all(t.label[:12] in svg for t in story.tracks)  # ... and named in the legend
     pptx = tmp_path / "lecture.pptx"
@@ -282,24 +319,30 @@ def _open_deck(path: Path, at: int):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("request", lambda r: requests.append(r.url))
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                   else route.abort())
+        page.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort(),
+        )
         page.goto(path.as_uri())
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         total = page.evaluate("Reveal.getTotalSlides()")
-        kinds = page.evaluate("Array.from(document.querySelectorAll('.slides > section'))"
-                              ".map(s => s.dataset.kind)")
+        kinds = page.evaluate("Array.from(document.querySelectorAll('.slides > section')).map(s => s.dataset.kind)")
         page.evaluate(f"Reveal.slide({at})")
         visible = page.evaluate("document.querySelector('section.present').innerText")
-        head_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector("
-                                "'section.present .head')).fontSize)")
-        map_loaded = page.evaluate("async () => { const i = document.querySelector('section.map img');"
-                                   " if (!i) return -1; await i.decode(); return i.naturalWidth; }")
+        head_px = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('section.present .head')).fontSize)"
+        )
+        map_loaded = page.evaluate(
+            "async () => { const i = document.querySelector('section.map img');"
+            " if (!i) return -1; await i.decode(); return i.naturalWidth; }"
+        )
         overflowing = []
         for i in range(total):  # nothing runs off a 1280x720 slide
             page.evaluate(f"Reveal.slide({i})")
-            if page.evaluate("(() => { const s = document.querySelector('section.present');"
-                             " return s.scrollHeight > s.clientHeight + 2; })()"):
+            if page.evaluate(
+                "(() => { const s = document.querySelector('section.present');"
+                " return s.scrollHeight > s.clientHeight + 2; })()"
+            ):
                 overflowing.append(i)
     return total, kinds, visible, head_px, map_loaded, errors, requests, overflowing
 
@@ -344,20 +387,34 @@ def test_pptx_reopens_with_the_expected_slides_and_notes(story, tmp_path):
 
 
 @needs_dot
-@pytest.mark.skipif(shutil.which("libreoffice") is None and shutil.which("soffice") is None,
-                    reason="LibreOffice is not installed (optional: checks the PPTX opens there too)")
+@pytest.mark.skipif(
+    shutil.which("libreoffice") is None and shutil.which("soffice") is None,
+    reason="LibreOffice is not installed (optional: checks the PPTX opens there too)",
+)
 def test_pptx_converts_with_libreoffice(story, tmp_path):
     from gutkg.export.slides import write_deck
 
     out = tmp_path / "lecture.pptx"
     write_deck(story, out)
     office = shutil.which("libreoffice") or shutil.which("soffice")
-    done = subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            office,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    info = subprocess.run(["pdfinfo", str(tmp_path / "lecture.pdf")], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(["pdfinfo", str(tmp_path / "lecture.pdf")], capture_output=True, text=True, check=True).stdout
     assert re.search(rf"^Pages:\s+{len(EXPECTED_KINDS)}$", info, re.M), info
 
 
@@ -400,6 +457,7 @@ def test_renderers_import_the_plan_and_not_each_other():
 
 # --- bad input -----------------------------------------------------------------------------------
 
+
 def test_unknown_deck_formats_are_refused():
     from gutkg.export.slides import deck_format
 
@@ -421,20 +479,24 @@ def test_cli_writes_the_founding_question_deck(run_cli, tmp_path):
     import json
 
     out = tmp_path / "lecture.html"
-    result = run_cli("export", "slides", "--question", "dysbiosis", "-o", str(out), "--format", "json",
-                     "--graph", FIXTURE)
+    result = run_cli(
+        "export", "slides", "--question", "dysbiosis", "-o", str(out), "--format", "json", "--graph", FIXTURE
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["slides"] == len(EXPECTED_KINDS) and report["kinds"]["step"] == 9
     assert out.read_text("utf-8").count("<section") == len(EXPECTED_KINDS)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ([], "say what the deck is about"),
-    (["--loop", "gliadin"], "empty"),
-    (["--question", "does"], "ambiguous"),
-    (["--question", "dysbiosis", "--theme", "neon"], "neon"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "say what the deck is about"),
+        (["--loop", "gliadin"], "empty"),
+        (["--question", "does"], "ambiguous"),
+        (["--question", "dysbiosis", "--theme", "neon"], "neon"),
+    ],
+)
 def test_cli_bad_input_gives_a_clear_message_and_no_file(run_cli, tmp_path, args, message):
     out = tmp_path / "deck.pptx"
     result = run_cli("export", "slides", *args, "-o", str(out), "--graph", FIXTURE)
@@ -445,8 +507,7 @@ def test_cli_bad_input_gives_a_clear_message_and_no_file(run_cli, tmp_path, args
 
 @pytest.mark.parametrize("target", ["nowhere/deck.html", "deck.odp"])
 def test_cli_refuses_unwritable_paths_and_unknown_suffixes(run_cli, tmp_path, target):
-    result = run_cli("export", "slides", "--question", "dysbiosis", "-o", str(tmp_path / target),
-                     "--graph", FIXTURE)
+    result = run_cli("export", "slides", "--question", "dysbiosis", "-o", str(tmp_path / target), "--graph", FIXTURE)
     assert result.exit_code != 0
     assert "cannot write" in result.output or "unknown deck format" in result.output
     assert list(tmp_path.iterdir()) == []
@@ -472,7 +533,11 @@ def test_the_founding_question_deck_on_the_bundled_graph(bundled_network, run_cl
     assert kinds[:3] == ["title", "question", "map"] and kinds.count("rival") == n
     assert kinds.count("step") == story.steps <= n * MAX_STEPS
     assert [k for k in kinds if k in {"verdict", "keystones", "human", "settle"}] == [
-        "verdict", "keystones", "human", "settle"]
+        "verdict",
+        "keystones",
+        "human",
+        "settle",
+    ]
     assert kinds[-1] == "references" and all(s.notes.strip() for s in slides)
     verdict = next(s for s in slides if s.kind == "verdict")
     assert [r[0] for r in verdict.data["rows"]] == [r.title for r in expected.rows]
@@ -484,11 +549,17 @@ def test_the_founding_question_deck_on_the_bundled_graph(bundled_network, run_cl
         assert set(mine[:MAX_STEPS]) <= {k for _, _, k in t.claims}
     # what would settle it names only claims and routes the graph and the verdict hold
     settle = next(s for s in slides if s.kind == "settle").data["items"]
-    assert settle and all(x.startswith(("An independent test of", "Primary human evidence for",
-                                        "No primary study yet")) for x in settle)
+    assert settle and all(
+        x.startswith(("An independent test of", "Primary human evidence for", "No primary study yet")) for x in settle
+    )
     assert any("verdict hangs on" in x for x in settle) == bool(expected.keystones)
-    cited = {e["citation"] for t in story.tracks for edge in t.claims
-             for e in story.claim(edge)["evidence"] if e.get("citation")}
+    cited = {
+        e["citation"]
+        for t in story.tracks
+        for edge in t.claims
+        for e in story.claim(edge)["evidence"]
+        if e.get("citation")
+    }
     listed = {r["citation"] for s in slides if s.kind == "references" for r in s.data["refs"]}
     assert cited and cited <= listed
     # the files a lecturer gets: large type, short steps, a vector map in both formats
@@ -500,8 +571,7 @@ def test_the_founding_question_deck_on_the_bundled_graph(bundled_network, run_cl
     pages = pptx_slides(pptx)
     assert len(sections) == len(pages) == len(slides)
     assert max(len(t.split()) for k, t in sections if k == "step") <= MAX_WORDS
-    assert max(len(p["text"].split()) for p, (k, _) in zip(pages, sections, strict=True)
-               if k == "step") <= MAX_WORDS
+    assert max(len(p["text"].split()) for p, (k, _) in zip(pages, sections, strict=True) if k == "step") <= MAX_WORDS
     assert min(size for p in pages for size in p["sizes"]) >= 18
     assert_laid_out(pages)
     map_shapes = pages[[k for k, _ in sections].index("map")]["shapes"]
@@ -517,7 +587,8 @@ def test_no_slide_of_the_founding_question_deck_overflows_in_chromium(run_cli, t
     result = run_cli("export", "slides", "--question", "dysbiosis", "-o", str(out))
     assert result.exit_code == 0, result.output
     total, kinds, _, head_px, map_loaded, errors, requests, overflowing = _open_deck(
-        out, [k for k, _ in html_sections(out.read_text("utf-8"))].index("step"))
+        out, [k for k, _ in html_sections(out.read_text("utf-8"))].index("step")
+    )
     assert total > 20 and kinds.count("step") >= 12 and head_px >= 48 and map_loaded == 1920
     assert overflowing == [] and errors == []
     assert [r for r in requests if not r.startswith(("file:", "data:"))] == []
@@ -531,8 +602,7 @@ def test_the_loop_deck_tells_the_loops_gutkg_loops_ranks_first(bundled_network):
     from gutkg.export.teaching import DECK_TRACKS
 
     focus = "increased_intestinal_permeability"
-    story = selection_story(select(bundled_network, focus=focus, loops=True, depth=0,
-                                   limit=DECK_TRACKS))
+    story = selection_story(select(bundled_network, focus=focus, loops=True, depth=0, limit=DECK_TRACKS))
     walks = []
     for lp in find_loops(bundled_network, through=focus, limit=50, budget=None).loops:
         if frozenset(lp.nodes) not in walks:

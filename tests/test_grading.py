@@ -13,9 +13,16 @@ from tests.conftest import data
 
 
 def item(**kw):
-    base = {"stance": "supports", "model": "in vivo", "direction": "prospective cohort",
-            "species": ["human"], "strength": 3, "source": "a2020", "citation": "A 2020",
-            "zonulin_assay": False}
+    base = {
+        "stance": "supports",
+        "model": "in vivo",
+        "direction": "prospective cohort",
+        "species": ["human"],
+        "strength": 3,
+        "source": "a2020",
+        "citation": "A 2020",
+        "zonulin_assay": False,
+    }
     return {**base, **kw}
 
 
@@ -36,9 +43,12 @@ def test_conflicting_primary_evidence_says_conflicting_and_drops_a_level():
 
 
 def test_much_weaker_opposition_is_shown_but_not_conflicting():
-    g = grade([item(direction="controlled human intervention", strength=4),
-               item(stance="opposes", model="in vitro", direction="experimental intervention",
-                    strength=2, source="c")])
+    g = grade(
+        [
+            item(direction="controlled human intervention", strength=4),
+            item(stance="opposes", model="in vitro", direction="experimental intervention", strength=2, source="c"),
+        ]
+    )
     assert not g.conflicting and g.level == 4 and g.against == 1
 
 
@@ -50,27 +60,33 @@ def test_a_review_only_claim_has_no_grade():
     assert allowed_statuses([review]) == {"hypothesised"}
 
 
-@pytest.mark.parametrize(("kw", "score", "why"), [
-    ({"species": ["mouse"], "direction": "experimental intervention"}, 2, "animal evidence"),
-    ({"model": "in vitro", "direction": "experimental intervention"}, 1, "cultured cells"),
-    ({"model": "ex vivo", "direction": "experimental intervention"}, 2, "human tissue ex vivo"),
-    ({"zonulin_assay": True, "strength": 2}, 1, "serum zonulin ELISA"),
-])
+@pytest.mark.parametrize(
+    ("kw", "score", "why"),
+    [
+        ({"species": ["mouse"], "direction": "experimental intervention"}, 2, "animal evidence"),
+        ({"model": "in vitro", "direction": "experimental intervention"}, 1, "cultured cells"),
+        ({"model": "ex vivo", "direction": "experimental intervention"}, 2, "human tissue ex vivo"),
+        ({"zonulin_assay": True, "strength": 2}, 1, "serum zonulin ELISA"),
+    ],
+)
 def test_indirect_and_disputed_evidence_is_downgraded(kw, score, why):
     s, reasons = item_score(item(**kw))
     assert s == score
     assert any(why in r for r in reasons)
 
 
-@pytest.mark.parametrize(("items", "allowed"), [
-    ([], {"hypothesised"}),
-    ([item(direction="cross-sectional", strength=2)], {"hypothesised"}),
-    ([item()], {"supported"}),
-    ([item(), item(source="b")], {"supported", "established"}),
-    ([item(species=["mouse"]), item(species=["mouse"], source="b")], {"supported"}),
-    ([item(), item(stance="opposes", source="b")], {"contested"}),
-    ([item(stance="opposes")], {"refuted", "hypothesised"}),
-])
+@pytest.mark.parametrize(
+    ("items", "allowed"),
+    [
+        ([], {"hypothesised"}),
+        ([item(direction="cross-sectional", strength=2)], {"hypothesised"}),
+        ([item()], {"supported"}),
+        ([item(), item(source="b")], {"supported", "established"}),
+        ([item(species=["mouse"]), item(species=["mouse"], source="b")], {"supported"}),
+        ([item(), item(stance="opposes", source="b")], {"contested"}),
+        ([item(stance="opposes")], {"refuted", "hypothesised"}),
+    ],
+)
 def test_status_rule(items, allowed):
     assert allowed_statuses(items) == allowed
 
@@ -84,11 +100,16 @@ def test_ceilings_follow_the_design_table():
 
 
 designs = st.sampled_from([d.name for d in DESIGNS])
-items = st.builds(item, stance=st.sampled_from(["supports", "opposes"]), direction=designs,
-                  model=st.sampled_from(["in vivo", "ex vivo", "in vitro", SYNTHESIS]),
-                  species=st.sampled_from([["human"], ["mouse"], ["rat"], []]),
-                  strength=st.integers(1, 4), source=st.sampled_from(["a", "b", "c"]),
-                  zonulin_assay=st.booleans())
+items = st.builds(
+    item,
+    stance=st.sampled_from(["supports", "opposes"]),
+    direction=designs,
+    model=st.sampled_from(["in vivo", "ex vivo", "in vitro", SYNTHESIS]),
+    species=st.sampled_from([["human"], ["mouse"], ["rat"], []]),
+    strength=st.integers(1, 4),
+    source=st.sampled_from(["a", "b", "c"]),
+    zonulin_assay=st.booleans(),
+)
 
 
 @given(st.lists(items, max_size=6))
@@ -135,8 +156,7 @@ def test_show_a_claim_lists_why_it_has_its_grade(run_cli):
     assert "grade: high" in out
     assert "best evidence for: controlled human intervention in human (Trial et al. 2020), high" in out
     assert "doi:10.0000/trial2020" in out
-    card = json.loads(run_cli("show", "cohort_exposure__increases__cohort_disease", *graph,
-                              "--format", "json").output)
+    card = json.loads(run_cli("show", "cohort_exposure__increases__cohort_disease", *graph, "--format", "json").output)
     assert card["grade"]["conflicting"] is True and card["status"] == "contested"
     assoc = run_cli("show", "gkas:marker__trial_outcome", *graph).output
     assert "association (direction not shown)" in assoc and "not counted" in assoc

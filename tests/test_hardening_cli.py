@@ -54,6 +54,7 @@ def variant(tmp_path: Path, old: str, new: str, name: str = "g.ttl") -> Path:
 
 # -- 7. a literal over 16 MiB, in every pyoxigraph path -----------------------------------------
 
+
 @pytest.fixture(scope="module")
 def huge(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A graph folder (the curation fixture) whose concept beta has a definition over 16 MiB."""
@@ -68,15 +69,33 @@ def huge(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("command", [
-    ["validate", "{graph}"],
-    ["validate", "--store", "oxigraph", "{graph}"],
-    ["query", "--graph", "{graph}", "ASK { ?s ?p ?o }"],
-    ["info", "--store", "oxigraph", "--graph", "{graph}"],
-    ["format", "--check", "{graph}"],
-    ["add", "claim", "--graph", "{graph}", "--cause", "alpha", "--effect", "gamma", "--sign", "increases",
-     "--status", "hypothesised", "--mechanism", "Alpha inflames gamma."],
-], ids=["validate", "validate-oxigraph", "query", "info-oxigraph", "format-check", "add-claim"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{graph}"],
+        ["validate", "--store", "oxigraph", "{graph}"],
+        ["query", "--graph", "{graph}", "ASK { ?s ?p ?o }"],
+        ["info", "--store", "oxigraph", "--graph", "{graph}"],
+        ["format", "--check", "{graph}"],
+        [
+            "add",
+            "claim",
+            "--graph",
+            "{graph}",
+            "--cause",
+            "alpha",
+            "--effect",
+            "gamma",
+            "--sign",
+            "increases",
+            "--status",
+            "hypothesised",
+            "--mechanism",
+            "Alpha inflames gamma.",
+        ],
+    ],
+    ids=["validate", "validate-oxigraph", "query", "info-oxigraph", "format-check", "add-claim"],
+)
 def test_literal_over_16_mib_is_refused_with_a_message(huge, tmp_path, command):
     before = (huge / "graph" / "concepts" / "state.ttl").stat().st_mtime_ns
     args = [a.replace("{graph}", str(huge / "graph")) for a in command]
@@ -87,11 +106,13 @@ def test_literal_over_16_mib_is_refused_with_a_message(huge, tmp_path, command):
 
 # -- 7. -o where nothing can be written, long file names -----------------------------------------
 
+
 @pytest.mark.parametrize("command", [["export", "graph"], ["query", "ASK {}"]], ids=["export", "query"])
 @pytest.mark.parametrize("target", ["/proc/gutkg-test.graphml", "/sys/gutkg-test.graphml"])
 def test_output_under_proc_or_sys_is_refused_with_a_message(tmp_path, command, target):
-    result = cli(*command, "--graph", str(data("valid_small.ttl")), "-o", target,
-                 env={"GUTKG_CACHE": str(tmp_path / "cache")})
+    result = cli(
+        *command, "--graph", str(data("valid_small.ttl")), "-o", target, env={"GUTKG_CACHE": str(tmp_path / "cache")}
+    )
     assert_clean_refusal(result, f"cannot write {target}", "-o")
     assert not os.path.exists(target)
 
@@ -155,8 +176,14 @@ def test_control_characters_in_a_label_are_flagged_and_escaped_in_every_output(t
     assert labels["beta"] == SHOWN
 
     # on a terminal (click strips nothing): every renderer's output passes the same escape
-    for command in (["explain", "alpha", "gamma"], ["show", "alpha"], ["show", "beta"], ["paths", "alpha", "gamma"],
-                    ["search", "be"], ["query", "SELECT ?l { ?c skos:prefLabel ?l }"]):
+    for command in (
+        ["explain", "alpha", "gamma"],
+        ["show", "alpha"],
+        ["show", "beta"],
+        ["paths", "alpha", "gamma"],
+        ["search", "be"],
+        ["query", "SELECT ?l { ?c skos:prefLabel ?l }"],
+    ):
         printed = cli(command[0], "--graph", str(graph), *command[1:], color=True)
         assert printed.exit_code == 0, (command, printed.output)
         assert "\x1b" not in printed.output and "\x07" not in printed.output, command
@@ -183,8 +210,18 @@ def test_bidi_override_in_a_label_is_flagged_and_cannot_spoof_the_shared_label_c
 
 def test_add_concept_refuses_the_text_validate_flags(graph):
     for label in ("\u202enilunoz", "zon\u200bulin", "be\x1bta"):
-        result = cli("add", "concept", "--graph", str(graph), "--label", label, "--category", "disease",
-                     "--definition", "A test disease.")
+        result = cli(
+            "add",
+            "concept",
+            "--graph",
+            str(graph),
+            "--label",
+            label,
+            "--category",
+            "disease",
+            "--definition",
+            "A test disease.",
+        )
         assert result.exit_code != 0, (label, result.output)
         assert "Traceback" not in result.output
         assert "U+" in result.output, result.output
@@ -193,8 +230,11 @@ def test_add_concept_refuses_the_text_validate_flags(graph):
 def test_byte_order_mark_is_named(tmp_path):
     graph = tmp_path / "bom.ttl"
     graph.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
-    for args in (["validate", str(graph)], ["validate", "--store", "oxigraph", str(graph)],
-                 ["format", "--check", str(graph)]):
+    for args in (
+        ["validate", str(graph)],
+        ["validate", "--store", "oxigraph", str(graph)],
+        ["format", "--check", str(graph)],
+    ):
         result = cli(*args, env={"GUTKG_CACHE": str(tmp_path / "cache")})
         assert_clean_refusal(result, "byte-order mark", "re-save", "without BOM")
         assert "\ufeff" not in result.output
@@ -203,8 +243,7 @@ def test_byte_order_mark_is_named(tmp_path):
 def test_mapping_iri_not_from_the_verified_table_is_flagged(tmp_path):
     graph = variant(tmp_path, "skos:exactMatch obo:GO_0070160", "skos:exactMatch <javascript:alert(1)>")
     result = cli("validate", str(graph))
-    assert_clean_refusal(result, "mapping is not a verified identifier", "gkc:beta", "javascript:alert(1)",
-                         code=1)
+    assert_clean_refusal(result, "mapping is not a verified identifier", "gkc:beta", "javascript:alert(1)", code=1)
     assert cli("validate", str(data("valid_small.ttl"))).exit_code == 0  # a verified mapping passes
 
 
@@ -229,9 +268,13 @@ def test_sigint_while_cairo_encodes_a_png_leaves_nothing_and_no_traceback(tmp_pa
     if shutil.which("dot") is None:
         pytest.skip("Graphviz is not installed")
     out = tmp_path / "figure.png"
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(SIGINT_DURING_ENCODE),
-                           str(data("valid_small.ttl")), str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SIGINT_DURING_ENCODE), str(data("valid_small.ttl")), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
     assert "Aborted" in proc.stderr
@@ -239,6 +282,7 @@ def test_sigint_while_cairo_encodes_a_png_leaves_nothing_and_no_traceback(tmp_pa
 
 
 # -- 11. an overlong concept name is refused before any matching --------------------------------
+
 
 def test_overlong_concept_name_is_refused_before_fuzzy_matching(monkeypatch):
     import difflib

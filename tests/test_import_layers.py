@@ -68,8 +68,9 @@ def test_no_import_cycles():
     packages = [n for n in graph if (SRC / n.replace(".", "/") / "__init__.py").exists()]
     graph.remove_nodes_from(packages)
     cycles = sorted(sorted(c) for c in nx.simple_cycles(graph, length_bound=6))
-    assert not cycles, "import cycles (a result importing its renderer, or two modules using each " \
-        "other): " + "; ".join(" <-> ".join(c) for c in cycles)
+    assert not cycles, "import cycles (a result importing its renderer, or two modules using each other): " + "; ".join(
+        " <-> ".join(c) for c in cycles
+    )
 
 
 def test_test_modules_share_helpers_through_helper_modules():

@@ -19,14 +19,17 @@ def test_valid_fixture_is_clean():
     assert report.problems == []
 
 
-@pytest.mark.parametrize(("fixture", "expected"), [
-    ("bad_claim_no_cause.ttl", "A claim needs exactly one gkv:cause"),
-    ("bad_missing_reference.ttl", "evidence cites a reference that is not in the graph"),
-    ("bad_unknown_concept.ttl", "claim cause or effect is not a concept of the graph"),
-    ("bad_duplicate_claims.ttl", "duplicate claims: same cause, effect and sign"),
-    ("bad_no_provenance.ttl", "at least one evidence item with a source"),
-    ("bad_two_categories.ttl", "exactly one category class"),
-])
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("bad_claim_no_cause.ttl", "A claim needs exactly one gkv:cause"),
+        ("bad_missing_reference.ttl", "evidence cites a reference that is not in the graph"),
+        ("bad_unknown_concept.ttl", "claim cause or effect is not a concept of the graph"),
+        ("bad_duplicate_claims.ttl", "duplicate claims: same cause, effect and sign"),
+        ("bad_no_provenance.ttl", "at least one evidence item with a source"),
+        ("bad_two_categories.ttl", "exactly one category class"),
+    ],
+)
 def test_invalid_fixtures_fail_with_grouped_messages(fixture, expected):
     report = validate([data(fixture)])
     assert not report.conforms
@@ -47,12 +50,15 @@ def test_no_provenance_names_the_concept_missing_a_definition():
     assert "gkc:gamma" in text and "skos:definition" in text
 
 
-@pytest.mark.parametrize(("fixture", "code", "needle"), [
-    ("valid_small.ttl", 0, "no problems"),
-    ("bad_duplicate_claims.ttl", 1, "duplicate claims"),
-    ("bad_syntax.ttl", 2, "line 3, column 22"),
-    ("bad_not_utf8.ttl", 2, "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("fixture", "code", "needle"),
+    [
+        ("valid_small.ttl", 0, "no problems"),
+        ("bad_duplicate_claims.ttl", 1, "duplicate claims"),
+        ("bad_syntax.ttl", 2, "line 3, column 22"),
+        ("bad_not_utf8.ttl", 2, "not UTF-8"),
+    ],
+)
 def test_validate_exit_codes(run_cli, fixture, code, needle):
     from click.testing import CliRunner
 

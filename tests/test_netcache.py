@@ -43,8 +43,11 @@ def entries(cache: Path) -> list[Path]:
 
 
 def same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
-    return (a.graph == b.graph and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
-            and sorted(a.edges(keys=True, data=True), key=repr) == sorted(b.edges(keys=True, data=True), key=repr))
+    return (
+        a.graph == b.graph
+        and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+        and sorted(a.edges(keys=True, data=True), key=repr) == sorted(b.edges(keys=True, data=True), key=repr)
+    )
 
 
 def fresh(path: Path) -> nx.MultiDiGraph:
@@ -66,10 +69,17 @@ def test_a_warm_projection_equals_a_fresh_one(cache: Path, small: Path) -> None:
 
 def test_a_warm_projection_parses_no_rdf(cache: Path, small: Path) -> None:
     netcache.projection([small])
-    code = ("import json, sys; from gutkg.netcache import projection; net, index = projection([sys.argv[1]]); "
-            "print(json.dumps([net.number_of_edges(), sorted(m for m in sys.modules if m.startswith('rdflib'))]))")
-    out = subprocess.run([sys.executable, "-c", code, str(small)], capture_output=True, text=True, check=True,
-                         env={**os.environ, "GUTKG_CACHE": str(cache)})
+    code = (
+        "import json, sys; from gutkg.netcache import projection; net, index = projection([sys.argv[1]]); "
+        "print(json.dumps([net.number_of_edges(), sorted(m for m in sys.modules if m.startswith('rdflib'))]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(small)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "GUTKG_CACHE": str(cache)},
+    )
     edges, rdflib_modules = json.loads(out.stdout)
     assert edges == fresh(small).number_of_edges() and rdflib_modules == []
 
@@ -105,13 +115,16 @@ def test_a_new_file_in_the_graph_folder_is_seen(cache: Path, small: Path) -> Non
     extra.write_text(
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "@prefix gkc: <https://w3id.org/gutkg/concept/> .\n"
-        'gkc:alpha skos:altLabel "the first one"@en .\n', encoding="utf-8")
+        'gkc:alpha skos:altLabel "the first one"@en .\n',
+        encoding="utf-8",
+    )
     _, index = netcache.projection([small.parent])
     assert "the first one" in index.concepts["alpha"].synonyms
 
 
-def test_a_file_changed_during_the_build_is_not_cached(cache: Path, small: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_changed_during_the_build_is_not_cached(
+    cache: Path, small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_build = netcache._build
 
     def build_then_edit(*args: object, **kwargs: object) -> object:
@@ -176,8 +189,9 @@ def test_an_unreadable_entry_and_an_unwritable_cache_still_give_the_projection(c
     assert [p.name for p in (cache / "network").iterdir()] == [f"{key}.pickle"]  # no temp file left
 
 
-def test_a_cache_path_that_is_a_file_still_gives_the_projection(tmp_path: Path, small: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_path_that_is_a_file_still_gives_the_projection(
+    tmp_path: Path, small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("GUTKG_CACHE", str(blocker))
@@ -191,8 +205,9 @@ def netcache_files(path: Path) -> list[Path]:
     return input_files([path])
 
 
-def test_an_interrupted_write_leaves_the_old_entry_whole(cache: Path, small: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_write_leaves_the_old_entry_whole(
+    cache: Path, small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, index = netcache.projection([small])
     (entry,) = entries(cache)
     before = entry.read_bytes()
@@ -237,10 +252,18 @@ def test_stores_that_are_not_the_input_files_are_not_cached(cache: Path, small: 
 def test_the_build_imports_no_consumer_package() -> None:
     """Editing analysis/, cli/, export/... keeps the cache (they are left out of its code stamp), which
     is only right if building the projection runs none of their code."""
-    code = ("import sys; from gutkg.netcache import _build; _build(None, 'memory'); _build(None, 'oxigraph'); "
-            "print(' '.join(m for m in sys.modules if m.startswith('gutkg.')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "GUTKG_CACHE": "/nonexistent/gutkg-cache"}, cwd=ROOT)
+    code = (
+        "import sys; from gutkg.netcache import _build; _build(None, 'memory'); _build(None, 'oxigraph'); "
+        "print(' '.join(m for m in sys.modules if m.startswith('gutkg.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "GUTKG_CACHE": "/nonexistent/gutkg-cache"},
+        cwd=ROOT,
+    )
     used = {m.split(".")[1] for m in out.stdout.split()}
     assert used and not used & netcache.CONSUMERS, used
 

@@ -9,8 +9,10 @@ import gutkg
 
 PACKAGE = Path(gutkg.__file__).parent
 #: Link targets a page may build at run time for a reader to click (never loaded by the page).
-ALLOWED = re.compile(r"https?://(doi\.org|pubmed\.ncbi\.nlm\.nih\.gov|purl\.obolibrary\.org|"
-                     r"id\.nlm\.nih\.gov|identifiers\.org|purl\.uniprot\.org|w3id\.org)/")
+ALLOWED = re.compile(
+    r"https?://(doi\.org|pubmed\.ncbi\.nlm\.nih\.gov|purl\.obolibrary\.org|"
+    r"id\.nlm\.nih\.gov|identifiers\.org|purl\.uniprot\.org|w3id\.org)/"
+)
 ATTR = re.compile(r"""(?:src|href)\s*=\s*["'](https?://[^"']+)""", re.I)
 
 

@@ -59,22 +59,33 @@ def test_every_dependency_has_a_lower_bound_and_the_lint_tools_an_exact_pin():
 
 def gutkg_without(missing: list[str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the gutkg CLI in a fresh interpreter where importing any of ``missing`` fails."""
-    code = ("import sys\n"
-            "for name in sys.argv[1].split(','):\n"
-            "    sys.modules[name] = None\n"
-            "from gutkg.cli import main\n"
-            "main(sys.argv[2:], prog_name='gutkg')\n")
-    return subprocess.run([sys.executable, "-c", code, ",".join(missing), *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300, env={**os.environ, "GUTKG_CACHE": str(cwd / "cache")})
+    code = (
+        "import sys\n"
+        "for name in sys.argv[1].split(','):\n"
+        "    sys.modules[name] = None\n"
+        "from gutkg.cli import main\n"
+        "main(sys.argv[2:], prog_name='gutkg')\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, ",".join(missing), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, "GUTKG_CACHE": str(cwd / "cache")},
+    )
 
 
-@pytest.mark.parametrize(("missing", "command", "extra"), [
-    ("starlette", ["serve", "--port", "0"], "server"),
-    ("uvicorn", ["serve", "--port", "0"], "server"),
-    ("cairosvg", ["export", "figure", "--focus", "zonulin", "-o", "zonulin.png"], "teaching"),
-    ("cairosvg", ["export", "figure", "--focus", "zonulin", "-o", "zonulin.pdf"], "teaching"),
-    ("pptx", ["export", "slides", "--question", "dysbiosis", "-o", "lecture.pptx"], "teaching"),
-])
+@pytest.mark.parametrize(
+    ("missing", "command", "extra"),
+    [
+        ("starlette", ["serve", "--port", "0"], "server"),
+        ("uvicorn", ["serve", "--port", "0"], "server"),
+        ("cairosvg", ["export", "figure", "--focus", "zonulin", "-o", "zonulin.png"], "teaching"),
+        ("cairosvg", ["export", "figure", "--focus", "zonulin", "-o", "zonulin.pdf"], "teaching"),
+        ("pptx", ["export", "slides", "--question", "dysbiosis", "-o", "lecture.pptx"], "teaching"),
+    ],
+)
 def test_a_command_whose_extra_is_missing_says_which_extra_to_install(tmp_path, missing, command, extra):
     out = gutkg_without([missing], *command, cwd=tmp_path)
     assert out.returncode != 0
@@ -90,18 +101,26 @@ def test_the_core_commands_need_no_extra(tmp_path):
     assert json.loads(info.stdout)["claims"] > 200
     explain = gutkg_without(EXTRA_MODULES, "explain", "dysbiosis", "autoimmune disease", cwd=tmp_path)
     assert explain.returncode == 0 and "primary human evidence only" in explain.stdout, explain.stderr
-    query = gutkg_without(EXTRA_MODULES, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?c a gkv:CausalClaim }",
-                          "--format", "json", cwd=tmp_path)
+    query = gutkg_without(
+        EXTRA_MODULES,
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a gkv:CausalClaim }",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert query.returncode == 0 and int(json.loads(query.stdout)["results"]["bindings"][0]["n"]["value"]) > 200
     page = gutkg_without(EXTRA_MODULES, "export", "html", "--focus", "zonulin", "-o", "zonulin.html", cwd=tmp_path)
     assert page.returncode == 0, page.stderr
     assert "vis-network" in (tmp_path / "zonulin.html").read_text(encoding="utf-8")
-    deck = gutkg_without(EXTRA_MODULES, "export", "slides", "--question", "dysbiosis", "--no-map", "-o",
-                         "lecture.html", cwd=tmp_path)
+    deck = gutkg_without(
+        EXTRA_MODULES, "export", "slides", "--question", "dysbiosis", "--no-map", "-o", "lecture.html", cwd=tmp_path
+    )
     assert deck.returncode == 0, deck.stderr
     if shutil.which("dot"):
-        svg = gutkg_without(EXTRA_MODULES, "export", "figure", "--focus", "zonulin", "--depth", "1",
-                            "-o", "zonulin.svg", cwd=tmp_path)
+        svg = gutkg_without(
+            EXTRA_MODULES, "export", "figure", "--focus", "zonulin", "--depth", "1", "-o", "zonulin.svg", cwd=tmp_path
+        )
         assert svg.returncode == 0, svg.stderr
         assert (tmp_path / "zonulin.svg").read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
 
@@ -123,9 +142,14 @@ def test_a_package_whose_system_library_is_missing_says_which_library(tmp_path):
     shadow = tmp_path / "shadow"
     shadow.mkdir()
     (shadow / "cairosvg.py").write_text('raise OSError("no library called \\"cairo-2\\" was found")\n')
-    out = subprocess.run([sys.executable, "-m", "gutkg", "export", "figure", "--focus", "zonulin", "-o", "z.png"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=300,
-                         env={**os.environ, "PYTHONPATH": str(shadow), "GUTKG_CACHE": str(tmp_path / "cache")})
+    out = subprocess.run(
+        [sys.executable, "-m", "gutkg", "export", "figure", "--focus", "zonulin", "-o", "z.png"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(shadow), "GUTKG_CACHE": str(tmp_path / "cache")},
+    )
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "cairo" in out.stderr and "apt install libcairo2" in out.stderr, out.stderr
     assert not (tmp_path / "z.png").exists()

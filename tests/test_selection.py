@@ -64,8 +64,7 @@ def test_path_highlights_every_step_and_survives_the_focus(small):
     first = sel.highlights[0]
     assert first.nodes == ["gliadin", "zonulin", "intestinal_permeability", "autoimmune_disease"]
     assert first.label == "path gliadin → zonulin → intestinal permeability → autoimmune disease"
-    assert ("zonulin", "intestinal_permeability", "zonulin__increases__intestinal_permeability") \
-        in first.edges
+    assert ("zonulin", "intestinal_permeability", "zonulin__increases__intestinal_permeability") in first.edges
     # depth 0 keeps only the focus, but the highlighted path is added back
     assert set(first.nodes) <= set(sel.graph)
     lit = sel.highlighted()
@@ -88,12 +87,14 @@ def test_loops_are_found_once_and_through_the_focus(small):
     sel = select(small, loops=True)
     walks = [h.nodes for h in sel.highlights]
     # each loop once, from its alphabetically first concept, shortest first
-    assert walks == [["autoimmune_disease", "dysbiosis"], ["dysbiosis", "intestinal_permeability"],
-                     ["autoimmune_disease", "dysbiosis", "intestinal_permeability"]]
+    assert walks == [
+        ["autoimmune_disease", "dysbiosis"],
+        ["dysbiosis", "intestinal_permeability"],
+        ["autoimmune_disease", "dysbiosis", "intestinal_permeability"],
+    ]
     through = select(small, loops=True, focus="intestinal permeability", loop_length=2)
     assert [h.nodes for h in through.highlights] == [["intestinal_permeability", "dysbiosis"]]
-    assert through.highlights[0].label == \
-        "loop intestinal permeability → dysbiosis → intestinal permeability"
+    assert through.highlights[0].label == "loop intestinal permeability → dysbiosis → intestinal permeability"
 
 
 def test_limit_truncates_and_says_so(small):
@@ -105,10 +106,12 @@ def test_limit_truncates_and_says_so(small):
 def test_question_keeps_only_its_claims(small):
     sel = select(small, question="the reverse")
     assert sorted(k for _, _, k in sel.graph.edges(keys=True)) == [
-        "autoimmune_disease__increases__dysbiosis", "dysbiosis__increases__autoimmune_disease",
+        "autoimmune_disease__increases__dysbiosis",
+        "dysbiosis__increases__autoimmune_disease",
         "dysbiosis__increases__intestinal_permeability",
         "intestinal_permeability__increases__autoimmune_disease",
-        "intestinal_permeability__increases__dysbiosis"]
+        "intestinal_permeability__increases__dysbiosis",
+    ]
     assert sorted(sel.graph) == ["autoimmune_disease", "dysbiosis", "intestinal_permeability"]
 
 
@@ -122,15 +125,16 @@ def test_hypothesis_is_highlighted(small):
     assert len(sel.highlights) == 1
     h = sel.highlights[0]
     assert h.kind == "hypothesis" and h.id == "barrier_common_cause"
-    assert sorted(e[2] for e in h.edges) == ["intestinal_permeability__increases__autoimmune_disease",
-                                             "intestinal_permeability__increases__dysbiosis"]
+    assert sorted(e[2] for e in h.edges) == [
+        "intestinal_permeability__increases__autoimmune_disease",
+        "intestinal_permeability__increases__dysbiosis",
+    ]
 
 
 def test_evidence_filter_runs_first(small):
     sel = select(small, evidence=EvidenceFilter(species=("mouse",)), loops=True)
     keys = sorted(k for _, _, k in sel.graph.edges(keys=True))
-    assert keys == ["dysbiosis__increases__autoimmune_disease",
-                    "dysbiosis__increases__intestinal_permeability"]
+    assert keys == ["dysbiosis__increases__autoimmune_disease", "dysbiosis__increases__intestinal_permeability"]
     assert sel.notes[0] == "species/model: mouse"
     assert sel.highlights == []  # the loops need human or hypothesised claims
 
@@ -151,7 +155,8 @@ def test_self_loop_is_a_loop():
 
 
 digraphs = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=25).map(
-    lambda edges: nx.MultiDiGraph([(str(u), str(v)) for u, v in edges]))
+    lambda edges: nx.MultiDiGraph([(str(u), str(v)) for u, v in edges])
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -183,6 +188,5 @@ def test_paths_are_simple_directed_paths(g, a, b):
         assert p[0] == source and p[-1] == target and len(set(p)) == len(p) <= 5
         assert all(g.has_edge(u, v) for u, v in pairwise(p))
     if source in g and target in g and source != target:
-        reachable = nx.has_path(g, source, target) and \
-            nx.shortest_path_length(g, source, target) <= 4
+        reachable = nx.has_path(g, source, target) and nx.shortest_path_length(g, source, target) <= 4
         assert bool(found) == reachable

@@ -23,11 +23,19 @@ from tests.conftest import data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FIXTURE = str(data("sparql_questions.ttl"))
-TRICKY = QueryResult("select", vars=["s", "label", "n", "missing"], rows=[
-    (Term.iri("http://e.org/a"), Term.literal('say "hi",\tthen\nleave', lang="en"),
-     Term.literal("3", XSD + "integer"), None),
-    (Term.bnode("b0"), Term.literal("<b> & ü"), Term.literal("2.50", XSD + "decimal"), None),
-])
+TRICKY = QueryResult(
+    "select",
+    vars=["s", "label", "n", "missing"],
+    rows=[
+        (
+            Term.iri("http://e.org/a"),
+            Term.literal('say "hi",\tthen\nleave', lang="en"),
+            Term.literal("3", XSD + "integer"),
+            None,
+        ),
+        (Term.bnode("b0"), Term.literal("<b> & ü"), Term.literal("2.50", XSD + "decimal"), None),
+    ],
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +46,7 @@ def store():
 
 
 # ------------------------------------------------------------------ result writers
+
 
 def _rdflib_rows(body: bytes, fmt: str) -> list[dict[str, object]]:
     from rdflib.query import Result
@@ -87,8 +96,7 @@ def test_ask_in_every_tabular_format():
 
 
 def test_truncation_is_stated_in_the_payload():
-    cut = QueryResult("select", vars=["x"], rows=[(Term.literal("1"),)], truncated=True,
-                      note="result cut at 1 rows")
+    cut = QueryResult("select", vars=["x"], rows=[(Term.literal("1"),)], truncated=True, note="result cut at 1 rows")
     doc = json.loads(write(cut, "json"))
     assert doc["truncated"] is True and "cut at 1" in doc["note"]
     assert b"truncated: result cut at 1 rows" in write(cut, "xml")
@@ -101,8 +109,10 @@ def test_graph_formats_parse_back(fmt):
     from gutkg.store.oxigraph import parse_triples
 
     a = Term.iri("https://w3id.org/gutkg/concept/a")
-    triples = [(a, Term.iri("http://www.w3.org/2004/02/skos/core#prefLabel"), Term.literal("A \"x\"", lang="en")),
-               (a, Term.iri("http://e.org/n"), Term.literal("5", XSD + "integer"))]
+    triples = [
+        (a, Term.iri("http://www.w3.org/2004/02/skos/core#prefLabel"), Term.literal('A "x"', lang="en")),
+        (a, Term.iri("http://e.org/n"), Term.literal("5", XSD + "integer")),
+    ]
     body = write(QueryResult("graph", triples=triples), fmt)
     assert sorted(parse_triples(body, fmt=fmt)) == sorted(triples)
 
@@ -116,6 +126,7 @@ def test_a_graph_result_refuses_a_table_format():
 
 
 # ------------------------------------------------------------------ parameters
+
 
 def test_param_values_become_terms():
     assert parse_value("<http://e.org/x>") == Term.iri("http://e.org/x")
@@ -176,7 +187,6 @@ def test_syntax_error_names_line_column_and_text(store):
     assert "FILTER(?x = )" in str(err) and "^" in str(err)
 
 
-
 def test_syntax_error_with_bound_parameters_points_into_the_users_text(store):
     """Bound parameters are spliced into the query as a VALUES block; a syntax error must still be
     reported at its line and column in the text the user wrote (found by parsing that text alone,
@@ -214,6 +224,7 @@ def test_a_bound_query_runs_once_on_the_data():
 
 # ------------------------------------------------------------------ the CLI
 
+
 def test_cli_query_table_with_a_bundled_question(run_cli):
     result = run_cli("query", "upstream-causes", "--param", "concept=leaky gut", "--graph", FIXTURE)
     assert result.exit_code == 0, result.output
@@ -223,12 +234,15 @@ def test_cli_query_table_with_a_bundled_question(run_cli):
     assert lines[-1] == "6 rows"
 
 
-@pytest.mark.parametrize(("fmt", "check"), [
-    ("csv", lambda out: out.splitlines()[0] == "concept,label,category"),
-    ("tsv", lambda out: out.splitlines()[0] == "?concept\t?label\t?category"),
-    ("json", lambda out: json.loads(out)["head"]["vars"] == ["concept", "label", "category"]),
-    ("xml", lambda out: '<variable name="concept"/>' in out),
-])
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        ("csv", lambda out: out.splitlines()[0] == "concept,label,category"),
+        ("tsv", lambda out: out.splitlines()[0] == "?concept\t?label\t?category"),
+        ("json", lambda out: json.loads(out)["head"]["vars"] == ["concept", "label", "category"]),
+        ("xml", lambda out: '<variable name="concept"/>' in out),
+    ],
+)
 def test_cli_query_result_formats(run_cli, fmt, check):
     result = run_cli("query", "unmapped-concepts", "--graph", FIXTURE, "--format", fmt)
     assert result.exit_code == 0, result.output
@@ -262,8 +276,7 @@ def test_cli_query_from_file_with_limit(run_cli, tmp_path):
     path.write_text("SELECT ?c WHERE { ?c a gkv:CausalClaim } ORDER BY ?c", encoding="utf-8")
     result = run_cli("query", f"@{path}", "--graph", FIXTURE, "--limit", "2", "--format", "csv")
     assert result.exit_code == 0
-    assert result.output.splitlines()[1:3] == ["https://w3id.org/gutkg/claim/c1",
-                                               "https://w3id.org/gutkg/claim/c10"]
+    assert result.output.splitlines()[1:3] == ["https://w3id.org/gutkg/claim/c1", "https://w3id.org/gutkg/claim/c10"]
     assert "note: result cut at 2 rows" in result.output
 
 
@@ -284,27 +297,36 @@ def test_cli_queries_lists_and_shows(run_cli):
 
 # ------------------------------------------------------------------ the guard
 
-@pytest.mark.parametrize("query", [
-    "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }",
-    "PREFIX ex: <http://e.org/> DELETE WHERE { ?s ?p ?o }",
-    "LOAD <http://example.org/data.ttl>",
-    "CLEAR ALL", "drop graph <http://e.org/g>", "WITH <http://e.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ex:a\\'b ?o . SERVICE <http://evil.example/> { ?x ?y ?z } } # '",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <http://e.org/a> <http://e.org/b> <http://e.org/c> }",
+        "PREFIX ex: <http://e.org/> DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "drop graph <http://e.org/g>",
+        "WITH <http://e.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ex:a\\'b ?o . SERVICE <http://evil.example/> { ?x ?y ?z } } # '",
+    ],
+)
 def test_guard_refuses_updates_and_federation(query):
     with pytest.raises(QueryRefused):
         check_query(query)
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT ?service ?load WHERE { ?service <http://e.org/load> 'SERVICE' }",
-    'ASK { ?s ?p """LOAD <x>\nSERVICE <y> {}""" }',
-    "SELECT * WHERE { ?s <http://e.org/service> ?o } # SERVICE <http://e.org/>",
-    "PREFIX service: <http://e.org/> SELECT * WHERE { ?s service:drop ?o }",
-    "SELECT * WHERE { ?s ?p 'x'@service }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service ?load WHERE { ?service <http://e.org/load> 'SERVICE' }",
+        'ASK { ?s ?p """LOAD <x>\nSERVICE <y> {}""" }',
+        "SELECT * WHERE { ?s <http://e.org/service> ?o } # SERVICE <http://e.org/>",
+        "PREFIX service: <http://e.org/> SELECT * WHERE { ?s service:drop ?o }",
+        "SELECT * WHERE { ?s ?p 'x'@service }",
+    ],
+)
 def test_guard_lets_lookalikes_through(query):
     assert check_query(query).form == "select" or query.startswith("ASK")
 
@@ -318,6 +340,7 @@ def test_guard_size_cap_and_forms():
 
 
 # ------------------------------------------------------------------ vendored query UI
+
 
 def test_vendored_query_ui_is_complete_and_matches_the_pinned_build():
     """The built YASGUI files ship in the package (pip install works offline) and are the

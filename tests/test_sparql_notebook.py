@@ -29,6 +29,11 @@ def test_sparql_analyst_notebook_executes():
     assert number("two-concept reinforcing loops as RDF") > 0
     assert number("from the endpoint") > 0
     assert re.search(r"share of evidence items from human studies: \d+%", text)
-    tables = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.get("output_type") == "execute_result" and "text/html" in o.get("data", {})]
+    tables = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("output_type") == "execute_result" and "text/html" in o.get("data", {})
+    ]
     assert len(tables) >= 5, "the results show as pandas tables"

@@ -13,10 +13,13 @@ import pytest
 from tests.conftest import data
 
 BACKENDS = ["memory", "oxigraph", "oxigraph-server"]
-STAR = ("SELECT * WHERE { ?claim a gkv:CausalClaim ; gkv:effect ?effect ; gkv:cause ?cause . "
-        "OPTIONAL { ?claim gkv:status ?status } } ORDER BY ?claim")
-EXPLICIT = ("SELECT ?effect (COUNT(?claim) AS ?n) ?z WHERE { ?claim gkv:effect ?effect BIND(1 AS ?z) } "
-            "GROUP BY ?effect ?z")
+STAR = (
+    "SELECT * WHERE { ?claim a gkv:CausalClaim ; gkv:effect ?effect ; gkv:cause ?cause . "
+    "OPTIONAL { ?claim gkv:status ?status } } ORDER BY ?claim"
+)
+EXPLICIT = (
+    "SELECT ?effect (COUNT(?claim) AS ?n) ?z WHERE { ?claim gkv:effect ?effect BIND(1 AS ?z) } GROUP BY ?effect ?z"
+)
 
 
 def loaded(backend: str):  # type: ignore[no-untyped-def]
@@ -28,8 +31,14 @@ def loaded(backend: str):  # type: ignore[no-untyped-def]
     from tests.servers import remote_store
 
     target = remote_store(backend)
-    push(load([str(data("grading.ttl"))], store="memory"), target.gsp_url, graph=target.graph,
-         query_url=target.query_url, user=target.http.user, password=target.http.password)
+    push(
+        load([str(data("grading.ttl"))], store="memory"),
+        target.gsp_url,
+        graph=target.graph,
+        query_url=target.query_url,
+        user=target.http.user,
+        password=target.http.password,
+    )
     return target
 
 
@@ -49,8 +58,7 @@ def test_columns_follow_the_projection_on_every_store(backend):
 
 
 def test_query_reads_the_query_from_stdin(run_cli):
-    out = run_cli("query", "-", "--graph", str(data("grading.ttl")), "--format", "json",
-                  input=STAR + "\n")
+    out = run_cli("query", "-", "--graph", str(data("grading.ttl")), "--format", "json", input=STAR + "\n")
     assert out.exit_code == 0, out.output
     result = json.loads(out.output)
     assert result["head"]["vars"] == ["claim", "effect", "cause", "status"]

@@ -25,71 +25,142 @@ ASSOC = "What explains dysbiosis and autoimmune disease?"
 
 #: question -> (params, expected rows as table cells). Every row worked out by hand.
 EXPECTED: dict[str, tuple[list[str], list[tuple[str, ...]]]] = {
-    "upstream-causes": (["concept=gkc:permeability"], [
-        ("gkc:dysbiosis", "dysbiosis", "true"), ("gkc:probiotics", "probiotics", "true"),
-        ("gkc:zonulin", "zonulin", "true"), ("gkc:autoimmunity", AUTO, "false"),
-        ("gkc:gluten", "gluten", "false"), ("gkc:gfd", "gluten-free diet", "false")]),
-    "downstream-effects": (["concept=dysbiosis"], [
-        ("gkc:autoimmunity", AUTO, "true"), ("gkc:permeability", PERM, "true"),
-        ("gkc:endotoxaemia", "endotoxaemia", "false"), ("gkc:lm_test", "lactulose/mannitol test", "false"),
-        ("gkc:lbp_assay", "LBP assay", "false")]),
-    "direct-causes": (["concept=leaky gut"], [
-        ("gkcl:c4", "dysbiosis", "increases", "supported", "1", "0"),
-        ("gkcl:c10", "probiotics", "decreases", "refuted", "1", "1"),
-        ("gkcl:c2", "zonulin", "increases", "contested", "1", "1")]),
-    "claims-citing": (["reference=gkref:lee2018"], [
-        ("gkcl:c5", AUTO, "increases", "dysbiosis", "supports", "weak", "gkev:c5.e1"),
-        ("gkcl:c7", PERM, "increases", "lactulose/mannitol test", "supports", "strong", "gkev:c7.e1"),
-        ("gkcl:c10", "probiotics", "decreases", PERM, "opposes", "moderate", "gkev:c10.e1"),
-        ("gkcl:c2", "zonulin", "increases", PERM, "opposes", "moderate", "gkev:c2.e2")]),
-    "non-human-only-claims": ([], [
-        ("gkcl:c4", "dysbiosis", "increases", PERM, "supported", "mouse", "1"),
-        ("gkcl:c1", "gluten", "increases", "zonulin", "supported", "in vitro (human cells)", "1"),
-        ("gkcl:c8", PERM, "increases", "endotoxaemia", "supported", "rat", "1"),
-        ("gkcl:c10", "probiotics", "decreases", PERM, "refuted", "mouse", "1")]),
-    "contested-claims": ([], [
-        ("gkcl:c10", "probiotics", "decreases", PERM, "refuted", "1", "1", "smith2001", "lee2018"),
-        ("gkcl:c2", "zonulin", "increases", PERM, "contested", "1", "1", "jones2010", "lee2018")]),
-    "rival-hypotheses": (["question=gkq:association"], [
-        ("gkq:association", ASSOC, "gkh:reverse", "Autoimmunity alters the microbiota", "1", "1", "0"),
-        ("gkq:association", ASSOC, "gkh:barrier", "Barrier failure drives autoimmunity", "2", "0", "1"),
-        ("gkq:association", ASSOC, "gkh:microbes", "Microbes act through the barrier", "2", "1", "0")]),
-    "measurement-methods": (["state=gkc:permeability"], [
-        ("gkc:lm_test", "lactulose/mannitol test", "", "limited", "2"),
-        ("gkc:lbp_assay", "LBP assay", "endotoxaemia", "limited", "0")]),
-    "interventions-on": (["concept=gkc:permeability"], [
-        ("gkc:probiotics", "probiotics", "true", "decreases"), ("gkc:gfd", "gluten-free diet", "false", "")]),
-    "unmapped-concepts": ([], [
-        ("gkc:gluten", "gluten", "exposure"), ("gkc:gfd", "gluten-free diet", "intervention"),
-        ("gkc:probiotics", "probiotics", "intervention"),
-        ("gkc:lm_test", "lactulose/mannitol test", "measurement method or biomarker"),
-        ("gkc:lbp_assay", "LBP assay", "measurement method or biomarker"),
-        ("gkc:dysbiosis", "dysbiosis", "microbial entity or state"),
-        ("gkc:endotoxaemia", "endotoxaemia", "physiological state")]),
-    "evidence-by-species-design": ([], [
-        ("human", "in vivo", "OBI:0003698", "4", "3"), ("human", "in vivo", "OBI:0004001", "3", "3"),
-        ("mouse", "in vivo", "OBI:0003696", "2", "2"), ("human", "ex vivo", "not recorded", "1", "1"),
-        ("human", "in vitro", "not recorded", "1", "1"), ("rat", "in vivo", "not recorded", "1", "1")]),
-    "feedback-loops": ([], [
-        (f"{AUTO} → dysbiosis → {AUTO}", "2", "reinforcing"),
-        (f"{AUTO} → dysbiosis → {PERM} → {AUTO}", "3", "reinforcing")]),
-    "common-causes": (["a=dysbiosis", "b=autoimmune disease"], [
-        ("gkc:gluten", "gluten", "false", "false"), ("gkc:gfd", "gluten-free diet", "false", "false"),
-        ("gkc:permeability", PERM, "false", "true"), ("gkc:probiotics", "probiotics", "false", "false"),
-        ("gkc:zonulin", "zonulin", "false", "false")]),
-    "claims-by-status": (["status=contested"], [
-        ("gkcl:c2", "zonulin", "increases", PERM, "contested", "2")]),
-    "zonulin-assay-evidence": ([], [
-        ("gkcl:c2", "zonulin", "increases", PERM, "supports", "weak", "gkref:jones2010")]),
-    "hypothesis-claims": (["hypothesis=gkh:barrier"], [
-        ("gkcl:c3", PERM, "increases", AUTO, "hypothesised", "no evidence"),
-        ("gkcl:c2", "zonulin", "increases", PERM, "contested", "weak")]),
-    "uncited-claims": ([], [
-        ("gkcl:c12", "dysbiosis", "increases", AUTO, "hypothesised"),
-        ("gkcl:c3", PERM, "increases", AUTO, "hypothesised")]),
-    "concept-search": (["text=gluten"], [
-        ("gkc:gluten", "gluten", "exposure", "gluten"),
-        ("gkc:gfd", "gluten-free diet", "intervention", "gluten-free diet")]),
+    "upstream-causes": (
+        ["concept=gkc:permeability"],
+        [
+            ("gkc:dysbiosis", "dysbiosis", "true"),
+            ("gkc:probiotics", "probiotics", "true"),
+            ("gkc:zonulin", "zonulin", "true"),
+            ("gkc:autoimmunity", AUTO, "false"),
+            ("gkc:gluten", "gluten", "false"),
+            ("gkc:gfd", "gluten-free diet", "false"),
+        ],
+    ),
+    "downstream-effects": (
+        ["concept=dysbiosis"],
+        [
+            ("gkc:autoimmunity", AUTO, "true"),
+            ("gkc:permeability", PERM, "true"),
+            ("gkc:endotoxaemia", "endotoxaemia", "false"),
+            ("gkc:lm_test", "lactulose/mannitol test", "false"),
+            ("gkc:lbp_assay", "LBP assay", "false"),
+        ],
+    ),
+    "direct-causes": (
+        ["concept=leaky gut"],
+        [
+            ("gkcl:c4", "dysbiosis", "increases", "supported", "1", "0"),
+            ("gkcl:c10", "probiotics", "decreases", "refuted", "1", "1"),
+            ("gkcl:c2", "zonulin", "increases", "contested", "1", "1"),
+        ],
+    ),
+    "claims-citing": (
+        ["reference=gkref:lee2018"],
+        [
+            ("gkcl:c5", AUTO, "increases", "dysbiosis", "supports", "weak", "gkev:c5.e1"),
+            ("gkcl:c7", PERM, "increases", "lactulose/mannitol test", "supports", "strong", "gkev:c7.e1"),
+            ("gkcl:c10", "probiotics", "decreases", PERM, "opposes", "moderate", "gkev:c10.e1"),
+            ("gkcl:c2", "zonulin", "increases", PERM, "opposes", "moderate", "gkev:c2.e2"),
+        ],
+    ),
+    "non-human-only-claims": (
+        [],
+        [
+            ("gkcl:c4", "dysbiosis", "increases", PERM, "supported", "mouse", "1"),
+            ("gkcl:c1", "gluten", "increases", "zonulin", "supported", "in vitro (human cells)", "1"),
+            ("gkcl:c8", PERM, "increases", "endotoxaemia", "supported", "rat", "1"),
+            ("gkcl:c10", "probiotics", "decreases", PERM, "refuted", "mouse", "1"),
+        ],
+    ),
+    "contested-claims": (
+        [],
+        [
+            ("gkcl:c10", "probiotics", "decreases", PERM, "refuted", "1", "1", "smith2001", "lee2018"),
+            ("gkcl:c2", "zonulin", "increases", PERM, "contested", "1", "1", "jones2010", "lee2018"),
+        ],
+    ),
+    "rival-hypotheses": (
+        ["question=gkq:association"],
+        [
+            ("gkq:association", ASSOC, "gkh:reverse", "Autoimmunity alters the microbiota", "1", "1", "0"),
+            ("gkq:association", ASSOC, "gkh:barrier", "Barrier failure drives autoimmunity", "2", "0", "1"),
+            ("gkq:association", ASSOC, "gkh:microbes", "Microbes act through the barrier", "2", "1", "0"),
+        ],
+    ),
+    "measurement-methods": (
+        ["state=gkc:permeability"],
+        [
+            ("gkc:lm_test", "lactulose/mannitol test", "", "limited", "2"),
+            ("gkc:lbp_assay", "LBP assay", "endotoxaemia", "limited", "0"),
+        ],
+    ),
+    "interventions-on": (
+        ["concept=gkc:permeability"],
+        [("gkc:probiotics", "probiotics", "true", "decreases"), ("gkc:gfd", "gluten-free diet", "false", "")],
+    ),
+    "unmapped-concepts": (
+        [],
+        [
+            ("gkc:gluten", "gluten", "exposure"),
+            ("gkc:gfd", "gluten-free diet", "intervention"),
+            ("gkc:probiotics", "probiotics", "intervention"),
+            ("gkc:lm_test", "lactulose/mannitol test", "measurement method or biomarker"),
+            ("gkc:lbp_assay", "LBP assay", "measurement method or biomarker"),
+            ("gkc:dysbiosis", "dysbiosis", "microbial entity or state"),
+            ("gkc:endotoxaemia", "endotoxaemia", "physiological state"),
+        ],
+    ),
+    "evidence-by-species-design": (
+        [],
+        [
+            ("human", "in vivo", "OBI:0003698", "4", "3"),
+            ("human", "in vivo", "OBI:0004001", "3", "3"),
+            ("mouse", "in vivo", "OBI:0003696", "2", "2"),
+            ("human", "ex vivo", "not recorded", "1", "1"),
+            ("human", "in vitro", "not recorded", "1", "1"),
+            ("rat", "in vivo", "not recorded", "1", "1"),
+        ],
+    ),
+    "feedback-loops": (
+        [],
+        [
+            (f"{AUTO} → dysbiosis → {AUTO}", "2", "reinforcing"),
+            (f"{AUTO} → dysbiosis → {PERM} → {AUTO}", "3", "reinforcing"),
+        ],
+    ),
+    "common-causes": (
+        ["a=dysbiosis", "b=autoimmune disease"],
+        [
+            ("gkc:gluten", "gluten", "false", "false"),
+            ("gkc:gfd", "gluten-free diet", "false", "false"),
+            ("gkc:permeability", PERM, "false", "true"),
+            ("gkc:probiotics", "probiotics", "false", "false"),
+            ("gkc:zonulin", "zonulin", "false", "false"),
+        ],
+    ),
+    "claims-by-status": (["status=contested"], [("gkcl:c2", "zonulin", "increases", PERM, "contested", "2")]),
+    "zonulin-assay-evidence": ([], [("gkcl:c2", "zonulin", "increases", PERM, "supports", "weak", "gkref:jones2010")]),
+    "hypothesis-claims": (
+        ["hypothesis=gkh:barrier"],
+        [
+            ("gkcl:c3", PERM, "increases", AUTO, "hypothesised", "no evidence"),
+            ("gkcl:c2", "zonulin", "increases", PERM, "contested", "weak"),
+        ],
+    ),
+    "uncited-claims": (
+        [],
+        [
+            ("gkcl:c12", "dysbiosis", "increases", AUTO, "hypothesised"),
+            ("gkcl:c3", PERM, "increases", AUTO, "hypothesised"),
+        ],
+    ),
+    "concept-search": (
+        ["text=gluten"],
+        [
+            ("gkc:gluten", "gluten", "exposure", "gluten"),
+            ("gkc:gfd", "gluten-free diet", "intervention", "gluten-free diet"),
+        ],
+    ),
 }
 
 

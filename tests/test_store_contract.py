@@ -18,8 +18,8 @@ REMOTE_BACKENDS = ["oxigraph-server", "virtuoso"]
 ALL_BACKENDS = BACKENDS + REMOTE_BACKENDS
 EX = "http://example.org/"
 NT = (
-    f'<{EX}a> <{EX}p> <{EX}b> .\n'
-    f'<{EX}b> <{EX}p> <{EX}c> .\n'
+    f"<{EX}a> <{EX}p> <{EX}b> .\n"
+    f"<{EX}b> <{EX}p> <{EX}c> .\n"
     f'<{EX}a> <{EX}label> "Alpha"@en .\n'
     f'<{EX}a> <{EX}n> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
     f'<{EX}c> <{EX}label> "say \\"hi\\"\\nthere" .\n'
@@ -95,7 +95,7 @@ def test_syntax_error_has_position(store):
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_malformed_turtle_names_file_and_line(backend):
-    bad = "@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:a ex:p \"open .\n"
+    bad = '@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:a ex:p "open .\n'
     with pytest.raises(ParseError) as err:
         make_store(backend).load(bad, source="broken.ttl")
     assert "broken.ttl" in str(err.value)
@@ -114,8 +114,9 @@ def test_bundled_fixture_loads_the_same_everywhere(backend):
     assert rows == reference
     # plain edges are materialised on load
     ro = "<http://purl.obolibrary.org/obo/RO_0002304>"
-    assert loaded.query(f"ASK {{ <https://w3id.org/gutkg/concept/alpha> {ro} "
-                        "<https://w3id.org/gutkg/concept/beta> }").boolean
+    assert loaded.query(
+        f"ASK {{ <https://w3id.org/gutkg/concept/alpha> {ro} <https://w3id.org/gutkg/concept/beta> }}"
+    ).boolean
 
 
 @pytest.mark.parametrize("backend", REMOTE_BACKENDS)
@@ -125,12 +126,19 @@ def test_pushed_fixture_answers_the_same_remotely(backend):
     from tests.servers import remote_store
 
     target = remote_store(backend)
-    push(load([data("valid_small.ttl")], store="memory"), target.gsp_url, graph=target.graph,
-         query_url=target.query_url, user=target.http.user, password=target.http.password)
+    push(
+        load([data("valid_small.ttl")], store="memory"),
+        target.gsp_url,
+        graph=target.graph,
+        query_url=target.query_url,
+        user=target.http.user,
+        password=target.http.password,
+    )
     q = "SELECT ?c WHERE { ?c a <https://w3id.org/gutkg/vocab#CausalClaim> } ORDER BY ?c"
     rows = target.query(q).rows
     assert len(rows) == 2
     assert rows == load([data("valid_small.ttl")], store="memory").query(q).rows
     ro = "<http://purl.obolibrary.org/obo/RO_0002304>"
-    assert target.query(f"ASK {{ <https://w3id.org/gutkg/concept/alpha> {ro} "
-                        "<https://w3id.org/gutkg/concept/beta> }").boolean
+    assert target.query(
+        f"ASK {{ <https://w3id.org/gutkg/concept/alpha> {ro} <https://w3id.org/gutkg/concept/beta> }}"
+    ).boolean

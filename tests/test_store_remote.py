@@ -57,8 +57,7 @@ def _cli_json(args: list[str], env: dict[str, str] | None = None) -> object:
 
     from gutkg.cli import main
 
-    result = CliRunner().invoke(main, [*args, "--format", "json"], env=env or {},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(main, [*args, "--format", "json"], env=env or {}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -89,8 +88,9 @@ def test_explain_over_the_wire_matches_memory(pushed, bundled_store):
         assert json.loads(local.output)
         assert json.loads(remote.output) == json.loads(local.output)
     # the projection every analysis consumes is identical, attribute for attribute
-    remote_store_ = RemoteStore.from_spec(spec, user=env.get("GUTKG_SPARQL_USER"),
-                                          password=env.get("GUTKG_SPARQL_PASSWORD"))
+    remote_store_ = RemoteStore.from_spec(
+        spec, user=env.get("GUTKG_SPARQL_USER"), password=env.get("GUTKG_SPARQL_PASSWORD")
+    )
     assert _normalised_network(remote_store_) == _normalised_network(bundled_store)
 
 
@@ -115,8 +115,7 @@ def test_push_twice_and_by_update_never_duplicates(name, tmp_path):
     assert first.sent == len(src) > 0
     assert first.landed == again.landed == len(src)
     for _ in range(2):
-        report = push(src, target.update_url, update=True, graph=target.graph,
-                      query_url=target.query_url, **auth)
+        report = push(src, target.update_url, update=True, graph=target.graph, query_url=target.query_url, **auth)
         assert report.landed == len(src)
     blank = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isBlank(?s)) }"
     assert target.query(blank).rows[0][0].python() == 4  # 8 if anything were duplicated
@@ -147,12 +146,16 @@ def test_push_of_a_literal_over_16_mib_is_refused_with_a_message(tmp_path):
     state = tmp_path / "graph" / "concepts" / "state.ttl"
     text = state.read_text(encoding="utf-8")
     old = next(line for line in text.splitlines() if "skos:definition" in line)
-    state.write_text(text.replace(old, old.split('"')[0] + '"' + "x" * (16 * 1024 * 1024 + 1) + '"@en ;'),
-                     encoding="utf-8")
+    state.write_text(
+        text.replace(old, old.split('"')[0] + '"' + "x" * (16 * 1024 * 1024 + 1) + '"@en ;'), encoding="utf-8"
+    )
     own = start_oxigraph(tmp_path / "ox")
     try:
-        result = subprocess.run([sys.executable, "-m", "gutkg", "push", "--graph", str(tmp_path / "graph"),
-                                 "--to", own.gsp_url], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "gutkg", "push", "--graph", str(tmp_path / "graph"), "--to", own.gsp_url],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode != 0
         assert "maximal size of 16777216" in result.stderr or "16 MiB" in result.stderr, result.stderr
         assert "holds 0 triples" in result.stderr or "state.ttl" in result.stderr, result.stderr
@@ -170,7 +173,7 @@ def test_server_dying_mid_push_says_what_landed_and_retry_is_clean(tmp_path):
     folder = tmp_path / "ox"
     own = start_oxigraph(folder)
     src = new_store("memory")
-    src.load("".join(f"<{EX}s{i}> <{EX}p> \"{i}\" .\n" for i in range(3000)), fmt="ntriples")
+    src.load("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(3000)), fmt="ntriples")
 
     def kill_after_two_chunks(confirmed: int) -> None:
         if confirmed >= 1000 and own.alive():
@@ -236,8 +239,7 @@ def test_virtuoso_row_cap_is_paged_or_refused(virtuoso_big):
 
 def test_virtuoso_partial_results_on_timeout_are_refused(virtuoso_big):
     running = server("virtuoso")
-    slow = RemoteStore(running.query_url, graph=virtuoso_big.graph, server_timeout=300,
-                       **running.auth())
+    slow = RemoteStore(running.query_url, graph=virtuoso_big.graph, server_timeout=300, **running.auth())
     # Virtuoso either runs the query and stops it at the limit with partial results (S1TAT) or,
     # when its cost estimate already exceeds the limit (more likely on a loaded machine), refuses
     # it up front (42000). Both are time-limit refusals; neither may return rows.
@@ -245,8 +247,10 @@ def test_virtuoso_partial_results_on_timeout_are_refused(virtuoso_big):
         slow.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }")
 
 
-VIRTUOSO_ESTIMATE_REFUSAL = (b"Virtuoso 42000 Error The estimated execution time 1503 (sec) exceeds "
-                             b"the limit of 400 (sec).\n\nSPARQL query:\nSELECT ...")
+VIRTUOSO_ESTIMATE_REFUSAL = (
+    b"Virtuoso 42000 Error The estimated execution time 1503 (sec) exceeds "
+    b"the limit of 400 (sec).\n\nSPARQL query:\nSELECT ..."
+)
 
 
 def test_virtuoso_estimated_time_refusal_is_a_timeout_not_a_store_error():
@@ -273,8 +277,11 @@ def test_virtuoso_estimated_time_refusal_is_a_timeout_not_a_store_error():
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         store = RemoteStore(f"http://127.0.0.1:{httpd.server_address[1]}/sparql")
-        with pytest.raises(QueryError, match=r"estimated execution time exceeds the server's time "
-                                             r"limit.*MaxQueryCostEstimationTime"):
+        with pytest.raises(
+            QueryError,
+            match=r"estimated execution time exceeds the server's time "
+            r"limit.*MaxQueryCostEstimationTime",
+        ):
             store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d }")
     finally:
         httpd.shutdown()
@@ -295,9 +302,12 @@ def test_syntax_error_in_update_names_the_server_message():
 
 
 def test_chunks_keep_blank_nodes_together(tmp_path: Path):
-    lines = [f"<{EX}s{i}> <{EX}p> \"{i}\" .\n" for i in range(7)]
-    lines[2:2] = ["_:a <http://e.org/p> _:b .\n", "_:b <http://e.org/p> \"x _:c\" .\n",
-                  "<http://e.org/z> <http://e.org/p> _:a .\n"]
+    lines = [f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(7)]
+    lines[2:2] = [
+        "_:a <http://e.org/p> _:b .\n",
+        '_:b <http://e.org/p> "x _:c" .\n',
+        "<http://e.org/z> <http://e.org/p> _:a .\n",
+    ]
     path = tmp_path / "x.nt"
     path.write_text("".join(lines))
     chunks = list(ntriples_chunks(path, 3))
@@ -330,7 +340,7 @@ def test_basic_auth_through_a_proxy_in_front_of_oxigraph():
     try:
         spec = f"sparql+{proxy.url}/query?default-graph-uri=urn:gutkg:basic:{uuid.uuid4()}"
         store = new_store(spec, user="reader", password="s3cret")
-        store.load(f"<{EX}a> <{EX}p> _:x .\n_:x <{EX}p> \"y\" .\n", fmt="ntriples")
+        store.load(f'<{EX}a> <{EX}p> _:x .\n_:x <{EX}p> "y" .\n', fmt="ntriples")
         store.update(f"INSERT DATA {{ <{EX}b> <{EX}p> <{EX}a> }}")
         assert len(store) == 3
         assert store.http.challenge and store.http.challenge[0] == "basic"

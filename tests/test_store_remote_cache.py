@@ -64,7 +64,7 @@ def test_non_utf8_file_is_refused_with_its_line_on_the_embedded_path(graph_copy)
     from gutkg.loading import check_utf8, load
 
     bad = graph_copy / "bad.ttl"
-    bad.write_bytes(b"@prefix ex: <http://example.org/> .\n\nex:a ex:p \"caf\xe9\" .\n")
+    bad.write_bytes(b'@prefix ex: <http://example.org/> .\n\nex:a ex:p "caf\xe9" .\n')
     with pytest.raises(InputError, match=r"bad.ttl, line 3: not UTF-8 \(byte 0xe9\)"):
         check_utf8(bad)
     with pytest.raises(InputError, match="line 3"):

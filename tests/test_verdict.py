@@ -56,8 +56,7 @@ def test_removing_the_keystone_changes_the_verdict_and_removing_others_does_not(
         else:
             assert after.leaders == base.leaders, claim
             lead = base.leaders[0]
-            assert ({r.role: r.level for r in after.rows}[lead]
-                    == {r.role: r.level for r in base.rows}[lead]), claim
+            assert {r.role: r.level for r in after.rows}[lead] == {r.role: r.level for r in base.rows}[lead], claim
 
 
 def _levels_agree(graph, a, b):
@@ -69,9 +68,11 @@ def _levels_agree(graph, a, b):
 def test_fast_role_levels_agree_with_the_ranked_searches(mini, bundled_network):
     _levels_agree(mini, "microbes", "illness")
     _levels_agree(mini, "trial_drug", "trial_outcome")
-    for a, b in [("dysbiosis", "autoimmune_disease"),
-                 ("increased_intestinal_permeability", "immune_mediated_inflammatory_disease"),
-                 ("increased_intestinal_permeability", "masld")]:
+    for a, b in [
+        ("dysbiosis", "autoimmune_disease"),
+        ("increased_intestinal_permeability", "immune_mediated_inflammatory_disease"),
+        ("increased_intestinal_permeability", "masld"),
+    ]:
         _levels_agree(bundled_network, a, b)
 
 
@@ -84,20 +85,36 @@ def test_fast_levels_agree_on_random_graphs(draw):
 
     n = draw.draw(st.integers(4, 8))
     nodes = [f"n{i}" for i in range(n)]
-    edges = draw.draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes),
-                                         st.integers(0, 4), st.sampled_from([1, -1])), max_size=16))
+    edges = draw.draw(
+        st.lists(
+            st.tuples(st.sampled_from(nodes), st.sampled_from(nodes), st.integers(0, 4), st.sampled_from([1, -1])),
+            max_size=16,
+        )
+    )
     g = nx.MultiDiGraph(broader={}, stages={}, associations=[])
     g.add_nodes_from(nodes, category="state")
     for i, (u, v, level, sign) in enumerate(edges):
         if u == v:
             continue
-        evidence = [] if level == 0 else [{"stance": "supports", "model": "in vivo",
-                                           "direction": "controlled human intervention",
-                                           "species": ["human"], "strength": level, "source": f"r{i}",
-                                           "citation": f"R {i}", "system": "human",
-                                           "design_label": "", "zonulin_assay": False}]
-        g.add_edge(u, v, key=f"c{i}", sign=sign, status="supported" if level else "hypothesised",
-                   evidence=evidence)
+        evidence = (
+            []
+            if level == 0
+            else [
+                {
+                    "stance": "supports",
+                    "model": "in vivo",
+                    "direction": "controlled human intervention",
+                    "species": ["human"],
+                    "strength": level,
+                    "source": f"r{i}",
+                    "citation": f"R {i}",
+                    "system": "human",
+                    "design_label": "",
+                    "zonulin_assay": False,
+                }
+            ]
+        )
+        g.add_edge(u, v, key=f"c{i}", sign=sign, status="supported" if level else "hypothesised", evidence=evidence)
         summarise(g.edges[u, v, f"c{i}"])
     _levels_agree(g, "n0", "n1")
 
@@ -110,8 +127,7 @@ def test_counts_do_not_depend_on_limit(bundled_network):
         pytest.skip("concepts renamed")
     few, many = (find_paths(bundled_network, a, b, limit=n, budget=None) for n in (1, 50))
     assert few.found == many.found and not few.truncated
-    e1, e10 = (explain(bundled_network, "dysbiosis", "autoimmune_disease", limit=n, budget=None)
-               for n in (1, 10))
+    e1, e10 = (explain(bundled_network, "dysbiosis", "autoimmune_disease", limit=n, budget=None) for n in (1, 10))
     for key in ("chains_ab", "chains_ba", "common_causes", "loops", "loops_evidenced"):
         assert e1.counts[key] == e10.counts[key], key
 
@@ -122,8 +138,14 @@ def test_first_screen_fits_one_screen(run_cli):
     lines = result.output.rstrip("\n").splitlines()
     assert len(lines) <= 40, result.output
     text = result.output
-    for must in ("all evidence", "primary human evidence only", "The evidence", "On primary human evidence",
-                 "Best routes", "--details"):
+    for must in (
+        "all evidence",
+        "primary human evidence only",
+        "The evidence",
+        "On primary human evidence",
+        "Best routes",
+        "--details",
+    ):
         assert must in text, must
     assert "(try --compare-evidence human)" not in text
 
@@ -166,10 +188,24 @@ def _graded(edges):
     g = nx.MultiDiGraph(broader={}, stages={}, associations=[])
     g.add_nodes_from((f"n{i}" for i in range(6)), category="state")
     for i, (u, v, level) in enumerate(edges):
-        evidence = [] if level == 0 else [{"stance": "supports", "model": "in vivo",
-                                           "direction": "controlled human intervention", "species": ["human"],
-                                           "strength": level, "source": f"r{i}", "citation": f"R {i}",
-                                           "system": "human", "design_label": "", "zonulin_assay": False}]
+        evidence = (
+            []
+            if level == 0
+            else [
+                {
+                    "stance": "supports",
+                    "model": "in vivo",
+                    "direction": "controlled human intervention",
+                    "species": ["human"],
+                    "strength": level,
+                    "source": f"r{i}",
+                    "citation": f"R {i}",
+                    "system": "human",
+                    "design_label": "",
+                    "zonulin_assay": False,
+                }
+            ]
+        )
         g.add_edge(u, v, key=f"c{i}", sign=1, status="supported" if level else "hypothesised", evidence=evidence)
         summarise(g.edges[u, v, f"c{i}"])
     return g
@@ -202,8 +238,9 @@ def test_a_claim_that_keeps_a_shared_cause_downstream_is_a_keystone():
 @given(st.data())
 def test_removing_a_claim_that_is_not_a_keystone_leaves_the_verdict(draw):
     nodes = [f"n{i}" for i in range(6)]
-    edges = draw.draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes), st.integers(0, 4)),
-                               min_size=2, max_size=12))
+    edges = draw.draw(
+        st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes), st.integers(0, 4)), min_size=2, max_size=12)
+    )
     g = _graded([(u, v, level) for u, v, level in edges if u != v])
     base = explain(g, "n0", "n1", budget=None).verdict
     keystones = {c for k in base.keystones for c in k.claims}

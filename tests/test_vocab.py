@@ -61,14 +61,20 @@ def test_namespace_strings_are_rdflibs_own():
     from gutkg import vocab
     from gutkg.namespaces import PREFIXES, prologue
 
-    for name, ns in {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS,
-                     "prov": PROV}.items():
+    for name, ns in {
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "owl": OWL,
+        "xsd": XSD,
+        "skos": SKOS,
+        "dcterms": DCTERMS,
+        "prov": PROV,
+    }.items():
         assert PREFIXES[name] == str(ns), name
     assert vocab.PREFIXES == PREFIXES
     assert str(vocab.GKV.CausalClaim).startswith(PREFIXES["gkv"])
     assert str(vocab.CONCEPT["zonulin"]) == PREFIXES["gkc"] + "zonulin"
     assert prologue("gkv").startswith("PREFIX gkv: <https://w3id.org/gutkg/vocab#>")
-
 
 
 def test_no_module_spells_a_prefix_line():

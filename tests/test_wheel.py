@@ -20,20 +20,32 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w",
-                            str(out / "dist")], capture_output=True, text=True, cwd=out)
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(out / "dist")],
+        capture_output=True,
+        text=True,
+        cwd=out,
+    )
     assert build.returncode == 0, build.stderr
     (wheel,) = (out / "dist").glob("gutkg-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
     (out / "METADATA").write_bytes(zipfile.ZipFile(wheel).read(metadata))
-    for needed in ("gutkg/bundled/ontology/gutkg.ttl", "gutkg/bundled/ontology/shapes.ttl",
-                   "gutkg/bundled/graph/hypotheses.ttl", "gutkg/bundled/reference/bibliography.tsv",
-                   "gutkg/bundled/reference/identifiers.tsv"):
+    for needed in (
+        "gutkg/bundled/ontology/gutkg.ttl",
+        "gutkg/bundled/ontology/shapes.ttl",
+        "gutkg/bundled/graph/hypotheses.ttl",
+        "gutkg/bundled/reference/bibliography.tsv",
+        "gutkg/bundled/reference/identifiers.tsv",
+    ):
         assert needed in names, needed
     site = out / "site"
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
-                              str(site), str(wheel)], capture_output=True, text=True, cwd=out)
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
+        capture_output=True,
+        text=True,
+        cwd=out,
+    )
     assert install.returncode == 0, install.stderr
     return site
 
@@ -41,8 +53,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(site)}
     env.pop("GUTKG_HOME", None)
-    return subprocess.run([sys.executable, "-m", "gutkg", *args], capture_output=True, text=True,
-                          cwd=site.parent, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "gutkg", *args], capture_output=True, text=True, cwd=site.parent, env=env
+    )
 
 
 def test_the_installed_wheel_answers_the_main_command_outside_the_checkout(installed):
@@ -52,9 +65,13 @@ def test_the_installed_wheel_answers_the_main_command_outside_the_checkout(insta
     explain = run(installed, "explain", "dysbiosis", "autoimmune disease")
     assert explain.returncode == 0, explain.stderr
     assert "primary human evidence only" in explain.stdout
-    where = subprocess.run([sys.executable, "-c", "import gutkg.loading as l; print(l.project_root())"],
-                           capture_output=True, text=True, cwd=installed.parent,
-                           env={**os.environ, "PYTHONPATH": str(installed)})
+    where = subprocess.run(
+        [sys.executable, "-c", "import gutkg.loading as l; print(l.project_root())"],
+        capture_output=True,
+        text=True,
+        cwd=installed.parent,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+    )
     assert where.stdout.strip().endswith("gutkg/bundled"), where.stdout
 
 
@@ -68,7 +85,13 @@ def test_the_wheel_declares_a_lean_core_and_the_extras(installed):
     core = sorted(r.split(">=")[0] for r in requires if "extra ==" not in r)
     assert core == ["click", "networkx", "pyoxigraph", "pyshacl", "rdflib"]
     assert {"server", "teaching", "notebook", "all", "test"} <= set(meta.get_all("Provides-Extra") or [])
-    for dist, extra in (("starlette", "server"), ("uvicorn", "server"), ("python-pptx", "teaching"),
-                        ("cairosvg", "teaching"), ("pyvis", "notebook"), ("pandas", "notebook")):
+    for dist, extra in (
+        ("starlette", "server"),
+        ("uvicorn", "server"),
+        ("python-pptx", "teaching"),
+        ("cairosvg", "teaching"),
+        ("pyvis", "notebook"),
+        ("pandas", "notebook"),
+    ):
         (line,) = [r for r in requires if r.startswith(dist)]
         assert f'extra == "{extra}"' in line, line

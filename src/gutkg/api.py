@@ -134,12 +134,18 @@ class KnowledgeGraph:
         return node_id(self.network, name, self.index)
 
     def __repr__(self) -> str:
-        return (f"<gutkg.KnowledgeGraph: {len(self.index)} concepts, "
-                f"{self.network.number_of_edges()} claims>")
+        return f"<gutkg.KnowledgeGraph: {len(self.index)} concepts, {self.network.number_of_edges()} claims>"
 
     # -- analyses ------------------------------------------------------------------------------
-    def explain(self, a: str, b: str, *, evidence: str | EvidenceFilter | None = None,
-                compare: Sequence[str] = (), **options: Any) -> Any:
+    def explain(
+        self,
+        a: str,
+        b: str,
+        *,
+        evidence: str | EvidenceFilter | None = None,
+        compare: Sequence[str] = (),
+        **options: Any,
+    ) -> Any:
         """Every way A and B could be associated, graded, with the answer first (``gutkg explain``).
 
         ``evidence`` restricts the analysis ("human", "human, prospective cohort"...); ``compare``
@@ -148,54 +154,87 @@ class KnowledgeGraph:
         from gutkg.analysis.explain import explain
         from gutkg.analysis.filters import parse_filter
 
-        return explain(self.network, self.id(a), self.id(b), flt=_evidence(evidence),
-                       compare=[parse_filter(c) for c in compare], **options)
+        return explain(
+            self.network,
+            self.id(a),
+            self.id(b),
+            flt=_evidence(evidence),
+            compare=[parse_filter(c) for c in compare],
+            **options,
+        )
 
-    def paths(self, source: str, target: str, *, evidence: str | EvidenceFilter | None = None,
-              **options: Any) -> Any:
+    def paths(self, source: str, target: str, *, evidence: str | EvidenceFilter | None = None, **options: Any) -> Any:
         from gutkg.analysis.paths import find_paths
 
         return find_paths(self.network, self.id(source), self.id(target), flt=_evidence(evidence), **options)
 
-    def loops(self, *, through: str | None = None, evidence: str | EvidenceFilter | None = None,
-              **options: Any) -> Any:
+    def loops(self, *, through: str | None = None, evidence: str | EvidenceFilter | None = None, **options: Any) -> Any:
         from gutkg.analysis.loops import find_loops
 
-        return find_loops(self.network, through=self.id(through) if through else None,
-                          flt=_evidence(evidence), **options)
+        return find_loops(
+            self.network, through=self.id(through) if through else None, flt=_evidence(evidence), **options
+        )
 
     def rivals(self, question: str | None = None, *, evidence: str | EvidenceFilter | None = None) -> Any:
         from gutkg.analysis.rivals import rivals
 
         return rivals(self.network, question, flt=_evidence(evidence))
 
-    def adjust(self, exposure: str, outcome: str, *, unmeasured: Sequence[str] = (),
-               evidence: str | EvidenceFilter | None = None, **options: Any) -> Any:
+    def adjust(
+        self,
+        exposure: str,
+        outcome: str,
+        *,
+        unmeasured: Sequence[str] = (),
+        evidence: str | EvidenceFilter | None = None,
+        **options: Any,
+    ) -> Any:
         from gutkg.analysis.adjust import adjust
 
-        return adjust(self.network, self.id(exposure), self.id(outcome), flt=_evidence(evidence),
-                      unmeasured=[self.id(u) for u in unmeasured], **options)
+        return adjust(
+            self.network,
+            self.id(exposure),
+            self.id(outcome),
+            flt=_evidence(evidence),
+            unmeasured=[self.id(u) for u in unmeasured],
+            **options,
+        )
 
     def rank(self, *, evidence: str | EvidenceFilter | None = None, **options: Any) -> Any:
         from gutkg.analysis.rank import rank
 
         return rank(self.network, flt=_evidence(evidence), **options)
 
-    def implications(self, *, unmeasured: Sequence[str] = (), evidence: str | EvidenceFilter | None = None,
-                     **options: Any) -> Any:
+    def implications(
+        self, *, unmeasured: Sequence[str] = (), evidence: str | EvidenceFilter | None = None, **options: Any
+    ) -> Any:
         """The conditional independences the causal graph implies (:mod:`gutkg.analysis.implications`)."""
         from gutkg.analysis.implications import implications
 
-        return implications(self.network, flt=_evidence(evidence), unmeasured=[self.id(u) for u in unmeasured],
-                            **options)
+        return implications(
+            self.network, flt=_evidence(evidence), unmeasured=[self.id(u) for u in unmeasured], **options
+        )
 
-    def instruments(self, exposure: str, outcome: str, *, unmeasured: Sequence[str] = (),
-                    evidence: str | EvidenceFilter | None = None, **options: Any) -> Any:
+    def instruments(
+        self,
+        exposure: str,
+        outcome: str,
+        *,
+        unmeasured: Sequence[str] = (),
+        evidence: str | EvidenceFilter | None = None,
+        **options: Any,
+    ) -> Any:
         """Conditional instruments for EXPOSURE → OUTCOME (:mod:`gutkg.analysis.instruments`)."""
         from gutkg.analysis.instruments import instruments
 
-        return instruments(self.network, self.id(exposure), self.id(outcome), flt=_evidence(evidence),
-                           unmeasured=[self.id(u) for u in unmeasured], **options)
+        return instruments(
+            self.network,
+            self.id(exposure),
+            self.id(outcome),
+            flt=_evidence(evidence),
+            unmeasured=[self.id(u) for u in unmeasured],
+            **options,
+        )
 
     # -- look-ups ------------------------------------------------------------------------------
     def show(self, name: str) -> Card:
@@ -210,8 +249,7 @@ class KnowledgeGraph:
         title, key, DOI or PMID."""
         from gutkg.cards import find_references
 
-        return ([c for c, _ in self.index.search(text, limit=limit)],
-                find_references(self.store, text)[:limit])
+        return ([c for c, _ in self.index.search(text, limit=limit)], find_references(self.store, text)[:limit])
 
     def query(self, sparql: str, *, dataframe: bool | None = None, **params: str) -> Any:
         """Run SPARQL (or a bundled question's name) with bound parameters (``concept="zonulin"``).

@@ -40,16 +40,15 @@ def check_writable(path: str | Path) -> Path:
     if parent.is_dir():
         _check_name(target)  # before anything stats the target: a too-long name raises there
     if target.is_dir():
-        raise InputError(f"cannot write {target}: it is a folder. Give a file name, e.g. "
-                         f"{target / 'figure.svg'}")
+        raise InputError(f"cannot write {target}: it is a folder. Give a file name, e.g. {target / 'figure.svg'}")
     if not parent.exists():
-        raise InputError(f"cannot write {target}: the folder {parent} does not exist. "
-                         "Create it first or choose another -o path.")
+        raise InputError(
+            f"cannot write {target}: the folder {parent} does not exist. Create it first or choose another -o path."
+        )
     if not parent.is_dir():
         raise InputError(f"cannot write {target}: {parent} is not a folder. Choose another -o path.")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write {target}: permission denied in {parent}. "
-                         "Choose another -o path.")
+        raise InputError(f"cannot write {target}: permission denied in {parent}. Choose another -o path.")
     return target
 
 
@@ -85,8 +84,10 @@ def _check_name(target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     limit = name_max(folder)
     if len(os.fsencode(target.name)) > limit:
-        raise InputError(f"cannot write {target}: the file name is too long ({len(os.fsencode(target.name))} "
-                         f"bytes; this file system allows {limit}). Choose a shorter -o name.")
+        raise InputError(
+            f"cannot write {target}: the file name is too long ({len(os.fsencode(target.name))} "
+            f"bytes; this file system allows {limit}). Choose a shorter -o name."
+        )
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
@@ -100,16 +101,17 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     try:
         tmp = _stage(target, payload)
     except OSError as exc:  # e.g. /proc or /sys: the folder exists, but no file can be created in it
-        raise InputError(f"cannot write {target}: {exc.strerror or exc} (no file can be created in "
-                         f"{_folder(target)}, or it is full). Choose another -o path.") from None
+        raise InputError(
+            f"cannot write {target}: {exc.strerror or exc} (no file can be created in "
+            f"{_folder(target)}, or it is full). Choose another -o path."
+        ) from None
     try:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}. "
-                         "Choose another -o path.") from None
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}. Choose another -o path.") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -139,8 +141,7 @@ def _stage(path: Path, payload: bytes) -> str:
     return tmp
 
 
-def write_files(contents: Mapping[Path, str], *,
-                expected: Mapping[Path, bytes | None] | None = None) -> None:
+def write_files(contents: Mapping[Path, str], *, expected: Mapping[Path, bytes | None] | None = None) -> None:
     """Replace each file with its new text, all or nothing (see the module docstring).
 
     ``expected`` maps a path to the bytes it held when the change was computed (None: it did not
@@ -198,8 +199,10 @@ def _check_unchanged(contents: Mapping[Path, str], expected: Mapping[Path, bytes
         before = expected[path]
         now = path.read_bytes() if path.exists() else None
         if now != before:
-            raise StoreError(f"{path} changed on disk while this change was being prepared "
-                             "(another curator or editor?). Nothing was written: run the command again.")
+            raise StoreError(
+                f"{path} changed on disk while this change was being prepared "
+                "(another curator or editor?). Nothing was written: run the command again."
+            )
 
 
 def _temp_prefix(path: Path) -> str:

@@ -20,32 +20,68 @@ _RDF_TYPE = PREFIXES["rdf"] + "type"
 #: Predicates in reading order; the rest follow alphabetically.
 _PREDICATE_ORDER = [
     _RDF_TYPE,
-    PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "altLabel",
-    PREFIXES["skos"] + "definition", PREFIXES["gkv"] + "definitionSource",
-    PREFIXES["skos"] + "broader", PREFIXES["gkv"] + "stageOf", PREFIXES["gkv"] + "rarelyMeasured",
+    PREFIXES["skos"] + "prefLabel",
+    PREFIXES["rdfs"] + "label",
+    PREFIXES["skos"] + "altLabel",
+    PREFIXES["skos"] + "definition",
+    PREFIXES["gkv"] + "definitionSource",
+    PREFIXES["skos"] + "broader",
+    PREFIXES["gkv"] + "stageOf",
+    PREFIXES["gkv"] + "rarelyMeasured",
     PREFIXES["skos"] + "exactMatch",
     PREFIXES["skos"] + "closeMatch",
-    PREFIXES["gkv"] + "answers", PREFIXES["gkv"] + "role", PREFIXES["gkv"] + "exposure",
-    PREFIXES["gkv"] + "outcome", PREFIXES["dcterms"] + "hasPart",
-    PREFIXES["gkv"] + "cause", PREFIXES["gkv"] + "sign", PREFIXES["gkv"] + "effect",
-    PREFIXES["gkv"] + "status", PREFIXES["gkv"] + "mechanism",
-    PREFIXES["gkv"] + "associates", PREFIXES["gkv"] + "correlation",
-    PREFIXES["gkv"] + "method", PREFIXES["gkv"] + "measures", PREFIXES["gkv"] + "pathway",
-    PREFIXES["gkv"] + "validity", PREFIXES["gkv"] + "caveat",
+    PREFIXES["gkv"] + "answers",
+    PREFIXES["gkv"] + "role",
+    PREFIXES["gkv"] + "exposure",
+    PREFIXES["gkv"] + "outcome",
+    PREFIXES["dcterms"] + "hasPart",
+    PREFIXES["gkv"] + "cause",
+    PREFIXES["gkv"] + "sign",
+    PREFIXES["gkv"] + "effect",
+    PREFIXES["gkv"] + "status",
+    PREFIXES["gkv"] + "mechanism",
+    PREFIXES["gkv"] + "associates",
+    PREFIXES["gkv"] + "correlation",
+    PREFIXES["gkv"] + "method",
+    PREFIXES["gkv"] + "measures",
+    PREFIXES["gkv"] + "pathway",
+    PREFIXES["gkv"] + "validity",
+    PREFIXES["gkv"] + "caveat",
     PREFIXES["obo"] + "RO_0002558",
-    PREFIXES["dcterms"] + "source", PREFIXES["gkv"] + "stance", PREFIXES["gkv"] + "evidenceType",
-    PREFIXES["gkv"] + "studyDesign", PREFIXES["gkv"] + "species", PREFIXES["gkv"] + "model",
-    PREFIXES["gkv"] + "directionEvidence", PREFIXES["gkv"] + "strength",
-    PREFIXES["gkv"] + "restsOnZonulinAssay", PREFIXES["dcterms"] + "description",
-    PREFIXES["dcterms"] + "title", PREFIXES["dcterms"] + "creator", PREFIXES["dcterms"] + "issued",
-    PREFIXES["gkv"] + "journal", PREFIXES["bibo"] + "volume", PREFIXES["bibo"] + "issue",
-    PREFIXES["bibo"] + "pages", PREFIXES["bibo"] + "doi", PREFIXES["bibo"] + "pmid",
+    PREFIXES["dcterms"] + "source",
+    PREFIXES["gkv"] + "stance",
+    PREFIXES["gkv"] + "evidenceType",
+    PREFIXES["gkv"] + "studyDesign",
+    PREFIXES["gkv"] + "species",
+    PREFIXES["gkv"] + "model",
+    PREFIXES["gkv"] + "directionEvidence",
+    PREFIXES["gkv"] + "strength",
+    PREFIXES["gkv"] + "restsOnZonulinAssay",
+    PREFIXES["dcterms"] + "description",
+    PREFIXES["dcterms"] + "title",
+    PREFIXES["dcterms"] + "creator",
+    PREFIXES["dcterms"] + "issued",
+    PREFIXES["gkv"] + "journal",
+    PREFIXES["bibo"] + "volume",
+    PREFIXES["bibo"] + "issue",
+    PREFIXES["bibo"] + "pages",
+    PREFIXES["bibo"] + "doi",
+    PREFIXES["bibo"] + "pmid",
 ]
 _PRED_RANK = {p: i for i, p in enumerate(_PREDICATE_ORDER)}
 
 #: Subject groups by namespace, in file order.
-_GROUPS = [PREFIXES["gkv"], PREFIXES["gkq"], PREFIXES["gkh"], PREFIXES["gkc"], PREFIXES["gkcl"],
-           PREFIXES["gkas"], PREFIXES["gkm"], PREFIXES["gkev"], PREFIXES["gkref"]]
+_GROUPS = [
+    PREFIXES["gkv"],
+    PREFIXES["gkq"],
+    PREFIXES["gkh"],
+    PREFIXES["gkc"],
+    PREFIXES["gkcl"],
+    PREFIXES["gkas"],
+    PREFIXES["gkm"],
+    PREFIXES["gkev"],
+    PREFIXES["gkref"],
+]
 #: Statements (claims, associations, measurements) sort together by local name, each followed by
 #: its evidence items (``<statement>.e1`` ...).
 _STATEMENTS = (PREFIXES["gkcl"], PREFIXES["gkas"], PREFIXES["gkm"], PREFIXES["gkev"])
@@ -65,7 +101,7 @@ def qname(iri: str) -> str:
     """
     for ns, prefix in _NAMESPACES:
         if iri.startswith(ns):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if _LOCAL.match(local):
                 return f"{prefix}:{local}"
     return f"<{iri}>"
@@ -103,7 +139,7 @@ def _subject_key(subject: Term) -> tuple[int, str]:
     iri = subject.value
     for rank, ns in enumerate(_GROUPS):
         if iri.startswith(ns):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if ns in _STATEMENTS:  # evidence sorts right after its statement
                 return (_GROUPS.index(PREFIXES["gkcl"]), local)
             return (rank, local)

@@ -8,6 +8,7 @@ Every card lists DOIs or PMIDs beside its citations, so a reader can follow them
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gutkg.concepts import Concept
@@ -78,8 +79,10 @@ def lookup(store: Store, text: str, index: ConceptIndex | None = None) -> Card:
     if statement is not None:
         return Card(str(statement["kind"]), statement)
     if text.strip().lower().startswith(STATEMENT_PREFIXES):
-        raise GutKGError(f"no claim, association or measurement relation {text.strip()!r}: statement ids "
-                         "are listed by gutkg show CONCEPT --format json (field 'claim')")
+        raise GutKGError(
+            f"no claim, association or measurement relation {text.strip()!r}: statement ids "
+            "are listed by gutkg show CONCEPT --format json (field 'claim')"
+        )
     index = index or ConceptIndex.from_store(store)
     try:
         concept = index.resolve(text)
@@ -89,13 +92,17 @@ def lookup(store: Store, text: str, index: ConceptIndex | None = None) -> Card:
             return Card("reference", _reference_data(store, found[0]))
         if len(found) > 1:
             listed = "; ".join(f"{r.citation} (gkref:{r.key})" for r in found[:8])
-            raise GutKGError(f"{text!r} matches {len(found)} references: {listed}. Name one by its "
-                             "key (gkref:…), DOI or PMID") from None
+            raise GutKGError(
+                f"{text!r} matches {len(found)} references: {listed}. Name one by its key (gkref:…), DOI or PMID"
+            ) from None
         raise UnknownConceptError(exc.name, exc.suggestions, ambiguous=exc.ambiguous) from None
     assert concept is not None
     return Card("concept", card(store, concept))
 
-CLAIMS = prologue("gkv", "obo", "dcterms", "skos") + """
+
+CLAIMS = (
+    prologue("gkv", "obo", "dcterms", "skos")
+    + """
 SELECT ?claim ?direction ?other ?otherLabel ?sign ?status ?source WHERE {
   { ?claim gkv:cause ?concept ; gkv:effect ?other . BIND("out" AS ?direction) }
   UNION { ?claim gkv:effect ?concept ; gkv:cause ?other . BIND("in" AS ?direction) }
@@ -103,8 +110,12 @@ SELECT ?claim ?direction ?other ?otherLabel ?sign ?status ?source WHERE {
   OPTIONAL { ?other skos:prefLabel ?otherLabel }
   OPTIONAL { ?claim obo:RO_0002558/dcterms:source ?source }
 }"""
-NARROWER = prologue("skos") + """
+)
+NARROWER = (
+    prologue("skos")
+    + """
 SELECT ?n WHERE { ?n skos:broader ?concept }"""
+)
 
 
 def card(store: Store, concept: Concept) -> dict[str, Any]:
@@ -120,13 +131,18 @@ def card(store: Store, concept: Concept) -> dict[str, Any]:
     cited: dict[str, Reference] = {}
     for row in store.query(CLAIMS, bind).dicts():
         cid = str(row["claim"]).rsplit("/", 1)[-1]
-        entry = claims.setdefault(cid, {
-            "claim": cid, "direction": row["direction"],
-            "other": str(row["other"]).rsplit("/", 1)[-1],
-            "other_label": str(row["otherLabel"] or str(row["other"]).rsplit("/", 1)[-1]),
-            "sign": signs.get(str(row["sign"]), str(row["sign"])),
-            "status": statuses.get(str(row["status"]), str(row["status"])),
-            "citations": []})
+        entry = claims.setdefault(
+            cid,
+            {
+                "claim": cid,
+                "direction": row["direction"],
+                "other": str(row["other"]).rsplit("/", 1)[-1],
+                "other_label": str(row["otherLabel"] or str(row["other"]).rsplit("/", 1)[-1]),
+                "sign": signs.get(str(row["sign"]), str(row["sign"])),
+                "status": statuses.get(str(row["status"]), str(row["status"])),
+                "citations": [],
+            },
+        )
         if row["source"]:
             ref = refs.get(str(row["source"]).rsplit("/", 1)[-1])
             cites = entry["citations"]
@@ -138,12 +154,16 @@ def card(store: Store, concept: Concept) -> dict[str, Any]:
         entry["citations"].sort()  # type: ignore[attr-defined]
     narrower = sorted(str(r[0].value).rsplit("/", 1)[-1] for r in store.query(NARROWER, bind).rows if r[0])
     ordered = sorted(claims.values(), key=lambda c: (str(c["direction"]) != "out", str(c["other_label"]).casefold()))
-    return {**concept.as_dict(), "narrower": narrower,
-            "claims_out": [c for c in ordered if c["direction"] == "out"],
-            "claims_in": [c for c in ordered if c["direction"] == "in"],
-            "references": [{"key": r.key, "citation": r.citation, "title": r.title, "doi": r.doi,
-                            "pmid": r.pmid, "url": r.url}
-                           for r in sorted(cited.values(), key=lambda r: (r.citation.casefold(), r.key))]}
+    return {
+        **concept.as_dict(),
+        "narrower": narrower,
+        "claims_out": [c for c in ordered if c["direction"] == "out"],
+        "claims_in": [c for c in ordered if c["direction"] == "in"],
+        "references": [
+            {"key": r.key, "citation": r.citation, "title": r.title, "doi": r.doi, "pmid": r.pmid, "url": r.url}
+            for r in sorted(cited.values(), key=lambda r: (r.citation.casefold(), r.key))
+        ],
+    }
 
 
 def concept_text(data: dict[str, Any]) -> str:
@@ -178,7 +198,7 @@ def _statement_local(text: str) -> str:
     text = text.strip()
     for prefix in ("gkcl:", "gkas:", "gkm:"):
         if text.startswith(prefix):
-            return text[len(prefix):]
+            return text[len(prefix) :]
     return text.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -199,21 +219,41 @@ def statement_card(store: Store, text: str) -> dict[str, object] | None:
         c = claims[local]
         g = grade(c["evidence"])
         arrow = {1: "─(+)→", -1: "─(−)→"}.get(c["sign"], "─(0)→")
-        return {"kind": "causal claim", "id": f"gkcl:{local}", "iri": c["iri"],
-                "says": f"{labels.get(c['cause'], c['cause'])} {arrow} {labels.get(c['effect'], c['effect'])}",
-                "status": c["status"], "mechanism": c["mechanism"], "grade": g.as_dict(),
-                "evidence": _items(c["evidence"])}
+        return {
+            "kind": "causal claim",
+            "id": f"gkcl:{local}",
+            "iri": c["iri"],
+            "says": f"{labels.get(c['cause'], c['cause'])} {arrow} {labels.get(c['effect'], c['effect'])}",
+            "status": c["status"],
+            "mechanism": c["mechanism"],
+            "grade": g.as_dict(),
+            "evidence": _items(c["evidence"]),
+        }
     for a in read_associations(store, items):
         if a["id"] == local:
-            return {"kind": "association (direction not shown)", "id": f"gkas:{local}", "iri": a["iri"],
-                    "says": f"{labels.get(a['a'], a['a'])} ~ {labels.get(a['b'], a['b'])} ({a['correlation']})",
-                    "status": "", "mechanism": a["description"], "grade": None, "evidence": _items(a["evidence"])}
+            return {
+                "kind": "association (direction not shown)",
+                "id": f"gkas:{local}",
+                "iri": a["iri"],
+                "says": f"{labels.get(a['a'], a['a'])} ~ {labels.get(a['b'], a['b'])} ({a['correlation']})",
+                "status": "",
+                "mechanism": a["description"],
+                "grade": None,
+                "evidence": _items(a["evidence"]),
+            }
     for m in read_measurements(store, items):
         if m["id"] == local:
-            return {"kind": "measurement relation", "id": f"gkm:{local}", "iri": m["iri"],
-                    "says": f"{labels.get(m['method'], m['method'])} reads {labels.get(m['measures'], m['measures'])}",
-                    "status": f"validity {m['validity']}", "mechanism": m["description"],
-                    "caveats": m["caveats"], "grade": m["grading"], "evidence": _items(m["evidence"])}
+            return {
+                "kind": "measurement relation",
+                "id": f"gkm:{local}",
+                "iri": m["iri"],
+                "says": f"{labels.get(m['method'], m['method'])} reads {labels.get(m['measures'], m['measures'])}",
+                "status": f"validity {m['validity']}",
+                "mechanism": m["description"],
+                "caveats": m["caveats"],
+                "grade": m["grading"],
+                "evidence": _items(m["evidence"]),
+            }
     return None
 
 
@@ -223,9 +263,21 @@ def _concepts(store: Store) -> list[Concept]:
     return list(ConceptIndex.from_store(store))
 
 
-def _items(evidence: list[dict[str, object]]) -> list[dict[str, object]]:
-    keys = ("id", "stance", "citation", "doi", "pmid", "direction", "model", "species", "strength_label",
-            "zonulin_assay", "description", "counts")
+def _items(evidence: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    keys = (
+        "id",
+        "stance",
+        "citation",
+        "doi",
+        "pmid",
+        "direction",
+        "model",
+        "species",
+        "strength_label",
+        "zonulin_assay",
+        "description",
+        "counts",
+    )
     return [{k: e.get(k) for k in keys} for e in evidence]
 
 
@@ -251,8 +303,10 @@ def statement_text(data: dict[str, object]) -> str:
         link = f"doi:{e['doi']}" if e.get("doi") else f"PMID:{e['pmid']}" if e.get("pmid") else ""
         where = "review" if e["model"] == "review synthesis" else ", ".join(e["species"]) or e["model"]
         counted = "counted" if e.get("counts") else "not counted"
-        head = (f"{e['stance']}: {e['citation']} {link} — {e['direction']}, {where}, {e['strength_label']}"
-                f" ({counted}){'; serum zonulin ELISA' if e.get('zonulin_assay') else ''}")
+        head = (
+            f"{e['stance']}: {e['citation']} {link} — {e['direction']}, {where}, {e['strength_label']}"
+            f" ({counted}){'; serum zonulin ELISA' if e.get('zonulin_assay') else ''}"
+        )
         out.append(textwrap.fill(head, 100, initial_indent="  - ", subsequent_indent="      "))
         out.append(textwrap.fill(str(e["description"]), 100, initial_indent="      ", subsequent_indent="      "))
     return "\n".join(out)
@@ -266,8 +320,9 @@ def find_references(store: Store, text: str) -> list[Reference]:
     refs = list(references(store).values())
     t = text.strip()
     low = t.lower().removeprefix("gkref:").removeprefix("https://doi.org/").removeprefix("doi:")
-    exact = [r for r in refs if low in (r.key.lower(), r.doi.lower(), r.pmid, r.citation.lower())
-             or low == f"pmid:{r.pmid}"]
+    exact = [
+        r for r in refs if low in (r.key.lower(), r.doi.lower(), r.pmid, r.citation.lower()) or low == f"pmid:{r.pmid}"
+    ]
     if exact:
         return exact
     words = low.split()
@@ -299,15 +354,44 @@ def _reference_data(store: Store, ref: Reference) -> dict[str, Any]:
     def name(i: str) -> str:
         return labels.get(i, i)
 
-    rows = [("causal claim", f"gkcl:{c['claim']}", f"{name(c['cause'])} {c['sign_label']} {name(c['effect'])}",
-             c["status"], c["evidence"]) for c in read_claims(store, items).values()]
-    rows += [("association", f"gkas:{a['id']}", f"{name(a['a'])} ~ {name(a['b'])}", "", a["evidence"])
-             for a in read_associations(store, items)]
-    rows += [("measurement", f"gkm:{m['id']}", f"{name(m['method'])} reads {name(m['measures'])}",
-              m["validity"], m["evidence"]) for m in read_measurements(store, items)]
-    cited = [{"statement": sid, "kind": kind, "says": says, "status": status, "stance": e["stance"],
-              "design": e["direction"], "description": e["description"]}
-             for kind, sid, says, status, evidence in rows for e in evidence if e["source"] == ref.key]
+    rows = [
+        (
+            "causal claim",
+            f"gkcl:{c['claim']}",
+            f"{name(c['cause'])} {c['sign_label']} {name(c['effect'])}",
+            c["status"],
+            c["evidence"],
+        )
+        for c in read_claims(store, items).values()
+    ]
+    rows += [
+        ("association", f"gkas:{a['id']}", f"{name(a['a'])} ~ {name(a['b'])}", "", a["evidence"])
+        for a in read_associations(store, items)
+    ]
+    rows += [
+        (
+            "measurement",
+            f"gkm:{m['id']}",
+            f"{name(m['method'])} reads {name(m['measures'])}",
+            m["validity"],
+            m["evidence"],
+        )
+        for m in read_measurements(store, items)
+    ]
+    cited = [
+        {
+            "statement": sid,
+            "kind": kind,
+            "says": says,
+            "status": status,
+            "stance": e["stance"],
+            "design": e["direction"],
+            "description": e["description"],
+        }
+        for kind, sid, says, status, evidence in rows
+        for e in evidence
+        if e["source"] == ref.key
+    ]
     return {"reference": ref.as_dict(), "cited_by": sorted(cited, key=lambda c: str(c["statement"]))}
 
 
@@ -324,7 +408,13 @@ def reference_text(data: dict[str, object]) -> str:
     assert isinstance(cited, list)
     out.append(f"cited by {len(cited)} evidence item(s):")
     for c in cited:
-        out.append(textwrap.fill(f"{c['stance']}: {c['says']} [{c['kind']}{', ' + c['status'] if c['status'] else ''}; "
-                                 f"{c['design']}]", 100, initial_indent="  - ", subsequent_indent="      "))
+        out.append(
+            textwrap.fill(
+                f"{c['stance']}: {c['says']} [{c['kind']}{', ' + c['status'] if c['status'] else ''}; {c['design']}]",
+                100,
+                initial_indent="  - ",
+                subsequent_indent="      ",
+            )
+        )
         out.append(f"      {c['statement']}")
     return "\n".join(out)

@@ -27,8 +27,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 #: Modules that register renderers, imported the first time a card or a text form is asked for.
-RENDERERS = ("gutkg.html_cards", "gutkg.analysis.text", "gutkg.analysis.explain_text",
-             "gutkg.analysis.rivals_text")
+RENDERERS = ("gutkg.html_cards", "gutkg.analysis.text", "gutkg.analysis.explain_text", "gutkg.analysis.rivals_text")
 
 _REGISTRY: dict[type, Callable[[Any], str]] = {}
 _TEXT: dict[type, Callable[..., str]] = {}

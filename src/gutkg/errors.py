@@ -18,8 +18,9 @@ class InputError(GutKGError):
 class ParseError(InputError):
     """A syntax error in a Turtle file or a SPARQL query, with its position."""
 
-    def __init__(self, message: str, *, source: str = "", line: int | None = None,
-                 column: int | None = None, excerpt: str = "") -> None:
+    def __init__(
+        self, message: str, *, source: str = "", line: int | None = None, column: int | None = None, excerpt: str = ""
+    ) -> None:
         self.source, self.line, self.column, self.excerpt = source, line, column, excerpt
         where = source
         if line is not None:

@@ -48,10 +48,12 @@ def require(extra: str, *modules: str, needed_for: str = "") -> None:
         except ImportError:
             raise MissingExtraError(message(extra, module, needed_for)) from None
         except OSError as exc:  # the package is there but a system library it loads is not
-            raise MissingExtraError(f"{module} cannot load a system library it uses ({exc}), so "
-                                    f"{needed_for or PURPOSE.get(extra, extra)} cannot be made. "
-                                    "Install that library (for cairosvg: the cairo library, e.g. "
-                                    "apt install libcairo2) and try again.") from None
+            raise MissingExtraError(
+                f"{module} cannot load a system library it uses ({exc}), so "
+                f"{needed_for or PURPOSE.get(extra, extra)} cannot be made. "
+                "Install that library (for cairosvg: the cairo library, e.g. "
+                "apt install libcairo2) and try again."
+            ) from None
 
 
 def message(extra: str, module: str, needed_for: str = "") -> str:
@@ -62,5 +64,4 @@ def message(extra: str, module: str, needed_for: str = "") -> str:
     """
     dist = EXTRAS.get(extra, {}).get(module, module)
     what = needed_for or PURPOSE.get(extra, extra)
-    return (f"{dist} is not installed (needed for {what}). Install the {extra!r} extra: "
-            f"pip install 'gutkg[{extra}]'")
+    return f"{dist} is not installed (needed for {what}). Install the {extra!r} extra: pip install 'gutkg[{extra}]'"

@@ -42,17 +42,22 @@ Levels: 4 high, 3 moderate, 2 low, 1 very low, 0 none (no counted evidence).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from gutkg.scales import CEILING, DIRECTIONAL, GRADE_NAMES, HUMAN_DIRECTIONAL, SYNTHESIS
 
-Item = dict[str, Any]
+#: An evidence item as the network carries it (:class:`gutkg.attributes.EvidenceItem`), or any
+#: mapping with its keys.
+Item = Mapping[str, Any]
 
 #: The status rule in one sentence, for messages and ``--help`` texts.
-STATUS_RULE = ("status follows from primary, direction-showing evidence (S supporting, O opposing): "
-               "none → hypothesised; S only → supported (established with S from 2+ references, "
-               "one in people); S and O → contested; O only → refuted or hypothesised")
+STATUS_RULE = (
+    "status follows from primary, direction-showing evidence (S supporting, O opposing): "
+    "none → hypothesised; S only → supported (established with S from 2+ references, "
+    "one in people); S and O → contested; O only → refuted or hypothesised"
+)
 
 
 def is_primary(item: Item) -> bool:
@@ -75,7 +80,7 @@ def is_human(item: Item) -> bool:
     return is_primary(item) and item.get("model") != "in vitro" and "human" in item.get("species", [])
 
 
-def allowed_statuses(items: list[Item]) -> set[str]:
+def allowed_statuses(items: Sequence[Item]) -> set[str]:
     """The statuses the status rule allows for a claim with these evidence items.
 
     >>> sorted(allowed_statuses([]))
@@ -166,7 +171,7 @@ def _who(item: Item) -> str:
     return f"{item.get('direction')} in {where} ({item.get('citation') or item.get('source') or 'uncited'})"
 
 
-def grade(items: list[Item], *, measurement: bool = False) -> Grade:
+def grade(items: Sequence[Item], *, measurement: bool = False) -> Grade:
     """The grade of a claim with these evidence items (see the module docstring).
 
     With ``measurement``, the grade of a measurement relation (does the test read the state?):
@@ -185,14 +190,17 @@ def grade(items: list[Item], *, measurement: bool = False) -> Grade:
     reasons = []
     if sup:
         best_score, best_why, best = max(sup, key=lambda t: (t[0], is_human(t[2])))
-        reasons.append(f"best evidence for: {_who(best)}, {GRADE_NAMES[best_score]}"
-                       + (f" ({'; '.join(best_why)})" if best_why else ""))
+        reasons.append(
+            f"best evidence for: {_who(best)}, {GRADE_NAMES[best_score]}"
+            + (f" ({'; '.join(best_why)})" if best_why else "")
+        )
         reasons.append(f"{refs} independent reference{'s' if refs != 1 else ''} for")
         if not human:
             reasons.append("no counted evidence in people")
     else:
-        reasons.append("no primary method validation for it" if measurement
-                       else "no primary, direction-showing evidence for it")
+        reasons.append(
+            "no primary method validation for it" if measurement else "no primary, direction-showing evidence for it"
+        )
     if opp:
         worst = max(opp, key=lambda t: t[0])
         reasons.append(f"best evidence against: {_who(worst[2])}, {GRADE_NAMES[worst[0]]}")
@@ -205,12 +213,28 @@ def grade(items: list[Item], *, measurement: bool = False) -> Grade:
         reasons.append(f"{reviews} review statement{'s' if reviews != 1 else ''} not counted (synthesis)")
     if other:
         reasons.append(f"{other} item{'s' if other != 1 else ''} whose design shows no direction not counted")
-    kinds = sorted({str(i.get("direction")) for _, _, i in sup},
-                   key=lambda k: (k not in HUMAN_DIRECTIONAL, k))
-    return Grade(level=level, label=GRADE_NAMES[level] + (" (conflicting)" if conflicting else ""),
-                 support=support, against=against, human=human, conflicting=conflicting,
-                 references=refs, kinds=kinds, reasons=reasons)
+    kinds = sorted({str(i.get("direction")) for _, _, i in sup}, key=lambda k: (k not in HUMAN_DIRECTIONAL, k))
+    return Grade(
+        level=level,
+        label=GRADE_NAMES[level] + (" (conflicting)" if conflicting else ""),
+        support=support,
+        against=against,
+        human=human,
+        conflicting=conflicting,
+        references=refs,
+        kinds=kinds,
+        reasons=reasons,
+    )
 
 
-__all__ = ["STATUS_RULE", "Grade", "allowed_statuses", "ceiling_problem", "counts", "grade",
-           "is_human", "is_primary", "item_score"]
+__all__ = [
+    "STATUS_RULE",
+    "Grade",
+    "allowed_statuses",
+    "ceiling_problem",
+    "counts",
+    "grade",
+    "is_human",
+    "is_primary",
+    "item_score",
+]

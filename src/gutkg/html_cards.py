@@ -39,8 +39,10 @@ from gutkg.store import QueryResult
 ROWS = 10
 #: Most lines of the text form folded into a card.
 TEXT_LINES = 60
-STYLE = ("font-family:system-ui,sans-serif;font-size:13px;line-height:1.4;max-width:60em;"
-         "border:1px solid #ccc;border-radius:6px;padding:8px 12px")
+STYLE = (
+    "font-family:system-ui,sans-serif;font-size:13px;line-height:1.4;max-width:60em;"
+    "border:1px solid #ccc;border-radius:6px;padding:8px 12px"
+)
 ARROWS = {1: "─(+)→", -1: "─(−)→"}
 
 
@@ -58,8 +60,7 @@ def link(r: dict[str, Any]) -> str:
     if r.get("doi"):
         return f'<a href="https://doi.org/{quote(str(r["doi"]), safe="/:;()._-")}">doi:{esc(r["doi"])}</a>'
     if r.get("pmid"):
-        return (f'<a href="https://pubmed.ncbi.nlm.nih.gov/{quote(str(r["pmid"]), safe="")}/">'
-                f'PMID:{esc(r["pmid"])}</a>')
+        return f'<a href="https://pubmed.ncbi.nlm.nih.gov/{quote(str(r["pmid"]), safe="")}/">PMID:{esc(r["pmid"])}</a>'
     return ""
 
 
@@ -68,11 +69,21 @@ def card(title: str, *parts: str, text: str = "", kind: str = "") -> str:
     lines = text.splitlines()
     if len(lines) > TEXT_LINES:
         lines = [*lines[:TEXT_LINES], f"… {len(lines) - TEXT_LINES} more lines: .text()"]
-    more = (f"<details><summary>text form</summary><pre style='white-space:pre-wrap;font-size:12px'>"
-            f"{esc(chr(10).join(lines))}</pre></details>") if text else ""
+    more = (
+        (
+            f"<details><summary>text form</summary><pre style='white-space:pre-wrap;font-size:12px'>"
+            f"{esc(chr(10).join(lines))}</pre></details>"
+        )
+        if text
+        else ""
+    )
     tag = f"<span style='color:#777'> · {esc(kind)}</span>" if kind else ""
-    return (f"<div class='gutkg-card' style='{STYLE}'><div><strong>{esc(title)}</strong>{tag}</div>"
-            + "".join(p for p in parts if p) + more + "</div>")
+    return (
+        f"<div class='gutkg-card' style='{STYLE}'><div><strong>{esc(title)}</strong>{tag}</div>"
+        + "".join(p for p in parts if p)
+        + more
+        + "</div>"
+    )
 
 
 def para(text: str, style: str = "") -> str:
@@ -80,8 +91,7 @@ def para(text: str, style: str = "") -> str:
     return f"<p style='margin:4px 0;{style}'>{esc(text)}</p>" if text else ""
 
 
-def table(head: Sequence[str], rows: Iterable[Sequence[str]], total: int | None = None,
-          *, raw: bool = False) -> str:
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], total: int | None = None, *, raw: bool = False) -> str:
     """A small table (cells escaped unless ``raw``: already-built HTML); "N more" when cut."""
     rows = list(rows)
     cell = (lambda c: c) if raw else esc
@@ -120,9 +130,16 @@ def citations(chain: Chain, n: int = 3) -> str:
 
 def chain_rows(chains: Sequence[Chain]) -> list[list[str]]:
     """Table rows for ``chains``: number, the chain, net sign, weakest link and citations."""
-    return [[str(i), chain_label(c), "+" if c.sign > 0 else "−" if c.sign < 0 else "0",
-             f"{STRENGTH_NAMES.get(c.weakest, 'none')} ({c.weakest_status})", citations(c)]
-            for i, c in enumerate(chains, 1)]
+    return [
+        [
+            str(i),
+            chain_label(c),
+            "+" if c.sign > 0 else "−" if c.sign < 0 else "0",
+            f"{STRENGTH_NAMES.get(c.weakest, 'none')} ({c.weakest_status})",
+            citations(c),
+        ]
+        for i, c in enumerate(chains, 1)
+    ]
 
 
 @renders(Explanation)
@@ -132,17 +149,27 @@ def explanation_html(e: Explanation) -> str:
     parts = [para(e.summary[0] if e.summary else "")]
     v = e.verdict
     if v is not None:
-        parts.append(table(["rival", "all evidence", "primary human evidence only"],
-                           [[r.title, r.label + (f": {', '.join(r.kinds)}" if r.kinds else ""),
-                             r.human_label + (f": {', '.join(r.human_kinds)}" if r.human_kinds else "")]
-                            for r in v.rows]))
+        parts.append(
+            table(
+                ["rival", "all evidence", "primary human evidence only"],
+                [
+                    [
+                        r.title,
+                        r.label + (f": {', '.join(r.kinds)}" if r.kinds else ""),
+                        r.human_label + (f": {', '.join(r.human_kinds)}" if r.human_kinds else ""),
+                    ]
+                    for r in v.rows
+                ],
+            )
+        )
         parts += [para(a) for a in v.answer]
         if v.human_answer:
             parts.append(para(v.human_answer))
         if v.keystones:
             k = v.keystones[0]
-            parts.append(para(f"The answer hangs on: {'; '.join(k.labels)} ({'; '.join(k.citations)}). "
-                              f"If wrong: {k.change}"))
+            parts.append(
+                para(f"The answer hangs on: {'; '.join(k.labels)} ({'; '.join(k.citations)}). If wrong: {k.change}")
+            )
     parts.append(status(e))
     return card(f"{e.a_label} ↔ {e.b_label}", *parts, text=e.text(), kind="explain")
 
@@ -150,11 +177,19 @@ def explanation_html(e: Explanation) -> str:
 @renders(PathResult)
 def paths_html(r: PathResult) -> str:
     """The card of a paths result: how many chains were found and a table of the best."""
-    found = para(f"{len(r.paths)} chain(s) shown of {r.found} found, strongest weakest link first"
-                 if r.paths else "no causal chain found")
-    return card(f"Paths: {r.source_label} → {r.target_label}", found, status(r),
-                table(["#", "chain", "net", "weakest link", "citations"], chain_rows(r.paths)) if r.paths else "",
-                text=r.text(), kind="paths")
+    found = para(
+        f"{len(r.paths)} chain(s) shown of {r.found} found, strongest weakest link first"
+        if r.paths
+        else "no causal chain found"
+    )
+    return card(
+        f"Paths: {r.source_label} → {r.target_label}",
+        found,
+        status(r),
+        table(["#", "chain", "net", "weakest link", "citations"], chain_rows(r.paths)) if r.paths else "",
+        text=r.text(),
+        kind="paths",
+    )
 
 
 @renders(LoopResult)
@@ -164,9 +199,14 @@ def loops_html(r: LoopResult) -> str:
     found = para(f"{len(r.loops)} loop(s) shown of {r.loops_found} found" if r.loops else "no feedback loop found")
     through = next((h.cause_label for loop in r.loops for h in loop.hops if h.cause == r.through), r.through)
     title = "Feedback loops" + (f" through {through}" if r.through else "")
-    return card(title, found, status(r),
-                table(["#", "kind", "loop", "net", "weakest link", "citations"], rows) if rows else "",
-                text=r.text(), kind="loops")
+    return card(
+        title,
+        found,
+        status(r),
+        table(["#", "kind", "loop", "net", "weakest link", "citations"], rows) if rows else "",
+        text=r.text(),
+        kind="loops",
+    )
 
 
 @renders(RivalsResult)
@@ -177,13 +217,28 @@ def rivals_html(r: RivalsResult) -> str:
     for q in r.questions:
         parts.append(f"<div style='margin-top:6px'><strong>{esc(q.label)}</strong></div>")
         parts += [para(a) for a in q.answer[:2]]
-        parts.append(table(["rival", "best grade", "human evidence", "items for / against", "kinds"],
-                           [[x.label, GRADE_NAMES.get(x.level, str(x.level)),
-                             GRADE_NAMES.get(x.human_level, str(x.human_level)),
-                             f"{x.supporting} / {x.opposing}", ", ".join(x.kinds)] for x in q.rivals]))
+        parts.append(
+            table(
+                ["rival", "best grade", "human evidence", "items for / against", "kinds"],
+                [
+                    [
+                        x.label,
+                        GRADE_NAMES.get(x.level, str(x.level)),
+                        GRADE_NAMES.get(x.human_level, str(x.human_level)),
+                        f"{x.supporting} / {x.opposing}",
+                        ", ".join(x.kinds),
+                    ]
+                    for x in q.rivals
+                ],
+            )
+        )
     if r.contradictions:
-        parts.append(para(f"{len(r.contradictions)} contradiction(s): " + "; ".join(
-            f"{c.a_label} / {c.b_label}" for c in r.contradictions[:5])))
+        parts.append(
+            para(
+                f"{len(r.contradictions)} contradiction(s): "
+                + "; ".join(f"{c.a_label} / {c.b_label}" for c in r.contradictions[:5])
+            )
+        )
     parts.append(status(r))
     return card("Rival hypotheses", *parts, text=r.text(), kind="rivals")
 
@@ -191,27 +246,41 @@ def rivals_html(r: RivalsResult) -> str:
 @renders(RankResult)
 def rank_html(r: RankResult) -> str:
     """The card of a rank result: the top drivers and bottlenecks with their scores."""
+
     def rows(items: Sequence[Any]) -> list[list[str]]:
         return [[str(i), x.label, x.category, f"{x.score:.3g}"] for i, x in enumerate(items, 1)]
 
-    return card("Upstream drivers and bottlenecks", status(r),
-                para(f"drivers ({r.driver_measure})"), table(["#", "concept", "category", "score"], rows(r.drivers)),
-                para(f"bottlenecks ({r.bottleneck_measure})"),
-                table(["#", "concept", "category", "score"], rows(r.bottlenecks)),
-                text=r.text(), kind="rank")
+    return card(
+        "Upstream drivers and bottlenecks",
+        status(r),
+        para(f"drivers ({r.driver_measure})"),
+        table(["#", "concept", "category", "score"], rows(r.drivers)),
+        para(f"bottlenecks ({r.bottleneck_measure})"),
+        table(["#", "concept", "category", "score"], rows(r.bottlenecks)),
+        text=r.text(),
+        kind="rank",
+    )
 
 
 @renders(AdjustResult)
 def adjust_html(r: AdjustResult) -> str:
     """The card of an adjust result: whether the effect is identifiable, the minimal adjustment sets
     and the confounders."""
+
     def names(ids: Sequence[str]) -> str:
         return ", ".join(r.labels.get(i, i) for i in ids) or "∅ (nothing)"
 
-    verdict = ("identifiable by adjustment" if r.identifiable else "not identifiable by adjustment")
-    return card(f"Adjust: {r.exposure_label} → {r.outcome_label}", para(r.question), para(verdict),
-                table(["minimal adjustment set"], [[names(s)] for s in r.adjustment_sets], r.sets_found),
-                para("confounders: " + names(r.confounders)), status(r), text=r.text(), kind="adjust")
+    verdict = "identifiable by adjustment" if r.identifiable else "not identifiable by adjustment"
+    return card(
+        f"Adjust: {r.exposure_label} → {r.outcome_label}",
+        para(r.question),
+        para(verdict),
+        table(["minimal adjustment set"], [[names(s)] for s in r.adjustment_sets], r.sets_found),
+        para("confounders: " + names(r.confounders)),
+        status(r),
+        text=r.text(),
+        kind="adjust",
+    )
 
 
 @renders(Card)
@@ -227,8 +296,12 @@ def card_html(c: Card) -> str:
 
 def concept_html(c: Card, d: dict[str, Any]) -> str:
     """A concept card: its category, definition, synonyms, mappings, claims in and out, references."""
-    maps = ", ".join(f'<a href="{esc(m["iri"])}">{esc(m["curie"])}</a>' if str(m["iri"]).startswith(("http://", "https://"))
-                     else esc(m["curie"]) for m in d.get("mappings", []))
+    maps = ", ".join(
+        f'<a href="{esc(m["iri"])}">{esc(m["curie"])}</a>'
+        if str(m["iri"]).startswith(("http://", "https://"))
+        else esc(m["curie"])
+        for m in d.get("mappings", [])
+    )
     parts = [para(f"{d['curie']} · {d['category']}", "color:#777"), para(d.get("definition", ""))]
     if d.get("synonyms"):
         parts.append(para("synonyms: " + ", ".join(d["synonyms"])))
@@ -236,8 +309,12 @@ def concept_html(c: Card, d: dict[str, Any]) -> str:
         parts.append(f"<p style='margin:4px 0'>mappings: {maps}</p>")
     for key, title in (("claims_out", "claims out"), ("claims_in", "claims in")):
         parts.append(para(f"{title} ({len(d[key])})", "font-weight:bold"))
-        parts.append(table(["", "sign", "status", "citations"],
-                           [[x["other_label"], x["sign"], x["status"], "; ".join(x["citations"])] for x in d[key]]))
+        parts.append(
+            table(
+                ["", "sign", "status", "citations"],
+                [[x["other_label"], x["sign"], x["status"], "; ".join(x["citations"])] for x in d[key]],
+            )
+        )
     refs = d.get("references", [])
     if refs:
         parts.append(para(f"references ({len(refs)})", "font-weight:bold"))
@@ -254,10 +331,22 @@ def statement_html(c: Card, d: dict[str, Any]) -> str:
         parts.append(para(f"grade: {g['label']}", "font-weight:bold"))
         parts.append("<ul style='margin:2px 0'>" + "".join(f"<li>{esc(x)}</li>" for x in g["reasons"]) + "</ul>")
     evidence = d.get("evidence", [])
-    parts.append(table(["stance", "citation", "design", "species/model", "strength"],
-                       [[esc(e["stance"]), f"{esc(e['citation'])} {link(e)}", esc(e["direction"]),
-                         esc(", ".join(e.get("species") or []) or e.get("model") or ""), esc(e["strength_label"])]
-                        for e in evidence], raw=True))
+    parts.append(
+        table(
+            ["stance", "citation", "design", "species/model", "strength"],
+            [
+                [
+                    esc(e["stance"]),
+                    f"{esc(e['citation'])} {link(e)}",
+                    esc(e["direction"]),
+                    esc(", ".join(e.get("species") or []) or e.get("model") or ""),
+                    esc(e["strength_label"]),
+                ]
+                for e in evidence
+            ],
+            raw=True,
+        )
+    )
     return card(c.title, *parts, text=c.text(), kind=str(d["kind"]))
 
 
@@ -267,11 +356,20 @@ def reference_html(c: Card, d: dict[str, Any]) -> str:
     where = " ".join(str(x) for x in (r.get("journal"), r.get("year")) if x)
     head = f"<p style='margin:4px 0'>{esc(r.get('title', ''))}<br>{esc(where)} {link(r)}</p>"
     cited = d.get("cited_by", [])
-    return card(c.title, head, para(f"cited by {len(cited)} evidence item(s)", "font-weight:bold"),
-                table(["stance", "statement", "kind", "design"],
-                      [[x["stance"], x["says"], x["kind"] + (f", {x['status']}" if x["status"] else ""), x["design"]]
-                       for x in cited]),
-                text=c.text(), kind="reference")
+    return card(
+        c.title,
+        head,
+        para(f"cited by {len(cited)} evidence item(s)", "font-weight:bold"),
+        table(
+            ["stance", "statement", "kind", "design"],
+            [
+                [x["stance"], x["says"], x["kind"] + (f", {x['status']}" if x["status"] else ""), x["design"]]
+                for x in cited
+            ],
+        ),
+        text=c.text(),
+        kind="reference",
+    )
 
 
 @renders(QueryResult)
@@ -282,7 +380,14 @@ def rows_html(r: QueryResult) -> str:
     if r.kind == "ask":
         return card(f"ASK: {str(bool(r.boolean)).lower()}", kind="query")
     if r.kind == "graph":
-        return card(f"{len(r.triples)} triples", table(["subject", "predicate", "object"],
-                                                       [[cell(t) for t in tr] for tr in r.triples]), kind="query")
-    return card(f"{len(r.rows)} row(s)", table(list(r.vars), [[cell(t) for t in row] for row in r.rows]),
-                para(f"truncated: {r.note}", "color:#777") if r.truncated else "", kind="query")
+        return card(
+            f"{len(r.triples)} triples",
+            table(["subject", "predicate", "object"], [[cell(t) for t in tr] for tr in r.triples]),
+            kind="query",
+        )
+    return card(
+        f"{len(r.rows)} row(s)",
+        table(list(r.vars), [[cell(t) for t in row] for row in r.rows]),
+        para(f"truncated: {r.note}", "color:#777") if r.truncated else "",
+        kind="query",
+    )

@@ -22,8 +22,15 @@ if TYPE_CHECKING:  # the stores are imported where used: a warm analysis finds i
     from gutkg.store import Store
 
 #: Suffixes read as RDF, with their format name.
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-                ".rdf": "rdfxml", ".owl": "rdfxml", ".jsonld": "jsonld"}
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".jsonld": "jsonld",
+}
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +45,10 @@ def project_root() -> Path:
     for candidate in (os.environ.get("GUTKG_HOME"), _PACKAGE_ROOT, _BUNDLED, Path.cwd()):
         if candidate and (Path(candidate) / "ontology" / "gutkg.ttl").is_file():
             return Path(candidate)
-    raise InputError("cannot find the bundled graph (ontology/gutkg.ttl). Reinstall gutkg, run it from a "
-                     "gutkg checkout, or set GUTKG_HOME to a folder holding graph/ and ontology/.")
+    raise InputError(
+        "cannot find the bundled graph (ontology/gutkg.ttl). Reinstall gutkg, run it from a "
+        "gutkg checkout, or set GUTKG_HOME to a folder holding graph/ and ontology/."
+    )
 
 
 def default_graph_dir() -> Path:
@@ -79,8 +88,10 @@ def find_files(paths: Iterable[Path | str]) -> list[Path]:
             if not files and not os.access(path, os.R_OK | os.X_OK):
                 raise InputError(f"cannot read folder {path}: permission denied. Check its permissions.")
             if not files:
-                raise InputError(f"no RDF files (*.ttl, *.nt, ...) in {path}. "
-                                 "Point --graph at the folder holding the graph's Turtle files.")
+                raise InputError(
+                    f"no RDF files (*.ttl, *.nt, ...) in {path}. "
+                    "Point --graph at the folder holding the graph's Turtle files."
+                )
             found.extend(files)
         elif path.is_file():
             found.append(path)
@@ -99,8 +110,9 @@ def read_rdf(path: Path) -> bytes:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}, line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}). "
-                         "Re-save the file as UTF-8.") from None
+        raise InputError(
+            f"{path}, line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}). Re-save the file as UTF-8."
+        ) from None
     return data
 
 
@@ -110,21 +122,28 @@ def fmt_of(path: Path) -> str:
     try:
         return RDF_SUFFIXES[path.suffix]
     except KeyError:
-        raise InputError(f"{path}: unknown RDF file type {path.suffix!r}; use one of "
-                         + ", ".join(sorted(RDF_SUFFIXES))) from None
+        raise InputError(
+            f"{path}: unknown RDF file type {path.suffix!r}; use one of " + ", ".join(sorted(RDF_SUFFIXES))
+        ) from None
 
 
-MATERIALISE = prologue("gkv") + """
+MATERIALISE = (
+    prologue("gkv")
+    + """
 INSERT { ?cause <%s> ?effect } WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign <%s> .
 }"""
+)
 
 
 #: An association's plain edge, both ways (it has no direction).
-MATERIALISE_ASSOCIATION = prologue("gkv") + """
+MATERIALISE_ASSOCIATION = (
+    prologue("gkv")
+    + """
 INSERT { ?a <%s> ?b } WHERE {
   ?s a gkv:Association ; gkv:associates ?a, ?b . FILTER (?a != ?b)
 }"""
+)
 
 
 def materialise_plain_edges(store: Store) -> None:
@@ -145,8 +164,7 @@ def input_files(graph: Sequence[Path | str] | None = None, *, ontology: bool = T
     return files
 
 
-def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory",
-         ontology: bool = True) -> Store:
+def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory", ontology: bool = True) -> Store:
     """Load the graph (default: the bundled one) into a new store and materialise plain edges.
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (embedded, cached on disk keyed by the input
@@ -157,9 +175,11 @@ def load(graph: Sequence[Path | str] | None = None, *, store: str = "memory",
 
     if store.startswith(("sparql+http://", "sparql+https://")):  # holds the graph already
         if graph:
-            raise InputError("--graph reads local files, but --store names a SPARQL endpoint that "
-                             "already holds its graph. Push the files first (gutkg push --graph "
-                             "DIR --to URL), then query without --graph.")
+            raise InputError(
+                "--graph reads local files, but --store names a SPARQL endpoint that "
+                "already holds its graph. Push the files first (gutkg push --graph "
+                "DIR --to URL), then query without --graph."
+            )
         return new_store(store)
     files = input_files(graph, ontology=ontology)
     if store == "oxigraph":
@@ -220,8 +240,7 @@ def _cached_oxigraph(files: Sequence[Path]) -> Store:
         with Progress(total, "loading", unit="bytes", enabled=None if total > 20e6 else False) as bar:
             for path in files:
                 try:
-                    store.load_file(path, fmt=fmt_of(path),
-                                    on_progress=bar.advance if bar.enabled else None)
+                    store.load_file(path, fmt=fmt_of(path), on_progress=bar.advance if bar.enabled else None)
                 except ParseError:
                     check_utf8(path)  # not UTF-8: say so with the line (one pass, on failure only)
                     raise
@@ -253,8 +272,7 @@ def _stat_index(root: Path, files: Sequence[Path]) -> Path:
     digest = hashlib.sha256(__version__.encode())
     for path in files:
         st = path.stat()
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
-                      .encode())
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
     return root / "by-stat" / digest.hexdigest()[:32]
 
 
@@ -282,12 +300,12 @@ def check_utf8(path: Path) -> None:
                 except UnicodeDecodeError as exc:
                     bad = block[: max(exc.start, 0)]
                     line += bad.count(b"\n")
-                    raise InputError(f"{path}, line {line}: not UTF-8 (byte 0x{block[exc.start]:02x}). "
-                                     "Re-save the file as UTF-8.") from None
+                    raise InputError(
+                        f"{path}, line {line}: not UTF-8 (byte 0x{block[exc.start]:02x}). Re-save the file as UTF-8."
+                    ) from None
                 line += block.count(b"\n")
             decoder.decode(b"", final=True)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}. Check the path and its permissions.") from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: ends in the middle of a UTF-8 character. Re-save the file as "
-                         "UTF-8.") from None
+        raise InputError(f"{path}: ends in the middle of a UTF-8 character. Re-save the file as UTF-8.") from None

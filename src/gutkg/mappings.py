@@ -18,7 +18,7 @@ def curie_of(iri: str) -> str:
     """
     for ns, prefix in _BY_NS:
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

@@ -61,8 +61,9 @@ def load_network(graph: Sequence[str | Path] | None = None, *, store: str = "mem
     return projection(graph, store=store)[0]
 
 
-def projection(graph: Sequence[str | Path] | None = None, *,
-               store: str = "memory") -> tuple[nx.MultiDiGraph, ConceptIndex]:
+def projection(
+    graph: Sequence[str | Path] | None = None, *, store: str = "memory"
+) -> tuple[nx.MultiDiGraph, ConceptIndex]:
     """The network (:func:`gutkg.network.to_network`) and concept index of the graph, from the
     cache when no input file changed since they were built, else built and cached.
 
@@ -95,8 +96,9 @@ def _racy(files: Sequence[Path], started_ns: int) -> bool:
     return False
 
 
-def _build(graph: Sequence[str | Path] | None, store: str,
-           ontology: bool = True) -> tuple[nx.MultiDiGraph, ConceptIndex]:
+def _build(
+    graph: Sequence[str | Path] | None, store: str, ontology: bool = True
+) -> tuple[nx.MultiDiGraph, ConceptIndex]:
     from gutkg.concepts import ConceptIndex
     from gutkg.loading import load
     from gutkg.network import to_network
@@ -120,8 +122,7 @@ def stat_key(files: Sequence[Path], store: str) -> str:
     digest = hashlib.sha256(MAGIC + f"{sys.version}\0{nx.__version__}\0{store}\0".encode())
     for path in files:
         st = path.stat()
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"
-                      .encode())
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
     digest.update(_code_stamp().encode())
     return digest.hexdigest()[:32]
 
@@ -165,10 +166,10 @@ def read_entry(path: Path) -> tuple[nx.MultiDiGraph, ConceptIndex] | None:
     if not data.startswith(MAGIC) or len(data) < head:
         return None
     payload = data[head:]
-    if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
+    if hashlib.sha256(payload).digest() != data[len(MAGIC) : head]:
         return None
     try:
-        value = pickle.loads(payload)
+        value = pickle.loads(payload)  # noqa: S301 - our own private, digest-checked cache file
     except Exception:  # a stale class layout after an upgrade, say: rebuild instead
         return None
     return value if _is_projection(value) else None
@@ -179,8 +180,12 @@ def _is_projection(value: Any) -> bool:
 
     from gutkg.concepts import ConceptIndex
 
-    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], nx.MultiDiGraph)
-            and isinstance(value[1], ConceptIndex))
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], nx.MultiDiGraph)
+        and isinstance(value[1], ConceptIndex)
+    )
 
 
 def write_entry(path: Path, value: tuple[nx.MultiDiGraph, ConceptIndex]) -> bool:

@@ -31,23 +31,29 @@ The summaries are recomputed by :func:`summarise` after evidence filters
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from gutkg.attributes import ClaimEdge, ClaimRecord, EvidenceItem
 from gutkg.namespaces import prologue
 from gutkg.store import Store
 
 if TYPE_CHECKING:
     import networkx as nx
 
-ASSOCIATIONS = prologue("gkv", "obo", "dcterms") + """
+ASSOCIATIONS = (
+    prologue("gkv", "obo", "dcterms")
+    + """
 SELECT ?s ?concept ?correlation ?description ?ev WHERE {
   ?s a gkv:Association ; gkv:associates ?concept .
   OPTIONAL { ?s gkv:correlation ?correlation }
   OPTIONAL { ?s dcterms:description ?description }
   OPTIONAL { ?s obo:RO_0002558 ?ev }
 }"""
+)
 
-MEASUREMENTS = prologue("gkv", "obo", "dcterms") + """
+MEASUREMENTS = (
+    prologue("gkv", "obo", "dcterms")
+    + """
 SELECT ?s ?method ?measures ?pathway ?validity ?caveat ?description ?ev WHERE {
   ?s a gkv:Measurement ; gkv:method ?method ; gkv:measures ?measures .
   OPTIONAL { ?s gkv:pathway ?pathway }
@@ -56,17 +62,23 @@ SELECT ?s ?method ?measures ?pathway ?validity ?caveat ?description ?ev WHERE {
   OPTIONAL { ?s dcterms:description ?description }
   OPTIONAL { ?s obo:RO_0002558 ?ev }
 }"""
+)
 
-CLAIMS = prologue("gkv", "obo") + """
+CLAIMS = (
+    prologue("gkv", "obo")
+    + """
 SELECT ?claim ?cause ?effect ?sign ?status ?mechanism ?ev WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign ?sign ; gkv:status ?status .
   OPTIONAL { ?claim gkv:mechanism ?mechanism }
   OPTIONAL { ?claim obo:RO_0002558 ?ev }
 }"""
+)
 
 #: Evidence items, one flat query: nesting these OPTIONALs inside the claim's OPTIONAL makes
 #: Virtuoso 7.2 estimate ~4,000 s and refuse the query (MaxQueryCostEstimationTime).
-EVIDENCE = prologue("gkv", "obo", "dcterms") + """
+EVIDENCE = (
+    prologue("gkv", "obo", "dcterms")
+    + """
 SELECT DISTINCT ?ev ?source ?stance ?etype ?design ?species ?model ?direction ?strength ?zonulin
        ?description WHERE {
   ?statement obo:RO_0002558 ?ev .
@@ -81,10 +93,21 @@ SELECT DISTINCT ?ev ?source ?stance ?etype ?design ?species ?model ?direction ?s
   OPTIONAL { ?ev gkv:restsOnZonulinAssay ?zonulin }
   OPTIONAL { ?ev dcterms:description ?description }
 }"""
+)
 
 
-_EVIDENCE_VARS = ("source", "stance", "etype", "design", "species", "model", "direction",
-                  "strength", "zonulin", "description")
+_EVIDENCE_VARS = (
+    "source",
+    "stance",
+    "etype",
+    "design",
+    "species",
+    "model",
+    "direction",
+    "strength",
+    "zonulin",
+    "description",
+)
 
 
 def _evidence_rows(store: Store) -> dict[object, list[dict[str, object]]]:
@@ -95,7 +118,9 @@ def _evidence_rows(store: Store) -> dict[object, list[dict[str, object]]]:
     return items
 
 
-HYPOTHESES = prologue("gkv", "skos", "dcterms") + """
+HYPOTHESES = (
+    prologue("gkv", "skos", "dcterms")
+    + """
 SELECT ?q ?qlabel ?qdef ?exposure ?outcome ?h ?hlabel ?hdef ?role ?claim WHERE {
   ?q a gkv:Question . OPTIONAL { ?q skos:prefLabel ?qlabel } OPTIONAL { ?q skos:definition ?qdef }
   OPTIONAL { ?q gkv:exposure ?exposure } OPTIONAL { ?q gkv:outcome ?outcome }
@@ -105,26 +130,39 @@ SELECT ?q ?qlabel ?qdef ?exposure ?outcome ?h ?hlabel ?hdef ?role ?claim WHERE {
     OPTIONAL { ?h dcterms:hasPart ?claim }
   }
 }"""
+)
 
 #: Known OBI study designs and ECO evidence types, for readable labels (verified rows only).
 DESIGN_LABELS = {
-    "OBI_0004001": "randomized clinical trial", "OBI_0004002": "non-randomized clinical trial",
-    "OBI_0003699": "clinical trial", "OBI_0003697": "clinical investigation",
-    "OBI_0003693": "observational investigation", "OBI_0003698": "observational clinical investigation",
-    "OBI_0003694": "longitudinal investigation", "OBI_0003692": "case-control investigation",
+    "OBI_0004001": "randomized clinical trial",
+    "OBI_0004002": "non-randomized clinical trial",
+    "OBI_0003699": "clinical trial",
+    "OBI_0003697": "clinical investigation",
+    "OBI_0003693": "observational investigation",
+    "OBI_0003698": "observational clinical investigation",
+    "OBI_0003694": "longitudinal investigation",
+    "OBI_0003692": "case-control investigation",
     "OBI_0003696": "animal investigation",
 }
 EVIDENCE_LABELS = {
-    "ECO_0000000": "evidence", "ECO_0000006": "experimental evidence",
+    "ECO_0000000": "evidence",
+    "ECO_0000006": "experimental evidence",
     "ECO_0000269": "experimental evidence used in manual assertion",
-    "ECO_0000180": "clinical study evidence", "ECO_0007121": "clinical study evidence",
-    "ECO_0000179": "animal model system study evidence", "ECO_0007120": "animal model system study evidence",
-    "ECO_0000181": "in vitro assay evidence", "ECO_0007122": "in vitro assay evidence",
-    "ECO_0000178": "in vivo assay evidence", "ECO_0000204": "author statement",
-    "ECO_0000304": "traceable author statement", "ECO_0000303": "author statement without traceable support",
+    "ECO_0000180": "clinical study evidence",
+    "ECO_0007121": "clinical study evidence",
+    "ECO_0000179": "animal model system study evidence",
+    "ECO_0007120": "animal model system study evidence",
+    "ECO_0000181": "in vitro assay evidence",
+    "ECO_0007122": "in vitro assay evidence",
+    "ECO_0000178": "in vivo assay evidence",
+    "ECO_0000204": "author statement",
+    "ECO_0000304": "traceable author statement",
+    "ECO_0000303": "author statement without traceable support",
     "ECO_0006016": "author statement supported from referenced clinical study",
-    "ECO_0000305": "curator inference", "ECO_0007645": "curator inference from journal publication",
-    "ECO_0001091": "knockout phenotypic evidence", "ECO_0001021": "cell permeability assay evidence",
+    "ECO_0000305": "curator inference",
+    "ECO_0007645": "curator inference from journal publication",
+    "ECO_0001091": "knockout phenotypic evidence",
+    "ECO_0001021": "cell permeability assay evidence",
     "ECO_0005587": "confocal microscopy evidence",
 }
 
@@ -148,7 +186,7 @@ class _Items:
         self.direction_of = {str(k): v for k, v in DIRECTIONS.items()}
         self.stance_of = {str(k): v for k, v in STANCES.items()}
 
-    def item(self, ev: object) -> dict[str, Any] | None:
+    def item(self, ev: object) -> EvidenceItem | None:
         """The evidence item ``ev`` as a dict, or None when it is not defined."""
         from gutkg.grading import counts, is_primary
 
@@ -160,30 +198,43 @@ class _Items:
         rank, slabel = self.strength_of.get(str(row["strength"]), (0, "none"))
         design = _local(str(row["design"])) if row["design"] else ""
         etype = _local(str(row["etype"])) if row["etype"] else ""
-        item: dict[str, Any] = {
-            "id": _local(str(ev)), "source": ref.key if ref else "", "citation": ref.citation if ref else "",
-            "url": ref.url if ref else "", "doi": ref.doi if ref else "", "pmid": ref.pmid if ref else "",
+        item: dict[str, Any] = {  # completed below, then an EvidenceItem
+            "id": _local(str(ev)),
+            "source": ref.key if ref else "",
+            "citation": ref.citation if ref else "",
+            "url": ref.url if ref else "",
+            "doi": ref.doi if ref else "",
+            "pmid": ref.pmid if ref else "",
             "stance": self.stance_of.get(str(row["stance"]), "supports"),
-            "type": etype.replace("_", ":"), "type_label": EVIDENCE_LABELS.get(etype, etype),
-            "design": design.replace("_", ":"), "design_label": DESIGN_LABELS.get(design, design),
-            "species": sorted({self.species_of.get(str(r["species"]), _local(str(r["species"])).replace("_", ":"))
-                               for r in rows if r["species"] is not None}),
+            "type": etype.replace("_", ":"),
+            "type_label": EVIDENCE_LABELS.get(etype, etype),
+            "design": design.replace("_", ":"),
+            "design_label": DESIGN_LABELS.get(design, design),
+            "species": sorted(
+                {
+                    self.species_of.get(str(r["species"]), _local(str(r["species"])).replace("_", ":"))
+                    for r in rows
+                    if r["species"] is not None
+                }
+            ),
             "model": self.model_of.get(str(row["model"]), ""),
             "direction": self.direction_of.get(str(row["direction"]), ""),
-            "strength": rank, "strength_label": slabel,
+            "strength": rank,
+            "strength_label": slabel,
             "zonulin_assay": bool(row["zonulin"]) and str(row["zonulin"]).lower() not in ("false", "0"),
-            "description": str(row["description"] or "")}
+            "description": str(row["description"] or ""),
+        }
         item["system"] = system_of(item)
         item["primary"] = is_primary(item)
         item["counts"] = counts(item)
-        return item
+        return cast("EvidenceItem", item)
 
-    def items(self, evs: list[object]) -> list[dict[str, Any]]:
+    def items(self, evs: list[object]) -> list[EvidenceItem]:
         found = [i for i in (self.item(ev) for ev in dict.fromkeys(evs)) if i is not None]
         return sorted(found, key=lambda e: e["id"])
 
 
-def read_claims(store: Store, items: _Items | None = None) -> dict[str, dict[str, Any]]:
+def read_claims(store: Store, items: _Items | None = None) -> dict[str, ClaimRecord]:
     """Every causal claim of ``store`` as a plain dict (cause, effect, sign, status, evidence...).
 
     Claims missing cause, effect, sign or status are not silently skipped: ``gutkg validate``
@@ -195,16 +246,24 @@ def read_claims(store: Store, items: _Items | None = None) -> dict[str, dict[str
     sign_of = {str(k): v for k, v in SIGN_VALUE.items()}
     sign_label = {str(k): v for k, v in SIGNS.items()}
     status_of = {str(k): v for k, v in STATUSES.items()}
-    claims: dict[str, dict[str, Any]] = {}
+    claims: dict[str, ClaimRecord] = {}
     evs: dict[str, list[object]] = {}
     for row in store.query(CLAIMS).dicts():
         cid = _local(str(row["claim"]))
-        claims.setdefault(cid, {
-            "claim": cid, "iri": str(row["claim"]),
-            "cause": _local(str(row["cause"])), "effect": _local(str(row["effect"])),
-            "sign": sign_of.get(str(row["sign"]), 0), "sign_label": sign_label.get(str(row["sign"]), "?"),
-            "status": status_of.get(str(row["status"]), _local(str(row["status"]))),
-            "mechanism": str(row["mechanism"] or ""), "hypotheses": []})
+        claims.setdefault(
+            cid,
+            {
+                "claim": cid,
+                "iri": str(row["claim"]),
+                "cause": _local(str(row["cause"])),
+                "effect": _local(str(row["effect"])),
+                "sign": sign_of.get(str(row["sign"]), 0),
+                "sign_label": sign_label.get(str(row["sign"]), "?"),
+                "status": status_of.get(str(row["status"]), _local(str(row["status"]))),
+                "mechanism": str(row["mechanism"] or ""),
+                "hypotheses": [],
+            },
+        )
         if row["ev"] is not None:
             evs.setdefault(cid, []).append(row["ev"])
     for cid, claim in claims.items():
@@ -222,9 +281,16 @@ def read_associations(store: Store, items: _Items | None = None) -> list[dict[st
     evs: dict[str, list[object]] = {}
     for row in store.query(ASSOCIATIONS).dicts():
         aid = _local(str(row["s"]))
-        a = found.setdefault(aid, {"id": aid, "iri": str(row["s"]), "concepts": set(),
-                                   "correlation": corr_of.get(str(row["correlation"]), "positive"),
-                                   "description": str(row["description"] or "")})
+        a = found.setdefault(
+            aid,
+            {
+                "id": aid,
+                "iri": str(row["s"]),
+                "concepts": set(),
+                "correlation": corr_of.get(str(row["correlation"]), "positive"),
+                "description": str(row["description"] or ""),
+            },
+        )
         a["concepts"].add(_local(str(row["concept"])))
         if row["ev"] is not None:
             evs.setdefault(aid, []).append(row["ev"])
@@ -252,10 +318,19 @@ def read_measurements(store: Store, items: _Items | None = None) -> list[dict[st
     evs: dict[str, list[object]] = {}
     for row in store.query(MEASUREMENTS).dicts():
         mid = _local(str(row["s"]))
-        m = found.setdefault(mid, {"id": mid, "iri": str(row["s"]), "method": _local(str(row["method"])),
-                                   "measures": _local(str(row["measures"])), "pathway": [],
-                                   "validity": validity_of.get(str(row["validity"]), ""), "caveats": [],
-                                   "description": str(row["description"] or "")})
+        m = found.setdefault(
+            mid,
+            {
+                "id": mid,
+                "iri": str(row["s"]),
+                "method": _local(str(row["method"])),
+                "measures": _local(str(row["measures"])),
+                "pathway": [],
+                "validity": validity_of.get(str(row["validity"]), ""),
+                "caveats": [],
+                "description": str(row["description"] or ""),
+            },
+        )
         if row["pathway"] is not None and _local(str(row["pathway"])) not in m["pathway"]:
             m["pathway"].append(_local(str(row["pathway"])))
         if row["caveat"] is not None and str(row["caveat"]) not in m["caveats"]:
@@ -283,11 +358,18 @@ def to_network(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     index = ConceptIndex.from_store(store)
     for c in index:
-        graph.add_node(c.id, label=c.label, category=c.category, iri=c.iri,
-                       definition=c.definition, synonyms=list(c.synonyms),
-                       broader=list(c.broader), stage_of=list(c.stage_of),
-                       rarely_measured=c.rarely_measured,
-                       mappings=c.as_dict()["mappings"])
+        graph.add_node(
+            c.id,
+            label=c.label,
+            category=c.category,
+            iri=c.iri,
+            definition=c.definition,
+            synonyms=list(c.synonyms),
+            broader=list(c.broader),
+            stage_of=list(c.stage_of),
+            rarely_measured=c.rarely_measured,
+            mappings=c.as_dict()["mappings"],
+        )
     graph.graph["broader"] = {c.id: list(c.broader) for c in index if c.broader}
     graph.graph["stages"] = {c.id: list(c.stage_of) for c in index if c.stage_of}
     items = _Items(store)
@@ -303,16 +385,31 @@ def to_network(store: Store) -> nx.MultiDiGraph:
     hypotheses: dict[str, dict[str, Any]] = {}
     for row in store.query(HYPOTHESES).dicts():
         qid = _local(str(row["q"]))
-        q = questions.setdefault(qid, {"id": qid, "label": str(row["qlabel"] or qid),
-                                       "definition": str(row["qdef"] or ""), "hypotheses": [],
-                                       "exposure": _local(str(row["exposure"])) if row["exposure"] else "",
-                                       "outcome": _local(str(row["outcome"])) if row["outcome"] else ""})
+        q = questions.setdefault(
+            qid,
+            {
+                "id": qid,
+                "label": str(row["qlabel"] or qid),
+                "definition": str(row["qdef"] or ""),
+                "hypotheses": [],
+                "exposure": _local(str(row["exposure"])) if row["exposure"] else "",
+                "outcome": _local(str(row["outcome"])) if row["outcome"] else "",
+            },
+        )
         if row["h"] is None:
             continue
         hid = _local(str(row["h"]))
-        h = hypotheses.setdefault(hid, {"id": hid, "label": str(row["hlabel"] or hid),
-                                        "definition": str(row["hdef"] or ""), "question": qid,
-                                        "role": role_of.get(str(row["role"]), ""), "claims": []})
+        h = hypotheses.setdefault(
+            hid,
+            {
+                "id": hid,
+                "label": str(row["hlabel"] or hid),
+                "definition": str(row["hdef"] or ""),
+                "question": qid,
+                "role": role_of.get(str(row["role"]), ""),
+                "claims": [],
+            },
+        )
         if hid not in q["hypotheses"]:
             q["hypotheses"].append(hid)
         if row["claim"] is not None:
@@ -333,8 +430,17 @@ def to_network(store: Store) -> nx.MultiDiGraph:
         claim["hypotheses"].sort()
         for end in (claim["cause"], claim["effect"]):
             if end not in graph:
-                graph.add_node(end, label=end, category="unknown", iri="", definition="",
-                               synonyms=[], broader=[], stage_of=[], mappings=[])
+                graph.add_node(
+                    end,
+                    label=end,
+                    category="unknown",
+                    iri="",
+                    definition="",
+                    synonyms=[],
+                    broader=[],
+                    stage_of=[],
+                    mappings=[],
+                )
         attrs = {k: v for k, v in claim.items() if k not in {"cause", "effect"}}
         graph.add_edge(claim["cause"], claim["effect"], key=cid, **attrs)
         summarise(graph.edges[claim["cause"], claim["effect"], cid])
@@ -362,7 +468,7 @@ def system_of(item: dict[str, Any]) -> str:
     return ", ".join(species) if species else "unspecified"
 
 
-def summarise(edge: dict[str, Any]) -> dict[str, Any]:
+def summarise(edge: ClaimEdge) -> ClaimEdge:
     """Recompute an edge's grade and evidence summaries from its ``evidence`` list (in place)."""
     from gutkg.grading import grade
 

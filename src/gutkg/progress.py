@@ -37,9 +37,16 @@ class Progress:
     converts what :meth:`advance` receives into displayed units (e.g. bytes sent to triples).
     """
 
-    def __init__(self, total: int | None, label: str, *, unit: str = "triples",
-                 stream: TextIO | None = None, enabled: bool | None = None,
-                 scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        label: str,
+        *,
+        unit: str = "triples",
+        stream: TextIO | None = None,
+        enabled: bool | None = None,
+        scale: float = 1.0,
+    ) -> None:
         self.total, self.label, self.unit, self.scale = total, label, unit, scale
         self.stream = stream or sys.stderr
         if enabled is None:
@@ -65,8 +72,9 @@ class Progress:
         if self.total:
             frac = min(count / self.total, 1.0)
             bar = "#" * int(frac * 24)
-            text = (f"{self.label} [{bar:<24}] {frac:4.0%} {human(count)}/{human(self.total)} "
-                    f"{self.unit}, {human(rate)}/s")
+            text = (
+                f"{self.label} [{bar:<24}] {frac:4.0%} {human(count)}/{human(self.total)} {self.unit}, {human(rate)}/s"
+            )
         else:
             text = f"{self.label} {human(count)} {self.unit}, {human(rate)}/s"
         self.stream.write("\r" + text.ljust(78) + end)

@@ -52,18 +52,32 @@ def query_url_for(url: str) -> str | None:
     """
     split = urllib.parse.urlsplit(url)
     base, _, last = split.path.rpartition("/")
-    name = {"store": "query", "update": "query", "query": "query", "sparql": "sparql",
-            "sparql-auth": "sparql-auth", "sparql-graph-crud": "sparql",
-            "sparql-graph-crud-auth": "sparql-auth"}.get(last)
+    name = {
+        "store": "query",
+        "update": "query",
+        "query": "query",
+        "sparql": "sparql",
+        "sparql-auth": "sparql-auth",
+        "sparql-graph-crud": "sparql",
+        "sparql-graph-crud-auth": "sparql-auth",
+    }.get(last)
     if name is None:
         return None
     return urllib.parse.urlunsplit((split.scheme, split.netloc, f"{base}/{name}", "", ""))
 
 
-def push(source: Store, to: str, *, update: bool = False, graph: str | None = None,
-         user: str | None = None, password: str | None = None, query_url: str | None = None,
-         progress: bool | None = None,
-         on_progress: Callable[[int], None] | None = None) -> PushReport:
+def push(
+    source: Store,
+    to: str,
+    *,
+    update: bool = False,
+    graph: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    query_url: str | None = None,
+    progress: bool | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> PushReport:
     """Replace ``graph`` (default: the default graph) at ``to`` with every triple of ``source``.
 
     ``to`` is a Graph Store Protocol endpoint, or with ``update`` a SPARQL Update endpoint.
@@ -78,8 +92,14 @@ def push(source: Store, to: str, *, update: bool = False, graph: str | None = No
     if not to.startswith(("http://", "https://")):
         raise StoreError(f"--to must be an http(s) URL, not {to!r} (e.g. http://127.0.0.1:7878/store)")
     query_url = query_url or query_url_for(to)
-    target = RemoteStore(query_url or to, update_url=to if update else None,
-                         gsp_url="" if update else to, graph=graph, user=user, password=password)
+    target = RemoteStore(
+        query_url or to,
+        update_url=to if update else None,
+        gsp_url="" if update else to,
+        graph=graph,
+        user=user,
+        password=password,
+    )
     if not update:
         target.check_gsp()  # fail on a wrong URL, password or graph before any data is sent
     method = "SPARQL Update (CLEAR + INSERT DATA chunks)" if update else "Graph Store PUT"
@@ -100,15 +120,18 @@ def push(source: Store, to: str, *, update: bool = False, graph: str | None = No
             try:
                 target.send(nt, replace=True, use_gsp=not update, on_progress=advance)
             except GutKGError as exc:
-                raise _failed(exc, target, to, sent, confirmed[0] if update else None,
-                              has_query=query_url is not None) from None
+                raise _failed(
+                    exc, target, to, sent, confirmed[0] if update else None, has_query=query_url is not None
+                ) from None
     landed = len(target) if query_url else None
-    return PushReport(to, method, graph, sent, landed, round(time.perf_counter() - start, 3),
-                      target.spec() if query_url else None)
+    return PushReport(
+        to, method, graph, sent, landed, round(time.perf_counter() - start, 3), target.spec() if query_url else None
+    )
 
 
-def _failed(exc: GutKGError, target: object, to: str, sent: int, confirmed: int | None,
-            *, has_query: bool) -> StoreError:
+def _failed(
+    exc: GutKGError, target: object, to: str, sent: int, confirmed: int | None, *, has_query: bool
+) -> StoreError:
     """The error for a push that stopped midway: what landed, and that a retry is safe."""
     held: int | None = None
     if has_query:
@@ -124,5 +147,7 @@ def _failed(exc: GutKGError, target: object, to: str, sent: int, confirmed: int 
         landed += f"; it now holds {held:,} triples in the target graph"
     else:
         landed += "; it could not be asked how many it kept (it is not answering)"
-    return StoreError(f"push to {to} failed: {exc}\n{landed}. Nothing is duplicated by "
-                      "re-running the same command: it replaces the target graph.")
+    return StoreError(
+        f"push to {to} failed: {exc}\n{landed}. Nothing is duplicated by "
+        "re-running the same command: it replaces the target graph."
+    )

@@ -7,7 +7,9 @@ from dataclasses import asdict, dataclass
 from gutkg.namespaces import prologue
 from gutkg.store import Store
 
-QUERY = prologue("dcterms", "bibo", "gkv", "rdfs") + """
+QUERY = (
+    prologue("dcterms", "bibo", "gkv", "rdfs")
+    + """
 SELECT ?ref ?title ?creator ?year ?journal ?volume ?issue ?pages ?doi ?pmid ?level ?verifiedBy WHERE {
   ?ref a ?t . ?t rdfs:subClassOf* bibo:Document .
   OPTIONAL { ?ref dcterms:title ?title }
@@ -22,6 +24,7 @@ SELECT ?ref ?title ?creator ?year ?journal ?volume ?issue ?pages ?doi ?pmid ?lev
   OPTIONAL { ?ref gkv:verification ?level }
   OPTIONAL { ?ref gkv:verifiedBy ?verifiedBy }
 }"""
+)
 
 
 def short_citation(creator: str, year: str | int | None, title: str = "") -> str:
@@ -111,14 +114,20 @@ def references(store: Store) -> dict[str, Reference]:
             continue
         level = str(row.get("level") or "")
         out[key] = Reference(
-            key=key, iri=iri, title=str(row.get("title") or ""), creator=str(row.get("creator") or ""),
-            year=_int(row.get("year")), journal=str(row.get("journal") or ""),
-            volume=str(row.get("volume") or ""), issue=str(row.get("issue") or ""),
-            pages=str(row.get("pages") or ""), doi=str(row.get("doi") or ""),
+            key=key,
+            iri=iri,
+            title=str(row.get("title") or ""),
+            creator=str(row.get("creator") or ""),
+            year=_int(row.get("year")),
+            journal=str(row.get("journal") or ""),
+            volume=str(row.get("volume") or ""),
+            issue=str(row.get("issue") or ""),
+            pages=str(row.get("pages") or ""),
+            doi=str(row.get("doi") or ""),
             pmid=str(row.get("pmid") or ""),
-            verification="verified" if level.endswith("#Verified") else
-            ("partially verified" if level else ""),
-            verified_by=str(row.get("verifiedBy") or ""))
+            verification="verified" if level.endswith("#Verified") else ("partially verified" if level else ""),
+            verified_by=str(row.get("verifiedBy") or ""),
+        )
     return out
 
 

@@ -73,8 +73,12 @@ DIRECTIONAL = frozenset(d.name for d in DESIGNS if d.shows_direction)
 #: Design name -> strength ceiling (rank).
 CEILING = {d.name: d.ceiling for d in DESIGNS}
 #: Designs that say which way a human finding runs, as named in reports ("kinds of evidence").
-HUMAN_DIRECTIONAL = ("controlled human intervention", "prospective cohort", "mendelian randomisation",
-                     "treatment response")
+HUMAN_DIRECTIONAL = (
+    "controlled human intervention",
+    "prospective cohort",
+    "mendelian randomisation",
+    "treatment response",
+)
 
 #: Correlations of an association and validity levels of a measurement relation.
 CORRELATIONS = ("positive", "inverse", "no association")

@@ -23,9 +23,11 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-                  "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
-                  "\ufdf0-\ufffd\U00010000-\U000effff")
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
+    "\ufdf0-\ufffd\U00010000-\U000effff"
+)
 _PN_CHARS = _PN_CHARS_BASE + "_0-9\\-\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
@@ -34,10 +36,18 @@ TOKEN = re.compile(
     |(?P<comment>\#[^\n\r]*)
     |(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
         |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    |(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|""" + _UCHAR + r""")*>)
+    |(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|"""
+    + _UCHAR
+    + r""")*>)
     |(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    |(?P<var>[?$][""" + _PN_CHARS + r"""]++)
-    |(?P<run>(?:[""" + _PN_CHARS + r""".:]|""" + _PLX + r""")++)
+    |(?P<var>[?$]["""
+    + _PN_CHARS
+    + r"""]++)
+    |(?P<run>(?:["""
+    + _PN_CHARS
+    + r""".:]|"""
+    + _PLX
+    + r""")++)
     |(?P<other>.)""",
     re.X | re.S,
 )

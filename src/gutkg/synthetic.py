@@ -22,19 +22,34 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gutkg.scales import STRENGTH_NAMES
+from gutkg.attributes import ClaimEdge, EvidenceItem
+from gutkg.scales import DIRECTIONAL, STRENGTH_NAMES
 
 if TYPE_CHECKING:
     import networkx as nx
 
-CATEGORY_NAMES = ("anatomy", "cell", "molecule", "microbial", "immune", "state", "disease",
-                  "exposure", "intervention", "measurement")
+CATEGORY_NAMES = (
+    "anatomy",
+    "cell",
+    "molecule",
+    "microbial",
+    "immune",
+    "state",
+    "disease",
+    "exposure",
+    "intervention",
+    "measurement",
+)
 SIGNS = ((1, "increases", 0.70), (-1, "decreases", 0.95), (0, "no effect", 1.0))
-STATUSES = (("established", 0.10), ("supported", 0.60), ("hypothesised", 0.78),
-            ("contested", 0.95), ("refuted", 1.0))
+STATUSES = (("established", 0.10), ("supported", 0.60), ("hypothesised", 0.78), ("contested", 0.95), ("refuted", 1.0))
 SYSTEMS = (("human", 0.45), ("mouse", 0.80), ("rat", 0.85), ("in vitro", 1.0))
-DIRECTIONS = ("experimental intervention", "temporal precedence", "prospective cohort",
-              "community transfer", "mendelian randomisation")
+DIRECTIONS = (
+    "experimental intervention",
+    "temporal precedence",
+    "prospective cohort",
+    "community transfer",
+    "mendelian randomisation",
+)
 TOPIC = 50
 N_REFS = 200
 
@@ -76,7 +91,7 @@ def spec(n_concepts: int, n_claims: int, seed: int = 0) -> list[Claim]:
     most = n_concepts * (n_concepts - 1) * 3
     if n_claims > most:
         raise ValueError(f"at most {most} distinct claims fit {n_concepts} concepts")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible synthetic graph, not a secret
     seen: set[tuple[int, int, int]] = set()
     claims: list[Claim] = []
     while len(claims) < n_claims:
@@ -112,16 +127,20 @@ def _established(items: list[dict[str, Any]]) -> bool:
 def _item(rng: random.Random, stance: str) -> dict[str, Any]:
     system = _pick(rng, SYSTEMS)[0]
     strength = rng.randint(1, 3)  # the ceiling of every design drawn here
-    return {"system": system, "strength": strength, "stance": stance,
-            "direction": rng.choice(DIRECTIONS), "ref": rng.randrange(N_REFS)}
+    return {
+        "system": system,
+        "strength": strength,
+        "stance": stance,
+        "direction": rng.choice(DIRECTIONS),
+        "ref": rng.randrange(N_REFS),
+    }
 
 
 def _citation(ref: int) -> str:
     return f"Author{ref} et al. {1990 + ref % 35}"
 
 
-def synthetic_network(n_concepts: int, n_claims: int, seed: int = 0, *,
-                      evidence: bool = True) -> nx.MultiDiGraph:
+def synthetic_network(n_concepts: int, n_claims: int, seed: int = 0, *, evidence: bool = True) -> nx.MultiDiGraph:
     """The synthetic graph as :mod:`gutkg.network` would project it.
 
     With ``evidence=False`` edges keep their summaries (strength, systems, citations...) but an
@@ -135,22 +154,44 @@ def synthetic_network(n_concepts: int, n_claims: int, seed: int = 0, *,
 
     graph = nx.MultiDiGraph(questions={}, hypotheses={}, references={}, broader={})
     for i in range(n_concepts):
-        graph.add_node(cid(i), label=f"concept {i}", category=CATEGORY_NAMES[i % 9],
-                       iri=str(CONCEPT[cid(i)]))
+        graph.add_node(cid(i), label=f"concept {i}", category=CATEGORY_NAMES[i % 9], iri=str(CONCEPT[cid(i)]))
     for c in spec(n_concepts, n_claims, seed):
-        items = [{"id": f"{c.key}.e{j}", "source": f"ref{e['ref']}",
-                  "citation": _citation(e["ref"]), "url": "", "doi": "", "pmid": str(e["ref"] + 1),
-                  "stance": e["stance"], "type": "", "type_label": "", "design": "",
-                  "design_label": "",
-                  "species": ["human"] if e["system"] == "in vitro" else [e["system"]],
-                  "model": "in vitro" if e["system"] == "in vitro" else "in vivo",
-                  "system": e["system"], "direction": e["direction"], "strength": e["strength"],
-                  "strength_label": STRENGTH_NAMES[e["strength"]], "zonulin_assay": False,
-                  "description": ""}
-                 for j, e in enumerate(c.evidence, 1)]
-        attrs = {"claim": c.key, "iri": "", "sign": c.sign,
-                 "sign_label": {1: "increases", -1: "decreases", 0: "no effect"}[c.sign],
-                 "status": c.status, "mechanism": "", "hypotheses": [], "evidence": items}
+        items: list[EvidenceItem] = [
+            {
+                "id": f"{c.key}.e{j}",
+                "source": f"ref{e['ref']}",
+                "citation": _citation(e["ref"]),
+                "url": "",
+                "doi": "",
+                "pmid": str(e["ref"] + 1),
+                "stance": e["stance"],
+                "type": "",
+                "type_label": "",
+                "design": "",
+                "design_label": "",
+                "species": ["human"] if e["system"] == "in vitro" else [e["system"]],
+                "model": "in vitro" if e["system"] == "in vitro" else "in vivo",
+                "system": e["system"],
+                "direction": e["direction"],
+                "strength": e["strength"],
+                "strength_label": STRENGTH_NAMES[e["strength"]],
+                "zonulin_assay": False,
+                "description": "",
+                "primary": True,
+                "counts": e["direction"] in DIRECTIONAL,
+            }
+            for j, e in enumerate(c.evidence, 1)
+        ]
+        attrs: ClaimEdge = {
+            "claim": c.key,
+            "iri": "",
+            "sign": c.sign,
+            "sign_label": {1: "increases", -1: "decreases", 0: "no effect"}[c.sign],
+            "status": c.status,
+            "mechanism": "",
+            "hypotheses": [],
+            "evidence": items,
+        }
         summarise(attrs)
         if not evidence:
             attrs["evidence"] = []
@@ -176,29 +217,36 @@ def synthetic_turtle(n_concepts: int, n_claims: int, seed: int = 0) -> str:
     out = [f"@prefix {p}: <{iri}> ." for p, iri in sorted(prefixes.items())]
     out.append("")
     for i in range(n_concepts):
-        out.append(f'gkc:{cid(i)} a gkv:{cat_class[CATEGORY_NAMES[i % 9]]} ;\n'
-                   f'    skos:prefLabel "concept {i}"@en ;\n'
-                   f'    skos:definition "Synthetic concept {i}."@en .\n')
+        out.append(
+            f"gkc:{cid(i)} a gkv:{cat_class[CATEGORY_NAMES[i % 9]]} ;\n"
+            f'    skos:prefLabel "concept {i}"@en ;\n'
+            f'    skos:definition "Synthetic concept {i}."@en .\n'
+        )
     for c in spec(n_concepts, n_claims, seed):
         ev = ", ".join(f"gkev:{c.key}.e{j}" for j in range(1, len(c.evidence) + 1))
-        out.append(f"gkcl:{c.key} a gkv:CausalClaim ;\n    gkv:cause gkc:{cid(c.cause)} ;\n"
-                   f"    gkv:effect gkc:{cid(c.effect)} ;\n    gkv:sign gkv:{sign_term[c.sign]} ;\n"
-                   f"    gkv:status gkv:{status_term[c.status]} ;\n"
-                   f'    gkv:mechanism "Synthetic."@en' + (f" ;\n    obo:RO_0002558 {ev} .\n" if ev
-                                                          else " .\n"))
+        out.append(
+            f"gkcl:{c.key} a gkv:CausalClaim ;\n    gkv:cause gkc:{cid(c.cause)} ;\n"
+            f"    gkv:effect gkc:{cid(c.effect)} ;\n    gkv:sign gkv:{sign_term[c.sign]} ;\n"
+            f"    gkv:status gkv:{status_term[c.status]} ;\n"
+            f'    gkv:mechanism "Synthetic."@en' + (f" ;\n    obo:RO_0002558 {ev} .\n" if ev else " .\n")
+        )
         for j, e in enumerate(c.evidence, 1):
             vitro = e["system"] == "in vitro"
             species = "NCBITaxon_9606" if vitro else taxon[e["system"]]
-            out.append(f"gkev:{c.key}.e{j} a gkv:Evidence ;\n    dcterms:source gkref:ref{e['ref']} ;\n"
-                       f"    gkv:stance gkv:{'Supports' if e['stance'] == 'supports' else 'Opposes'} ;\n"
-                       f"    gkv:evidenceType obo:ECO_0000006 ;\n    gkv:species obo:{species} ;\n"
-                       f"    gkv:model gkv:{'InVitro' if vitro else 'InVivo'} ;\n"
-                       f"    gkv:directionEvidence gkv:{direction_term[e['direction']]} ;\n"
-                       f"    gkv:strength gkv:{strength_term[e['strength']]} .\n")
+            out.append(
+                f"gkev:{c.key}.e{j} a gkv:Evidence ;\n    dcterms:source gkref:ref{e['ref']} ;\n"
+                f"    gkv:stance gkv:{'Supports' if e['stance'] == 'supports' else 'Opposes'} ;\n"
+                f"    gkv:evidenceType obo:ECO_0000006 ;\n    gkv:species obo:{species} ;\n"
+                f"    gkv:model gkv:{'InVitro' if vitro else 'InVivo'} ;\n"
+                f"    gkv:directionEvidence gkv:{direction_term[e['direction']]} ;\n"
+                f"    gkv:strength gkv:{strength_term[e['strength']]} .\n"
+            )
     for r in range(N_REFS):
         author = _citation(r).split(" et al.")[0]
-        out.append(f'gkref:ref{r} a bibo:AcademicArticle ;\n    dcterms:title "Synthetic reference {r}" ;\n'
-                   f'    dcterms:creator "{author} A; Second B; Third C" ;\n'
-                   f'    dcterms:issued "{1990 + r % 35}"^^xsd:gYear ;\n    bibo:pmid "{r + 1}" ;\n'
-                   f'    gkv:verification gkv:Verified ;\n    gkv:verifiedBy "synthetic" .\n')
+        out.append(
+            f'gkref:ref{r} a bibo:AcademicArticle ;\n    dcterms:title "Synthetic reference {r}" ;\n'
+            f'    dcterms:creator "{author} A; Second B; Third C" ;\n'
+            f'    dcterms:issued "{1990 + r % 35}"^^xsd:gYear ;\n    bibo:pmid "{r + 1}" ;\n'
+            f'    gkv:verification gkv:Verified ;\n    gkv:verifiedBy "synthetic" .\n'
+        )
     return "\n".join(out)

@@ -66,7 +66,7 @@ def problem(text: str, *, multiline: bool = False) -> str:
         return ""
     first = min(text.index(c) for c in bad)
     start = max(0, first - 40)
-    excerpt = ("…" if start else "") + visible(text[start:start + 100], multiline=False)
+    excerpt = ("…" if start else "") + visible(text[start : start + 100], multiline=False)
     return ", ".join(describe(c) for c in bad) + " in " + excerpt + ("…" if start + 100 < len(text) else "")
 
 
@@ -110,8 +110,10 @@ def for_terminal(text: str) -> str:
     if text.isprintable():
         return text
     parts = _OWN_STYLES.split(text)
-    return "".join(part if i % 2 else "\r\n".join(visible(line, multiline=True) for line in part.split("\r\n"))
-                   for i, part in enumerate(parts))
+    return "".join(
+        part if i % 2 else "\r\n".join(visible(line, multiline=True) for line in part.split("\r\n"))
+        for i, part in enumerate(parts)
+    )
 
 
 def label_key(text: str) -> str:
@@ -136,10 +138,22 @@ def checked(text: str, what: str, *, multiline: bool = False) -> str:
     if found:
         from gutkg.errors import ValidationError
 
-        raise ValidationError(f"{what} contains an invisible or control character ({found}): "
-                              "remove it (type the text again, or paste it as plain text)")
+        raise ValidationError(
+            f"{what} contains an invisible or control character ({found}): "
+            "remove it (type the text again, or paste it as plain text)"
+        )
     return text
 
 
-__all__ = ["BOM", "BOM_BYTES", "checked", "describe", "escape", "for_terminal", "label_key", "problem",
-           "unsafe_chars", "visible"]
+__all__ = [
+    "BOM",
+    "BOM_BYTES",
+    "checked",
+    "describe",
+    "escape",
+    "for_terminal",
+    "label_key",
+    "problem",
+    "unsafe_chars",
+    "visible",
+]

@@ -239,12 +239,18 @@ DESIGNS: dict[URIRef, Design] = {
 }
 DIRECTIONS: dict[URIRef, str] = {iri: d.name for iri, d in DESIGNS.items()}
 #: Rival roles of a hypothesis (names as in :mod:`gutkg.analysis.verdict`).
-ROLES: dict[URIRef, str] = {GKV.ForwardRole: "forward", GKV.ReverseRole: "reverse",
-                            GKV.SharedCauseRole: "shared cause", GKV.FeedbackRole: "feedback"}
-CORRELATIONS: dict[URIRef, str] = {GKV.PositiveCorrelation: "positive", GKV.InverseCorrelation: "inverse",
-                                   GKV.NoCorrelation: "no association"}
-VALIDITIES: dict[URIRef, str] = {GKV.Validated: "validated", GKV.LimitedValidity: "limited",
-                                 GKV.Disputed: "disputed"}
+ROLES: dict[URIRef, str] = {
+    GKV.ForwardRole: "forward",
+    GKV.ReverseRole: "reverse",
+    GKV.SharedCauseRole: "shared cause",
+    GKV.FeedbackRole: "feedback",
+}
+CORRELATIONS: dict[URIRef, str] = {
+    GKV.PositiveCorrelation: "positive",
+    GKV.InverseCorrelation: "inverse",
+    GKV.NoCorrelation: "no association",
+}
+VALIDITIES: dict[URIRef, str] = {GKV.Validated: "validated", GKV.LimitedValidity: "limited", GKV.Disputed: "disputed"}
 STANCES: dict[URIRef, str] = {GKV.Supports: "supports", GKV.Opposes: "opposes"}
 
 #: Species the graph uses (verified NCBITaxon rows): IRI -> short name.

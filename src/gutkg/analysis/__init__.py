@@ -22,5 +22,17 @@ from gutkg.analysis.paths import find_paths
 from gutkg.analysis.rank import rank
 from gutkg.analysis.rivals import rivals
 
-__all__ = ["EvidenceFilter", "adjust", "apply_filter", "bounded_cycles", "causal_view", "explain",
-           "find_loops", "find_paths", "node_id", "parse_filter", "rank", "rivals"]
+__all__ = [
+    "EvidenceFilter",
+    "adjust",
+    "apply_filter",
+    "bounded_cycles",
+    "causal_view",
+    "explain",
+    "find_loops",
+    "find_paths",
+    "node_id",
+    "parse_filter",
+    "rank",
+    "rivals",
+]

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from gutkg.analysis.filters import EvidenceFilter
 
 
-def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Explanation,
-                         flt: EvidenceFilter) -> Comparison:
+def compare_explanations(
+    graph: nx.MultiDiGraph, base: Explanation, again: Explanation, flt: EvidenceFilter
+) -> Comparison:
     """Compare ``base`` (computed on ``graph``) with ``again`` (the same under ``flt``)."""
     from gutkg.analysis.filters import why_dropped
 
@@ -44,11 +45,21 @@ def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Expla
     for name, hops in ((f"direct {ab}", base.direct_ab), (f"direct {ba}", base.direct_ba)):
         for h in hops:
             ok, after, gone = judge_hops([h])
-            verdicts.append(Survival(name, f"{h.cause_label} → {h.effect_label} ({h.sign_label}, "
-                                          f"{h.status})", ok, h.strength, after, gone))
+            verdicts.append(
+                Survival(
+                    name,
+                    f"{h.cause_label} → {h.effect_label} ({h.sign_label}, {h.status})",
+                    ok,
+                    h.strength,
+                    after,
+                    gone,
+                )
+            )
     chain_sections: list[tuple[str, list[Chain]]] = [
-        (f"chains {ab}", list(base.chains_ab)), (f"chains {ba}", list(base.chains_ba)),
-        ("loops containing both", list(base.loops))]
+        (f"chains {ab}", list(base.chains_ab)),
+        (f"chains {ba}", list(base.chains_ba)),
+        ("loops containing both", list(base.loops)),
+    ]
     for name, chains in chain_sections:
         for c in chains:
             ok, after, gone = judge_hops(c.hops)
@@ -62,11 +73,14 @@ def compare_explanations(graph: nx.MultiDiGraph, base: Explanation, again: Expla
         if ok:
             mine = next((c for c in again.common_causes if c.node == cause.node), None)
             after = mine.weakest if mine else None
-        verdicts.append(Survival("common causes", cause.label, ok, cause.weakest, after,
-                                [] if ok else gone_a + gone_b))
-    result = Comparison(filter=flt.describe(), filter_note=again.filter_note, verdicts=verdicts,
-                        dropped_links=sorted(dropped.values(), key=lambda d: d.hop.claim),
-                        filtered=again)
+        verdicts.append(Survival("common causes", cause.label, ok, cause.weakest, after, [] if ok else gone_a + gone_b))
+    result = Comparison(
+        filter=flt.describe(),
+        filter_note=again.filter_note,
+        verdicts=verdicts,
+        dropped_links=sorted(dropped.values(), key=lambda d: d.hop.claim),
+        filtered=again,
+    )
     result.summary = _summary(result, base)
     return result
 
@@ -83,8 +97,7 @@ def _summary(cmp: Comparison, base: Explanation) -> list[str]:
         lines.append(line)
     if not sections:
         lines.append("the unfiltered graph had nothing to compare")
-    new = [c.label for c in cmp.filtered.common_causes
-           if c.node not in {x.node for x in base.common_causes}]
+    new = [c.label for c in cmp.filtered.common_causes if c.node not in {x.node for x in base.common_causes}]
     if new:
         lines.append("common causes shown only under the filter: " + ", ".join(new))
     lines.append(f"{len(cmp.dropped_links)} link(s) drop" + (":" if cmp.dropped_links else ""))

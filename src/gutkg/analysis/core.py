@@ -119,18 +119,47 @@ def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str, *, evidence: bool = Tr
     d = graph.edges[u, v, key]
     items = []
     if evidence:
-        items = [{**{k: e.get(k, "") for k in ("citation", "url", "doi", "pmid", "stance", "system",
-                                               "strength", "strength_label", "direction",
-                                               "design_label", "type_label", "description")},
-                  "doi_link": (f"doi:{e['doi']}" if e.get("doi") else
-                               f"PMID:{e['pmid']}" if e.get("pmid") else "")}
-                 for e in d.get("evidence", [])]
-    return Hop(claim=key, cause=u, effect=v, cause_label=label(graph, u), effect_label=label(graph, v),
-               sign=d.get("sign", 0), sign_label=d.get("sign_label", ""), status=d.get("status", ""),
-               strength=d.get("strength", 0), strength_label=d.get("strength_label", "none"),
-               systems=list(d.get("systems", [])), directions=list(d.get("directions", [])),
-               citations=list(d.get("citations", [])), opposed=bool(d.get("opposed")),
-               hypotheses=list(d.get("hypotheses", [])), evidence=items)
+        items = [
+            {
+                **{
+                    k: e.get(k, "")
+                    for k in (
+                        "citation",
+                        "url",
+                        "doi",
+                        "pmid",
+                        "stance",
+                        "system",
+                        "strength",
+                        "strength_label",
+                        "direction",
+                        "design_label",
+                        "type_label",
+                        "description",
+                    )
+                },
+                "doi_link": (f"doi:{e['doi']}" if e.get("doi") else f"PMID:{e['pmid']}" if e.get("pmid") else ""),
+            }
+            for e in d.get("evidence", [])
+        ]
+    return Hop(
+        claim=key,
+        cause=u,
+        effect=v,
+        cause_label=label(graph, u),
+        effect_label=label(graph, v),
+        sign=d.get("sign", 0),
+        sign_label=d.get("sign_label", ""),
+        status=d.get("status", ""),
+        strength=d.get("strength", 0),
+        strength_label=d.get("strength_label", "none"),
+        systems=list(d.get("systems", [])),
+        directions=list(d.get("directions", [])),
+        citations=list(d.get("citations", [])),
+        opposed=bool(d.get("opposed")),
+        hypotheses=list(d.get("hypotheses", [])),
+        evidence=items,
+    )
 
 
 class Displayable:
@@ -174,8 +203,14 @@ class Outcome(Displayable):
     notes: list[str] = field(default_factory=list)
 
     def outcome_dict(self) -> dict[str, Any]:
-        return {"truncated": self.truncated, "reason": self.reason, "filter": self.filter,
-                "filter_note": self.filter_note, "causal_rule": self.causal_rule, "notes": self.notes}
+        return {
+            "truncated": self.truncated,
+            "reason": self.reason,
+            "filter": self.filter,
+            "filter_note": self.filter_note,
+            "causal_rule": self.causal_rule,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -215,13 +250,19 @@ class Chain:
 
     def rank_key(self) -> tuple[Any, ...]:
         """Strongest weakest link first, then shorter, then better weakest status, then name."""
-        return (-self.weakest, self.length, -STATUS_RANK.get(self.weakest_status, 0),
-                tuple(h.claim for h in self.hops))
+        return (-self.weakest, self.length, -STATUS_RANK.get(self.weakest_status, 0), tuple(h.claim for h in self.hops))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"nodes": self.nodes, "length": self.length, "sign": self.sign, "evidenced": self.evidenced,
-                "weakest_strength": self.weakest, "weakest_strength_label": STRENGTH_NAMES[self.weakest],
-                "weakest_status": self.weakest_status, "hops": [h.as_dict() for h in self.hops]}
+        return {
+            "nodes": self.nodes,
+            "length": self.length,
+            "sign": self.sign,
+            "evidenced": self.evidenced,
+            "weakest_strength": self.weakest,
+            "weakest_strength_label": STRENGTH_NAMES[self.weakest],
+            "weakest_status": self.weakest_status,
+            "hops": [h.as_dict() for h in self.hops],
+        }
 
 
 def readings(pairs: list[tuple[str, str]], keys_of: Any, limit: int) -> list[list[str]]:
@@ -236,14 +277,17 @@ def readings(pairs: list[tuple[str, str]], keys_of: Any, limit: int) -> list[lis
     return out
 
 
-def expand_claims(graph: nx.MultiDiGraph, nodes: list[str], keys_of: Any, limit: int,
-                  *, evidence: bool = True) -> list[Chain]:
+def expand_claims(
+    graph: nx.MultiDiGraph, nodes: list[str], keys_of: Any, limit: int, *, evidence: bool = True
+) -> list[Chain]:
     """All per-claim readings of a node sequence as chains (at most ``limit``)."""
     pairs = list(pairwise(nodes))
-    return [Chain(nodes=list(nodes),
-                  hops=[hop(graph, u, v, k, evidence=evidence)
-                        for (u, v), k in zip(pairs, r, strict=True)])
-            for r in readings(pairs, keys_of, limit)]
+    return [
+        Chain(
+            nodes=list(nodes), hops=[hop(graph, u, v, k, evidence=evidence) for (u, v), k in zip(pairs, r, strict=True)]
+        )
+        for r in readings(pairs, keys_of, limit)
+    ]
 
 
 class TopChains:
@@ -262,8 +306,7 @@ class TopChains:
         self._items: list[tuple[tuple[Any, ...], list[str], list[tuple[str, str]], list[str]]] = []
         self._ids: set[tuple[str, ...]] | None = set() if dedupe else None
 
-    def add(self, nodes: list[str], pairs: list[tuple[str, str]], keys_of: Any,
-            cap: int = 10_000) -> None:
+    def add(self, nodes: list[str], pairs: list[tuple[str, str]], keys_of: Any, cap: int = 10_000) -> None:
         adj = self.graph.adj
         for r in readings(pairs, keys_of, cap):
             ident = tuple(r)
@@ -282,14 +325,18 @@ class TopChains:
 
     def _trim(self) -> None:
         self._items.sort(key=lambda item: item[0])
-        del self._items[self.limit:]
+        del self._items[self.limit :]
 
     def chains(self, cls: type[Chain] | None = None, *, evidence: bool = True) -> list[Any]:
         self._trim()
         make = cls or Chain
-        return [make(nodes=list(nodes), hops=[hop(self.graph, u, v, k, evidence=evidence)
-                                              for (u, v), k in zip(pairs, r, strict=True)])
-                for _, nodes, pairs, r in self._items]
+        return [
+            make(
+                nodes=list(nodes),
+                hops=[hop(self.graph, u, v, k, evidence=evidence) for (u, v), k in zip(pairs, r, strict=True)],
+            )
+            for _, nodes, pairs, r in self._items
+        ]
 
 
 def is_causal(data: dict[str, Any], include_refuted: bool = False) -> bool:
@@ -297,12 +344,12 @@ def is_causal(data: dict[str, Any], include_refuted: bool = False) -> bool:
     return data.get("sign", 0) != 0 and (include_refuted or data.get("status") != "refuted")
 
 
-def causal_claims(graph: nx.MultiDiGraph, u: str, v: str, *, include_refuted: bool = False,
-                  min_strength: int = 0) -> list[str]:
+def causal_claims(
+    graph: nx.MultiDiGraph, u: str, v: str, *, include_refuted: bool = False, min_strength: int = 0
+) -> list[str]:
     """The causal claims from ``u`` to ``v``, strongest first."""
     data = graph.get_edge_data(u, v) or {}
-    keys = [k for k, d in data.items()
-            if is_causal(d, include_refuted) and d.get("strength", 0) >= min_strength]
+    keys = [k for k, d in data.items() if is_causal(d, include_refuted) and d.get("strength", 0) >= min_strength]
     return sorted(keys, key=lambda k: (-data[k].get("strength", 0), k))
 
 
@@ -402,8 +449,9 @@ def node_id(graph: nx.MultiDiGraph, name: str, index: ConceptIndex | None = None
     if name in graph:
         return name
     wanted = normalise(name.removeprefix("gkc:"))
-    hits = sorted(n for n, d in graph.nodes(data=True)
-                  if wanted in (normalise(str(n)), normalise(str(d.get("label", n)))))
+    hits = sorted(
+        n for n, d in graph.nodes(data=True) if wanted in (normalise(str(n)), normalise(str(d.get("label", n))))
+    )
     if len(hits) == 1:
         return str(hits[0])
     if hits:
@@ -419,8 +467,10 @@ def distinct(graph: nx.MultiDiGraph, a: str, b: str, what: str = "concepts") -> 
     if a == b:
         from gutkg.errors import GutKGError
 
-        raise GutKGError(f"both {what} are {label(graph, a)!r}: give two different concepts "
-                         f"(for feedback through one concept use: gutkg loops --through {a!r})")
+        raise GutKGError(
+            f"both {what} are {label(graph, a)!r}: give two different concepts "
+            f"(for feedback through one concept use: gutkg loops --through {a!r})"
+        )
 
 
 def filtered(graph: nx.MultiDiGraph, flt: EvidenceFilter | None) -> nx.MultiDiGraph:
@@ -436,8 +486,7 @@ def filter_note(before: nx.MultiDiGraph, after: nx.MultiDiGraph, flt: EvidenceFi
     """What a filter kept, e.g. ``species/model: human: keeps 40 of 250 claims``, or ''."""
     if flt is None or flt.is_empty:
         return ""
-    return (f"{flt.describe()}: keeps {after.number_of_edges()} of {before.number_of_edges()} "
-            "claims")
+    return f"{flt.describe()}: keeps {after.number_of_edges()} of {before.number_of_edges()} claims"
 
 
 def backward_distances(pred: Any, target: Any, limit: int, allowed: Any = None) -> dict[Any, int]:

@@ -66,8 +66,9 @@ if TYPE_CHECKING:
     from gutkg.analysis.filters import EvidenceFilter
 
 
-def concept_sets(graph: nx.MultiDiGraph, a: str, b: str, include_narrower: bool
-                 ) -> tuple[list[str], list[str], list[str], dict[str, str]]:
+def concept_sets(
+    graph: nx.MultiDiGraph, a: str, b: str, include_narrower: bool
+) -> tuple[list[str], list[str], list[str], dict[str, str]]:
     """A and B with (optionally) their narrower concepts and stages, disjoint; notes on any overlap;
     and how each extra member belongs (``⊂ umbrella`` or ``stage of disease``)."""
     a_set, b_set = {a}, {b}
@@ -78,14 +79,15 @@ def concept_sets(graph: nx.MultiDiGraph, a: str, b: str, include_narrower: bool
         for inner, outer, n_outer, n_inner in ((b, a, na, nb), (a, b, nb, na)):
             if inner in n_outer:
                 n_outer -= {inner} | n_inner
-                notes.append(f"{label(graph, inner)} is narrower than {label(graph, outer)}: claims "
-                             f"about it (or below it) count only for {label(graph, inner)} here")
+                notes.append(
+                    f"{label(graph, inner)} is narrower than {label(graph, outer)}: claims "
+                    f"about it (or below it) count only for {label(graph, inner)} here"
+                )
         shared = na & nb
         if shared:
             na -= shared
             nb -= shared
-            notes.append("left out, as narrower than both: "
-                         + ", ".join(label(graph, n) for n in sorted(shared)))
+            notes.append("left out, as narrower than both: " + ", ".join(label(graph, n) for n in sorted(shared)))
         for n in na:
             members[n] = f"⊂ {label(graph, a)}"
         for n in nb:
@@ -101,39 +103,49 @@ def concept_sets(graph: nx.MultiDiGraph, a: str, b: str, include_narrower: bool
         b_set |= nb
         extra = sorted(na | nb)
         if extra:
-            notes.append("narrower concepts and stages included (marked): "
-                         + ", ".join(label(graph, n) for n in extra)
-                         + "; --no-include-narrower leaves them out")
-    return (sorted(a_set, key=lambda n: (n != a, n)), sorted(b_set, key=lambda n: (n != b, n)), notes,
-            members)
+            notes.append(
+                "narrower concepts and stages included (marked): "
+                + ", ".join(label(graph, n) for n in extra)
+                + "; --no-include-narrower leaves them out"
+            )
+    return (sorted(a_set, key=lambda n: (n != a, n)), sorted(b_set, key=lambda n: (n != b, n)), notes, members)
 
 
 def associations_between(graph: nx.MultiDiGraph, a_set: list[str], b_set: list[str]) -> list[dict[str, Any]]:
     """The associations (undirected) with one concept on each side, best evidenced first."""
     sa, sb = set(a_set), set(b_set)
-    out = [x for x in graph.graph.get("associations", [])
-           if (x["a"] in sa and x["b"] in sb) or (x["a"] in sb and x["b"] in sa)]
+    out = [
+        x
+        for x in graph.graph.get("associations", [])
+        if (x["a"] in sa and x["b"] in sb) or (x["a"] in sb and x["b"] in sa)
+    ]
     return sorted(out, key=lambda x: (-len(x["evidence"]), x["id"]))
 
 
-def _direct(graph: nx.MultiDiGraph, sources: list[str], targets: list[str],
-            umbrella: dict[str, str]) -> list[Hop]:
+def _direct(graph: nx.MultiDiGraph, sources: list[str], targets: list[str], umbrella: dict[str, str]) -> list[Hop]:
     out = []
     for u in sources:
         for v in targets:
-            for key in (graph.get_edge_data(u, v) or {}):
+            for key in graph.get_edge_data(u, v) or {}:
                 h = hop(graph, u, v, key)
                 about = [label(graph, n) for n in (u, v) if n in umbrella]
                 if about:
                     h.note = "about " + " and ".join(about) + " (narrower)"
                 out.append(h)
-    return sorted(out, key=lambda h: (-h.strength, -STATUS_RANK.get(h.status, 0), h.sign == 0,
-                                      h.claim))
+    return sorted(out, key=lambda h: (-h.strength, -STATUS_RANK.get(h.status, 0), h.sign == 0, h.claim))
 
 
-def _loops_with_both(work: nx.MultiDiGraph, view: nx.DiGraph, a_set: list[str], b_set: list[str],
-                     loop_length: int, limit: int, include_refuted: bool, clock: Budget,
-                     state: SearchState) -> tuple[list[Loop], int, int]:
+def _loops_with_both(
+    work: nx.MultiDiGraph,
+    view: nx.DiGraph,
+    a_set: list[str],
+    b_set: list[str],
+    loop_length: int,
+    limit: int,
+    include_refuted: bool,
+    clock: Budget,
+    state: SearchState,
+) -> tuple[list[Loop], int, int]:
     small, other = (a_set, set(b_set)) if len(a_set) <= len(b_set) else (b_set, set(a_set))
     cycles: dict[tuple[str, ...], list[str]] = {}  # canonical rotation -> cycle
     inner = SearchState()
@@ -171,26 +183,35 @@ def downstream(view: nx.DiGraph, sources: list[str], level: int = 0) -> set[str]
     return seen
 
 
-def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str],
-                     max_length: int) -> list[str]:
+def common_cause_ids(view: nx.DiGraph, a_set: list[str], b_set: list[str], max_length: int) -> list[str]:
     """Concepts with a chain (at most ``max_length`` claims) to A avoiding B, and to B avoiding A."""
     sa, sb = set(a_set), set(b_set)
 
     def reach(targets: set[str], avoid: set[str]) -> set[str]:
         found: set[str] = set()
         for t in targets & set(view):  # a narrower concept without causal claims is not in the view
-            found |= set(backward_distances(view.predecessors, t, max_length,
-                                            allowed=lambda u: u not in avoid))
+            found |= set(backward_distances(view.predecessors, t, max_length, allowed=lambda u: u not in avoid))
         return found
 
     both = reach(sa, sb) & reach(sb, sa)
     return sorted(n for n in both - sa - sb if view.nodes[n].get("category") != "measurement")
 
 
-def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop_length: int = 6,
-            limit: int = 10, include_narrower: bool = True, budget: float | None = 20.0,
-            flt: EvidenceFilter | None = None, compare: list[EvidenceFilter] | None = None,
-            include_refuted: bool = False, grade: bool = True) -> Explanation:
+def explain(
+    graph: nx.MultiDiGraph,
+    a: str,
+    b: str,
+    *,
+    max_length: int = 4,
+    loop_length: int = 6,
+    limit: int = 10,
+    include_narrower: bool = True,
+    budget: float | None = 20.0,
+    flt: EvidenceFilter | None = None,
+    compare: list[EvidenceFilter] | None = None,
+    include_refuted: bool = False,
+    grade: bool = True,
+) -> Explanation:
     """Explain the association of concept ids ``a`` and ``b`` (see the module docstring).
 
     ``limit`` caps each list (chains each way, common causes, loops); counts of everything found
@@ -213,9 +234,19 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
     avoid = set(a_set) | set(b_set)
 
     def chains(src: list[str], dst: list[str]) -> tuple[list[Chain], int]:
-        return ranked_chains(work, view, src, dst, max_length=max_length, limit=limit,
-                             avoid=avoid, min_length=2, include_refuted=include_refuted,
-                             clock=clock, state=state)
+        return ranked_chains(
+            work,
+            view,
+            src,
+            dst,
+            max_length=max_length,
+            limit=limit,
+            avoid=avoid,
+            min_length=2,
+            include_refuted=include_refuted,
+            clock=clock,
+            state=state,
+        )
 
     chains_ab, n_ab = chains(a_set, b_set)
     chains_ba, n_ba = chains(b_set, a_set)
@@ -225,12 +256,30 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         if clock.expired():
             state.truncated, state.reason = True, "time budget spent"
             break
-        to_a, _ = ranked_chains(work, view, [c], a_set, max_length=max_length, limit=1,
-                                avoid=set(b_set), include_refuted=include_refuted, clock=clock,
-                                state=state)
-        to_b, _ = ranked_chains(work, view, [c], b_set, max_length=max_length, limit=1,
-                                avoid=set(a_set), include_refuted=include_refuted, clock=clock,
-                                state=state)
+        to_a, _ = ranked_chains(
+            work,
+            view,
+            [c],
+            a_set,
+            max_length=max_length,
+            limit=1,
+            avoid=set(b_set),
+            include_refuted=include_refuted,
+            clock=clock,
+            state=state,
+        )
+        to_b, _ = ranked_chains(
+            work,
+            view,
+            [c],
+            b_set,
+            max_length=max_length,
+            limit=1,
+            avoid=set(a_set),
+            include_refuted=include_refuted,
+            clock=clock,
+            state=state,
+        )
         if to_a and to_b:
             causes.append(CommonCause(node=c, label=label(graph, c), to_a=to_a[0], to_b=to_b[0]))
     shared = set(cc_ids)
@@ -243,48 +292,95 @@ def explain(graph: nx.MultiDiGraph, a: str, b: str, *, max_length: int = 4, loop
         level = max(cause.weakest, 0)
         if level not in below:
             below[level] = (downstream(view, a_set, level), downstream(view, b_set, level))
-        cause.downstream_of = [side for side, seen in zip("ab", below[level], strict=True)
-                               if cause.node in seen]
+        cause.downstream_of = [side for side, seen in zip("ab", below[level], strict=True) if cause.node in seen]
     causes.sort(key=CommonCause.rank_key)
-    loops, n_loops, loops_evidenced = _loops_with_both(work, view, a_set, b_set, loop_length, limit,
-                                                       include_refuted, clock, state)
+    loops, n_loops, loops_evidenced = _loops_with_both(
+        work, view, a_set, b_set, loop_length, limit, include_refuted, clock, state
+    )
     result = Explanation(
-        a=a, b=b, a_label=label(graph, a), b_label=label(graph, b), a_set=a_set, b_set=b_set,
-        include_narrower=include_narrower, max_length=max_length, loop_length=loop_length,
+        a=a,
+        b=b,
+        a_label=label(graph, a),
+        b_label=label(graph, b),
+        a_set=a_set,
+        b_set=b_set,
+        include_narrower=include_narrower,
+        max_length=max_length,
+        loop_length=loop_length,
         direct_ab=_direct(work, a_set, b_set, umbrella),
         direct_ba=_direct(work, b_set, a_set, umbrella),
-        chains_ab=chains_ab, chains_ba=chains_ba, common_causes=causes[:limit], loops=loops,
-        counts={"chains_ab": n_ab, "chains_ba": n_ba, "common_causes": len(causes),
-                "shared_causes": sum(c.exogenous for c in causes),
-                "loops": n_loops, "loops_evidenced": loops_evidenced},
+        chains_ab=chains_ab,
+        chains_ba=chains_ba,
+        common_causes=causes[:limit],
+        loops=loops,
+        counts={
+            "chains_ab": n_ab,
+            "chains_ba": n_ba,
+            "common_causes": len(causes),
+            "shared_causes": sum(c.exogenous for c in causes),
+            "loops": n_loops,
+            "loops_evidenced": loops_evidenced,
+        },
         common_cause_ids=cc_ids,
-        labels={n: label(graph, n) for n in [*cc_ids, *a_set, *b_set,
-                                             *(x for y in graph.graph.get("associations", [])
-                                               for x in (y["a"], y["b"]))]},
-        truncated=state.truncated, reason=state.reason,
-        filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
-        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE, notes=notes,
-        members=members, associations=associations_between(work, a_set, b_set))
+        labels={
+            n: label(graph, n)
+            for n in [
+                *cc_ids,
+                *a_set,
+                *b_set,
+                *(x for y in graph.graph.get("associations", []) for x in (y["a"], y["b"])),
+            ]
+        },
+        truncated=state.truncated,
+        reason=state.reason,
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
+        notes=notes,
+        members=members,
+        associations=associations_between(work, a_set, b_set),
+    )
     if state.truncated and state.reason == "time budget spent":
-        result.reason = (f"time budget of {budget:g} s spent: the lists hold what was found so "
-                         "far; raise --budget or lower --max-length / --loop-length")
+        result.reason = (
+            f"time budget of {budget:g} s spent: the lists hold what was found so "
+            "far; raise --budget or lower --max-length / --loop-length"
+        )
     if flt is not None and not flt.is_empty and work.number_of_edges() == 0:
         result.notes.append(f"the filter ({flt.describe()}) leaves no claim at all")
     result.summary = summarise(result)
     if grade:
         from gutkg.analysis.filters import EvidenceFilter
 
-        human = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=1,
-                        include_narrower=include_narrower, budget=budget,
-                        flt=_merge(flt, EvidenceFilter(species=("human",))),
-                        include_refuted=include_refuted, grade=False)
+        human = explain(
+            graph,
+            a,
+            b,
+            max_length=max_length,
+            loop_length=loop_length,
+            limit=1,
+            include_narrower=include_narrower,
+            budget=budget,
+            flt=_merge(flt, EvidenceFilter(species=("human",))),
+            include_refuted=include_refuted,
+            grade=False,
+        )
         result.verdict = verdict(work, result, human, include_refuted=include_refuted, budget=budget)
         result.truncated = result.truncated or result.verdict.truncated
     for other in compare or []:
         merged = _merge(flt, other)
-        again = explain(graph, a, b, max_length=max_length, loop_length=loop_length, limit=limit,
-                        include_narrower=include_narrower, budget=budget, flt=merged,
-                        include_refuted=include_refuted, grade=False)
+        again = explain(
+            graph,
+            a,
+            b,
+            max_length=max_length,
+            loop_length=loop_length,
+            limit=limit,
+            include_narrower=include_narrower,
+            budget=budget,
+            flt=merged,
+            include_refuted=include_refuted,
+            grade=False,
+        )
         result.comparisons.append(compare_explanations(work, result, again, merged))
     return result
 
@@ -296,7 +392,10 @@ def _merge(base: EvidenceFilter | None, extra: EvidenceFilter) -> EvidenceFilter
     if base is None or base.is_empty:
         return extra
     ranks = [r for r in (base.min_rank, extra.min_rank) if r]
-    return EvidenceFilter(species=extra.species or base.species,
-                          min_strength=max(ranks) if ranks else None,
-                          status=extra.status or base.status, design=extra.design or base.design,
-                          exclude_contested=base.exclude_contested or extra.exclude_contested)
+    return EvidenceFilter(
+        species=extra.species or base.species,
+        min_strength=max(ranks) if ranks else None,
+        status=extra.status or base.status,
+        design=extra.design or base.design,
+        exclude_contested=base.exclude_contested or extra.exclude_contested,
+    )

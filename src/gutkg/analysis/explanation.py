@@ -84,10 +84,17 @@ class Verdict:
         return _leaders({r.role: r.level for r in self.rows})
 
     def as_dict(self) -> dict[str, Any]:
-        return {"a_label": self.a_label, "b_label": self.b_label, "leaders": self.leaders,
-                "rows": [r.as_dict() for r in self.rows], "answer": self.answer,
-                "human_answer": self.human_answer, "keystones": [k.as_dict() for k in self.keystones],
-                "caveats": self.caveats, "truncated": self.truncated}
+        return {
+            "a_label": self.a_label,
+            "b_label": self.b_label,
+            "leaders": self.leaders,
+            "rows": [r.as_dict() for r in self.rows],
+            "answer": self.answer,
+            "human_answer": self.human_answer,
+            "keystones": [k.as_dict() for k in self.keystones],
+            "caveats": self.caveats,
+            "truncated": self.truncated,
+        }
 
 
 def _leaders(levels: dict[str, int]) -> list[str]:
@@ -110,11 +117,14 @@ class Survival:
     dropped_claims: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "item": self.item, "survives": self.survives,
-                "weakest_before": STRENGTH_NAMES[self.weakest_before],
-                "weakest_after": None if self.weakest_after is None
-                else STRENGTH_NAMES[self.weakest_after],
-                "dropped_claims": self.dropped_claims}
+        return {
+            "section": self.section,
+            "item": self.item,
+            "survives": self.survives,
+            "weakest_before": STRENGTH_NAMES[self.weakest_before],
+            "weakest_after": None if self.weakest_after is None else STRENGTH_NAMES[self.weakest_after],
+            "dropped_claims": self.dropped_claims,
+        }
 
 
 @dataclass
@@ -125,9 +135,16 @@ class DroppedLink:
     why: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"claim": self.hop.claim, "cause": self.hop.cause, "effect": self.hop.effect,
-                "cause_label": self.hop.cause_label, "effect_label": self.hop.effect_label,
-                "sign": self.hop.sign, "status": self.hop.status, "why": self.why}
+        return {
+            "claim": self.hop.claim,
+            "cause": self.hop.cause,
+            "effect": self.hop.effect,
+            "cause_label": self.hop.cause_label,
+            "effect_label": self.hop.effect_label,
+            "sign": self.hop.sign,
+            "status": self.hop.status,
+            "why": self.why,
+        }
 
 
 @dataclass
@@ -145,10 +162,14 @@ class Comparison:
         return [v for v in self.verdicts if v.section == name]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"filter": self.filter, "filter_note": self.filter_note, "summary": self.summary,
-                "verdicts": [v.as_dict() for v in self.verdicts],
-                "dropped_links": [d.as_dict() for d in self.dropped_links],
-                "filtered": {k: v for k, v in self.filtered.as_dict().items() if k != "comparisons"}}
+        return {
+            "filter": self.filter,
+            "filter_note": self.filter_note,
+            "summary": self.summary,
+            "verdicts": [v.as_dict() for v in self.verdicts],
+            "dropped_links": [d.as_dict() for d in self.dropped_links],
+            "filtered": {k: v for k, v in self.filtered.as_dict().items() if k != "comparisons"},
+        }
 
 
 @dataclass
@@ -175,14 +196,19 @@ class CommonCause:
         return min(self.to_a.weakest, self.to_b.weakest)
 
     def rank_key(self) -> tuple[Any, ...]:
-        return (not self.exogenous, -self.weakest, self.to_a.length + self.to_b.length, bool(self.through),
-                self.node)
+        return (not self.exogenous, -self.weakest, self.to_a.length + self.to_b.length, bool(self.through), self.node)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"node": self.node, "label": self.label, "weakest_strength": self.weakest,
-                "through_other_common_causes": self.through, "downstream_of": self.downstream_of,
-                "exogenous": self.exogenous,
-                "to_a": self.to_a.as_dict(), "to_b": self.to_b.as_dict()}
+        return {
+            "node": self.node,
+            "label": self.label,
+            "weakest_strength": self.weakest,
+            "through_other_common_causes": self.through,
+            "downstream_of": self.downstream_of,
+            "exogenous": self.exogenous,
+            "to_a": self.to_a.as_dict(),
+            "to_b": self.to_b.as_dict(),
+        }
 
 
 @dataclass(repr=False)
@@ -223,10 +249,18 @@ class Explanation(Outcome):
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "a": self.a, "b": self.b, "a_label": self.a_label, "b_label": self.b_label,
-            "a_set": self.a_set, "b_set": self.b_set, "include_narrower": self.include_narrower,
-            "max_length": self.max_length, "loop_length": self.loop_length,
-            **self.outcome_dict(), "summary": self.summary, "counts": self.counts,
+            "a": self.a,
+            "b": self.b,
+            "a_label": self.a_label,
+            "b_label": self.b_label,
+            "a_set": self.a_set,
+            "b_set": self.b_set,
+            "include_narrower": self.include_narrower,
+            "max_length": self.max_length,
+            "loop_length": self.loop_length,
+            **self.outcome_dict(),
+            "summary": self.summary,
+            "counts": self.counts,
             "direct_ab": [h.as_dict() for h in self.direct_ab],
             "direct_ba": [h.as_dict() for h in self.direct_ba],
             "chains_ab": [c.as_dict() for c in self.chains_ab],

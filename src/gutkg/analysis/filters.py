@@ -44,15 +44,29 @@ DESIGN_WORDS: dict[str, frozenset[str]] = {
     "review": frozenset({"unspecified"}),
 }
 #: Species names accepted (with the NCBITaxon CURIEs users may type).
-SPECIES_WORDS: dict[str, str] = {**{s: s for s in SYSTEMS}, "ncbitaxon:9606": "human",
-                                 "ncbitaxon:10090": "mouse", "ncbitaxon:10116": "rat",
-                                 "homo sapiens": "human", "mus musculus": "mouse",
-                                 "rattus norvegicus": "rat", "in-vitro": "in vitro"}
+SPECIES_WORDS: dict[str, str] = {
+    **{s: s for s in SYSTEMS},
+    "ncbitaxon:9606": "human",
+    "ncbitaxon:10090": "mouse",
+    "ncbitaxon:10116": "rat",
+    "homo sapiens": "human",
+    "mus musculus": "mouse",
+    "rattus norvegicus": "rat",
+    "in-vitro": "in vitro",
+}
 
 
 #: Words users type that are not values, and the value they most likely mean (a hint, never a silent rewrite).
-LIKELY: dict[str, str] = {"humans": "human", "people": "human", "patients": "human", "mice": "mouse",
-                          "murine": "mouse", "rats": "rat", "cells": "in vitro", "cell culture": "in vitro"}
+LIKELY: dict[str, str] = {
+    "humans": "human",
+    "people": "human",
+    "patients": "human",
+    "mice": "mouse",
+    "murine": "mouse",
+    "rats": "rat",
+    "cells": "in vitro",
+    "cell culture": "in vitro",
+}
 
 
 def _check(kind: str, value: str, known: list[str], note: str = "") -> None:
@@ -93,8 +107,11 @@ def design_names(value: str) -> frozenset[str]:
 
     if key in {v.lower() for v in DESIGN_LABELS.values()}:  # an OBI study design label
         return frozenset()
-    note = (f" {value.strip()!r} is a model system, not a design: filter it with --species (human, mouse,"
-            " rat, 'in vitro')." if key in MODELS else "")
+    note = (
+        f" {value.strip()!r} is a model system, not a design: filter it with --species (human, mouse, rat, 'in vitro')."
+        if key in MODELS
+        else ""
+    )
     _check("design", key, sorted(DESIGN_WORDS), note)
     return frozenset()
 
@@ -123,8 +140,7 @@ class EvidenceFilter:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.species or self.min_strength or self.status or self.design
-                    or self.exclude_contested)
+        return not (self.species or self.min_strength or self.status or self.design or self.exclude_contested)
 
     @property
     def evidence_level(self) -> bool:
@@ -141,8 +157,9 @@ class EvidenceFilter:
         except KeyError:
             from gutkg.errors import GutKGError
 
-            raise GutKGError(f"unknown strength {self.min_strength!r}: use one of "
-                             + ", ".join(STRENGTH_RANK)) from None
+            raise GutKGError(
+                f"unknown strength {self.min_strength!r}: use one of " + ", ".join(STRENGTH_RANK)
+            ) from None
 
     def describe(self) -> str:
         parts = []
@@ -176,9 +193,13 @@ class EvidenceFilter:
             design_names(d)
         if not isinstance(self.min_strength, int | None) and not str(self.min_strength).strip():
             raise GutKGError("--min-strength needs a value")
-        return EvidenceFilter(species=species, min_strength=self.min_strength, status=self.status,
-                              design=tuple(d.strip().lower() for d in self.design),
-                              exclude_contested=self.exclude_contested)
+        return EvidenceFilter(
+            species=species,
+            min_strength=self.min_strength,
+            status=self.status,
+            design=tuple(d.strip().lower() for d in self.design),
+            exclude_contested=self.exclude_contested,
+        )
 
     def keeps_item(self, item: dict[str, Any]) -> bool:
         if self.species:
@@ -284,9 +305,15 @@ def parse_filter(text: str) -> EvidenceFilter:
             raise GutKGError(
                 f"cannot read evidence filter term {raw!r}: {hint}use key=value with key one of species, "
                 "min-strength, status, design, exclude-contested, or a bare word such as human, "
-                "mouse, in vitro, interventional, moderate, supported, exclude-contested")
-    flt = EvidenceFilter(species=tuple(species), min_strength=strength, status=tuple(status),
-                         design=tuple(design), exclude_contested=contested)
+                "mouse, in vitro, interventional, moderate, supported, exclude-contested"
+            )
+    flt = EvidenceFilter(
+        species=tuple(species),
+        min_strength=strength,
+        status=tuple(status),
+        design=tuple(design),
+        exclude_contested=contested,
+    )
     return flt.check()
 
 
@@ -320,6 +347,10 @@ def why_dropped(edge: dict[str, Any], flt: EvidenceFilter) -> str:
     items = [e for e in edge.get("evidence", []) if e.get("stance") == "supports"]
     if not items:
         return "it has no supporting evidence (hypothesised)"
-    rests = sorted({", ".join(x for x in (e.get("system", ""), e.get("strength_label", ""),
-                                          e.get("citation", "")) if x) for e in items})
+    rests = sorted(
+        {
+            ", ".join(x for x in (e.get("system", ""), e.get("strength_label", ""), e.get("citation", "")) if x)
+            for e in items
+        }
+    )
     return f"no supporting evidence passes ({flt.describe()}); it rests on: " + "; ".join(rests)

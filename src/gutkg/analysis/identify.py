@@ -144,22 +144,26 @@ def product(factors: list[Expr]) -> Expr:
     return flat[0] if len(flat) == 1 else Product(tuple(flat))
 
 
-def evaluate(e: Expr, values: Mapping[str, int], joint: Mapping[tuple[int, ...], float],
-             order: tuple[str, ...]) -> float:
+def evaluate(
+    e: Expr, values: Mapping[str, int], joint: Mapping[tuple[int, ...], float], order: tuple[str, ...]
+) -> float:
     """The value of ``e`` with free variables set by ``values`` (binary variables), given the
     observed ``joint`` distribution over ``order``. For tests and small graphs: O(2^|V|) per term."""
     from itertools import product as cartesian
 
     if isinstance(e, Prob):
+
         def mass(fixed: Nodes) -> float:
-            return sum(pr for row, pr in joint.items()
-                       if all(row[order.index(v)] == values[v] for v in fixed))
+            return sum(pr for row, pr in joint.items() if all(row[order.index(v)] == values[v] for v in fixed))
+
         den = mass(e.given) if e.given else 1.0
         return mass(e.vars | e.given) / den if den else 0.0
     if isinstance(e, Sum):
         over = sorted(e.over)
-        return sum(evaluate(e.body, {**values, **dict(zip(over, bits, strict=True))}, joint, order)
-                   for bits in cartesian((0, 1), repeat=len(over)))
+        return sum(
+            evaluate(e.body, {**values, **dict(zip(over, bits, strict=True))}, joint, order)
+            for bits in cartesian((0, 1), repeat=len(over))
+        )
     if isinstance(e, Product):
         total = 1.0
         for f in e.factors:
@@ -185,8 +189,12 @@ class ADMG:
 
     def sub(self, keep: Iterable[str]) -> ADMG:
         k = frozenset(keep)
-        return ADMG(k, {v: self.parents[v] & k for v in k},
-                    frozenset(b for b in self.bidirected if b <= k), tuple(v for v in self.order if v in k))
+        return ADMG(
+            k,
+            {v: self.parents[v] & k for v in k},
+            frozenset(b for b in self.bidirected if b <= k),
+            tuple(v for v in self.order if v in k),
+        )
 
     def ancestors(self, of: Iterable[str]) -> Nodes:
         """``of`` and all its ancestors."""
@@ -222,8 +230,12 @@ class ADMG:
 
     def without_incoming(self, x: Nodes) -> ADMG:
         """The graph with the arrows and arcs into ``x`` removed (G with x set)."""
-        return ADMG(self.nodes, {v: (frozenset() if v in x else p) for v, p in self.parents.items()},
-                    frozenset(b for b in self.bidirected if not b & x), self.order)
+        return ADMG(
+            self.nodes,
+            {v: (frozenset() if v in x else p) for v, p in self.parents.items()},
+            frozenset(b for b in self.bidirected if not b & x),
+            self.order,
+        )
 
 
 def project(dag: nx.DiGraph, latent: Iterable[str]) -> ADMG:
@@ -242,14 +254,14 @@ def project(dag: nx.DiGraph, latent: Iterable[str]) -> ADMG:
     parents: dict[str, set[str]] = {v: set() for v in observed}
     for a in observed:
         for c in dag.succ[a]:
-            for b in (reach[c] if c in hidden else {c}):
+            for b in reach[c] if c in hidden else {c}:
                 parents[b].add(a)
     bi: set[frozenset[str]] = set()
     for h in hidden:
         if any(p in hidden for p in dag.pred[h]):
             continue  # its reach is contained in a latent parent's reach
         r_list = sorted(reach[h])
-        bi.update(frozenset((a, b)) for i, a in enumerate(r_list) for b in r_list[i + 1:])
+        bi.update(frozenset((a, b)) for i, a in enumerate(r_list) for b in r_list[i + 1 :])
     order = tuple(v for v in nx.topological_sort(dag) if v in observed)
     return ADMG(observed, {v: frozenset(p) for v, p in parents.items()}, frozenset(bi), order)
 
@@ -360,16 +372,30 @@ class Identification:
     variables: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"identifiable": self.identifiable, "method": self.method, "estimand": self.estimand,
-                "reason": self.reason, "hedge": self.hedge, "observed_variables": self.variables}
+        return {
+            "identifiable": self.identifiable,
+            "method": self.method,
+            "estimand": self.estimand,
+            "reason": self.reason,
+            "hedge": self.hedge,
+            "observed_variables": self.variables,
+        }
 
 
 def do_label(x: str, y: str) -> str:
     return f"P({y} | do({x}))"
 
 
-def identify(dag: nx.DiGraph, x: str, y: str, hidden: set[str], backdoor: list[str] | None,
-             names: Mapping[str, str] | None = None, *, max_id_nodes: int = 2000) -> Identification:
+def identify(
+    dag: nx.DiGraph,
+    x: str,
+    y: str,
+    hidden: set[str],
+    backdoor: list[str] | None,
+    names: Mapping[str, str] | None = None,
+    *,
+    max_id_nodes: int = 2000,
+) -> Identification:
     """Identify ``P(y | do(x))`` in ``dag`` with ``hidden`` unmeasured: backdoor (``backdoor`` is a
     valid set found by the caller, or None), then front-door, then the ID algorithm.
 
@@ -390,37 +416,66 @@ def identify(dag: nx.DiGraph, x: str, y: str, hidden: set[str], backdoor: list[s
     if backdoor is not None:
         z = ", ".join(sorted(backdoor))
         est = f"Σ_{{{z}}} P({y} | {x}, {z}) P({z})" if backdoor else f"P({y} | {x})"
-        return Identification(True, "backdoor", est, "the measured set { " + (nm(backdoor) or "∅")
-                              + " } blocks every backdoor path (backdoor criterion)", [], observed)
+        return Identification(
+            True,
+            "backdoor",
+            est,
+            "the measured set { " + (nm(backdoor) or "∅") + " } blocks every backdoor path (backdoor criterion)",
+            [],
+            observed,
+        )
     m = front_door(dag, x, y, hidden)
     if m is not None:
         ms = ", ".join(m)
         return Identification(
-            True, "front-door", f"Σ_{{{ms}}} P({ms} | {x}) Σ_{{{x}'}} P({y} | {ms}, {x}') P({x}')",
+            True,
+            "front-door",
+            f"Σ_{{{ms}}} P({ms} | {x}) Σ_{{{x}'}} P({y} | {ms}, {x}') P({x}')",
             "no measured set blocks every backdoor path, but { " + nm(m) + " } intercepts every causal "
             "chain, has no open backdoor path from the exposure, and the exposure blocks every backdoor "
-            "path from it to the outcome (front-door criterion)", [], observed)
+            "path from it to the outcome (front-door criterion)",
+            [],
+            observed,
+        )
     if observed > max_id_nodes:
-        return Identification(False, "none", "", f"neither criterion applies and the graph has {observed} "
-                              f"measured variables, above the ID algorithm's limit here ({max_id_nodes})",
-                              [], observed)
+        return Identification(
+            False,
+            "none",
+            "",
+            f"neither criterion applies and the graph has {observed} "
+            f"measured variables, above the ID algorithm's limit here ({max_id_nodes})",
+            [],
+            observed,
+        )
     g = project(dag, hidden)
     try:
         found = id_algorithm(frozenset({y}), frozenset({x}), Prob(g.nodes), g)
     except Hedge as h:
         culprits = sorted(hidden & _confounders(dag, h.big, hidden))
         return Identification(
-            False, "none", "",
+            False,
+            "none",
+            "",
             "not identifiable from the observed distribution by any method: the ID algorithm (complete) "
-            "stops at a hedge, where unmeasured " + (nm(culprits) or "variables")
-            + (" confounds" if len({names.get(c, c) for c in culprits}) == 1 else " confound") + " the "
+            "stops at a hedge, where unmeasured "
+            + (nm(culprits) or "variables")
+            + (" confounds" if len({names.get(c, c) for c in culprits}) == 1 else " confound")
+            + " the "
             "exposure with { " + nm({v for v in h.big if names.get(v, v) != names.get(x, x)}) + " } (one "
             "confounded component), so two models "
-            "that agree on every observed probability disagree on the effect", sorted(h.big), observed)
-    return Identification(True, "ID algorithm", found.render(),
-                          "no measured set blocks every backdoor path and no front-door set was found, "
-                          "but the ID algorithm (complete) expresses the effect in observed quantities",
-                          [], observed)
+            "that agree on every observed probability disagree on the effect",
+            sorted(h.big),
+            observed,
+        )
+    return Identification(
+        True,
+        "ID algorithm",
+        found.render(),
+        "no measured set blocks every backdoor path and no front-door set was found, "
+        "but the ID algorithm (complete) expresses the effect in observed quantities",
+        [],
+        observed,
+    )
 
 
 def _confounders(dag: nx.DiGraph, among: Nodes, hidden: set[str]) -> set[str]:
@@ -440,5 +495,19 @@ def _confounders(dag: nx.DiGraph, among: Nodes, hidden: set[str]) -> set[str]:
     return out
 
 
-__all__ = ["ADMG", "Expr", "Fraction", "Hedge", "Identification", "Prob", "Product", "Sum",
-           "evaluate", "front_door", "id_algorithm", "identify", "marginal", "project"]
+__all__ = [
+    "ADMG",
+    "Expr",
+    "Fraction",
+    "Hedge",
+    "Identification",
+    "Prob",
+    "Product",
+    "Sum",
+    "evaluate",
+    "front_door",
+    "id_algorithm",
+    "identify",
+    "marginal",
+    "project",
+]

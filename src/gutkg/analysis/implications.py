@@ -74,8 +74,9 @@ def adjacent(dag: nx.DiGraph, latent: set[str], a: str, b: str) -> bool:
     return any(h in latent and dag.has_edge(h, b) for h in dag.pred[a])
 
 
-def minimal_implications(dag: nx.DiGraph, latent: set[str], *, max_total: int = 1000, max_per_pair: int = 50,
-                         involving: str | None = None) -> tuple[list[tuple[str, str, list[list[str]]]], bool]:
+def minimal_implications(
+    dag: nx.DiGraph, latent: set[str], *, max_total: int = 1000, max_per_pair: int = 50, involving: str | None = None
+) -> tuple[list[tuple[str, str, list[list[str]]]], bool]:
     """Each non-adjacent measured pair with all its minimal separators; and whether the cap stopped it.
 
     >>> import networkx as nx
@@ -88,7 +89,7 @@ def minimal_implications(dag: nx.DiGraph, latent: set[str], *, max_total: int = 
     out: list[tuple[str, str, list[list[str]]]] = []
     total = 0
     for i, a in enumerate(observed):
-        for b in observed[i + 1:]:
+        for b in observed[i + 1 :]:
             if (involving is not None and involving not in (a, b)) or adjacent(dag, latent, a, b):
                 continue
             sets, _ = minimal_sets(dag, a, b, set(observed) - {a, b}, max_sets=max_per_pair)
@@ -130,8 +131,14 @@ class ImplicationsResult(Outcome):
     dagitty: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "method": self.method, **self.outcome_dict(),
-                "independences": self.independences, "loops": self.loops, "dagitty": self.dagitty}
+        return {
+            "type": self.kind,
+            "method": self.method,
+            **self.outcome_dict(),
+            "independences": self.independences,
+            "loops": self.loops,
+            "dagitty": self.dagitty,
+        }
 
     def text(self) -> str:
         from gutkg.analysis.text import section, status_lines, wrap
@@ -140,8 +147,7 @@ class ImplicationsResult(Outcome):
             return ", ".join(self.labels.get(i, i) for i in ids)
 
         out = ["Testable implications: conditional independences the causal graph implies"]
-        out += status_lines(self.filter, self.filter_note, self.causal_rule, self.truncated,
-                            self.reason, self.notes)
+        out += status_lines(self.filter, self.filter_note, self.causal_rule, self.truncated, self.reason, self.notes)
         out.append(wrap(self.method, "  "))
         out.append(section("Independences", len(self.independences)))
         for i, row in enumerate(self.independences, 1):
@@ -152,9 +158,16 @@ class ImplicationsResult(Outcome):
         return "\n".join(out)
 
 
-def implications(graph: nx.MultiDiGraph, *, kind: str = "missing-edge", flt: EvidenceFilter | None = None,
-                 include_refuted: bool = False, unmeasured: list[str] | None = None,
-                 involving: str | None = None, max_total: int = 1000) -> ImplicationsResult:
+def implications(
+    graph: nx.MultiDiGraph,
+    *,
+    kind: str = "missing-edge",
+    flt: EvidenceFilter | None = None,
+    include_refuted: bool = False,
+    unmeasured: list[str] | None = None,
+    involving: str | None = None,
+    max_total: int = 1000,
+) -> ImplicationsResult:
     """The testable implications of the causal graph under ``flt`` (see the module docstring).
 
     ``kind`` is ``missing-edge`` (each non-adjacent pair with its minimal separating sets) or
@@ -180,29 +193,42 @@ def implications(graph: nx.MultiDiGraph, *, kind: str = "missing-edge", flt: Evi
     hidden = (set(unmeasured or []) | {n for n, d in work.nodes(data=True) if d.get("rarely_measured")}) & set(view)
     dag, loop_latent = acyclify(view)
     latent = loop_latent | hidden
-    result = ImplicationsResult(filter=flt.describe() if flt else "no filter",
-                                filter_note=filter_note(graph, work, flt),
-                                causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
-                                kind=kind, loops=len(loop_latent))
+    result = ImplicationsResult(
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
+        kind=kind,
+        loops=len(loop_latent),
+    )
     result.labels = {n: label(graph, n) for n in view}
-    result.labels.update({h: "shared dynamics of the loop through " + label(graph, h[len(LOOP):])
-                          for h in loop_latent})
+    result.labels.update(
+        {h: "shared dynamics of the loop through " + label(graph, h[len(LOOP) :]) for h in loop_latent}
+    )
     result.dagitty = to_dagitty(dag, "", "", latent)
     if loop_latent:
-        result.method = (f"σ-separation: the {len(loop_latent)} strongly connected component(s) (feedback "
-                         "loops) are acyclified (a latent shared cause per loop, every cause of a member a "
-                         "cause of every member), then d-separation; holds for data at equilibrium")
+        result.method = (
+            f"σ-separation: the {len(loop_latent)} strongly connected component(s) (feedback "
+            "loops) are acyclified (a latent shared cause per loop, every cause of a member a "
+            "cause of every member), then d-separation; holds for data at equilibrium"
+        )
     else:
         result.method = "d-separation on the causal graph (it has no feedback loop)"
     if hidden:
-        result.notes.append("unmeasured (never conditioned on, no implication about them): "
-                            + ", ".join(sorted(result.labels[h] for h in hidden)))
+        result.notes.append(
+            "unmeasured (never conditioned on, no implication about them): "
+            + ", ".join(sorted(result.labels[h] for h in hidden))
+        )
     if kind == "basis":
         if latent:
-            raise GutKGError("the basis set needs a graph without feedback loops or unmeasured concepts: "
-                             "use --type missing-edge, or narrow the graph with an evidence filter")
-        result.independences = [{"x": v, "y": ys, "given": zs} for v, ys, zs in basis_implications(dag)
-                                 if involving is None or involving == v or involving in ys]
+            raise GutKGError(
+                "the basis set needs a graph without feedback loops or unmeasured concepts: "
+                "use --type missing-edge, or narrow the graph with an evidence filter"
+            )
+        result.independences = [
+            {"x": v, "y": ys, "given": zs}
+            for v, ys, zs in basis_implications(dag)
+            if involving is None or involving == v or involving in ys
+        ]
         return result
     rows, capped = minimal_implications(dag, latent, max_total=max_total, involving=involving)
     result.independences = [{"x": a, "y": [b], "given": z} for a, b, sets in rows for z in sets]

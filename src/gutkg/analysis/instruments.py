@@ -120,8 +120,9 @@ def nearest_separator(dag: nx.DiGraph, a: str, b: str, latent: set[str]) -> set[
     return z2 & near_b
 
 
-def conditional_instruments(dag: nx.DiGraph, x: str, y: str,
-                            latent: set[str] | None = None) -> list[tuple[str, list[str]]]:
+def conditional_instruments(
+    dag: nx.DiGraph, x: str, y: str, latent: set[str] | None = None
+) -> list[tuple[str, list[str]]]:
     """Every measured Z with its conditioning set W, as DAGitty's ``conditionalInstruments``.
 
     >>> import networkx as nx
@@ -149,8 +150,6 @@ def conditional_instruments(dag: nx.DiGraph, x: str, y: str,
     return out
 
 
-
-
 @dataclass(repr=False)
 class InstrumentsResult(Outcome):
     """Conditional instruments for an exposure and an outcome, on the DAG ``adjust`` analyses."""
@@ -163,8 +162,14 @@ class InstrumentsResult(Outcome):
     dagitty: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"exposure": self.exposure, "outcome": self.outcome, "question": self.question,
-                **self.outcome_dict(), "instruments": self.instruments, "dagitty": self.dagitty}
+        return {
+            "exposure": self.exposure,
+            "outcome": self.outcome,
+            "question": self.question,
+            **self.outcome_dict(),
+            "instruments": self.instruments,
+            "dagitty": self.dagitty,
+        }
 
     def text(self) -> str:
         from gutkg.analysis.text import section, status_lines, wrap
@@ -173,22 +178,33 @@ class InstrumentsResult(Outcome):
             return self.labels.get(v, v)
 
         out = [f"Conditional instruments for {name(self.exposure)} → {name(self.outcome)}"]
-        out += status_lines(self.filter, self.filter_note, self.causal_rule, self.truncated, self.reason,
-                            self.notes)
+        out += status_lines(self.filter, self.filter_note, self.causal_rule, self.truncated, self.reason, self.notes)
         out.append(wrap(f"question: {self.question}", "  "))
         out.append(section("Instruments", len(self.instruments)))
         for i, row in enumerate(self.instruments, 1):
             given = (" given " + ", ".join(name(w) for w in row["given"])) if row["given"] else " (unconditional)"
             out.append(wrap(f"{i}. {name(row['instrument'])}{given}", "  "))
         if not self.instruments:
-            out.append(wrap("none: no measured variable is connected to the exposure and separable from "
-                            "the outcome except through it", "  "))
+            out.append(
+                wrap(
+                    "none: no measured variable is connected to the exposure and separable from "
+                    "the outcome except through it",
+                    "  ",
+                )
+            )
         return "\n".join(out)
 
 
-def instruments(graph: nx.MultiDiGraph, exposure: str, outcome: str, *, flt: EvidenceFilter | None = None,
-                include_refuted: bool = False, unmeasured: list[str] | None = None,
-                max_length: int = 6) -> InstrumentsResult:
+def instruments(
+    graph: nx.MultiDiGraph,
+    exposure: str,
+    outcome: str,
+    *,
+    flt: EvidenceFilter | None = None,
+    include_refuted: bool = False,
+    unmeasured: list[str] | None = None,
+    max_length: int = 6,
+) -> InstrumentsResult:
     """Conditional instruments for ``exposure`` → ``outcome`` on the DAG :func:`gutkg.analysis.adjust.adjust`
     uses (the causal graph, or its time-unrolling; unmeasured and rarely measured concepts are latent).
 
@@ -205,8 +221,9 @@ def instruments(graph: nx.MultiDiGraph, exposure: str, outcome: str, *, flt: Evi
 
     distinct(graph, exposure, outcome)
     work = filtered(graph, flt)
-    an = analysed(graph, exposure, outcome, flt=flt, include_refuted=include_refuted, unmeasured=unmeasured,
-                  max_length=max_length)
+    an = analysed(
+        graph, exposure, outcome, flt=flt, include_refuted=include_refuted, unmeasured=unmeasured, max_length=max_length
+    )
     u = an.unrolled
     latent = {v for v in u.dag if concept_of(v) in an.hidden}
     found = conditional_instruments(u.dag, u.exposure, u.outcome, latent)
@@ -216,26 +233,43 @@ def instruments(graph: nx.MultiDiGraph, exposure: str, outcome: str, *, flt: Evi
         return f"{base} (step {v.rsplit(SEP, 1)[1]})" if u.unrolled else base
 
     result = InstrumentsResult(
-        exposure=u.exposure, outcome=u.outcome,
-        question=("the short-run effect of the exposure set at step 1 on the outcome at the last step "
-                  "(time-unrolled graph, as gutkg adjust)" if u.unrolled else "the effect of the exposure "
-                  "on the outcome (the graph has no feedback loop between them)"),
+        exposure=u.exposure,
+        outcome=u.outcome,
+        question=(
+            "the short-run effect of the exposure set at step 1 on the outcome at the last step "
+            "(time-unrolled graph, as gutkg adjust)"
+            if u.unrolled
+            else "the effect of the exposure on the outcome (the graph has no feedback loop between them)"
+        ),
         instruments=[{"instrument": z, "given": w} for z, w in found],
-        labels={v: name(v) for v in u.dag}, dagitty=to_dagitty(u.dag, u.exposure, u.outcome, latent),
-        filter=flt.describe() if flt else "no filter", filter_note=filter_note(graph, work, flt),
-        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
+        labels={v: name(v) for v in u.dag},
+        dagitty=to_dagitty(u.dag, u.exposure, u.outcome, latent),
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
+    )
     own = sorted({concept_of(z) for z, w in found if any(concept_of(v) == concept_of(z) for v in w)})
     if own:
-        result.notes.append("conditioned on its own later value, an instrument that does not change over "
-                            "time (a genotype) varies no more and cannot be used: "
-                            + ", ".join(label(graph, c) for c in own if c in graph))
+        result.notes.append(
+            "conditioned on its own later value, an instrument that does not change over "
+            "time (a genotype) varies no more and cannot be used: "
+            + ", ".join(label(graph, c) for c in own if c in graph)
+        )
     if u.unrolled:
-        result.notes.append("a variable that persists and keeps acting on the exposure after step 1 (a gene, "
-                            "for instance) reaches the outcome through later exposure values, so it is no "
-                            "instrument for the short-run effect; Mendelian randomisation answers a "
-                            "lifelong-exposure question instead")
+        result.notes.append(
+            "a variable that persists and keeps acting on the exposure after step 1 (a gene, "
+            "for instance) reaches the outcome through later exposure values, so it is no "
+            "instrument for the short-run effect; Mendelian randomisation answers a "
+            "lifelong-exposure question instead"
+        )
     return result
 
 
-__all__ = ["InstrumentsResult", "backdoor_graph", "conditional_instruments", "d_connected", "instruments",
-           "nearest_separator"]
+__all__ = [
+    "InstrumentsResult",
+    "backdoor_graph",
+    "conditional_instruments",
+    "d_connected",
+    "instruments",
+    "nearest_separator",
+]

@@ -80,12 +80,17 @@ class LoopResult(Outcome):
         return [lp for lp in self.loops if not lp.evidenced]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"through": self.through, "max_length": self.max_length,
-                "cycles_found": self.cycles_found, "loops_found": self.loops_found,
-                "loops_evidenced": self.loops_evidenced,
-                "loops_hypothesised": self.loops_found - self.loops_evidenced,
-                "shown": len(self.loops), **self.outcome_dict(),
-                "loops": [lp.as_dict() for lp in self.loops]}
+        return {
+            "through": self.through,
+            "max_length": self.max_length,
+            "cycles_found": self.cycles_found,
+            "loops_found": self.loops_found,
+            "loops_evidenced": self.loops_evidenced,
+            "loops_hypothesised": self.loops_found - self.loops_evidenced,
+            "shown": len(self.loops),
+            **self.outcome_dict(),
+            "loops": [lp.as_dict() for lp in self.loops],
+        }
 
     def text(self) -> str:
         from gutkg.display import text
@@ -137,8 +142,9 @@ def _closing(pred: list[list[int]], s: int, bound: int, floor: int) -> dict[int,
     return dist
 
 
-def _cycles_from(s: int, succ: list[list[int]], dist: dict[int, int], bound: int,
-                 budget: Budget, state: SearchState) -> Iterator[list[int]]:
+def _cycles_from(
+    s: int, succ: list[list[int]], dist: dict[int, int], bound: int, budget: Budget, state: SearchState
+) -> Iterator[list[int]]:
     """Every cycle through ``s`` whose other nodes are keys of ``dist`` (an iterative DFS)."""
     path = [s]
     on_path = {s}
@@ -163,9 +169,14 @@ def _cycles_from(s: int, succ: list[list[int]], dist: dict[int, int], bound: int
             on_path.discard(path.pop())
 
 
-def bounded_cycles(graph: nx.DiGraph, length_bound: int, *, through: Hashable | None = None,
-                   budget: Budget | None = None, state: SearchState | None = None,
-                   ) -> Iterator[list[Hashable]]:
+def bounded_cycles(
+    graph: nx.DiGraph,
+    length_bound: int,
+    *,
+    through: Hashable | None = None,
+    budget: Budget | None = None,
+    state: SearchState | None = None,
+) -> Iterator[list[Hashable]]:
     """Simple cycles of ``graph`` with at most ``length_bound`` edges, each exactly once.
 
     Each cycle starts at its smallest node (sorted order). With ``through``, only the cycles
@@ -213,10 +224,18 @@ def bounded_cycles(graph: nx.DiGraph, length_bound: int, *, through: Hashable | 
             return
 
 
-def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length: int = 4,
-               limit: int = 50, budget: float | None = 10.0, flt: EvidenceFilter | None = None,
-               include_refuted: bool = False, scan: int | None = None,
-               evidence: bool = True) -> LoopResult:
+def find_loops(
+    graph: nx.MultiDiGraph,
+    *,
+    through: str | None = None,
+    max_length: int = 4,
+    limit: int = 50,
+    budget: float | None = 10.0,
+    flt: EvidenceFilter | None = None,
+    include_refuted: bool = False,
+    scan: int | None = None,
+    evidence: bool = True,
+) -> LoopResult:
     """Feedback loops of ``graph``, best first (strongest weakest link, then shorter).
 
     ``through`` keeps only loops through that concept id. Loops are reported per claim (where two
@@ -251,23 +270,33 @@ def find_loops(graph: nx.MultiDiGraph, *, through: str | None = None, max_length
         top.add(names, list(pairwise([*names, names[0]])), keys_of, scan)
         if top.seen >= scan:
             state.truncated = True
-            state.reason = (f"stopped after {top.seen} loops (scan limit): narrow with --through "
-                            "or lower --max-length")
+            state.reason = f"stopped after {top.seen} loops (scan limit): narrow with --through or lower --max-length"
             break
     found = top.chains(Loop, evidence=evidence)
-    result = LoopResult(loops=found, through=through, max_length=max_length,
-                        cycles_found=cycles, loops_found=top.seen, loops_evidenced=top.evidenced,
-                        truncated=state.truncated,
-                        reason=state.reason, filter=flt.describe() if flt else "no filter",
-                        filter_note=filter_note(graph, work, flt),
-                        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
+    result = LoopResult(
+        loops=found,
+        through=through,
+        max_length=max_length,
+        cycles_found=cycles,
+        loops_found=top.seen,
+        loops_evidenced=top.evidenced,
+        truncated=state.truncated,
+        reason=state.reason,
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
+    )
     if state.truncated and state.reason == "time budget spent":
-        result.reason = (f"time budget of {budget:g} s spent after {cycles} cycles: these are the "
-                         "loops found so far; raise --budget or lower --max-length")
+        result.reason = (
+            f"time budget of {budget:g} s spent after {cycles} cycles: these are the "
+            "loops found so far; raise --budget or lower --max-length"
+        )
     if not top.seen and not state.truncated:
         where = f" through {through!r}" if through else ""
-        result.notes.append(f"no feedback loop{where} of at most {max_length} claims"
-                            + (f" ({result.filter_note})" if result.filter_note else ""))
+        result.notes.append(
+            f"no feedback loop{where} of at most {max_length} claims"
+            + (f" ({result.filter_note})" if result.filter_note else "")
+        )
     elif top.seen > limit:
         result.notes.append(f"showing the best {limit} of {top.seen} loops")
     return result

@@ -42,10 +42,18 @@ if TYPE_CHECKING:
     from gutkg.analysis.filters import EvidenceFilter
 
 
-def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterable[Hashable],
-                 max_length: int, *, avoid: Iterable[Hashable] = (), min_strength: int = 0,
-                 min_length: int = 1, budget: Budget | None = None,
-                 state: SearchState | None = None) -> Iterator[list[Hashable]]:
+def simple_paths(
+    view: nx.DiGraph,
+    sources: Iterable[Hashable],
+    targets: Iterable[Hashable],
+    max_length: int,
+    *,
+    avoid: Iterable[Hashable] = (),
+    min_strength: int = 0,
+    min_length: int = 1,
+    budget: Budget | None = None,
+    state: SearchState | None = None,
+) -> Iterator[list[Hashable]]:
     """Simple paths from any source to any target with ``min_length``..``max_length`` edges.
 
     A path stops at the first target it meets and never passes through ``avoid`` or another
@@ -70,9 +78,12 @@ def simple_paths(view: nx.DiGraph, sources: Iterable[Hashable], targets: Iterabl
     for t in targets:
         if t not in view:
             continue
-        near = backward_distances(lambda v: (u for u in view.pred[v] if ok(u, v)), t, max_length,
-                                  allowed=lambda u: u not in targets
-                                  and (u not in avoided or u in sources))
+        near = backward_distances(
+            lambda v: (u for u in view.pred[v] if ok(u, v)),
+            t,
+            max_length,
+            allowed=lambda u: u not in targets and (u not in avoided or u in sources),
+        )
         for n, d in near.items():
             if d < dist.get(n, max_length + 1):
                 dist[n] = d
@@ -118,10 +129,17 @@ class PathResult(Outcome):
     found: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "target": self.target, "source_label": self.source_label,
-                "target_label": self.target_label, "max_length": self.max_length,
-                "found": self.found, "shown": len(self.paths), **self.outcome_dict(),
-                "paths": [p.as_dict() for p in self.paths]}
+        return {
+            "source": self.source,
+            "target": self.target,
+            "source_label": self.source_label,
+            "target_label": self.target_label,
+            "max_length": self.max_length,
+            "found": self.found,
+            "shown": len(self.paths),
+            **self.outcome_dict(),
+            "paths": [p.as_dict() for p in self.paths],
+        }
 
     def text(self) -> str:
         from gutkg.display import text
@@ -129,10 +147,21 @@ class PathResult(Outcome):
         return text(self)
 
 
-def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], targets: list[str],
-                  *, max_length: int, limit: int, avoid: Iterable[str] = (), min_length: int = 1,
-                  include_refuted: bool = False, clock: Budget, state: SearchState,
-                  scan: int = 200_000) -> tuple[list[Chain], int]:
+def ranked_chains(
+    work: nx.MultiDiGraph,
+    view: nx.DiGraph,
+    sources: list[str],
+    targets: list[str],
+    *,
+    max_length: int,
+    limit: int,
+    avoid: Iterable[str] = (),
+    min_length: int = 1,
+    include_refuted: bool = False,
+    clock: Budget,
+    state: SearchState,
+    scan: int = 200_000,
+) -> tuple[list[Chain], int]:
     """The best ``limit`` per-claim chains from ``sources`` to ``targets``, and how many exist.
 
     The count is exact unless the search stops at ``scan`` chains or on the clock (then
@@ -143,8 +172,9 @@ def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], t
     def keys_of(u: str, v: str) -> list[str]:
         return causal_claims(work, u, v, include_refuted=include_refuted)
 
-    for nodes in simple_paths(view, sources, targets, max_length, avoid=avoid,
-                              min_length=min_length, budget=clock, state=state):
+    for nodes in simple_paths(
+        view, sources, targets, max_length, avoid=avoid, min_length=min_length, budget=clock, state=state
+    ):
         names = [str(n) for n in nodes]
         top.add(names, list(pairwise(names)), keys_of, scan)
         if top.seen >= scan:
@@ -154,9 +184,17 @@ def ranked_chains(work: nx.MultiDiGraph, view: nx.DiGraph, sources: list[str], t
     return top.chains(), top.seen
 
 
-def find_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length: int = 5,
-               limit: int = 20, budget: float | None = 10.0, flt: EvidenceFilter | None = None,
-               include_refuted: bool = False) -> PathResult:
+def find_paths(
+    graph: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    *,
+    max_length: int = 5,
+    limit: int = 20,
+    budget: float | None = 10.0,
+    flt: EvidenceFilter | None = None,
+    include_refuted: bool = False,
+) -> PathResult:
     """Causal chains from concept id ``source`` to ``target``, best first (see module docstring).
 
     >>> import networkx as nx
@@ -171,29 +209,54 @@ def find_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length: 
     work = filtered(graph, flt)
     view = causal_view(work, include_refuted=include_refuted)
     clock, state = Budget(budget), SearchState()
-    paths, seen = ranked_chains(work, view, [source], [target], max_length=max_length, limit=limit,
-                                include_refuted=include_refuted, clock=clock, state=state)
-    result = PathResult(source=source, target=target, source_label=label(graph, source),
-                        target_label=label(graph, target), paths=paths, max_length=max_length,
-                        found=seen, truncated=state.truncated, reason=state.reason,
-                        filter=flt.describe() if flt else "no filter",
-                        filter_note=filter_note(graph, work, flt),
-                        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
+    paths, seen = ranked_chains(
+        work,
+        view,
+        [source],
+        [target],
+        max_length=max_length,
+        limit=limit,
+        include_refuted=include_refuted,
+        clock=clock,
+        state=state,
+    )
+    result = PathResult(
+        source=source,
+        target=target,
+        source_label=label(graph, source),
+        target_label=label(graph, target),
+        paths=paths,
+        max_length=max_length,
+        found=seen,
+        truncated=state.truncated,
+        reason=state.reason,
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
+    )
     if state.truncated and state.reason == "time budget spent":
-        result.reason = (f"time budget of {budget:g} s spent: these are the chains found so far; "
-                         "raise --budget or lower --max-length")
+        result.reason = (
+            f"time budget of {budget:g} s spent: these are the chains found so far; "
+            "raise --budget or lower --max-length"
+        )
     if not paths and not state.truncated:
-        result.notes.append(no_path_reason(graph, work, view, source, target, max_length, flt,
-                                           include_refuted))
+        result.notes.append(no_path_reason(graph, work, view, source, target, max_length, flt, include_refuted))
     elif seen > len(paths):
         total = f"at least {seen}" if state.truncated else f"{seen}"
         result.notes.append(f"showing the best {len(paths)} of {total} chains")
     return result
 
 
-def no_path_reason(graph: nx.MultiDiGraph, work: nx.MultiDiGraph, view: nx.DiGraph, source: str,
-                   target: str, max_length: int, flt: EvidenceFilter | None,
-                   include_refuted: bool) -> str:
+def no_path_reason(
+    graph: nx.MultiDiGraph,
+    work: nx.MultiDiGraph,
+    view: nx.DiGraph,
+    source: str,
+    target: str,
+    max_length: int,
+    flt: EvidenceFilter | None,
+    include_refuted: bool,
+) -> str:
     """Why there is no chain, and what to try: a longer cap, no filter, or nothing at all."""
     import networkx as nx
 
@@ -202,11 +265,12 @@ def no_path_reason(graph: nx.MultiDiGraph, work: nx.MultiDiGraph, view: nx.DiGra
         return f"the filter ({flt.describe()}) leaves no claim at all"
     if nx.has_path(view, source, target):
         n = nx.shortest_path_length(view, source, target)
-        return (f"no causal chain from {a} to {b} of at most {max_length} claims; the shortest has "
-                f"{n}: try --max-length {n}")
+        return (
+            f"no causal chain from {a} to {b} of at most {max_length} claims; the shortest has "
+            f"{n}: try --max-length {n}"
+        )
     if flt is not None and not flt.is_empty:
         full = causal_view(graph, include_refuted=include_refuted)
         if nx.has_path(full, source, target):
-            return (f"no causal chain from {a} to {b} survives the filter ({flt.describe()}); "
-                    "without it there is one")
+            return f"no causal chain from {a} to {b} survives the filter ({flt.describe()}); without it there is one"
     return f"no causal chain from {a} to {b} in the graph: {b} is not downstream of {a}"

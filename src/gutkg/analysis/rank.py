@@ -48,13 +48,16 @@ if TYPE_CHECKING:
     from gutkg.analysis.filters import EvidenceFilter
 
 STATUS_FACTOR = {"established": 1.0, "supported": 1.0, "contested": 0.5, "hypothesised": 0.25, "refuted": 0.0}
-RULE = ("a claim weighs (s + 1) / 5 for evidence strength s (0-4), times 1 if established or supported, "
-        "0.5 if contested, 0.25 if hypothesised; a chain weighs as its weakest claim; measurement "
-        "concepts are excluded; scores within 5% (or 0.05) of the one above are ties (=)")
+RULE = (
+    "a claim weighs (s + 1) / 5 for evidence strength s (0-4), times 1 if established or supported, "
+    "0.5 if contested, 0.25 if hypothesised; a chain weighs as its weakest claim; measurement "
+    "concepts are excluded; scores within 5% (or 0.05) of the one above are ties (=)"
+)
 DRIVER_MEASURE = "sign-aware reach to disease: the weights of the best chains by which X raises a disease"
 PROTECTIVE_MEASURE = "sign-aware reach to disease: the weights of the best chains by which X lowers a disease"
-BOTTLENECK_MEASURE = ("betweenness centrality on the causal graph without measurement concepts (unweighted, "
-                      "normalised 0-1)")
+BOTTLENECK_MEASURE = (
+    "betweenness centrality on the causal graph without measurement concepts (unweighted, normalised 0-1)"
+)
 SAMPLE_ABOVE = 2000
 TIE_RELATIVE, TIE_ABSOLUTE = 0.05, 0.05
 
@@ -94,34 +97,43 @@ class RankResult(Outcome):
     rule: str = RULE
 
     def as_dict(self) -> dict[str, Any]:
-        return {"driver_measure": self.driver_measure, "protective_measure": self.protective_measure,
-                "bottleneck_measure": self.bottleneck_measure, "rule": self.rule,
-                **self.outcome_dict(), "drivers": [r.as_dict() for r in self.drivers],
-                "protective": [r.as_dict() for r in self.protective],
-                "bottlenecks": [r.as_dict() for r in self.bottlenecks]}
+        return {
+            "driver_measure": self.driver_measure,
+            "protective_measure": self.protective_measure,
+            "bottleneck_measure": self.bottleneck_measure,
+            "rule": self.rule,
+            **self.outcome_dict(),
+            "drivers": [r.as_dict() for r in self.drivers],
+            "protective": [r.as_dict() for r in self.protective],
+            "bottlenecks": [r.as_dict() for r in self.bottlenecks],
+        }
 
     def text(self) -> str:
         from gutkg.analysis.text import section, status_lines, wrap
 
         out = ["Concepts ranked as drivers of disease, protective factors and bottlenecks"]
-        out += status_lines(self.filter, self.filter_note, self.causal_rule, self.truncated,
-                            self.reason, self.notes)
+        out += status_lines(self.filter, self.filter_note, self.causal_rule, self.truncated, self.reason, self.notes)
         out.append(wrap("rule: " + self.rule, "  "))
         for title, measure, rows, fmt in (
-                ("Drivers (raise disease)", self.driver_measure, self.drivers, "{:8.2f}"),
-                ("Protective (lower disease)", self.protective_measure, self.protective, "{:8.2f}"),
-                ("Bottlenecks", self.bottleneck_measure, self.bottlenecks, "{:8.3f}")):
+            ("Drivers (raise disease)", self.driver_measure, self.drivers, "{:8.2f}"),
+            ("Protective (lower disease)", self.protective_measure, self.protective, "{:8.2f}"),
+            ("Bottlenecks", self.bottleneck_measure, self.bottlenecks, "{:8.3f}"),
+        ):
             out.append(section(title, len(rows)))
             out.append(wrap("measure: " + measure, "  "))
             out.append(f"  {'':4}{'score':>8}  {'reach':>5} {'anc.':>5} {'in':>4} {'out':>4}  concept")
             for r in rows:
                 mark = "=" if r.tie else "."
-                out.append(f"  {r.rank:>3}{mark} {fmt.format(r.score)}  {r.reach:>5} {r.ancestors:>5} "
-                           f"{r.causes:>4} {r.effects:>4}  {r.label} ({r.category})")
+                out.append(
+                    f"  {r.rank:>3}{mark} {fmt.format(r.score)}  {r.reach:>5} {r.ancestors:>5} "
+                    f"{r.causes:>4} {r.effects:>4}  {r.label} ({r.category})"
+                )
             if not rows:
                 out.append("  none")
-        out.append("  reach: concepts downstream (no measurements); anc.: upstream; in/out: causal claims; "
-                   "= : tied with the one above")
+        out.append(
+            "  reach: concepts downstream (no measurements); anc.: upstream; in/out: causal claims; "
+            "= : tied with the one above"
+        )
         return "\n".join(out)
 
 
@@ -164,17 +176,22 @@ def mark_ties(rows: list[Ranked], absolute: float = TIE_ABSOLUTE) -> list[Ranked
     """Give each row its rank; a score within 5% (or ``absolute``) of the previous one shares its rank."""
     for i, r in enumerate(rows):
         prev = rows[i - 1] if i else None
-        if prev is not None and (prev.score - r.score <= absolute
-                                 or prev.score - r.score <= TIE_RELATIVE * prev.score):
+        if prev is not None and (prev.score - r.score <= absolute or prev.score - r.score <= TIE_RELATIVE * prev.score):
             r.rank, r.tie = prev.rank, True
         else:
             r.rank = i + 1
     return rows
 
 
-def rank(graph: nx.MultiDiGraph, *, limit: int = 20, category: str | None = None,
-         flt: EvidenceFilter | None = None, include_refuted: bool = False,
-         budget: float | None = 30.0) -> RankResult:
+def rank(
+    graph: nx.MultiDiGraph,
+    *,
+    limit: int = 20,
+    category: str | None = None,
+    flt: EvidenceFilter | None = None,
+    include_refuted: bool = False,
+    budget: float | None = 30.0,
+) -> RankResult:
     """Concepts ranked as drivers of disease, protective factors and bottlenecks (module docstring).
 
     ``category`` keeps only concepts of that category in the lists (the measures still use the
@@ -196,14 +213,19 @@ def rank(graph: nx.MultiDiGraph, *, limit: int = 20, category: str | None = None
     work = filtered(graph, flt)
     view = causal_view(work, include_refuted=include_refuted)
     clock = Budget(budget)
-    result = RankResult(drivers=[], bottlenecks=[], filter=flt.describe() if flt else "no filter",
-                        filter_note=filter_note(graph, work, flt),
-                        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE)
+    result = RankResult(
+        drivers=[],
+        bottlenecks=[],
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+        causal_rule=CAUSAL_RULE_WITH_REFUTED if include_refuted else CAUSAL_RULE,
+    )
     measuring = {n for n in view if is_measurement(graph, n)}
     active = [n for n in view if view.degree(n) and n not in measuring]
     if not active:
-        result.notes.append("no causal claim" + (f" ({result.filter_note})" if result.filter_note
-                                                 else "") + ": nothing to rank")
+        result.notes.append(
+            "no causal claim" + (f" ({result.filter_note})" if result.filter_note else "") + ": nothing to rank"
+        )
         return result
     known = sorted({str(d.get("category", "")) for _, d in graph.nodes(data=True)} - {""})
     if category is not None and category not in known:
@@ -222,24 +244,36 @@ def rank(graph: nx.MultiDiGraph, *, limit: int = 20, category: str | None = None
     diseases = {n for n in active if view.nodes[n].get("category") == "disease"}
     targets = diseases or set(active)
     if not diseases:
-        result.driver_measure = result.driver_measure.replace("to disease", "to every concept (no disease "
-                                                              "in the graph)")
-        result.protective_measure = result.protective_measure.replace("to disease", "to every concept "
-                                                                      "(no disease in the graph)")
+        result.driver_measure = result.driver_measure.replace(
+            "to disease", "to every concept (no disease in the graph)"
+        )
+        result.protective_measure = result.protective_measure.replace(
+            "to disease", "to every concept (no disease in the graph)"
+        )
     ancestors_of = {n: len(nx.ancestors(view, n) - measuring) for n in keep}
 
     def row(n: str, score: float, reach: int, hits: list[str] | None = None) -> Ranked:
-        return Ranked(node=n, label=label(graph, n), category=str(view.nodes[n].get("category", "")),
-                      score=round(score, 4), reach=reach, ancestors=ancestors_of[n],
-                      causes=view.in_degree(n), effects=view.out_degree(n), targets=hits or [])
+        return Ranked(
+            node=n,
+            label=label(graph, n),
+            category=str(view.nodes[n].get("category", "")),
+            score=round(score, 4),
+            reach=reach,
+            ancestors=ancestors_of[n],
+            causes=view.in_degree(n),
+            effects=view.out_degree(n),
+            targets=hits or [],
+        )
 
     up: list[Ranked] = []
     down: list[Ranked] = []
     reach: dict[str, int] = {}
     for i, n in enumerate(keep):
         if clock.expired():
-            result.truncated, result.reason = True, (
-                f"time budget spent after {i} of {len(keep)} concepts: they are ranked among those")
+            result.truncated, result.reason = (
+                True,
+                (f"time budget spent after {i} of {len(keep)} concepts: they are ranked among those"),
+            )
             break
         best = best_chains(view, n, measuring)
         reach[n] = len(best)
@@ -258,8 +292,7 @@ def rank(graph: nx.MultiDiGraph, *, limit: int = 20, category: str | None = None
     if k is not None:
         result.bottleneck_measure += f"; estimated from {k} sampled sources"
     between = nx.betweenness_centrality(sub, k=k, seed=0, normalized=True)
-    ranked = sorted((n for n in keep if between.get(n, 0) > 0),
-                    key=lambda n: (-between[n], label(graph, n)))
+    ranked = sorted((n for n in keep if between.get(n, 0) > 0), key=lambda n: (-between[n], label(graph, n)))
     # betweenness lies in 0-1: ties within 5% of the score above only
     result.bottlenecks = mark_ties([row(n, between[n], reach.get(n, 0)) for n in ranked[:limit]], absolute=0.0)
     return result

@@ -84,19 +84,34 @@ class RivalSummary:
         return level_name(self.human_level)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "definition": self.definition,
-                "claims_kept": len(self.claims), "claims_total": len(self.claims) + len(self.missing),
-                "missing_claims": self.missing, "evidence_items": self.items,
-                "supporting_items": self.supporting, "opposing_items": self.opposing,
-                "role": self.role, "grade": self.level, "grade_label": self.grade_label,
-                "human_grade": self.human_level, "human_grade_label": self.human_label,
-                "best_evidence_against": self.against,
-                "best_route": self.route, "kinds_of_evidence": self.kinds,
-                "measurements": self.measurements,
-                "strongest": STRENGTH_NAMES[self.strongest], "weakest": STRENGTH_NAMES[self.weakest],
-                "claims_by_strength": self.by_strength, "items_by_system": self.by_system,
-                "items_by_direction": self.by_direction, "claims_by_status": self.by_status,
-                "citations": self.citations, "claims": [h.as_dict() for h in self.claims]}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "definition": self.definition,
+            "claims_kept": len(self.claims),
+            "claims_total": len(self.claims) + len(self.missing),
+            "missing_claims": self.missing,
+            "evidence_items": self.items,
+            "supporting_items": self.supporting,
+            "opposing_items": self.opposing,
+            "role": self.role,
+            "grade": self.level,
+            "grade_label": self.grade_label,
+            "human_grade": self.human_level,
+            "human_grade_label": self.human_label,
+            "best_evidence_against": self.against,
+            "best_route": self.route,
+            "kinds_of_evidence": self.kinds,
+            "measurements": self.measurements,
+            "strongest": STRENGTH_NAMES[self.strongest],
+            "weakest": STRENGTH_NAMES[self.weakest],
+            "claims_by_strength": self.by_strength,
+            "items_by_system": self.by_system,
+            "items_by_direction": self.by_direction,
+            "claims_by_status": self.by_status,
+            "citations": self.citations,
+            "claims": [h.as_dict() for h in self.claims],
+        }
 
 
 @dataclass
@@ -114,9 +129,16 @@ class QuestionRivals:
     keystones: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "definition": self.definition,
-                "exposure": self.exposure, "outcome": self.outcome, "answer": self.answer,
-                "keystones": self.keystones, "rivals": [r.as_dict() for r in self.rivals]}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "definition": self.definition,
+            "exposure": self.exposure,
+            "outcome": self.outcome,
+            "answer": self.answer,
+            "keystones": self.keystones,
+            "rivals": [r.as_dict() for r in self.rivals],
+        }
 
 
 @dataclass
@@ -131,8 +153,14 @@ class Contradiction:
     claims: list[Hop]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "a": self.a, "b": self.b, "a_label": self.a_label,
-                "b_label": self.b_label, "claims": [h.as_dict() for h in self.claims]}
+        return {
+            "kind": self.kind,
+            "a": self.a,
+            "b": self.b,
+            "a_label": self.a_label,
+            "b_label": self.b_label,
+            "claims": [h.as_dict() for h in self.claims],
+        }
 
 
 @dataclass(repr=False)
@@ -147,9 +175,13 @@ class RivalsResult(Displayable):
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"filter": self.filter, "filter_note": self.filter_note, "notes": self.notes,
-                "questions": [q.as_dict() for q in self.questions],
-                "contradictions": [c.as_dict() for c in self.contradictions]}
+        return {
+            "filter": self.filter,
+            "filter_note": self.filter_note,
+            "notes": self.notes,
+            "questions": [q.as_dict() for q in self.questions],
+            "contradictions": [c.as_dict() for c in self.contradictions],
+        }
 
     def text(self, details: bool = False) -> str:
         from gutkg.display import text
@@ -165,14 +197,12 @@ def resolve_question(graph: nx.MultiDiGraph, text: str) -> str:
     if text in questions:
         return text
     wanted = text.casefold().strip()
-    hits = [q for q, d in questions.items()
-            if wanted in q.casefold() or wanted in str(d.get("label", "")).casefold()]
+    hits = [q for q, d in questions.items() if wanted in q.casefold() or wanted in str(d.get("label", "")).casefold()]
     if len(hits) == 1:
         return str(hits[0])
     listing = "; ".join(f"{q} ({questions[q]['label']})" for q in (hits or list(questions)))
     if hits:
-        raise GutKGError(f"{text!r} matches {len(hits)} questions: {listing}. Give more of the "
-                         "label or the id.")
+        raise GutKGError(f"{text!r} matches {len(hits)} questions: {listing}. Give more of the label or the id.")
     if not questions:
         raise GutKGError("the graph has no questions (gkv:Question); see graph/README.md")
     raise GutKGError(f"no question matches {text!r}. Questions: {listing}")
@@ -186,8 +216,7 @@ def _rival(work: nx.MultiDiGraph, hid: str, h: dict[str, Any]) -> RivalSummary:
     tests = [measurements[c] for c in h.get("claims", []) if c in measurements]
     items = [e for x in hops for e in x.evidence]
     supporting = [e for e in items if e["stance"] == "supports"]
-    by_strength = {STRENGTH_NAMES[r]: n for r, n in
-                   sorted(Counter(x.strength for x in hops).items(), reverse=True)}
+    by_strength = {STRENGTH_NAMES[r]: n for r, n in sorted(Counter(x.strength for x in hops).items(), reverse=True)}
     systems = Counter(s.strip() for e in supporting for s in str(e["system"]).split(","))
     directions = Counter(e["direction"] or "unspecified" for e in supporting)
     statuses = Counter(x.status for x in hops)
@@ -195,20 +224,38 @@ def _rival(work: nx.MultiDiGraph, hid: str, h: dict[str, Any]) -> RivalSummary:
 
     kinds = sorted({str(e["direction"]) for e in supporting if counts(e)})
     return RivalSummary(
-        id=hid, label=h.get("label", hid), definition=h.get("definition", ""), claims=hops,
-        missing=missing, items=len(items), supporting=len(supporting),
-        opposing=len(items) - len(supporting), by_strength=by_strength,
-        by_system=dict(systems.most_common()), by_direction=dict(directions.most_common()),
+        id=hid,
+        label=h.get("label", hid),
+        definition=h.get("definition", ""),
+        claims=hops,
+        missing=missing,
+        items=len(items),
+        supporting=len(supporting),
+        opposing=len(items) - len(supporting),
+        by_strength=by_strength,
+        by_system=dict(systems.most_common()),
+        by_direction=dict(directions.most_common()),
         by_status=dict(statuses.most_common()),
         citations=sorted({c for x in hops for c in x.citations} | {c for m in tests for c in m["citations"]}),
         kinds=(["method validation"] if any(m["strength"] for m in tests) else []) if tests else kinds,
         # a hypothesis about what a test reads is graded by its measurement relations alone
         level=(max(m["strength"] for m in tests) if tests else max((x.strength for x in hops), default=-1)),
-        against=max([m["grading"]["against"] for m in tests]
-                    + ([] if tests else [int(work.edges[*kept[x.claim], x.claim]["grading"]["against"])
-                                         for x in hops]), default=0),
-        measurements=[{"id": m["id"], "method": m["method"], "measures": m["measures"],
-                       "validity": m["validity"], "grade": m["strength_label"]} for m in tests])
+        against=max(
+            [m["grading"]["against"] for m in tests]
+            + ([] if tests else [int(work.edges[*kept[x.claim], x.claim]["grading"]["against"]) for x in hops]),
+            default=0,
+        ),
+        measurements=[
+            {
+                "id": m["id"],
+                "method": m["method"],
+                "measures": m["measures"],
+                "validity": m["validity"],
+                "grade": m["strength_label"],
+            }
+            for m in tests
+        ],
+    )
 
 
 def contradictions(graph: nx.MultiDiGraph, claims: set[str] | None = None) -> list[Contradiction]:
@@ -229,23 +276,45 @@ def contradictions(graph: nx.MultiDiGraph, claims: set[str] | None = None) -> li
 
         for (u, v), s in sorted(signs.items()):
             if {1, -1} <= s:
-                out.append(Contradiction("opposite signs", u, v, label(graph, u), label(graph, v),
-                                         hops(lambda x, y, k, u=u, v=v: (x, y) == (u, v)
-                                              and graph.edges[x, y, k]["sign"] != 0)))
+                out.append(
+                    Contradiction(
+                        "opposite signs",
+                        u,
+                        v,
+                        label(graph, u),
+                        label(graph, v),
+                        hops(lambda x, y, k, u=u, v=v: (x, y) == (u, v) and graph.edges[x, y, k]["sign"] != 0),
+                    )
+                )
             if 0 in s and s - {0}:
-                out.append(Contradiction("effect vs no effect", u, v, label(graph, u),
-                                         label(graph, v),
-                                         hops(lambda x, y, k, u=u, v=v: (x, y) == (u, v))))
+                out.append(
+                    Contradiction(
+                        "effect vs no effect",
+                        u,
+                        v,
+                        label(graph, u),
+                        label(graph, v),
+                        hops(lambda x, y, k, u=u, v=v: (x, y) == (u, v)),
+                    )
+                )
         causal = {(u, v) for (u, v), s in signs.items() if s - {0}}
         if a != b and (a, b) in causal and (b, a) in causal:
-            out.append(Contradiction("both directions", a, b, label(graph, a), label(graph, b),
-                                     hops(lambda x, y, k: graph.edges[x, y, k]["sign"] != 0)))
+            out.append(
+                Contradiction(
+                    "both directions",
+                    a,
+                    b,
+                    label(graph, a),
+                    label(graph, b),
+                    hops(lambda x, y, k: graph.edges[x, y, k]["sign"] != 0),
+                )
+            )
         for u, v, k in edges:
             if graph.edges[u, v, k].get("opposed"):
-                out.append(Contradiction("opposing evidence", u, v, label(graph, u),
-                                         label(graph, v), [hop(graph, u, v, k)]))
-    order = {"opposite signs": 0, "effect vs no effect": 1, "both directions": 2,
-             "opposing evidence": 3}
+                out.append(
+                    Contradiction("opposing evidence", u, v, label(graph, u), label(graph, v), [hop(graph, u, v, k)])
+                )
+    order = {"opposite signs": 0, "effect vs no effect": 1, "both directions": 2, "opposing evidence": 3}
     return sorted(out, key=lambda c: (order[c.kind], c.a_label, c.b_label))
 
 
@@ -257,8 +326,7 @@ def _human_measurement_level(work: nx.MultiDiGraph, mid: str) -> int:
     return grade([e for e in m["evidence"] if is_human(e)], measurement=True).level
 
 
-def _grade_by_role(graph: nx.MultiDiGraph, q: QuestionRivals, flt: EvidenceFilter | None,
-                   budget: float | None) -> None:
+def _grade_by_role(graph: nx.MultiDiGraph, q: QuestionRivals, flt: EvidenceFilter | None, budget: float | None) -> None:
     """Grade each rival with a role by the best route of that role, as ``explain`` does."""
     from gutkg.analysis.explain import explain
 
@@ -274,8 +342,13 @@ def _grade_by_role(graph: nx.MultiDiGraph, q: QuestionRivals, flt: EvidenceFilte
     q.keystones = [f"{'; and '.join(k.labels)}: if wrong, {k.change}" for k in e.verdict.keystones[:2]]
 
 
-def rivals(graph: nx.MultiDiGraph, question: str | None = None, *,
-           flt: EvidenceFilter | None = None, budget: float | None = 20.0) -> RivalsResult:
+def rivals(
+    graph: nx.MultiDiGraph,
+    question: str | None = None,
+    *,
+    flt: EvidenceFilter | None = None,
+    budget: float | None = 20.0,
+) -> RivalsResult:
     """The rival hypotheses of every question (or of ``question``: id or part of its label).
 
     >>> import networkx as nx
@@ -294,26 +367,37 @@ def rivals(graph: nx.MultiDiGraph, question: str | None = None, *,
     scope: set[str] = set()
     for qid in chosen:
         q = questions[qid]
-        rivals_ = [_rival(work, hid, hypotheses.get(hid, {"label": hid}))
-                   for hid in q.get("hypotheses", [])]
+        rivals_ = [_rival(work, hid, hypotheses.get(hid, {"label": hid})) for hid in q.get("hypotheses", [])]
         for rv in rivals_:
             rv.role = hypotheses.get(rv.id, {}).get("role", "")
             kept = {k: (u, v) for u, v, k in human.edges(keys=True)}
-            rv.human_level = (max(_human_measurement_level(work, m["id"]) for m in rv.measurements)
-                              if rv.measurements else
-                              max((human.edges[*kept[h.claim], h.claim].get("strength", 0)
-                                   for h in rv.claims if h.claim in kept), default=-1))
-        qr = QuestionRivals(qid, q.get("label", qid), q.get("definition", ""), rivals_,
-                            exposure=q.get("exposure", ""), outcome=q.get("outcome", ""))
+            rv.human_level = (
+                max(_human_measurement_level(work, m["id"]) for m in rv.measurements)
+                if rv.measurements
+                else max(
+                    (human.edges[*kept[h.claim], h.claim].get("strength", 0) for h in rv.claims if h.claim in kept),
+                    default=-1,
+                )
+            )
+        qr = QuestionRivals(
+            qid,
+            q.get("label", qid),
+            q.get("definition", ""),
+            rivals_,
+            exposure=q.get("exposure", ""),
+            outcome=q.get("outcome", ""),
+        )
         if qr.exposure in graph and qr.outcome in graph and qr.exposure != qr.outcome:
             _grade_by_role(graph, qr, flt, budget)
         qr.rivals.sort(key=lambda r: (-r.level, r.against, -r.human_level, r.id))
         scope |= {c for hid in q.get("hypotheses", []) for c in hypotheses.get(hid, {}).get("claims", [])}
         result_questions.append(qr)
-    result = RivalsResult(questions=result_questions,
-                          contradictions=contradictions(work, scope if question else None),
-                          filter=flt.describe() if flt else "no filter",
-                          filter_note=filter_note(graph, work, flt))
+    result = RivalsResult(
+        questions=result_questions,
+        contradictions=contradictions(work, scope if question else None),
+        filter=flt.describe() if flt else "no filter",
+        filter_note=filter_note(graph, work, flt),
+    )
     if not questions:
         result.notes.append("the graph has no questions (gkv:Question) yet")
     for q in result_questions:

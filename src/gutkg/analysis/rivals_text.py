@@ -16,7 +16,7 @@ def _table(q: QuestionRivals) -> list[str]:
 
     lines = [f"  {'':3}{'rival':<{width}}{'grade':<11}{'human only':<12}{'against':<10}kinds of counted evidence"]
     for i, r in enumerate(q.rivals, 1):
-        name = r.label if len(r.label) < width - 1 else r.label[:width - 3] + "…"
+        name = r.label if len(r.label) < width - 1 else r.label[: width - 3] + "…"
         kinds = ", ".join(r.kinds) if r.kinds else "no counted evidence"
         against = level_name(r.against) if r.against else "—"
         lines.append(f"  {i:<3}{name:<{width}}{r.grade_label:<11}{r.human_label:<12}{against:<10}{kinds}")
@@ -25,10 +25,14 @@ def _table(q: QuestionRivals) -> list[str]:
 
 def _ranked_by(q: QuestionRivals) -> str:
     if q.exposure and q.outcome and any(r.role for r in q.rivals):
-        return ("ranked by the grade of each rival's best route between the question's exposure and "
-                "outcome (gutkg explain), then by the grade on primary human evidence")
-    return ("ranked by the grade of each rival's best-graded claim (or, for a hypothesis about a test, "
-            "measurement relation), then by the best evidence against it, then by its grade on human evidence")
+        return (
+            "ranked by the grade of each rival's best route between the question's exposure and "
+            "outcome (gutkg explain), then by the grade on primary human evidence"
+        )
+    return (
+        "ranked by the grade of each rival's best-graded claim (or, for a hypothesis about a test, "
+        "measurement relation), then by the best evidence against it, then by its grade on human evidence"
+    )
 
 
 @renders_text(RivalsResult)
@@ -58,17 +62,32 @@ def rivals_text(r: RivalsResult, details: bool = False) -> str:
                 out.append(wrap(rv.definition, "     "))
             if rv.route:
                 out.append(wrap(f"best route: {rv.route}", "     "))
-            out.append(wrap(f"its claims: {len(rv.claims)} of {len(rv.claims) + len(rv.missing)}; best graded "
-                            f"{STRENGTH_NAMES[rv.strongest]}, weakest {STRENGTH_NAMES[rv.weakest]}; status: "
-                            + ", ".join(f"{s} {n}" for s, n in rv.by_status.items()), "     "))
+            out.append(
+                wrap(
+                    f"its claims: {len(rv.claims)} of {len(rv.claims) + len(rv.missing)}; best graded "
+                    f"{STRENGTH_NAMES[rv.strongest]}, weakest {STRENGTH_NAMES[rv.weakest]}; status: "
+                    + ", ".join(f"{s} {n}" for s, n in rv.by_status.items()),
+                    "     ",
+                )
+            )
             out.extend(hop_line(h, "       · ") for h in rv.claims)
             for m in rv.measurements:
-                out.append(wrap(f"{m['method']} reads {m['measures']}  [validity {m['validity']}, grade "
-                                f"{m['grade']}]", "       · "))
+                out.append(
+                    wrap(
+                        f"{m['method']} reads {m['measures']}  [validity {m['validity']}, grade {m['grade']}]",
+                        "       · ",
+                    )
+                )
             if rv.missing:
-                out.append(wrap("not in the graph" + (" under this filter" if r.filter != "no filter"
-                                                       else "") + ": " + ", ".join(rv.missing),
-                                "       ✗ "))
+                out.append(
+                    wrap(
+                        "not in the graph"
+                        + (" under this filter" if r.filter != "no filter" else "")
+                        + ": "
+                        + ", ".join(rv.missing),
+                        "       ✗ ",
+                    )
+                )
     if details:
         out.append(section("Contradictions kept in the graph", len(r.contradictions)))
         if not r.contradictions:
@@ -78,6 +97,10 @@ def rivals_text(r: RivalsResult, details: bool = False) -> str:
             out.extend(hop_line(h, "     · ") for h in c.claims)
     else:
         out.append("")
-        out.append(wrap(f"More: --details (each rival's claims with grades and citations; the "
-                        f"{len(r.contradictions)} contradictions kept in the graph), --format json."))
+        out.append(
+            wrap(
+                f"More: --details (each rival's claims with grades and citations; the "
+                f"{len(r.contradictions)} contradictions kept in the graph), --format json."
+            )
+        )
     return "\n".join(out)

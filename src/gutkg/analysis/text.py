@@ -18,8 +18,9 @@ WIDTH = 100
 
 def wrap(text: str, indent: str = "", width: int = WIDTH) -> str:
     """``text`` filled to ``width`` columns, the first line after ``indent`` and the rest two spaces deeper."""
-    return textwrap.fill(text, width=width, initial_indent=indent,
-                         subsequent_indent=" " * len(indent) + "  ", break_on_hyphens=False)
+    return textwrap.fill(
+        text, width=width, initial_indent=indent, subsequent_indent=" " * len(indent) + "  ", break_on_hyphens=False
+    )
 
 
 def section(title: str, count: int | str | None = None) -> str:
@@ -64,14 +65,17 @@ def chain_block(n: int, c: Chain, *, kind: str = "", marks: dict[str, str] | Non
     """A numbered chain: its shape, net sign and weakest link, then one line per claim."""
     net = "net +" if c.sign > 0 else "net −"
     what = f"{kind}, " if kind else ""
-    head = (wrap(chain_head(c, marks), f"{n:>3}. ") + f"\n       {what}{net}, {c.length} claim"
-            f"{'s' if c.length != 1 else ''}, weakest link: {STRENGTH_NAMES[c.weakest]} "
-            f"({c.weakest_status})")
+    head = (
+        wrap(chain_head(c, marks), f"{n:>3}. ") + f"\n       {what}{net}, {c.length} claim"
+        f"{'s' if c.length != 1 else ''}, weakest link: {STRENGTH_NAMES[c.weakest]} "
+        f"({c.weakest_status})"
+    )
     return "\n".join([head, *(hop_line(h, "       · ", marks) for h in c.hops)])
 
 
-def status_lines(filter_desc: str, filter_note: str, causal_rule: str, truncated: bool,
-                 reason: str, notes: list[str]) -> list[str]:
+def status_lines(
+    filter_desc: str, filter_note: str, causal_rule: str, truncated: bool, reason: str, notes: list[str]
+) -> list[str]:
     """The lines every analysis report starts with: the evidence filter, the causal rule, a
     truncation notice and any notes, wrapped."""
     lines = []
@@ -101,8 +105,10 @@ def references_block(chains: list[Chain]) -> list[str]:
 def paths_text(r: PathResult) -> str:
     """``PathResult.text()``: the causal chains found, strongest weakest link first, then their
     references."""
-    out = [f"Causal chains from {r.source_label} to {r.target_label} "
-           f"(at most {r.max_length} claims; strongest weakest link first)"]
+    out = [
+        f"Causal chains from {r.source_label} to {r.target_label} "
+        f"(at most {r.max_length} claims; strongest weakest link first)"
+    ]
     out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)
     for i, c in enumerate(r.paths, 1):
         out.append("")
@@ -119,17 +125,27 @@ def loops_text(r: LoopResult) -> str:
     out = [f"Feedback loops{where} (at most {r.max_length} claims; strongest weakest link first)"]
     out += status_lines(r.filter, r.filter_note, r.causal_rule, r.truncated, r.reason, r.notes)
     at_least = "at least " if r.truncated else ""
-    out.append(wrap(f"{at_least}{r.loops_found} loops: {at_least}{r.loops_evidenced} with evidence on every "
-                    f"claim, {r.loops_found - r.loops_evidenced} that close only through hypothesised "
-                    "claims. A count of loops is combinatorics over the graph, not evidence."))
+    out.append(
+        wrap(
+            f"{at_least}{r.loops_found} loops: {at_least}{r.loops_evidenced} with evidence on every "
+            f"claim, {r.loops_found - r.loops_evidenced} that close only through hypothesised "
+            "claims. A count of loops is combinatorics over the graph, not evidence."
+        )
+    )
     n = 0
-    for title, loops in (("Loops with evidence on every claim", r.evidenced),
-                         ("Loops that close only through hypothesised claims", r.speculative)):
+    for title, loops in (
+        ("Loops with evidence on every claim", r.evidenced),
+        ("Loops that close only through hypothesised claims", r.speculative),
+    ):
         if not loops:
             continue
         kinds = [lp.kind for lp in loops]
-        out.append(section(title, f"{len(loops)} shown: {kinds.count('reinforcing')} reinforcing, "
-                                  f"{kinds.count('balancing')} balancing"))
+        out.append(
+            section(
+                title,
+                f"{len(loops)} shown: {kinds.count('reinforcing')} reinforcing, {kinds.count('balancing')} balancing",
+            )
+        )
         for lp in loops:
             n += 1
             out.append(chain_block(n, lp, kind=lp.kind))

@@ -68,11 +68,14 @@ class Unrolled:
 
     def describe(self) -> str:
         if not self.unrolled:
-            return ("the ancestral graph of the exposure and the outcome has no feedback loop: it is "
-                    "used as it is (a DAG)")
-        return (f"feedback loops unrolled into {self.steps + 1} time steps (claims act on the next step, "
-                f"every concept persists); exposure set at step 1, outcome read at step {self.steps}; "
-                "adjustment sets use baseline values (step 0), measured before the exposure")
+            return (
+                "the ancestral graph of the exposure and the outcome has no feedback loop: it is used as it is (a DAG)"
+            )
+        return (
+            f"feedback loops unrolled into {self.steps + 1} time steps (claims act on the next step, "
+            f"every concept persists); exposure set at step 1, outcome read at step {self.steps}; "
+            "adjustment sets use baseline values (step 0), measured before the exposure"
+        )
 
 
 def unroll(view: nx.DiGraph, exposure: str, outcome: str, max_length: int) -> Unrolled:
@@ -84,8 +87,15 @@ def unroll(view: nx.DiGraph, exposure: str, outcome: str, max_length: int) -> Un
     g.add_nodes_from(keep)
     loop_with_outcome = outcome in nx.ancestors(g, exposure) and exposure in nx.ancestors(g, outcome)
     if nx.is_directed_acyclic_graph(g):
-        return Unrolled(dag=g, exposure=exposure, outcome=outcome, unrolled=False, steps=0,
-                        loop_with_outcome=False, baseline=set(g) - {exposure})
+        return Unrolled(
+            dag=g,
+            exposure=exposure,
+            outcome=outcome,
+            unrolled=False,
+            steps=0,
+            loop_with_outcome=False,
+            baseline=set(g) - {exposure},
+        )
     steps = 1 + max_length
     dag = nx.DiGraph()
     for t in range(steps + 1):
@@ -93,9 +103,15 @@ def unroll(view: nx.DiGraph, exposure: str, outcome: str, max_length: int) -> Un
     for t in range(steps):
         dag.add_edges_from((at(u, t), at(v, t + 1)) for u, v in g.edges)
         dag.add_edges_from((at(n, t), at(n, t + 1)) for n in g)
-    return Unrolled(dag=dag, exposure=at(exposure, 1), outcome=at(outcome, steps), unrolled=True,
-                    steps=steps, loop_with_outcome=loop_with_outcome,
-                    baseline={at(n, 0) for n in g})
+    return Unrolled(
+        dag=dag,
+        exposure=at(exposure, 1),
+        outcome=at(outcome, steps),
+        unrolled=True,
+        steps=steps,
+        loop_with_outcome=loop_with_outcome,
+        baseline={at(n, 0) for n in g},
+    )
 
 
 __all__ = ["Unrolled", "at", "concept_of", "unroll"]

@@ -61,7 +61,8 @@ def _route_of(e: Explanation, role: str) -> tuple[int, list[Hop], str]:
         direct = e.direct_ab if role == "forward" else e.direct_ba
         chains = e.chains_ab if role == "forward" else e.chains_ba
         options: list[tuple[int, int, list[Hop]]] = [
-            (h.strength, 1, [h]) for h in direct if h.sign != 0 and h.status != "refuted"]
+            (h.strength, 1, [h]) for h in direct if h.sign != 0 and h.status != "refuted"
+        ]
         options += [(c.weakest, c.length, c.hops) for c in chains[:1]]
         if not options:
             return NO_ROUTE, [], ""
@@ -87,14 +88,17 @@ def _kinds(graph: nx.MultiDiGraph, hops: list[Hop]) -> list[str]:
     found: set[str] = set()
     for h in hops:
         data = graph.edges[h.cause, h.effect, h.claim] if graph.has_edge(h.cause, h.effect, h.claim) else {}
-        found |= {str(i["direction"]) for i in data.get("evidence", [])
-                  if counts(i) and i["stance"] == "supports"}
+        found |= {str(i["direction"]) for i in data.get("evidence", []) if counts(i) and i["stance"] == "supports"}
     return sorted(found)
 
 
 def _title(role: str, a: str, b: str) -> str:
-    return {"forward": f"{a} → {b}", "reverse": f"{b} → {a}", "shared cause": "a shared cause of both",
-            "feedback": "a feedback loop through both"}[role]
+    return {
+        "forward": f"{a} → {b}",
+        "reverse": f"{b} → {a}",
+        "shared cause": "a shared cause of both",
+        "feedback": "a feedback loop through both",
+    }[role]
 
 
 # ------------------------------------------------------------------ fast role levels (sensitivity)
@@ -103,8 +107,15 @@ def _title(role: str, a: str, b: str) -> str:
 class _Levels:
     """Role levels on an adjacency of best claim grades, recomputed cheaply after removing claims."""
 
-    def __init__(self, work: nx.MultiDiGraph, a_set: list[str], b_set: list[str], max_length: int,
-                 loop_length: int, include_refuted: bool) -> None:
+    def __init__(
+        self,
+        work: nx.MultiDiGraph,
+        a_set: list[str],
+        b_set: list[str],
+        max_length: int,
+        loop_length: int,
+        include_refuted: bool,
+    ) -> None:
         from gutkg.analysis.core import is_causal
 
         self.work, self.max_length, self.loop_length = work, max_length, loop_length
@@ -128,14 +139,15 @@ class _Levels:
     def levels(self, removed: frozenset[str] = frozenset(), budget: Budget | None = None) -> dict[str, int]:
         succ, pred = self.adjacency(removed)
         avoid = self.sa | self.sb
-        out = {"forward": self._widest(succ, self.sa, self.sb, avoid),
-               "reverse": self._widest(succ, self.sb, self.sa, avoid),
-               "shared cause": self._shared(pred, succ),
-               "feedback": self._feedback(succ, budget or Budget(None))}
+        out = {
+            "forward": self._widest(succ, self.sa, self.sb, avoid),
+            "reverse": self._widest(succ, self.sb, self.sa, avoid),
+            "shared cause": self._shared(pred, succ),
+            "feedback": self._feedback(succ, budget or Budget(None)),
+        }
         return out
 
-    def _widest(self, succ: dict[str, dict[str, int]], sources: set[str], targets: set[str],
-                avoid: set[str]) -> int:
+    def _widest(self, succ: dict[str, dict[str, int]], sources: set[str], targets: set[str], avoid: set[str]) -> int:
         for level in range(4, -1, -1):
             frontier, seen = list(sources), set(sources)
             for _depth in range(self.max_length):
@@ -217,8 +229,7 @@ class _Levels:
                     return level
         return NO_ROUTE
 
-    def _cycle(self, succ: dict[str, dict[str, int]], s: str, other: set[str], level: int,
-               budget: Budget) -> bool:
+    def _cycle(self, succ: dict[str, dict[str, int]], s: str, other: set[str], level: int, budget: Budget) -> bool:
         """Is there a simple cycle through ``s`` and a node of ``other`` with claims ≥ level?"""
         path, on = [s], {s}
         stack = [iter(succ.get(s, {}).items())]
@@ -247,8 +258,14 @@ class _Levels:
 # ------------------------------------------------------------------ the verdict
 
 
-def verdict(work: nx.MultiDiGraph, e: Explanation, human: Explanation | None, *,
-            include_refuted: bool = False, budget: float | None = 10.0) -> Verdict:
+def verdict(
+    work: nx.MultiDiGraph,
+    e: Explanation,
+    human: Explanation | None,
+    *,
+    include_refuted: bool = False,
+    budget: float | None = 10.0,
+) -> Verdict:
     """Grade the four roles of explanation ``e`` (computed on ``work``), beside ``human`` (the same
     explanation on primary human evidence only), and find the keystone claims."""
     from gutkg.analysis.filters import EvidenceFilter, apply_filter
@@ -260,21 +277,46 @@ def verdict(work: nx.MultiDiGraph, e: Explanation, human: Explanation | None, *,
         level, hops, text = _route_of(e, role)
         h_level, h_hops, h_text = _route_of(human, role) if human is not None else (NO_ROUTE, [], "")
         about = sorted({e.members[n] for h in hops for n in (h.cause, h.effect) if n in e.members})
-        rows.append(RoleGrade(
-            role=role, title=_title(role, a, b), level=level, label=level_name(level), route=text,
-            claims=[h.claim for h in hops], kinds=_kinds(work, hops), human_level=h_level,
-            human_label=level_name(h_level), human_route=h_text,
-            human_kinds=_kinds(human_graph, h_hops) if human_graph is not None else [], about=about))
+        rows.append(
+            RoleGrade(
+                role=role,
+                title=_title(role, a, b),
+                level=level,
+                label=level_name(level),
+                route=text,
+                claims=[h.claim for h in hops],
+                kinds=_kinds(work, hops),
+                human_level=h_level,
+                human_label=level_name(h_level),
+                human_route=h_text,
+                human_kinds=_kinds(human_graph, h_hops) if human_graph is not None else [],
+                about=about,
+            )
+        )
     clock = Budget(budget)
     keystones = _keystones(work, e, rows, include_refuted, clock)
     answer, human_answer = _answer(rows, a, b)
-    result = Verdict(a_label=a, b_label=b, rows=rows, answer=answer, human_answer=human_answer,
-                     keystones=keystones, caveats=_caveats(work, e, rows), truncated=clock.expired())
+    result = Verdict(
+        a_label=a,
+        b_label=b,
+        rows=rows,
+        answer=answer,
+        human_answer=human_answer,
+        keystones=keystones,
+        caveats=_caveats(work, e, rows),
+        truncated=clock.expired(),
+    )
     return result
 
 
-def _keystones(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade], include_refuted: bool,
-               clock: Budget, pair_limit: int = 60) -> list[Keystone]:
+def _keystones(
+    work: nx.MultiDiGraph,
+    e: Explanation,
+    rows: list[RoleGrade],
+    include_refuted: bool,
+    clock: Budget,
+    pair_limit: int = 60,
+) -> list[Keystone]:
     levels = _Levels(work, e.a_set, e.b_set, e.max_length, e.loop_length, include_refuted)
     base = levels.levels(budget=clock)
     leaders = _leaders(base)
@@ -310,23 +352,40 @@ def _claim_label(work: nx.MultiDiGraph, claim: str) -> tuple[str, list[str]]:
     for u, v, k, d in work.edges(keys=True, data=True):
         if k == claim:
             arrow = {1: "─(+)→", -1: "─(−)→"}.get(d.get("sign", 0), "─(0)→")
-            cites = sorted({e["citation"] + (f", doi:{e['doi']}" if e.get("doi") else
-                                             f", PMID:{e['pmid']}" if e.get("pmid") else "")
-                            for e in d.get("evidence", []) if counts(e) and e["stance"] == "supports"})
-            return (f"{label(work, u)} {arrow} {label(work, v)} [{d.get('status')}, grade "
-                    f"{d.get('strength_label')}]", cites)
+            cites = sorted(
+                {
+                    e["citation"]
+                    + (f", doi:{e['doi']}" if e.get("doi") else f", PMID:{e['pmid']}" if e.get("pmid") else "")
+                    for e in d.get("evidence", [])
+                    if counts(e) and e["stance"] == "supports"
+                }
+            )
+            return (
+                f"{label(work, u)} {arrow} {label(work, v)} [{d.get('status')}, grade {d.get('strength_label')}]",
+                cites,
+            )
     return claim, []
 
 
-def _change(work: nx.MultiDiGraph, claims: list[str], base: dict[str, int], after: dict[str, int],
-            leaders: list[str], lead_level: int, *, a: str, b: str) -> Keystone | None:
+def _change(
+    work: nx.MultiDiGraph,
+    claims: list[str],
+    base: dict[str, int],
+    after: dict[str, int],
+    leaders: list[str],
+    lead_level: int,
+    *,
+    a: str,
+    b: str,
+) -> Keystone | None:
     new_leaders = _leaders(after)
     drop = lead_level - max(after[r] for r in leaders) if leaders else 0
     flips = new_leaders != leaders
     if not flips and drop <= 0:
         return None
-    changes = [f"{_title(r, a, b)}: {level_name(base[r])} → {level_name(after[r])}"
-               for r in ROLES if after[r] != base[r]]
+    changes = [
+        f"{_title(r, a, b)}: {level_name(base[r])} → {level_name(after[r])}" for r in ROLES if after[r] != base[r]
+    ]
     if flips and not new_leaders:
         changes.append("then no rival has counted evidence")
     elif flips and (len(new_leaders) == 1 or not set(new_leaders) <= set(leaders)):
@@ -337,8 +396,14 @@ def _change(work: nx.MultiDiGraph, claims: list[str], base: dict[str, int], afte
         text, cs = _claim_label(work, c)
         labels.append(text)
         cites += cs
-    return Keystone(claims=claims, labels=labels, citations=sorted(set(cites)), change="; ".join(changes),
-                    flips=flips, drop=max(drop, 0))
+    return Keystone(
+        claims=claims,
+        labels=labels,
+        citations=sorted(set(cites)),
+        change="; ".join(changes),
+        flips=flips,
+        drop=max(drop, 0),
+    )
 
 
 def _answer(rows: list[RoleGrade], a: str, b: str) -> tuple[list[str], str]:
@@ -347,51 +412,70 @@ def _answer(rows: list[RoleGrade], a: str, b: str) -> tuple[list[str], str]:
 
     out = []
     if not leaders:
-        out.append(f"No rival has counted evidence: every route between {a} and {b} needs a "
-                   "hypothesised claim (or there is none). The graph cannot tell the directions apart.")
+        out.append(
+            f"No rival has counted evidence: every route between {a} and {b} needs a "
+            "hypothesised claim (or there is none). The graph cannot tell the directions apart."
+        )
     elif len(leaders) == 1:
         lead = by[leaders[0]]
-        out.append(f"The evidence favours {lead.title} ({lead.label}"
-                   + (f": {', '.join(lead.kinds)}" if lead.kinds else "") + ").")
+        out.append(
+            f"The evidence favours {lead.title} ({lead.label}"
+            + (f": {', '.join(lead.kinds)}" if lead.kinds else "")
+            + ")."
+        )
         against = "; ".join(f"{r.title} {r.label}" for r in rows if r.role != lead.role)
         out.append(f"Against that: {against}.")
     else:
         level = by[leaders[0]].label
-        names = (f"all {len(rows)} rivals" if len(leaders) == len(rows)
-                 else " and ".join(by[r].title for r in leaders))
-        out.append(f"The evidence does not separate the rivals: {names} reach {level} at best "
-                   "(the designs behind each best route are in the table).")
+        names = f"all {len(rows)} rivals" if len(leaders) == len(rows) else " and ".join(by[r].title for r in leaders)
+        out.append(
+            f"The evidence does not separate the rivals: {names} reach {level} at best "
+            "(the designs behind each best route are in the table)."
+        )
         weaker = [r for r in rows if r.role not in leaders]
         if weaker:
             out.append("Weaker: " + "; ".join(f"{r.title} {r.label}" for r in weaker) + ".")
     h_leaders = _leaders({r.role: r.human_level for r in rows})
     if not h_leaders:
-        human = (f"On primary human evidence only, no route between {a} and {b} has counted evidence on "
-                 "every claim.")
+        human = f"On primary human evidence only, no route between {a} and {b} has counted evidence on every claim."
     elif len(h_leaders) == 1:
         r = by[h_leaders[0]]
         others = "; ".join(f"{x.title} {x.human_label}" for x in rows if x.role != r.role)
-        human = (f"On primary human evidence only: {r.title} leads ({r.human_label}"
-                 + (f": {', '.join(r.human_kinds)}" if r.human_kinds else "") + f"); {others}.")
+        human = (
+            f"On primary human evidence only: {r.title} leads ({r.human_label}"
+            + (f": {', '.join(r.human_kinds)}" if r.human_kinds else "")
+            + f"); {others}."
+        )
     else:
         level = by[h_leaders[0]].human_label
         same = set(h_leaders) == set(leaders) and level == by[leaders[0]].label
-        human = (f"On primary human evidence only, {'the same holds' if same else 'no rival leads'}: "
-                 + ", ".join(by[r].title for r in h_leaders) + f" reach {level}.")
+        human = (
+            f"On primary human evidence only, {'the same holds' if same else 'no rival leads'}: "
+            + ", ".join(by[r].title for r in h_leaders)
+            + f" reach {level}."
+        )
     return out, human
 
 
 def _caveats(work: nx.MultiDiGraph, e: Explanation, rows: list[RoleGrade]) -> list[str]:
-    out = ["A route is as strong as its weakest claim; grades weigh design, directness (people > "
-           "animals > cells), assay validity and consistency (gutkg explain --help)."]
+    out = [
+        "A route is as strong as its weakest claim; grades weigh design, directness (people > "
+        "animals > cells), assay validity and consistency (gutkg explain --help)."
+    ]
     on_routes = {c for r in rows for c in r.claims}
-    zonulin = any(i.get("zonulin_assay") for u, v, k, d in work.edges(keys=True, data=True)
-                  if k in on_routes for i in d.get("evidence", []))
+    zonulin = any(
+        i.get("zonulin_assay")
+        for u, v, k, d in work.edges(keys=True, data=True)
+        if k in on_routes
+        for i in d.get("evidence", [])
+    )
     if zonulin:
         out.append("Some route rests on the serum 'zonulin' ELISA, whose specificity is disputed.")
     if e.associations:
-        out.append(f"{len(e.associations)} association(s) between the two sides show they go together, "
-                   "not which way (--details lists them).")
+        out.append(
+            f"{len(e.associations)} association(s) between the two sides show they go together, "
+            "not which way (--details lists them)."
+        )
     return out
 
 

@@ -17,8 +17,7 @@ from gutkg.cli.common import GutKGGroup
 _AREAS = ("core", "analysis", "sparql", "export", "curate", "scale")
 
 
-@click.group(cls=GutKGGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                               "max_content_width": 100})
+@click.group(cls=GutKGGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="gutkg", prog_name="gutkg")
 def main() -> None:
     """gutkg: a cited, computable knowledge graph of the intestinal barrier ("leaky gut").

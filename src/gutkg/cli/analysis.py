@@ -25,16 +25,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def refuted_option(func: F) -> F:
     """``--include-refuted``: also follow refuted claims (left out by default)."""
-    return click.option("--include-refuted", is_flag=True,
-                        help="Also traverse refuted claims (left out by default).")(func)
+    return click.option("--include-refuted", is_flag=True, help="Also traverse refuted claims (left out by default).")(
+        func
+    )
 
 
 def budget_option(default: float) -> Callable[[F], F]:
     """``--budget SECONDS`` with the command's ``default``: when spent, the command shows what it
     found so far, marked truncated."""
-    return click.option("--budget", type=click.FloatRange(0, 3600), default=default,
-                        show_default=True, metavar="SECONDS",
-                        help="Time budget; when spent, show what was found, marked truncated.")
+    return click.option(
+        "--budget",
+        type=click.FloatRange(0, 3600),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        help="Time budget; when spent, show what was found, marked truncated.",
+    )
 
 
 def _load(graph: tuple[str, ...], store: str) -> tuple[Any, Any]:
@@ -56,16 +62,27 @@ def _emit(result: Any, fmt: str, **text_options: Any) -> None:
 @click.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--max-length", type=click.IntRange(1, 12), default=5, show_default=True,
-              help="Longest chain, in claims.")
+@click.option(
+    "--max-length", type=click.IntRange(1, 12), default=5, show_default=True, help="Longest chain, in claims."
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @budget_option(10.0)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option()
-def paths(source: str, target: str, max_length: int, limit: int, budget: float,
-          include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def paths(
+    source: str,
+    target: str,
+    max_length: int,
+    limit: int,
+    budget: float,
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Causal chains from SOURCE to TARGET, strongest weakest link first.
 
     Each chain has its net sign (product of the signs) and, per claim, its status, evidence strength,
@@ -76,22 +93,34 @@ def paths(source: str, target: str, max_length: int, limit: int, budget: float,
 
     net, index = _load(graph, store)
     a, b = node_id(net, source, index), node_id(net, target, index)
-    _emit(find_paths(net, a, b, max_length=max_length, limit=limit, budget=budget, flt=flt,
-                     include_refuted=include_refuted), fmt)
+    _emit(
+        find_paths(
+            net, a, b, max_length=max_length, limit=limit, budget=budget, flt=flt, include_refuted=include_refuted
+        ),
+        fmt,
+    )
 
 
 @click.command()
 @click.option("--through", metavar="CONCEPT", help="Only loops through this concept.")
-@click.option("--max-length", type=click.IntRange(1, 10), default=4, show_default=True,
-              help="Longest loop, in claims.")
+@click.option("--max-length", type=click.IntRange(1, 10), default=4, show_default=True, help="Longest loop, in claims.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
 @budget_option(10.0)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option()
-def loops(through: str | None, max_length: int, limit: int, budget: float, include_refuted: bool,
-          flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def loops(
+    through: str | None,
+    max_length: int,
+    limit: int,
+    budget: float,
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Feedback loops, each reinforcing (net +) or balancing (net −), strongest first.
 
     Example: gutkg loops --through "increased intestinal permeability"
@@ -101,19 +130,23 @@ def loops(through: str | None, max_length: int, limit: int, budget: float, inclu
 
     net, index = _load(graph, store)
     x = node_id(net, through, index) if through else None
-    _emit(find_loops(net, through=x, max_length=max_length, limit=limit, budget=budget, flt=flt,
-                     include_refuted=include_refuted), fmt)
+    _emit(
+        find_loops(
+            net, through=x, max_length=max_length, limit=limit, budget=budget, flt=flt, include_refuted=include_refuted
+        ),
+        fmt,
+    )
 
 
 @click.command()
 @click.argument("question", required=False)
-@click.option("--details", is_flag=True,
-              help="Each rival's claims with their grades and citations, and the contradictions.")
+@click.option(
+    "--details", is_flag=True, help="Each rival's claims with their grades and citations, and the contradictions."
+)
 @evidence_options
 @graph_options
 @format_option()
-def rivals(question: str | None, details: bool, flt: Any, graph: tuple[str, ...], store: str,
-           fmt: str) -> None:
+def rivals(question: str | None, details: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
     """Rival hypotheses of each question, ranked by the grade of their evidence (never by counts).
 
     A rival with a role (forward, reverse, shared cause, feedback) is graded by the best route of
@@ -129,29 +162,65 @@ def rivals(question: str | None, details: bool, flt: Any, graph: tuple[str, ...]
 @click.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--compare-evidence", "compare", multiple=True, metavar="FILTER",
-              help="Also run under FILTER and show what survives and which links drop, e.g. "
-                   "human, 'human, interventional', min-strength=moderate (repeatable).")
-@click.option("--include-narrower/--no-include-narrower", default=True, show_default=True,
-              help="Count claims about narrower concepts (celiac disease ⊂ autoimmune disease) "
-                   "as evidence about A and B, labelled as such.")
-@click.option("--max-length", type=click.IntRange(2, 8), default=4, show_default=True,
-              help="Longest mediated chain or common-cause chain, in claims.")
-@click.option("--loop-length", type=click.IntRange(2, 10), default=6, show_default=True,
-              help="Longest feedback loop, in claims.")
-@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True,
-              help="Items shown per section (with --details).")
-@click.option("--details", is_flag=True,
-              help="The full report: every direct claim, chain, common cause, loop and association "
-                   "with its evidence and DOIs, then the verdict.")
+@click.option(
+    "--compare-evidence",
+    "compare",
+    multiple=True,
+    metavar="FILTER",
+    help="Also run under FILTER and show what survives and which links drop, e.g. "
+    "human, 'human, interventional', min-strength=moderate (repeatable).",
+)
+@click.option(
+    "--include-narrower/--no-include-narrower",
+    default=True,
+    show_default=True,
+    help="Count claims about narrower concepts (celiac disease ⊂ autoimmune disease) "
+    "as evidence about A and B, labelled as such.",
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(2, 8),
+    default=4,
+    show_default=True,
+    help="Longest mediated chain or common-cause chain, in claims.",
+)
+@click.option(
+    "--loop-length", type=click.IntRange(2, 10), default=6, show_default=True, help="Longest feedback loop, in claims."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 500),
+    default=10,
+    show_default=True,
+    help="Items shown per section (with --details).",
+)
+@click.option(
+    "--details",
+    is_flag=True,
+    help="The full report: every direct claim, chain, common cause, loop and association "
+    "with its evidence and DOIs, then the verdict.",
+)
 @budget_option(20.0)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option()
-def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, max_length: int,
-            loop_length: int, limit: int, details: bool, budget: float, include_refuted: bool,
-            flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def explain(
+    a: str,
+    b: str,
+    compare: tuple[str, ...],
+    include_narrower: bool,
+    max_length: int,
+    loop_length: int,
+    limit: int,
+    details: bool,
+    budget: float,
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Which way does causation run between A and B: the graded answer first.
 
     The first screen grades four rivals: A → B, B → A, a shared cause of both, a feedback loop
@@ -183,28 +252,65 @@ def explain(a: str, b: str, compare: tuple[str, ...], include_narrower: bool, ma
     comparisons = [parse_filter(c) for c in compare]
     net, index = _load(graph, store)
     x, y = node_id(net, a, index), node_id(net, b, index)
-    _emit(run(net, x, y, max_length=max_length, loop_length=loop_length, limit=limit,
-              include_narrower=include_narrower, budget=budget, flt=flt, compare=comparisons,
-              include_refuted=include_refuted), fmt, details=details)
+    _emit(
+        run(
+            net,
+            x,
+            y,
+            max_length=max_length,
+            loop_length=loop_length,
+            limit=limit,
+            include_narrower=include_narrower,
+            budget=budget,
+            flt=flt,
+            compare=comparisons,
+            include_refuted=include_refuted,
+        ),
+        fmt,
+        details=details,
+    )
 
 
 @click.command()
 @click.argument("exposure")
 @click.argument("outcome")
-@click.option("--unmeasured", multiple=True, metavar="CONCEPT",
-              help="A concept nobody measures (e.g. 'genetic susceptibility'): never in a set (repeatable).")
-@click.option("--max-length", type=click.IntRange(1, 12), default=6, show_default=True,
-              help="Longest causal chain the time-unrolling represents, in claims.")
-@click.option("--compare-evidence", "compare", multiple=True, metavar="FILTER",
-              help="Also run under FILTER and show which sets survive, e.g. exclude-contested, "
-                   "'status=established|supported', human (repeatable).")
+@click.option(
+    "--unmeasured",
+    multiple=True,
+    metavar="CONCEPT",
+    help="A concept nobody measures (e.g. 'genetic susceptibility'): never in a set (repeatable).",
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 12),
+    default=6,
+    show_default=True,
+    help="Longest causal chain the time-unrolling represents, in claims.",
+)
+@click.option(
+    "--compare-evidence",
+    "compare",
+    multiple=True,
+    metavar="FILTER",
+    help="Also run under FILTER and show which sets survive, e.g. exclude-contested, "
+    "'status=established|supported', human (repeatable).",
+)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option("text", "json", "dagitty")
-def adjust(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length: int,
-           compare: tuple[str, ...], include_refuted: bool, flt: Any, graph: tuple[str, ...],
-           store: str, fmt: str) -> None:
+def adjust(
+    exposure: str,
+    outcome: str,
+    unmeasured: tuple[str, ...],
+    max_length: int,
+    compare: tuple[str, ...],
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Minimal adjustment sets and confounders for EXPOSURE → OUTCOME (backdoor criterion).
 
     Feedback loops are unrolled in time (nothing is cut): the sets answer the short-run effect of the
@@ -222,8 +328,16 @@ def adjust(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length:
     net, index = _load(graph, store)
     e, o = node_id(net, exposure, index), node_id(net, outcome, index)
     hidden = [node_id(net, u, index) for u in unmeasured]
-    result = run(net, e, o, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
-                 max_length=max_length, compare=comparisons)
+    result = run(
+        net,
+        e,
+        o,
+        flt=flt,
+        include_refuted=include_refuted,
+        unmeasured=hidden,
+        max_length=max_length,
+        compare=comparisons,
+    )
     if fmt == "dagitty":
         click.echo(result.dagitty)
         return
@@ -232,40 +346,67 @@ def adjust(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length:
 
 @click.command()
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
-@click.option("--category", metavar="NAME",
-              help="Only list concepts of this category (disease, exposure, immune, ...).")
+@click.option(
+    "--category", metavar="NAME", help="Only list concepts of this category (disease, exposure, immune, ...)."
+)
 @budget_option(30.0)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option()
-def rank(limit: int, category: str | None, budget: float, include_refuted: bool, flt: Any,
-         graph: tuple[str, ...], store: str, fmt: str) -> None:
+def rank(
+    limit: int,
+    category: str | None,
+    budget: float,
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Concepts ranked as upstream drivers (evidence-weighted reach) and bottlenecks (betweenness)."""
     from gutkg.analysis.rank import rank as run
 
     net = _load(graph, store)[0]
-    _emit(run(net, limit=limit, category=category, budget=budget, flt=flt,
-              include_refuted=include_refuted), fmt)
-
+    _emit(run(net, limit=limit, category=category, budget=budget, flt=flt, include_refuted=include_refuted), fmt)
 
 
 @click.command()
-@click.option("--type", "kind", type=click.Choice(["missing-edge", "basis"]), default="missing-edge",
-              show_default=True, help="missing-edge: each pair with no claim between them and every "
-                                      "minimal separating set; basis: each concept given its causes "
-                                      "(graphs without loops or unmeasured concepts only).")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(["missing-edge", "basis"]),
+    default="missing-edge",
+    show_default=True,
+    help="missing-edge: each pair with no claim between them and every "
+    "minimal separating set; basis: each concept given its causes "
+    "(graphs without loops or unmeasured concepts only).",
+)
 @click.option("--involving", metavar="CONCEPT", help="Only independences that name this concept.")
-@click.option("--unmeasured", multiple=True, metavar="CONCEPT",
-              help="A concept nobody measures: never conditioned on (repeatable).")
-@click.option("--limit", type=click.IntRange(1, 100000), default=1000, show_default=True,
-              help="Most independences listed.")
+@click.option(
+    "--unmeasured",
+    multiple=True,
+    metavar="CONCEPT",
+    help="A concept nobody measures: never conditioned on (repeatable).",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 100000), default=1000, show_default=True, help="Most independences listed."
+)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option("text", "json", "dagitty")
-def implications(kind: str, involving: str | None, unmeasured: tuple[str, ...], limit: int,
-                 include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def implications(
+    kind: str,
+    involving: str | None,
+    unmeasured: tuple[str, ...],
+    limit: int,
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Testable implications: the conditional independences the causal graph implies.
 
     Test them on data to check the graph. Feedback loops are handled by σ-separation (data at
@@ -279,8 +420,9 @@ def implications(kind: str, involving: str | None, unmeasured: tuple[str, ...], 
     net, index = _load(graph, store)
     hidden = [node_id(net, u, index) for u in unmeasured]
     who = node_id(net, involving, index) if involving else None
-    result = run(net, kind=kind, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
-                 involving=who, max_total=limit)
+    result = run(
+        net, kind=kind, flt=flt, include_refuted=include_refuted, unmeasured=hidden, involving=who, max_total=limit
+    )
     if fmt == "dagitty":
         click.echo(result.dagitty)
         return
@@ -290,16 +432,34 @@ def implications(kind: str, involving: str | None, unmeasured: tuple[str, ...], 
 @click.command()
 @click.argument("exposure")
 @click.argument("outcome")
-@click.option("--unmeasured", multiple=True, metavar="CONCEPT",
-              help="A concept nobody measures: never an instrument nor conditioned on (repeatable).")
-@click.option("--max-length", type=click.IntRange(1, 12), default=6, show_default=True,
-              help="Longest causal chain the time-unrolling represents, in claims.")
+@click.option(
+    "--unmeasured",
+    multiple=True,
+    metavar="CONCEPT",
+    help="A concept nobody measures: never an instrument nor conditioned on (repeatable).",
+)
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 12),
+    default=6,
+    show_default=True,
+    help="Longest causal chain the time-unrolling represents, in claims.",
+)
 @refuted_option
 @evidence_options
 @graph_options
 @format_option("text", "json", "dagitty")
-def instruments(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_length: int,
-                include_refuted: bool, flt: Any, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def instruments(
+    exposure: str,
+    outcome: str,
+    unmeasured: tuple[str, ...],
+    max_length: int,
+    include_refuted: bool,
+    flt: Any,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Conditional instrumental variables for EXPOSURE → OUTCOME (Mendelian-randomisation candidates).
 
     Computed on the DAG gutkg adjust analyses (time-unrolled when there are feedback loops), as
@@ -312,8 +472,7 @@ def instruments(exposure: str, outcome: str, unmeasured: tuple[str, ...], max_le
     net, index = _load(graph, store)
     e, o = node_id(net, exposure, index), node_id(net, outcome, index)
     hidden = [node_id(net, u, index) for u in unmeasured]
-    result = run(net, e, o, flt=flt, include_refuted=include_refuted, unmeasured=hidden,
-                 max_length=max_length)
+    result = run(net, e, o, flt=flt, include_refuted=include_refuted, unmeasured=hidden, max_length=max_length)
     if fmt == "dagitty":
         click.echo(result.dagitty)
         return

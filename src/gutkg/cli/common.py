@@ -95,14 +95,21 @@ def graph_options(func: F | None = None, *, store_default: str = "memory") -> An
 
 def _graph_options(func: F, store_default: str) -> F:
     func = click.option(
-        "--store", "store", default=lambda: os.environ.get("GUTKG_STORE", store_default),
+        "--store",
+        "store",
+        default=lambda: os.environ.get("GUTKG_STORE", store_default),
         show_default=store_default,
         help="Where the graph is loaded: memory (rdflib), oxigraph (embedded, cached on disk "
-             "by input hash), oxigraph:PATH, or a SPARQL endpoint URL (sparql+http://...); "
-             "$GUTKG_STORE sets the default.")(func)
+        "by input hash), oxigraph:PATH, or a SPARQL endpoint URL (sparql+http://...); "
+        "$GUTKG_STORE sets the default.",
+    )(func)
     func = click.option(
-        "--graph", "graph", multiple=True, type=click.Path(path_type=str),
-        help="Turtle file or folder to load instead of the bundled graph/ (repeatable).")(func)
+        "--graph",
+        "graph",
+        multiple=True,
+        type=click.Path(path_type=str),
+        help="Turtle file or folder to load instead of the bundled graph/ (repeatable).",
+    )(func)
     return func
 
 
@@ -118,31 +125,56 @@ def evidence_options(func: F) -> F:
     from gutkg.scales import STATUSES, STRENGTH_NAMES, SYSTEMS
 
     @functools.wraps(func)
-    def wrapper(*args: Any, species: tuple[str, ...], min_strength: str | None,
-                status: tuple[str, ...], design: tuple[str, ...], exclude_contested: bool,
-                **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        species: tuple[str, ...],
+        min_strength: str | None,
+        status: tuple[str, ...],
+        design: tuple[str, ...],
+        exclude_contested: bool,
+        **kwargs: Any,
+    ) -> Any:
         from gutkg.analysis.filters import EvidenceFilter
 
-        flt = EvidenceFilter(species=tuple(species), min_strength=min_strength and min_strength.lower(),
-                             status=tuple(s.lower() for s in status), design=tuple(design),
-                             exclude_contested=exclude_contested).check()
+        flt = EvidenceFilter(
+            species=tuple(species),
+            min_strength=min_strength and min_strength.lower(),
+            status=tuple(s.lower() for s in status),
+            design=tuple(design),
+            exclude_contested=exclude_contested,
+        ).check()
         return func(*args, flt=flt, **kwargs)
 
     systems = ", ".join(repr(s) if " " in s else s for s in SYSTEMS)
     options = [
-        click.option("--species", multiple=True, metavar="NAME",
-                     help=f"Keep primary evidence from this species or model only: {systems} "
-                          "(or NCBITaxon:9606...); reviews never pass (repeatable)."),
-        click.option("--min-strength", type=click.Choice(tuple(STRENGTH_NAMES.values()), case_sensitive=False),
-                     help="Keep evidence at least this strong."),
-        click.option("--status", multiple=True, type=click.Choice(STATUSES, case_sensitive=False),
-                     help="Keep claims with this status only (repeatable)."),
-        click.option("--design", multiple=True, metavar="NAME",
-                     help="Keep evidence of this design: 'controlled human intervention', "
-                          "'prospective cohort', 'mendelian randomisation', 'treatment response', "
-                          "'experimental intervention', 'community transfer', monocolonisation, "
-                          "'temporal precedence', or a group: interventional, temporal, genetic, "
-                          "transfer, directional, primary, review (repeatable)."),
+        click.option(
+            "--species",
+            multiple=True,
+            metavar="NAME",
+            help=f"Keep primary evidence from this species or model only: {systems} "
+            "(or NCBITaxon:9606...); reviews never pass (repeatable).",
+        ),
+        click.option(
+            "--min-strength",
+            type=click.Choice(tuple(STRENGTH_NAMES.values()), case_sensitive=False),
+            help="Keep evidence at least this strong.",
+        ),
+        click.option(
+            "--status",
+            multiple=True,
+            type=click.Choice(STATUSES, case_sensitive=False),
+            help="Keep claims with this status only (repeatable).",
+        ),
+        click.option(
+            "--design",
+            multiple=True,
+            metavar="NAME",
+            help="Keep evidence of this design: 'controlled human intervention', "
+            "'prospective cohort', 'mendelian randomisation', 'treatment response', "
+            "'experimental intervention', 'community transfer', monocolonisation, "
+            "'temporal precedence', or a group: interventional, temporal, genetic, "
+            "transfer, directional, primary, review (repeatable).",
+        ),
         click.option("--exclude-contested", is_flag=True, help="Drop contested claims."),
     ]
     for option in reversed(options):
@@ -153,8 +185,14 @@ def evidence_options(func: F) -> F:
 def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     """``--format`` with ``text`` and ``json`` (plus any extra choices)."""
     names = tuple(dict.fromkeys(("text", "json", *choices)))
-    return click.option("--format", "fmt", type=click.Choice(names, case_sensitive=False),
-                        default=default, show_default=True, help="Output format.")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(names, case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
 
 
 def open_store(graph: tuple[str, ...] | list[str], store: str) -> Store:
@@ -183,8 +221,7 @@ def color_allowed() -> bool:
     import os
     import sys
 
-    return (sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            and os.environ.get("TERM", "") != "dumb")
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM", "") != "dumb"
 
 
 def heading(text: str) -> str:
@@ -218,8 +255,12 @@ def echo_long(text: str) -> None:
     import sys
 
     height = shutil.get_terminal_size((100, 40)).lines
-    pager_ok = (sys.stdout.isatty() and sys.stdin.isatty() and os.environ.get("GUTKG_PAGER", "1") != "0"
-                and os.environ.get("TERM", "") != "dumb")
+    pager_ok = (
+        sys.stdout.isatty()
+        and sys.stdin.isatty()
+        and os.environ.get("GUTKG_PAGER", "1") != "0"
+        and os.environ.get("TERM", "") != "dumb"
+    )
     if pager_ok and text.count("\n") + 1 > height - 1:
         from gutkg.textsafety import for_terminal
 

@@ -19,18 +19,25 @@ def info(graph: tuple[str, ...], store: str, fmt: str) -> None:
         emit_json(data)
         return
     click.echo(heading(f"gutkg {data['version']}") + dim(f"  ({data['backend']} store, {data['triples']} triples)"))
-    click.echo(f"{data['concepts']} concepts ({data['mapped_concepts']} mapped), {data['claims']} claims "
-               f"({data['cited_claims']} cited), {data['evidence']} evidence items, "
-               f"{data['references']} references, {data['questions']} questions, "
-               f"{data['hypotheses']} hypotheses")
-    click.echo(f"dissent: {data['dissenting_claims']} claims contested, refuted, no-effect or with "
-               f"opposing evidence ({data['dissent_share']:.0%})")
-    for key, title in [("concepts_by_category", "concepts by category"),
-                       ("claims_by_status", "claims by status"), ("claims_by_sign", "claims by sign"),
-                       ("evidence_by_strength", "evidence by strength"),
-                       ("evidence_by_species", "evidence by species"),
-                       ("evidence_by_model", "evidence by model system"),
-                       ("evidence_by_stance", "evidence by stance")]:
+    click.echo(
+        f"{data['concepts']} concepts ({data['mapped_concepts']} mapped), {data['claims']} claims "
+        f"({data['cited_claims']} cited), {data['evidence']} evidence items, "
+        f"{data['references']} references, {data['questions']} questions, "
+        f"{data['hypotheses']} hypotheses"
+    )
+    click.echo(
+        f"dissent: {data['dissenting_claims']} claims contested, refuted, no-effect or with "
+        f"opposing evidence ({data['dissent_share']:.0%})"
+    )
+    for key, title in [
+        ("concepts_by_category", "concepts by category"),
+        ("claims_by_status", "claims by status"),
+        ("claims_by_sign", "claims by sign"),
+        ("evidence_by_strength", "evidence by strength"),
+        ("evidence_by_species", "evidence by species"),
+        ("evidence_by_model", "evidence by model system"),
+        ("evidence_by_stance", "evidence by stance"),
+    ]:
         counts = data[key]
         assert isinstance(counts, dict)
         click.echo(heading(title + ":") + " " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -74,10 +81,23 @@ def search(text: str, limit: int, graph: tuple[str, ...], store: str, fmt: str) 
     hits = ConceptIndex.from_store(st).search(text, limit=limit)
     refs = find_references(st, text)[:limit]
     if fmt == "json":
-        emit_json([{"score": s, "id": c.id, "curie": c.curie, "label": c.label,
-                    "category": c.category, "synonyms": c.synonyms} for c, s in hits]
-                  + [{"reference": r.key, "citation": r.citation, "title": r.title, "doi": r.doi,
-                      "pmid": r.pmid} for r in refs])
+        emit_json(
+            [
+                {
+                    "score": s,
+                    "id": c.id,
+                    "curie": c.curie,
+                    "label": c.label,
+                    "category": c.category,
+                    "synonyms": c.synonyms,
+                }
+                for c, s in hits
+            ]
+            + [
+                {"reference": r.key, "citation": r.citation, "title": r.title, "doi": r.doi, "pmid": r.pmid}
+                for r in refs
+            ]
+        )
         return
     if not hits and not refs:
         click.echo(f"no concept or reference matches {text!r}", err=True)

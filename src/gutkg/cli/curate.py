@@ -25,19 +25,24 @@ DESIGN_WORDS = " | ".join(d.name for d in DESIGNS)
 def write_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--graph DIR``, ``--dry-run``, ``--diff`` and ``--format`` for commands that change the graph."""
     func = format_option()(func)
-    func = click.option("--diff", "show_diff", is_flag=True,
-                        help="Also print the unified diff of the changed files.")(func)
-    func = click.option("--dry-run", is_flag=True,
-                        help="Validate and show what would change; write nothing.")(func)
-    func = click.option("--graph", "graph_dir", type=click.Path(file_okay=False, path_type=Path),
-                        help="Graph folder to change (default: the bundled graph/).")(func)
+    func = click.option("--diff", "show_diff", is_flag=True, help="Also print the unified diff of the changed files.")(
+        func
+    )
+    func = click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")(func)
+    func = click.option(
+        "--graph",
+        "graph_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Graph folder to change (default: the bundled graph/).",
+    )(func)
     return func
 
 
 def interactive_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--interactive/--no-interactive``: prompt for missing options (default: only in a terminal)."""
-    return click.option("--interactive/--no-interactive", default=None,
-                        help="Prompt for missing options (default: only in a terminal).")(func)
+    return click.option(
+        "--interactive/--no-interactive", default=None, help="Prompt for missing options (default: only in a terminal)."
+    )(func)
 
 
 def _ask(values: dict[str, str | None], needed: list[tuple[str, str, str]], interactive: bool | None) -> None:
@@ -48,8 +53,11 @@ def _ask(values: dict[str, str | None], needed: list[tuple[str, str, str]], inte
     if interactive is None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not interactive:
-        raise click.UsageError("missing option(s) " + ", ".join(opt for _, opt, _ in missing)
-                               + ": give them, or run the command in a terminal to be asked.")
+        raise click.UsageError(
+            "missing option(s) "
+            + ", ".join(opt for _, opt, _ in missing)
+            + ": give them, or run the command in a terminal to be asked."
+        )
     for key, _opt, text in missing:
         values[key] = click.prompt(text).strip()
 
@@ -76,41 +84,82 @@ def add() -> None:
 @add.command("concept")
 @click.option("--id", "cid", help="Concept id, e.g. tight_junction (default: the label in snake case).")
 @click.option("--label", help="English preferred label.")
-@click.option("--category", help="anatomy, cell, molecule, microbial, immune, state, disease, "
-                                 "exposure, intervention or measurement.")
+@click.option(
+    "--category",
+    help="anatomy, cell, molecule, microbial, immune, state, disease, exposure, intervention or measurement.",
+)
 @click.option("--definition", help="One or two sentences.")
 @click.option("--synonym", "synonyms", multiple=True, help="Alternative label (repeatable).")
 @click.option("--broader", multiple=True, help="Broader concept: label, synonym, id or CURIE (repeatable).")
-@click.option("--exact-match", multiple=True, metavar="CURIE",
-              help="Same thing in another ontology; only rows of identifiers.tsv marked yes (repeatable).")
-@click.option("--close-match", multiple=True, metavar="CURIE",
-              help="Related term in another ontology; verified rows only (repeatable).")
+@click.option(
+    "--exact-match",
+    multiple=True,
+    metavar="CURIE",
+    help="Same thing in another ontology; only rows of identifiers.tsv marked yes (repeatable).",
+)
+@click.option(
+    "--close-match",
+    multiple=True,
+    metavar="CURIE",
+    help="Related term in another ontology; verified rows only (repeatable).",
+)
 @click.option("--definition-source", metavar="REFKEY", help="Key of the reference the definition follows.")
 @interactive_option
 @write_options
-def add_concept(cid: str | None, label: str | None, category: str | None, definition: str | None,
-                synonyms: tuple[str, ...], broader: tuple[str, ...], exact_match: tuple[str, ...],
-                close_match: tuple[str, ...], definition_source: str | None,
-                interactive: bool | None, graph_dir: Path | None, dry_run: bool, show_diff: bool,
-                fmt: str) -> None:
+def add_concept(
+    cid: str | None,
+    label: str | None,
+    category: str | None,
+    definition: str | None,
+    synonyms: tuple[str, ...],
+    broader: tuple[str, ...],
+    exact_match: tuple[str, ...],
+    close_match: tuple[str, ...],
+    definition_source: str | None,
+    interactive: bool | None,
+    graph_dir: Path | None,
+    dry_run: bool,
+    show_diff: bool,
+    fmt: str,
+) -> None:
     """Add a concept (to graph/concepts/<category>.ttl).
 
     Labels and synonyms must not name another concept; mappings must be verified rows of
     reference/identifiers.tsv; the definition source must be a reference of the graph.
     """
     values = {"label": label, "category": category, "definition": definition}
-    _ask(values, [("label", "--label", "Label"),
-                  ("category", "--category", "Category (anatomy, cell, molecule, microbial, immune, "
-                                             "state, disease, exposure, intervention, measurement)"),
-                  ("definition", "--definition", "Definition (one or two sentences)")], interactive)
+    _ask(
+        values,
+        [
+            ("label", "--label", "Label"),
+            (
+                "category",
+                "--category",
+                "Category (anatomy, cell, molecule, microbial, immune, "
+                "state, disease, exposure, intervention, measurement)",
+            ),
+            ("definition", "--definition", "Definition (one or two sentences)"),
+        ],
+        interactive,
+    )
     from gutkg.curation import ConceptSpec, Draft
     from gutkg.curation import add_concept as run
 
     draft = Draft(graph_dir)
-    run(draft, ConceptSpec(label=values["label"] or "", category=values["category"] or "",
-                           definition=values["definition"] or "", id=cid or "", synonyms=list(synonyms),
-                           broader=list(broader), exact_match=list(exact_match),
-                           close_match=list(close_match), definition_source=definition_source or ""))
+    run(
+        draft,
+        ConceptSpec(
+            label=values["label"] or "",
+            category=values["category"] or "",
+            definition=values["definition"] or "",
+            id=cid or "",
+            synonyms=list(synonyms),
+            broader=list(broader),
+            exact_match=list(exact_match),
+            close_match=list(close_match),
+            definition_source=definition_source or "",
+        ),
+    )
     _report(draft.commit(dry_run=dry_run), fmt, show_diff)
 
 
@@ -120,27 +169,47 @@ def add_concept(cid: str | None, label: str | None, category: str | None, defini
 @click.option("--sign", help="increases, decreases or no-effect (tested, none found).")
 @click.option("--status", help="established, supported, hypothesised, contested or refuted.")
 @click.option("--mechanism", help="Mechanism note, in your words (needed for a new claim).")
-@click.option("--evidence", "evidence", multiple=True, metavar="SPEC",
-              help="An evidence item as key=value pairs separated by commas (repeatable): "
-                   "source=REFKEY, type=ECO:..., species=human|mouse|rat|NCBITaxon:... (empty for "
-                   "a review), model=in-vivo|ex-vivo|in-vitro|synthesis (a review), direction=the "
-                   f"study design ({DESIGN_WORDS}), strength=minimal|weak|moderate|"
-                   "strong (all required); design=OBI:..., stance=supports|opposes, zonulin=yes|no, "
-                   "description=TEXT (optional). A value may contain commas. Required unless "
-                   "--status hypothesised.")
-@click.option("--hypothesis", "hypotheses", multiple=True,
-              help="Hypothesis (id or label) the claim belongs to (repeatable).")
-@click.option("--topic", default="curated", show_default=True,
-              help="A new claim goes to graph/claims/<topic>.ttl.")
-@click.option("--add-evidence-to-existing", is_flag=True,
-              help="If a claim with the same cause, effect and sign exists, attach the evidence "
-                   "(and hypotheses) to it instead of refusing.")
+@click.option(
+    "--evidence",
+    "evidence",
+    multiple=True,
+    metavar="SPEC",
+    help="An evidence item as key=value pairs separated by commas (repeatable): "
+    "source=REFKEY, type=ECO:..., species=human|mouse|rat|NCBITaxon:... (empty for "
+    "a review), model=in-vivo|ex-vivo|in-vitro|synthesis (a review), direction=the "
+    f"study design ({DESIGN_WORDS}), strength=minimal|weak|moderate|"
+    "strong (all required); design=OBI:..., stance=supports|opposes, zonulin=yes|no, "
+    "description=TEXT (optional). A value may contain commas. Required unless "
+    "--status hypothesised.",
+)
+@click.option(
+    "--hypothesis", "hypotheses", multiple=True, help="Hypothesis (id or label) the claim belongs to (repeatable)."
+)
+@click.option("--topic", default="curated", show_default=True, help="A new claim goes to graph/claims/<topic>.ttl.")
+@click.option(
+    "--add-evidence-to-existing",
+    is_flag=True,
+    help="If a claim with the same cause, effect and sign exists, attach the evidence "
+    "(and hypotheses) to it instead of refusing.",
+)
 @interactive_option
 @write_options
-def add_claim(cause: str | None, effect: str | None, sign: str | None, status: str | None,
-              mechanism: str | None, evidence: tuple[str, ...], hypotheses: tuple[str, ...],
-              topic: str, add_evidence_to_existing: bool, interactive: bool | None,
-              graph_dir: Path | None, dry_run: bool, show_diff: bool, fmt: str) -> None:
+def add_claim(
+    cause: str | None,
+    effect: str | None,
+    sign: str | None,
+    status: str | None,
+    mechanism: str | None,
+    evidence: tuple[str, ...],
+    hypotheses: tuple[str, ...],
+    topic: str,
+    add_evidence_to_existing: bool,
+    interactive: bool | None,
+    graph_dir: Path | None,
+    dry_run: bool,
+    show_diff: bool,
+    fmt: str,
+) -> None:
     """Add a causal claim with its evidence items.
 
     A new claim goes to graph/claims/<topic>.ttl. A claim with the same cause, effect and sign
@@ -149,18 +218,23 @@ def add_claim(cause: str | None, effect: str | None, sign: str | None, status: s
     --status hypothesised.
     """
     values = {"cause": cause, "effect": effect, "sign": sign, "status": status, "mechanism": mechanism}
-    needed = [("cause", "--cause", "Cause"), ("effect", "--effect", "Effect"),
-              ("sign", "--sign", "Sign (increases, decreases, no-effect)"),
-              ("status", "--status", "Status (established, supported, hypothesised, contested, refuted)")]
+    needed = [
+        ("cause", "--cause", "Cause"),
+        ("effect", "--effect", "Effect"),
+        ("sign", "--sign", "Sign (increases, decreases, no-effect)"),
+        ("status", "--status", "Status (established, supported, hypothesised, contested, refuted)"),
+    ]
     if not add_evidence_to_existing:
         needed.append(("mechanism", "--mechanism", "Mechanism note"))
     _ask(values, needed, interactive)
     specs = list(evidence)
     hypothesised = str(values["status"]).strip().casefold() in {"hypothesised", "hypothesized"}
     if not specs and not hypothesised and (interactive or (interactive is None and sys.stdin.isatty())):
-        click.echo("Evidence items as key=value,... (source, type, species (none for a review), model, "
-                   "direction, strength; optional design, stance, zonulin, description). Empty line "
-                   "to finish.")
+        click.echo(
+            "Evidence items as key=value,... (source, type, species (none for a review), model, "
+            "direction, strength; optional design, stance, zonulin, description). Empty line "
+            "to finish."
+        )
         while True:
             spec = click.prompt(f"Evidence {len(specs) + 1}", default="", show_default=False).strip()
             if not spec:
@@ -170,27 +244,53 @@ def add_claim(cause: str | None, effect: str | None, sign: str | None, status: s
     from gutkg.curation import add_claim as run
 
     draft = Draft(graph_dir)
-    run(draft, ClaimSpec(cause=values["cause"] or "", effect=values["effect"] or "",
-                         sign=values["sign"] or "", status=values["status"] or "", mechanism=values["mechanism"] or "",
-                         evidence=[EvidenceSpec.parse(s) for s in specs],
-                         hypotheses=list(hypotheses)),
-        topic=topic, add_to_existing=add_evidence_to_existing)
+    run(
+        draft,
+        ClaimSpec(
+            cause=values["cause"] or "",
+            effect=values["effect"] or "",
+            sign=values["sign"] or "",
+            status=values["status"] or "",
+            mechanism=values["mechanism"] or "",
+            evidence=[EvidenceSpec.parse(s) for s in specs],
+            hypotheses=list(hypotheses),
+        ),
+        topic=topic,
+        add_to_existing=add_evidence_to_existing,
+    )
     _report(draft.commit(dry_run=dry_run), fmt, show_diff)
 
 
 @click.command("import")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--template", type=click.Choice(["concepts", "claims"]),
-              help="Print the CSV template for concepts or claims and exit.")
-@click.option("--topic", default="curated", show_default=True,
-              help="New claims go to graph/claims/<topic>.ttl (a 'topic' column overrides it).")
-@click.option("--add-evidence-to-existing", is_flag=True,
-              help="Rows restating an existing claim (same cause, effect, sign) add their evidence "
-                   "to it instead of being refused.")
+@click.option(
+    "--template",
+    type=click.Choice(["concepts", "claims"]),
+    help="Print the CSV template for concepts or claims and exit.",
+)
+@click.option(
+    "--topic",
+    default="curated",
+    show_default=True,
+    help="New claims go to graph/claims/<topic>.ttl (a 'topic' column overrides it).",
+)
+@click.option(
+    "--add-evidence-to-existing",
+    is_flag=True,
+    help="Rows restating an existing claim (same cause, effect, sign) add their evidence "
+    "to it instead of being refused.",
+)
 @write_options
-def import_(files: tuple[Path, ...], template: str | None, topic: str,
-            add_evidence_to_existing: bool, graph_dir: Path | None, dry_run: bool,
-            show_diff: bool, fmt: str) -> None:
+def import_(
+    files: tuple[Path, ...],
+    template: str | None,
+    topic: str,
+    add_evidence_to_existing: bool,
+    graph_dir: Path | None,
+    dry_run: bool,
+    show_diff: bool,
+    fmt: str,
+) -> None:
     """Add concepts and claims from CSV FILES (all rows or nothing).
 
     A file is a concepts file or a claims file, told apart by its header. Start from a template:

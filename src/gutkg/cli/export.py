@@ -25,31 +25,67 @@ from gutkg.cli.common import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Option names that :func:`selection_options` adds (popped by :func:`selection_from`).
-SELECTION_KEYS = ("focus", "depth", "path", "loops", "loop_length", "max_length", "question",
-                  "hypothesis", "limit", "flt")
+SELECTION_KEYS = (
+    "focus",
+    "depth",
+    "path",
+    "loops",
+    "loop_length",
+    "max_length",
+    "question",
+    "hypothesis",
+    "limit",
+    "flt",
+)
 
 
 def selection_options(func: F) -> F:
     """What to show and highlight (:func:`gutkg.export.selection.select`), plus evidence filters."""
-    for decorator in reversed([
-        click.option("--focus", metavar="CONCEPT",
-                     help="Show only the neighbourhood of this concept (label, synonym or id)."),
-        click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True,
-                     help="Steps around --focus, following claims either way."),
-        click.option("--path", nargs=2, metavar="CAUSE EFFECT",
-                     help="Highlight causal paths from CAUSE to EFFECT."),
-        click.option("--max-length", type=click.IntRange(1, 10), default=5, show_default=True,
-                     help="Longest path (in claims) for --path."),
-        click.option("--loops", is_flag=True,
-                     help="Highlight feedback loops (through --focus when given)."),
-        click.option("--loop-length", type=click.IntRange(1, 10), default=4, show_default=True,
-                     help="Longest loop (in claims) for --loops."),
-        click.option("--question", metavar="Q",
-                     help="Keep only the claims of this question's rival hypotheses (id or label)."),
-        click.option("--hypothesis", metavar="H", help="Highlight this hypothesis (id or label)."),
-        click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True,
-                     help="Most paths or loops to highlight."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option(
+                "--focus", metavar="CONCEPT", help="Show only the neighbourhood of this concept (label, synonym or id)."
+            ),
+            click.option(
+                "--depth",
+                type=click.IntRange(0, 10),
+                default=1,
+                show_default=True,
+                help="Steps around --focus, following claims either way.",
+            ),
+            click.option(
+                "--path", nargs=2, metavar="CAUSE EFFECT", help="Highlight causal paths from CAUSE to EFFECT."
+            ),
+            click.option(
+                "--max-length",
+                type=click.IntRange(1, 10),
+                default=5,
+                show_default=True,
+                help="Longest path (in claims) for --path.",
+            ),
+            click.option("--loops", is_flag=True, help="Highlight feedback loops (through --focus when given)."),
+            click.option(
+                "--loop-length",
+                type=click.IntRange(1, 10),
+                default=4,
+                show_default=True,
+                help="Longest loop (in claims) for --loops.",
+            ),
+            click.option(
+                "--question",
+                metavar="Q",
+                help="Keep only the claims of this question's rival hypotheses (id or label).",
+            ),
+            click.option("--hypothesis", metavar="H", help="Highlight this hypothesis (id or label)."),
+            click.option(
+                "--limit",
+                type=click.IntRange(1, 10000),
+                default=50,
+                show_default=True,
+                help="Most paths or loops to highlight.",
+            ),
+        ]
+    ):
         func = decorator(func)
     return evidence_options(func)
 
@@ -59,11 +95,19 @@ def selection_from(graph: Any, opts: dict[str, Any]) -> Any:
     from gutkg.export.selection import select
 
     o = {k: opts.pop(k) for k in SELECTION_KEYS if k in opts}
-    return select(graph, evidence=o.get("flt"), focus=o.get("focus"), depth=o.get("depth", 1),
-                  path=tuple(o["path"]) if o.get("path") else None, loops=bool(o.get("loops")),
-                  question=o.get("question"), hypothesis=o.get("hypothesis"),
-                  max_length=o.get("max_length", 5), loop_length=o.get("loop_length", 4),
-                  limit=o.get("limit", 50))
+    return select(
+        graph,
+        evidence=o.get("flt"),
+        focus=o.get("focus"),
+        depth=o.get("depth", 1),
+        path=tuple(o["path"]) if o.get("path") else None,
+        loops=bool(o.get("loops")),
+        question=o.get("question"),
+        hypothesis=o.get("hypothesis"),
+        max_length=o.get("max_length", 5),
+        loop_length=o.get("loop_length", 4),
+        limit=o.get("limit", 50),
+    )
 
 
 def report(fmt: str, path: str, selection: Any, size: int, hint: str = "") -> None:
@@ -72,8 +116,7 @@ def report(fmt: str, path: str, selection: Any, size: int, hint: str = "") -> No
     if fmt == "json":
         emit_json(data)
         return
-    click.echo(f"wrote {path} ({size / 1024:.0f} kB): {data['nodes']} concepts, "
-               f"{data['claims']} claims")
+    click.echo(f"wrote {path} ({size / 1024:.0f} kB): {data['nodes']} concepts, {data['claims']} claims")
     for h in selection.highlights:
         click.echo(f"  highlighted {h.label}")
     for note in selection.notes:
@@ -88,18 +131,29 @@ def export() -> None:
 
 
 @export.command("html")
-@click.option("-o", "--output", default="gutkg.html", show_default=True, metavar="FILE",
-              help="HTML file to write ('-' for standard output).")
+@click.option(
+    "-o",
+    "--output",
+    default="gutkg.html",
+    show_default=True,
+    metavar="FILE",
+    help="HTML file to write ('-' for standard output).",
+)
 @click.option("--title", help="Page title.")
-@click.option("--layout", type=click.Choice(["auto", "spring", "sfdp", "circle"]), default="auto",
-              show_default=True, help="Layout engine (auto: pure-Python spring for small graphs, "
-                                      "Graphviz sfdp for large ones when installed).")
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", "spring", "sfdp", "circle"]),
+    default="auto",
+    show_default=True,
+    help="Layout engine (auto: pure-Python spring for small graphs, Graphviz sfdp for large ones when installed).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Layout random seed.")
 @selection_options
 @graph_options(store_default="oxigraph")
 @format_option()
-def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[str, ...],
-         store: str, fmt: str, **opts: Any) -> None:
+def html(
+    output: str, title: str | None, layout: str, seed: int, graph: tuple[str, ...], store: str, fmt: str, **opts: Any
+) -> None:
     """One self-contained HTML page to search, filter and read the evidence, offline.
 
     \b
@@ -132,19 +186,26 @@ def html(output: str, title: str | None, layout: str, seed: int, graph: tuple[st
     from gutkg.atomic import write_atomic
 
     write_atomic(Path(output), page)  # all or nothing: a full disk never leaves a truncated page
-    report(fmt, output, sel, len(page.encode("utf-8")),
-           hint="Open it in a browser (double-click works; no network needed).")
+    report(
+        fmt,
+        output,
+        sel,
+        len(page.encode("utf-8")),
+        hint="Open it in a browser (double-click works; no network needed).",
+    )
 
 
 # --- teaching exports: figure, slides, interchange files ---------------------------------------
+
 
 def _teaching_notes(sel: Any) -> list[str]:
     """The selection's notes worth printing after a teaching export."""
     return [n for n in sel.notes if not n.startswith("within 0 steps")]
 
 
-def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loop: str | None,
-                        default_limit: int) -> tuple[Any, bool]:
+def _teaching_selection(
+    ctx: click.Context, full: Any, opts: dict[str, Any], loop: str | None, default_limit: int
+) -> tuple[Any, bool]:
     """Run the selection for a teaching export; ``--loop X`` means ``--focus X --loops``."""
     if loop is not None:
         if opts.get("focus") and opts["focus"] != loop:
@@ -159,24 +220,51 @@ def _teaching_selection(ctx: click.Context, full: Any, opts: dict[str, Any], loo
 
 
 @export.command("figure")
-@click.option("-o", "--output", required=True, metavar="FILE",
-              help="Figure to write: .svg, .png or .pdf (the suffix picks the format).")
-@click.option("--size", default=None, metavar="WxH",
-              help="Size in pixels (PNG pixels; SVG/PDF page). Default 1920x1080, enlarged when "
-                   "a dense selection needs it; a given size is kept.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="Figure to write: .svg, .png or .pdf (the suffix picks the format).",
+)
+@click.option(
+    "--size",
+    default=None,
+    metavar="WxH",
+    help="Size in pixels (PNG pixels; SVG/PDF page). Default 1920x1080, enlarged when "
+    "a dense selection needs it; a given size is kept.",
+)
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True)
 @click.option("--title", help="Title (default: says what the figure shows).")
-@click.option("--loop", metavar="CONCEPT", help="Feedback loops through CONCEPT "
-              "(--focus CONCEPT --loops); the 6 shortest unless --limit says otherwise.")
-@click.option("--marks/--no-marks", default=True, show_default=True,
-              help="Mark each arrow with its footnoted citations [n] (--no-marks fits denser figures).")
+@click.option(
+    "--loop",
+    metavar="CONCEPT",
+    help="Feedback loops through CONCEPT (--focus CONCEPT --loops); the 6 shortest unless --limit says otherwise.",
+)
+@click.option(
+    "--marks/--no-marks",
+    default=True,
+    show_default=True,
+    help="Mark each arrow with its footnoted citations [n] (--no-marks fits denser figures).",
+)
 @selection_options
 @graph_options
 @format_option()
 @click.pass_context
-def figure(ctx: click.Context, /, output: str, size: str | None, theme: str, title: str | None,
-           loop: str | None, marks: bool, graph: tuple[str, ...], store: str, fmt: str,
-           **opts: Any) -> None:
+def figure(
+    ctx: click.Context,
+    /,
+    output: str,
+    size: str | None,
+    theme: str,
+    title: str | None,
+    loop: str | None,
+    marks: bool,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+    **opts: Any,
+) -> None:
     """A slide-ready figure (SVG, PNG or PDF) laid out by Graphviz.
 
     \b
@@ -209,17 +297,25 @@ def figure(ctx: click.Context, /, output: str, size: str | None, theme: str, tit
     full = to_network(open_store(graph, store))
     sel, wanted = _teaching_selection(ctx, full, opts, loop, FIGURE_TRACKS)
     shown = view_of(sel, wanted_highlights=wanted)
-    fig = write_figure(shown, output, title=title or title_for(full, sel, question=question,
-                                                               path=path, loop=loop),
-                       subtitle=subtitle_for(shown, sel), theme=theme, size=size, marks=marks,
-                       keep=(sel.focus,) if sel.focus else (),
-                       tracks=[h.edges for h in sel.highlights if h.kind in {"loop", "path"}],
-                       track_kind="paths" if path else "loops")
+    fig = write_figure(
+        shown,
+        output,
+        title=title or title_for(full, sel, question=question, path=path, loop=loop),
+        subtitle=subtitle_for(shown, sel),
+        theme=theme,
+        size=size,
+        marks=marks,
+        keep=(sel.focus,) if sel.focus else (),
+        tracks=[h.edges for h in sel.highlights if h.kind in {"loop", "path"}],
+        track_kind="paths" if path else "loops",
+    )
     if fmt == "json":
         emit_json({"path": output, **fig.as_dict(), "selection": sel.as_dict()})
         return
-    click.echo(f"wrote {output}: {fig.width}x{fig.height}, {fig.concepts} concepts, {fig.claims} "
-               f"claims, {len(fig.footnotes)} footnoted references, labels >= {fig.label_px:.0f} px")
+    click.echo(
+        f"wrote {output}: {fig.width}x{fig.height}, {fig.concepts} concepts, {fig.claims} "
+        f"claims, {len(fig.footnotes)} footnoted references, labels >= {fig.label_px:.0f} px"
+    )
     for note in fig.adapted:
         click.echo(f"  adapted to fit: {note}")
     for note in _teaching_notes(sel):
@@ -227,23 +323,50 @@ def figure(ctx: click.Context, /, output: str, size: str | None, theme: str, tit
 
 
 @export.command("slides")
-@click.option("-o", "--output", required=True, metavar="FILE",
-              help="Deck to write: .html (one offline file, reveal.js inlined) or .pptx.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="Deck to write: .html (one offline file, reveal.js inlined) or .pptx.",
+)
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True)
 @click.option("--title", help="Deck title (default: the question, loop or path).")
-@click.option("--loop", metavar="CONCEPT", help="Tell the feedback loops through CONCEPT "
-              "(the 4 best, as gutkg loops ranks them).")
-@click.option("--map/--no-map", "with_map", default=True, show_default=True,
-              help="Add a map of the claims, coloured by rival, after the question (needs Graphviz).")
-@click.option("--max-words", type=click.IntRange(8, 200), default=25, show_default=True,
-              help="Most words on a step slide (one claim, its best evidence and citation).")
+@click.option(
+    "--loop", metavar="CONCEPT", help="Tell the feedback loops through CONCEPT (the 4 best, as gutkg loops ranks them)."
+)
+@click.option(
+    "--map/--no-map",
+    "with_map",
+    default=True,
+    show_default=True,
+    help="Add a map of the claims, coloured by rival, after the question (needs Graphviz).",
+)
+@click.option(
+    "--max-words",
+    type=click.IntRange(8, 200),
+    default=25,
+    show_default=True,
+    help="Most words on a step slide (one claim, its best evidence and citation).",
+)
 @selection_options
 @graph_options
 @format_option()
 @click.pass_context
-def slides(ctx: click.Context, /, output: str, theme: str, title: str | None, loop: str | None,
-           with_map: bool, max_words: int, graph: tuple[str, ...], store: str, fmt: str,
-           **opts: Any) -> None:
+def slides(
+    ctx: click.Context,
+    /,
+    output: str,
+    theme: str,
+    title: str | None,
+    loop: str | None,
+    with_map: bool,
+    max_words: int,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+    **opts: Any,
+) -> None:
     """A lecture deck that reveals a question's rival answers claim by claim, with citations.
 
     \b
@@ -274,8 +397,7 @@ def slides(ctx: click.Context, /, output: str, theme: str, title: str | None, lo
         require("teaching", "pptx", needed_for="PowerPoint decks")
     check_writable(output)
     if not (opts.get("question") or opts.get("path") or loop or opts.get("loops")):
-        raise InputError("say what the deck is about: --question Q, --loop CONCEPT or "
-                         "--path CAUSE EFFECT")
+        raise InputError("say what the deck is about: --question Q, --loop CONCEPT or --path CAUSE EFFECT")
     question = opts.get("question")
     full = to_network(open_store(graph, store))
     sel, _ = _teaching_selection(ctx, full, opts, loop, DECK_TRACKS)
@@ -289,29 +411,59 @@ def slides(ctx: click.Context, /, output: str, theme: str, title: str | None, lo
     for s in written:
         kinds[s.kind] = kinds.get(s.kind, 0) + 1
     if fmt == "json":
-        emit_json({"path": output, "title": story.title, "slides": len(written), "kinds": kinds,
-                   "tracks": [t.label for t in story.tracks], "selection": sel.as_dict()})
+        emit_json(
+            {
+                "path": output,
+                "title": story.title,
+                "slides": len(written),
+                "kinds": kinds,
+                "tracks": [t.label for t in story.tracks],
+                "selection": sel.as_dict(),
+            }
+        )
         return
-    click.echo(f"wrote {output}: {len(written)} slides ({kinds.get('step', 0)} steps) for "
-               f"{len(story.tracks)} tracks: " + "; ".join(t.label for t in story.tracks))
+    click.echo(
+        f"wrote {output}: {len(written)} slides ({kinds.get('step', 0)} steps) for "
+        f"{len(story.tracks)} tracks: " + "; ".join(t.label for t in story.tracks)
+    )
     for note in _teaching_notes(sel):
         click.echo(f"  {note}")
 
 
 @export.command("graph")
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write.")
-@click.option("--format", "graph_format",
-              type=click.Choice(["graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv",
-                                 "mermaid", "dot", "dagitty"], case_sensitive=False),
-              help="Interchange format (default: from the file suffix).")
+@click.option(
+    "--format",
+    "graph_format",
+    type=click.Choice(
+        ["graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv", "mermaid", "dot", "dagitty"],
+        case_sensitive=False,
+    ),
+    help="Interchange format (default: from the file suffix).",
+)
 @click.option("--loop", metavar="CONCEPT", help="Only the feedback loops through CONCEPT.")
 @selection_options
 @graph_options
-@click.option("--report", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to report what was written.")
+@click.option(
+    "--report",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report what was written.",
+)
 @click.pass_context
-def graph_(ctx: click.Context, /, output: str, graph_format: str | None, loop: str | None,
-           graph: tuple[str, ...], store: str, fmt: str, **opts: Any) -> None:
+def graph_(
+    ctx: click.Context,
+    /,
+    output: str,
+    graph_format: str | None,
+    loop: str | None,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+    **opts: Any,
+) -> None:
     """The graph, or a selection of it, in a standard format for other tools.
 
     \b
@@ -348,12 +500,21 @@ def graph_(ctx: click.Context, /, output: str, graph_format: str | None, loop: s
 
     size = Path(output).stat().st_size
     if fmt == "json":
-        emit_json({"path": output, "format": spec.name, "bytes": size,
-                   "concepts": shown.number_of_nodes(), "claims": shown.number_of_edges(),
-                   "selection": sel.as_dict()})
+        emit_json(
+            {
+                "path": output,
+                "format": spec.name,
+                "bytes": size,
+                "concepts": shown.number_of_nodes(),
+                "claims": shown.number_of_edges(),
+                "selection": sel.as_dict(),
+            }
+        )
         return
-    click.echo(f"wrote {output} ({spec.description}, {size / 1024:.0f} kB): "
-               f"{shown.number_of_nodes()} concepts, {shown.number_of_edges()} claims")
+    click.echo(
+        f"wrote {output} ({spec.description}, {size / 1024:.0f} kB): "
+        f"{shown.number_of_nodes()} concepts, {shown.number_of_edges()} claims"
+    )
     for note in _teaching_notes(sel):
         click.echo(f"  {note}")
 

@@ -8,25 +8,52 @@ from gutkg.cli.common import dim, emit_json, format_option, graph_options, open_
 
 
 @click.command()
-@click.option("--to", "to", required=True, metavar="URL",
-              help="The server's Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store; "
-                   "Virtuoso: http://HOST:8890/sparql-graph-crud-auth), or with --update its "
-                   "SPARQL Update endpoint.")
-@click.option("--update", "use_update", is_flag=True,
-              help="URL is a SPARQL Update endpoint: clear the graph, then INSERT DATA in chunks.")
-@click.option("--named-graph", "named_graph", metavar="IRI",
-              help="Push into this named graph instead of the default graph (needed on Virtuoso).")
-@click.option("--user", envvar="GUTKG_SPARQL_USER", help="User name (Basic or Digest auth; env "
-              "GUTKG_SPARQL_USER).")
-@click.option("--password", envvar="GUTKG_SPARQL_PASSWORD",
-              help="Password (env GUTKG_SPARQL_PASSWORD; prompted for if --user is given alone).")
-@click.option("--query-url", "query_url", metavar="URL",
-              help="The server's SPARQL query endpoint, to count what landed (default: next to --to).")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="URL",
+    help="The server's Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store; "
+    "Virtuoso: http://HOST:8890/sparql-graph-crud-auth), or with --update its "
+    "SPARQL Update endpoint.",
+)
+@click.option(
+    "--update",
+    "use_update",
+    is_flag=True,
+    help="URL is a SPARQL Update endpoint: clear the graph, then INSERT DATA in chunks.",
+)
+@click.option(
+    "--named-graph",
+    "named_graph",
+    metavar="IRI",
+    help="Push into this named graph instead of the default graph (needed on Virtuoso).",
+)
+@click.option("--user", envvar="GUTKG_SPARQL_USER", help="User name (Basic or Digest auth; env GUTKG_SPARQL_USER).")
+@click.option(
+    "--password",
+    envvar="GUTKG_SPARQL_PASSWORD",
+    help="Password (env GUTKG_SPARQL_PASSWORD; prompted for if --user is given alone).",
+)
+@click.option(
+    "--query-url",
+    "query_url",
+    metavar="URL",
+    help="The server's SPARQL query endpoint, to count what landed (default: next to --to).",
+)
 @graph_options
 @format_option()
-def push(to: str, use_update: bool, named_graph: str | None, user: str | None,
-         password: str | None, query_url: str | None, graph: tuple[str, ...], store: str,
-         fmt: str) -> None:
+def push(
+    to: str,
+    use_update: bool,
+    named_graph: str | None,
+    user: str | None,
+    password: str | None,
+    query_url: str | None,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Push the graph (bundled, or --graph) into a triplestore, replacing what was there.
 
     A retry never duplicates: the target graph is replaced (Graph Store PUT) or cleared first
@@ -43,14 +70,20 @@ def push(to: str, use_update: bool, named_graph: str | None, user: str | None,
 
     if user and password is None:
         password = click.prompt(f"password for {user}", hide_input=True, err=True)
-    report = push_graph(open_store(graph, store), to, update=use_update, graph=named_graph,
-                        user=user, password=password, query_url=query_url)
+    report = push_graph(
+        open_store(graph, store),
+        to,
+        update=use_update,
+        graph=named_graph,
+        user=user,
+        password=password,
+        query_url=query_url,
+    )
     if fmt == "json":
         emit_json(report.as_dict())
         return
     where = f"graph <{report.graph}>" if report.graph else "the default graph"
-    click.echo(f"pushed {report.sent:,} triples to {report.to} ({where}) by {report.method} "
-               f"in {report.seconds:.2f} s")
+    click.echo(f"pushed {report.sent:,} triples to {report.to} ({where}) by {report.method} in {report.seconds:.2f} s")
     if report.landed is not None:
         note = "" if report.landed == report.sent else "  (differs from what was sent: check the server)"
         click.echo(f"the server now holds {report.landed:,} triples there{note}")

@@ -22,16 +22,34 @@ def _store_spec(ctx: click.Context, store: str) -> str:
 
 @click.command()
 @click.argument("query")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a variable (repeatable): an IRI (<...>), a CURIE (gkc:zonulin), a "
-                   "concept label for concept parameters, or a literal (\"text\"@en, 42).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a variable (repeatable): an IRI (<...>), a CURIE (gkc:zonulin), a "
+    'concept label for concept parameters, or a literal ("text"@en, 42).',
+)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Keep at most this many rows.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the result to this file instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the result to this file instead of standard output.",
+)
 @graph_options(store_default="oxigraph")
 @format_option(*_RESULT_FORMATS)
-def query(query: str, params: tuple[str, ...], limit: int | None,
-          output: str | None, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def query(
+    query: str,
+    params: tuple[str, ...],
+    limit: int | None,
+    output: str | None,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Run a SPARQL query on the graph.
 
     QUERY is the query text, @FILE.rq, - (read the query from standard input), or the name of a
@@ -59,8 +77,9 @@ def query(query: str, params: tuple[str, ...], limit: int | None,
 
         text = sys.stdin.read()
         if not text.strip():
-            raise click.UsageError("no query on standard input: pipe one in, e.g. "
-                                   "echo 'ASK { ?s ?p ?o }' | gutkg query -")
+            raise click.UsageError(
+                "no query on standard input: pipe one in, e.g. echo 'ASK { ?s ?p ?o }' | gutkg query -"
+            )
         prepared = Prepared(text, "<stdin>")
     else:
         prepared = prepare(query)
@@ -75,8 +94,7 @@ def query(query: str, params: tuple[str, ...], limit: int | None,
         from gutkg.atomic import write_atomic
 
         write_atomic(output, body)  # all or nothing, and a clear message where nothing can be written
-        click.echo(f"wrote {len(result)} {'triples' if result.kind == 'graph' else 'rows'} to {output}",
-                   err=True)
+        click.echo(f"wrote {len(result)} {'triples' if result.kind == 'graph' else 'rows'} to {output}", err=True)
         return
     click.echo(body if body.endswith(b"\n") else body + b"\n", nl=False)
     if result.truncated:
@@ -115,40 +133,91 @@ def queries(name: str | None, fmt: str) -> None:
     width = max(len(q.name) for q in items)
     for q in items:
         params = " ".join(f"{p.name}=" + ("[...]" if p.optional else "...") for p in q.params)
-        click.echo(heading(q.name.ljust(width)) + "  " + q.title
-                   + (dim(f"  (params: {params})") if params else ""))
+        click.echo(heading(q.name.ljust(width)) + "  " + q.title + (dim(f"  (params: {params})") if params else ""))
     click.echo(dim(f"\n{len(items)} questions. Details: gutkg queries NAME. Run: gutkg query NAME"))
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind. The default accepts connections from this machine only; "
-                   "use 0.0.0.0 to share the endpoint on your network.")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
-              help="Port (0 picks a free one and prints it).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.05),
-              help="Seconds a query may run before it is stopped (HTTP 503).")
-@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1),
-              help="Rows (or triples) returned at most; a longer result is cut and says so.")
-@click.option("--max-query-bytes", default=100_000, show_default=True, type=click.IntRange(16),
-              help="Largest query accepted (HTTP 413 above it).")
-@click.option("--workers", default=0, type=click.IntRange(0, 64),
-              help="Query worker processes (default: one per CPU core, at least 2).")
-@click.option("--worker-memory-mb", default=4096, show_default=True, type=click.IntRange(0),
-              help="Address-space cap of each query worker; a query that needs more is stopped "
-                   "(HTTP 503). 0: no cap.")
-@click.option("--cache-mb", default=64, show_default=True, type=click.IntRange(0),
-              help="Memory for answers to repeated queries (the graph is read-only while served); "
-                   "0 turns the cache off.")
-@click.option("--max-answer-mb", default=64, show_default=True, type=click.IntRange(0),
-              help="Largest answer sent for one query, in MiB (HTTP 503 saying so above it). "
-                   "0: no cap.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind. The default accepts connections from this machine only; "
+    "use 0.0.0.0 to share the endpoint on your network.",
+)
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 picks a free one and prints it).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.05),
+    help="Seconds a query may run before it is stopped (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    default=10000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Rows (or triples) returned at most; a longer result is cut and says so.",
+)
+@click.option(
+    "--max-query-bytes",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(16),
+    help="Largest query accepted (HTTP 413 above it).",
+)
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(0, 64),
+    help="Query worker processes (default: one per CPU core, at least 2).",
+)
+@click.option(
+    "--worker-memory-mb",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Address-space cap of each query worker; a query that needs more is stopped (HTTP 503). 0: no cap.",
+)
+@click.option(
+    "--cache-mb",
+    default=64,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Memory for answers to repeated queries (the graph is read-only while served); 0 turns the cache off.",
+)
+@click.option(
+    "--max-answer-mb",
+    default=64,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Largest answer sent for one query, in MiB (HTTP 503 saying so above it). 0: no cap.",
+)
 @graph_options
 @format_option()
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int,
-          max_query_bytes: int, workers: int, worker_memory_mb: int, cache_mb: int,
-          max_answer_mb: int, graph: tuple[str, ...], store: str, fmt: str) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_query_bytes: int,
+    workers: int,
+    worker_memory_mb: int,
+    cache_mb: int,
+    max_answer_mb: int,
+    graph: tuple[str, ...],
+    store: str,
+    fmt: str,
+) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query UI.
 
     \b
@@ -164,10 +233,17 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
     require("server", needed_for="gutkg serve")
     from gutkg.sparql.endpoint import Settings, serve_forever
 
-    settings = Settings(graph=list(graph), store=_store_spec(ctx, store), timeout=timeout,
-                        max_rows=max_rows, max_query_bytes=max_query_bytes, workers=workers,
-                        worker_memory_mb=worker_memory_mb, cache_mb=cache_mb,
-                        max_answer_mb=max_answer_mb)
+    settings = Settings(
+        graph=list(graph),
+        store=_store_spec(ctx, store),
+        timeout=timeout,
+        max_rows=max_rows,
+        max_query_bytes=max_query_bytes,
+        workers=workers,
+        worker_memory_mb=worker_memory_mb,
+        cache_mb=cache_mb,
+        max_answer_mb=max_answer_mb,
+    )
     from gutkg.sparql.endpoint import exposure_warning
 
     warning = exposure_warning(host)
@@ -179,9 +255,13 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
             emit_json({"url": url, "sparql": url + "sparql", **info})
         else:
             click.echo(heading(f"gutkg SPARQL endpoint: {url}sparql") + f"  query UI: {url}")
-            click.echo(dim(f"{info['triples']} triples, {info['workers']} workers, "
-                           f"timeout {timeout:g}s, at most {max_rows} rows; "
-                           f"network sandbox: {info['sandbox']}. Ctrl+C stops."))
+            click.echo(
+                dim(
+                    f"{info['triples']} triples, {info['workers']} workers, "
+                    f"timeout {timeout:g}s, at most {max_rows} rows; "
+                    f"network sandbox: {info['sandbox']}. Ctrl+C stops."
+                )
+            )
 
     serve_forever(settings, host=host, port=port, announce=announce)
 

@@ -25,6 +25,18 @@ from gutkg.curation.csvimport import COLUMNS, import_files, template
 from gutkg.curation.draft import Change, Draft, Result
 from gutkg.curation.identifiers import VerifiedIdentifiers, identifiers_file
 
-__all__ = ["COLUMNS", "Change", "ClaimSpec", "ConceptSpec", "Draft", "EvidenceSpec", "Result",
-           "VerifiedIdentifiers", "add_claim", "add_concept", "identifiers_file", "import_files",
-           "template"]
+__all__ = [
+    "COLUMNS",
+    "Change",
+    "ClaimSpec",
+    "ConceptSpec",
+    "Draft",
+    "EvidenceSpec",
+    "Result",
+    "VerifiedIdentifiers",
+    "add_claim",
+    "add_concept",
+    "identifiers_file",
+    "import_files",
+    "template",
+]

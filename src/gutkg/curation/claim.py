@@ -34,13 +34,22 @@ _STATUS_NAME = {str(k): v for k, v in STATUSES.items()}
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 #: Keys of an evidence spec (``--evidence key=value,key=value``), in the order shown to users.
-EVIDENCE_KEYS = ("source", "type", "design", "species", "model", "direction", "strength", "stance",
-                 "zonulin", "description")
+EVIDENCE_KEYS = (
+    "source",
+    "type",
+    "design",
+    "species",
+    "model",
+    "direction",
+    "strength",
+    "stance",
+    "zonulin",
+    "description",
+)
 _REQUIRED = ("source", "type", "species", "model", "direction", "strength")
 #: Model words that mean a review: its items carry no species (reviews are not human or animal data).
 _SYNTHESIS_WORDS = frozenset({"synthesis", "review"})
-_FIELD = re.compile(r'\s*([A-Za-z_]+)\s*=\s*(?:"((?:[^"]|"")*)"|(.*?))\s*(?:,(?=\s*[A-Za-z_]+\s*=)|\Z)',
-                    re.S)
+_FIELD = re.compile(r'\s*([A-Za-z_]+)\s*=\s*(?:"((?:[^"]|"")*)"|(.*?))\s*(?:,(?=\s*[A-Za-z_]+\s*=)|\Z)', re.S)
 _WRONG_SEPARATOR = re.compile(r"[;|]\s*(?:" + "|".join(EVIDENCE_KEYS) + r")\s*=")
 
 
@@ -87,19 +96,25 @@ class EvidenceSpec:
         """
         values: dict[str, str] = {}
         if _WRONG_SEPARATOR.search(spec):
-            raise ValidationError(f"cannot read evidence {spec!r}: separate its fields with commas "
-                                  "(source=KEY,type=ECO:...), not semicolons or bars")
+            raise ValidationError(
+                f"cannot read evidence {spec!r}: separate its fields with commas "
+                "(source=KEY,type=ECO:...), not semicolons or bars"
+            )
         pos, text_ = 0, spec.strip()
         while pos < len(text_):
             match = _FIELD.match(text_, pos)
             if not match or match.end() == pos:
-                raise ValidationError(f"cannot read evidence {spec!r} at {text_[pos:pos + 30]!r}: "
-                                      "write key=value pairs separated by commas")
+                raise ValidationError(
+                    f"cannot read evidence {spec!r} at {text_[pos : pos + 30]!r}: "
+                    "write key=value pairs separated by commas"
+                )
             name = match[1].casefold()
             if name not in EVIDENCE_KEYS:
-                raise ValidationError(f"evidence {spec!r}: unknown key {match[1]!r}; the keys are "
-                                      + ", ".join(EVIDENCE_KEYS)
-                                      + ' (quote a value that contains "word=")')
+                raise ValidationError(
+                    f"evidence {spec!r}: unknown key {match[1]!r}; the keys are "
+                    + ", ".join(EVIDENCE_KEYS)
+                    + ' (quote a value that contains "word=")'
+                )
             if name in values:
                 raise ValidationError(f"evidence {spec!r} gives {name} twice")
             quoted = match[2]
@@ -111,23 +126,35 @@ class EvidenceSpec:
     def from_fields(cls, values: dict[str, str], *, what: str = "evidence") -> EvidenceSpec:
         """Build from a mapping of :data:`EVIDENCE_KEYS` (missing required keys are named)."""
         review = (values.get("model") or "").strip().casefold() in _SYNTHESIS_WORDS
-        missing = [k for k in _REQUIRED if not (values.get(k) or "").strip()
-                   and not (review and k == "species")]
+        missing = [k for k in _REQUIRED if not (values.get(k) or "").strip() and not (review and k == "species")]
         if review and (values.get("species") or "").strip():
-            raise ValidationError(f"{what} is a review (model={values['model'].strip()}): leave its "
-                                  "species empty. A review is not human or animal data; to code human "
-                                  "data, cite the primary study it rests on (if it is a verified "
-                                  "reference) with its own design and species")
+            raise ValidationError(
+                f"{what} is a review (model={values['model'].strip()}): leave its "
+                "species empty. A review is not human or animal data; to code human "
+                "data, cite the primary study it rests on (if it is a verified "
+                "reference) with its own design and species"
+            )
         if missing:
-            raise ValidationError(f"{what} lacks " + ", ".join(missing) + " (needed: "
-                                  + ", ".join(_REQUIRED) + ", species left empty for a review; "
-                                  "optional: design, stance, zonulin, description)")
-        return cls(source=values["source"], type=values["type"], species=values.get("species") or "",
-                   model=values["model"], direction=values["direction"],
-                   strength=values["strength"], stance=values.get("stance") or "supports",
-                   design=values.get("design") or "",
-                   zonulin=boolean(values.get("zonulin") or "", "zonulin"),
-                   description=values.get("description") or "")
+            raise ValidationError(
+                f"{what} lacks "
+                + ", ".join(missing)
+                + " (needed: "
+                + ", ".join(_REQUIRED)
+                + ", species left empty for a review; "
+                "optional: design, stance, zonulin, description)"
+            )
+        return cls(
+            source=values["source"],
+            type=values["type"],
+            species=values.get("species") or "",
+            model=values["model"],
+            direction=values["direction"],
+            strength=values["strength"],
+            stance=values.get("stance") or "supports",
+            design=values.get("design") or "",
+            zonulin=boolean(values.get("zonulin") or "", "zonulin"),
+            description=values.get("description") or "",
+        )
 
 
 @dataclass
@@ -144,23 +171,31 @@ class ClaimSpec:
     hypotheses: list[str] = field(default_factory=list)
 
 
-FIND_CLAIM = prologue("gkv", "obo") + """
+FIND_CLAIM = (
+    prologue("gkv", "obo")
+    + """
 SELECT ?claim ?status (COUNT(DISTINCT ?ev) AS ?n) WHERE {
   ?claim a gkv:CausalClaim ; gkv:cause ?cause ; gkv:effect ?effect ; gkv:sign ?sign .
   OPTIONAL { ?claim gkv:status ?status }
   OPTIONAL { ?claim obo:RO_0002558 ?ev }
 } GROUP BY ?claim ?status ORDER BY ?claim"""
+)
 
-EVIDENCE_OF = prologue("gkv", "obo", "dcterms") + """
+EVIDENCE_OF = (
+    prologue("gkv", "obo", "dcterms")
+    + """
 SELECT ?ev ?p ?o WHERE { ?claim obo:RO_0002558 ?ev . ?ev ?p ?o }"""
+)
 
-HYPOTHESES = prologue("gkv", "skos", "dcterms") + """
+HYPOTHESES = (
+    prologue("gkv", "skos", "dcterms")
+    + """
 SELECT ?h ?label ?part WHERE { ?h a gkv:Hypothesis .
   OPTIONAL { ?h skos:prefLabel ?label } OPTIONAL { ?h dcterms:hasPart ?part } }"""
+)
 
 
-def add_claim(draft: Draft, spec: ClaimSpec, *, topic: str = "curated",
-              add_to_existing: bool = False) -> list[Change]:
+def add_claim(draft: Draft, spec: ClaimSpec, *, topic: str = "curated", add_to_existing: bool = False) -> list[Change]:
     """Add the claim ``spec`` (new claims go to ``claims/<topic>.ttl``); return what was added.
 
     Raises :class:`~gutkg.errors.UnknownConceptError` for an unknown cause or effect,
@@ -172,16 +207,17 @@ def add_claim(draft: Draft, spec: ClaimSpec, *, topic: str = "curated",
     cause, effect = index.resolve(spec.cause), index.resolve(spec.effect)
     assert cause is not None and effect is not None
     if cause.id == effect.id:
-        raise ValidationError(f"{cause.label!r} cannot be its own cause: model the loop through "
-                              "its intermediate steps")
+        raise ValidationError(f"{cause.label!r} cannot be its own cause: model the loop through its intermediate steps")
     sign = iri_for("sign", spec.sign)
     status = iri_for("status", spec.status)
     hypotheses = [_hypothesis(draft, h) for h in spec.hypotheses if h.strip()]
     existing = _existing(draft, cause.iri, effect.iri, sign)
     claim_id = f"{cause.id}__{sign_slug(sign)}__{effect.id}"
     if existing is None and draft.has_subject(str(CLAIM[claim_id])):
-        raise ValidationError(f"gkcl:{claim_id} already exists but does not state {cause.label} "
-                              f"{sign_slug(sign)} {effect.label}: fix that claim first")
+        raise ValidationError(
+            f"gkcl:{claim_id} already exists but does not state {cause.label} "
+            f"{sign_slug(sign)} {effect.label}: fix that claim first"
+        )
     if existing is not None and not add_to_existing:
         iri, old_status, n = existing
         raise DuplicateError(
@@ -189,25 +225,37 @@ def add_claim(draft: Draft, spec: ClaimSpec, *, topic: str = "curated",
             f"({_STATUS_NAME.get(old_status, 'no status')}, {n} evidence item(s), in "
             f"{draft.display(draft.defined_in(iri) or draft.root)}). "
             "Attach this evidence to it with --add-evidence-to-existing, or change the cause, "
-            "effect or sign.", _curie(iri))
+            "effect or sign.",
+            _curie(iri),
+        )
     if existing is None and not spec.evidence and status != str(GKV.Hypothesised):
         raise ValidationError(
             f"the claim {cause.label} {sign_slug(sign)} {effect.label} has no evidence: give at "
             "least one evidence item (--evidence source=KEY,type=ECO:...,...) or set --status "
-            "hypothesised. Provenance is not optional.")
+            "hypothesised. Provenance is not optional."
+        )
     evidence = [_evidence_values(draft, e) for e in spec.evidence]
     if existing is None:
-        return _new_claim(draft, claim_id, cause.iri, effect.iri, sign, status, spec, evidence,
-                          hypotheses, topic)
+        return _new_claim(draft, claim_id, cause.iri, effect.iri, sign, status, spec, evidence, hypotheses, topic)
     return _attach(draft, existing, status, spec, evidence, hypotheses)
 
 
-def _new_claim(draft: Draft, claim_id: str, cause: str, effect: str, sign: str, status: str,
-               spec: ClaimSpec, evidence: list[list[tuple[str, Term]]], hypotheses: list[str],
-               topic: str) -> list[Change]:
+def _new_claim(
+    draft: Draft,
+    claim_id: str,
+    cause: str,
+    effect: str,
+    sign: str,
+    status: str,
+    spec: ClaimSpec,
+    evidence: list[list[tuple[str, Term]]],
+    hypotheses: list[str],
+    topic: str,
+) -> list[Change]:
     if not spec.mechanism.strip():
-        raise ValidationError("a new claim needs a mechanism note, in your words (--mechanism, or "
-                              "the mechanism column of an import)")
+        raise ValidationError(
+            "a new claim needs a mechanism note, in your words (--mechanism, or the mechanism column of an import)"
+        )
     mechanism = text(spec.mechanism, "mechanism note", one_line=False)
     iri = Term.iri(str(CLAIM[claim_id]))
     triples: list[Triple] = [
@@ -227,15 +275,22 @@ def _new_claim(draft: Draft, claim_id: str, cause: str, effect: str, sign: str, 
     return [change, *_join_hypotheses(draft, iri.value, hypotheses, {})]
 
 
-def _attach(draft: Draft, existing: tuple[str, str, int], status: str, spec: ClaimSpec,
-            evidence: list[list[tuple[str, Term]]], hypotheses: list[str]) -> list[Change]:
+def _attach(
+    draft: Draft,
+    existing: tuple[str, str, int],
+    status: str,
+    spec: ClaimSpec,
+    evidence: list[list[tuple[str, Term]]],
+    hypotheses: list[str],
+) -> list[Change]:
     iri, old_status, _n = existing
     claim_id = iri.rsplit("/", 1)[-1]
     path = draft.file_of(iri, draft.root / "claims" / "curated.ttl")
     members = _members(draft)
     if not evidence and all(iri in members.get(h, set()) for h in hypotheses):
-        raise ValidationError(f"nothing to add to {_curie(iri)}: give evidence items or a hypothesis "
-                              "it does not yet belong to")
+        raise ValidationError(
+            f"nothing to add to {_curie(iri)}: give evidence items or a hypothesis it does not yet belong to"
+        )
     known = _evidence_keys(draft, iri)
     taken = draft.subjects_starting(str(EVIDENCE[f"{claim_id}.e"]))
     numbers = [int(m[1]) for t in taken if (m := re.search(r"\.e(\d+)$", t))]
@@ -245,28 +300,32 @@ def _attach(draft: Draft, existing: tuple[str, str, int], status: str, spec: Cla
     for values in evidence:
         key = frozenset((p, o) for p, o in values if p != str(DCTERMS.description))
         if key in known:
-            raise DuplicateError(f"{_curie(known[key])} already records this evidence (same source, "
-                                 "stance, type, species, model, direction and strength)",
-                                 _curie(known[key]))
+            raise DuplicateError(
+                f"{_curie(known[key])} already records this evidence (same source, "
+                "stance, type, species, model, direction and strength)",
+                _curie(known[key]),
+            )
         ev_id = f"{claim_id}.e{next_n}"
         next_n += 1
         triples += _evidence_triples(Term.iri(iri), ev_id, values)
-        changes.append(Change("add evidence", f"gkev:{ev_id}", draft.display(path),
-                              f"to existing claim {_curie(iri)}"))
+        changes.append(Change("add evidence", f"gkev:{ev_id}", draft.display(path), f"to existing claim {_curie(iri)}"))
     draft.add(path, triples)
     draft.changes.extend(changes)
     if status != old_status:
         # the status follows from all the claim's evidence (gutkg.grading): validation checks the new one
         draft.replace(path, Term.iri(iri), Term.iri(str(GKV.status)), Term.iri(status))
-        draft.notes.append(f"{_curie(iri)} changes its status from "
-                           f"{_STATUS_NAME.get(old_status, '(none)')!r} to {_STATUS_NAME[status]!r}")
+        draft.notes.append(
+            f"{_curie(iri)} changes its status from "
+            f"{_STATUS_NAME.get(old_status, '(none)')!r} to {_STATUS_NAME[status]!r}"
+        )
     return changes + _join_hypotheses(draft, iri, hypotheses, members)
 
 
 def _existing(draft: Draft, cause: str, effect: str, sign: str) -> tuple[str, str, int] | None:
     """(claim IRI, status IRI, number of evidence items) of the claim stating the same thing."""
-    rows = draft.store.query(FIND_CLAIM, {"cause": Term.iri(cause), "effect": Term.iri(effect),
-                                          "sign": Term.iri(sign)}).rows
+    rows = draft.store.query(
+        FIND_CLAIM, {"cause": Term.iri(cause), "effect": Term.iri(effect), "sign": Term.iri(sign)}
+    ).rows
     for claim, status, n in rows:
         if claim is not None:
             return claim.value, status.value if status else "", int(n.value) if n else 0
@@ -296,9 +355,15 @@ def _evidence_values(draft: Draft, e: EvidenceSpec) -> list[tuple[str, Term]]:
         (str(DCTERMS.source), attempt(reference_iri, draft, e.source)),
         (str(GKV.stance), attempt(iri_for, "stance", e.stance)),
         (str(GKV.evidenceType), attempt(ids.evidence_code, e.type, "ECO", "evidence type", eco)),
-        (str(GKV.species), (by_name.get(species_text.casefold()) or
-                            attempt(ids.evidence_code, species_text, "NCBITaxon", "species", taxa))
-         if species_text else None),
+        (
+            str(GKV.species),
+            (
+                by_name.get(species_text.casefold())
+                or attempt(ids.evidence_code, species_text, "NCBITaxon", "species", taxa)
+            )
+            if species_text
+            else None,
+        ),
         (str(GKV.model), attempt(iri_for, "model", e.model)),
         (str(GKV.directionEvidence), attempt(iri_for, "direction", e.direction)),
         (str(GKV.strength), attempt(iri_for, "strength", e.strength)),
@@ -309,8 +374,10 @@ def _evidence_values(draft: Draft, e: EvidenceSpec) -> list[tuple[str, Term]]:
     if e.zonulin:
         pairs.append((str(GKV.restsOnZonulinAssay), Term.literal("true", _XSD_BOOLEAN)))
         if isinstance(strength, str) and strength_rank(strength) > 2:
-            problems.append(f"evidence from {e.source} rests on a serum-zonulin ELISA: its strength "
-                            "is at most weak (the kits' specificity is disputed)")
+            problems.append(
+                f"evidence from {e.source} rests on a serum-zonulin ELISA: its strength "
+                "is at most weak (the kits' specificity is disputed)"
+            )
     if e.description.strip():
         desc = attempt(lambda v: text(v, "description", one_line=False), e.description)
         pairs.append((str(DCTERMS.description), literal(desc) if desc else None))
@@ -321,9 +388,11 @@ def _evidence_values(draft: Draft, e: EvidenceSpec) -> list[tuple[str, Term]]:
 
 def _evidence_triples(claim: Term, ev_id: str, values: list[tuple[str, Term]]) -> list[Triple]:
     ev = Term.iri(str(EVIDENCE[ev_id]))
-    return [(claim, Term.iri(str(HAS_EVIDENCE)), ev),
-            (ev, Term.iri(str(RDF.type)), Term.iri(str(GKV.Evidence))),
-            *[(ev, Term.iri(p), o) for p, o in values]]
+    return [
+        (claim, Term.iri(str(HAS_EVIDENCE)), ev),
+        (ev, Term.iri(str(RDF.type)), Term.iri(str(GKV.Evidence))),
+        *[(ev, Term.iri(p), o) for p, o in values],
+    ]
 
 
 def _evidence_keys(draft: Draft, claim: str) -> dict[frozenset[tuple[str, Term]], str]:
@@ -351,11 +420,11 @@ def _hypothesis(draft: Draft, name: str) -> str:
         if wanted in {iri, local, f"gkh:{local}"} or wanted.casefold() == label.casefold():
             return iri
     names = [f"gkh:{i.removeprefix(str(HYPOTHESIS))}" for i in labels]
-    close = difflib.get_close_matches(wanted if wanted.startswith("gkh:") else f"gkh:{wanted}",
-                                      names, n=3, cutoff=0.5)
-    raise ValidationError(f"unknown hypothesis {name!r}: a claim can only join a hypothesis of the "
-                          "graph (graph/hypotheses.ttl)" + (f". Did you mean: {', '.join(close)}?"
-                                                            if close else ""))
+    close = difflib.get_close_matches(wanted if wanted.startswith("gkh:") else f"gkh:{wanted}", names, n=3, cutoff=0.5)
+    raise ValidationError(
+        f"unknown hypothesis {name!r}: a claim can only join a hypothesis of the "
+        "graph (graph/hypotheses.ttl)" + (f". Did you mean: {', '.join(close)}?" if close else "")
+    )
 
 
 def _members(draft: Draft) -> dict[str, set[str]]:
@@ -366,8 +435,7 @@ def _members(draft: Draft) -> dict[str, set[str]]:
     return out
 
 
-def _join_hypotheses(draft: Draft, claim: str, hypotheses: list[str],
-                     members: dict[str, set[str]]) -> list[Change]:
+def _join_hypotheses(draft: Draft, claim: str, hypotheses: list[str], members: dict[str, set[str]]) -> list[Change]:
     changes = []
     for h in dict.fromkeys(hypotheses):
         if claim in members.get(h, set()):

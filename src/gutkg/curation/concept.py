@@ -42,8 +42,12 @@ def reference_iri(draft: Draft, key: str) -> str:
         close = difflib.get_close_matches(key, sorted(draft.references()), n=3, cutoff=0.6)
         raise ValidationError(
             f"unknown reference {key!r}: cite only references of the graph (graph/references*.ttl)"
-            + (f". Did you mean: {', '.join(close)}?" if close else
-               "; add it from a verified row of reference/bibliography.tsv first."))
+            + (
+                f". Did you mean: {', '.join(close)}?"
+                if close
+                else "; add it from a verified row of reference/bibliography.tsv first."
+            )
+        )
     return str(REF[key])
 
 
@@ -59,22 +63,29 @@ def add_concept(draft: Draft, spec: ConceptSpec) -> Change:
     category = iri_for("category", spec.category)
     cid = text(spec.id, "id", required=False).removeprefix("gkc:") or slug(label)
     if not ID_PATTERN.match(cid):
-        raise ValidationError(f"concept id {cid!r} must be lower-case letters, digits and single "
-                              "underscores (e.g. tight_junction); give one with --id")
+        raise ValidationError(
+            f"concept id {cid!r} must be lower-case letters, digits and single "
+            "underscores (e.g. tight_junction); give one with --id"
+        )
     iri = str(CONCEPT[cid])
     if draft.has_subject(iri):
-        raise DuplicateError(f"concept gkc:{cid} already exists (in "
-                             f"{draft.display(draft.defined_in(iri) or draft.root)}): choose another "
-                             "--id, or edit the existing concept", f"gkc:{cid}")
+        raise DuplicateError(
+            f"concept gkc:{cid} already exists (in "
+            f"{draft.display(draft.defined_in(iri) or draft.root)}): choose another "
+            "--id, or edit the existing concept",
+            f"gkc:{cid}",
+        )
     synonyms = list(dict.fromkeys(text(s, "synonym") for s in spec.synonyms if s.strip()))
     synonyms = [s for s in synonyms if s.casefold() != label.casefold()]
     index = draft.concepts()
     for name in [label, *synonyms]:
         clash = _clash(index, name)
         if clash:
-            raise DuplicateError(f"{name!r} already names {clash}: labels and synonyms must name "
-                                 "one concept. Use another name, or add evidence to that concept.",
-                                 clash)
+            raise DuplicateError(
+                f"{name!r} already names {clash}: labels and synonyms must name "
+                "one concept. Use another name, or add evidence to that concept.",
+                clash,
+            )
     problems: list[str] = []
     triples: list[Triple] = [
         (Term.iri(iri), Term.iri(str(RDF.type)), Term.iri(category)),

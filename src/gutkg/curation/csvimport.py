@@ -76,22 +76,61 @@ from gutkg.vocab import CONCEPT
 
 #: Columns of each layout: name -> required.
 COLUMNS: dict[str, dict[str, bool]] = {
-    "concepts": {"id": False, "label": True, "category": True, "definition": True,
-                 "synonyms": False, "broader": False, "exact_match": False, "close_match": False,
-                 "definition_source": False},
-    "claims": {"cause": True, "effect": True, "sign": True, "status": True, "mechanism": True,
-               "hypotheses": False, "topic": False, "source": False, "evidence_type": False,
-               "study_design": False, "species": False, "model": False, "direction": False,
-               "strength": False, "stance": False, "zonulin_assay": False, "description": False},
+    "concepts": {
+        "id": False,
+        "label": True,
+        "category": True,
+        "definition": True,
+        "synonyms": False,
+        "broader": False,
+        "exact_match": False,
+        "close_match": False,
+        "definition_source": False,
+    },
+    "claims": {
+        "cause": True,
+        "effect": True,
+        "sign": True,
+        "status": True,
+        "mechanism": True,
+        "hypotheses": False,
+        "topic": False,
+        "source": False,
+        "evidence_type": False,
+        "study_design": False,
+        "species": False,
+        "model": False,
+        "direction": False,
+        "strength": False,
+        "stance": False,
+        "zonulin_assay": False,
+        "description": False,
+    },
 }
-_ALIASES = {"type": "evidence_type", "design": "study_design", "zonulin": "zonulin_assay",
-            "synonym": "synonyms", "hypothesis": "hypotheses", "exact": "exact_match",
-            "close": "close_match", "exactmatch": "exact_match", "closematch": "close_match"}
+_ALIASES = {
+    "type": "evidence_type",
+    "design": "study_design",
+    "zonulin": "zonulin_assay",
+    "synonym": "synonyms",
+    "hypothesis": "hypotheses",
+    "exact": "exact_match",
+    "close": "close_match",
+    "exactmatch": "exact_match",
+    "closematch": "close_match",
+}
 #: Claim-file columns that make up one evidence item -> EvidenceSpec key.
-EVIDENCE_COLUMNS = {"source": "source", "evidence_type": "type", "study_design": "design",
-                    "species": "species", "model": "model", "direction": "direction",
-                    "strength": "strength", "stance": "stance", "zonulin_assay": "zonulin",
-                    "description": "description"}
+EVIDENCE_COLUMNS = {
+    "source": "source",
+    "evidence_type": "type",
+    "study_design": "design",
+    "species": "species",
+    "model": "model",
+    "direction": "direction",
+    "strength": "strength",
+    "stance": "stance",
+    "zonulin_assay": "zonulin",
+    "description": "description",
+}
 _MAX_REPORTED = 50
 
 
@@ -140,23 +179,32 @@ def read_table(path: Path) -> tuple[str, list[Row]]:
         if header is None:
             header = [_column(c) for c in cells]
             continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            raise InputError(f"{path}, line {reader.line_num}: {len(cells)} cells but the header has "
-                             f"{len(header)} columns (a value with a comma needs \"double quotes\")")
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise InputError(
+                f"{path}, line {reader.line_num}: {len(cells)} cells but the header has "
+                f'{len(header)} columns (a value with a comma needs "double quotes")'
+            )
         rows.append(Row(path.name, reader.line_num, dict(zip(header, cells, strict=False))))
     if header is None:
         raise InputError(f"{path} is empty: start from gutkg import --template claims (or concepts)")
     kind = "claims" if "cause" in header else "concepts" if "label" in header else ""
     if not kind:
-        raise InputError(f"{path}: cannot tell concepts from claims: the header needs a 'label' "
-                         "column (concepts) or a 'cause' column (claims). See gutkg import --help.")
+        raise InputError(
+            f"{path}: cannot tell concepts from claims: the header needs a 'label' "
+            "column (concepts) or a 'cause' column (claims). See gutkg import --help."
+        )
     unknown = [c for c in header if c and c not in COLUMNS[kind]]
     missing = [c for c, need in COLUMNS[kind].items() if need and c not in header]
     if unknown or missing:
-        raise InputError(f"{path}: " + "; ".join(
-            ([f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
-            + ([f"missing column(s) {', '.join(missing)}"] if missing else []))
-            + f". The {kind} columns are: " + ", ".join(COLUMNS[kind]))
+        raise InputError(
+            f"{path}: "
+            + "; ".join(
+                ([f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
+                + ([f"missing column(s) {', '.join(missing)}"] if missing else [])
+            )
+            + f". The {kind} columns are: "
+            + ", ".join(COLUMNS[kind])
+        )
     return kind, rows
 
 
@@ -165,8 +213,7 @@ def _column(name: str) -> str:
     return _ALIASES.get(key, _ALIASES.get(key.replace("_", ""), key))
 
 
-def import_files(draft: Draft, paths: list[Path], *, topic: str = "curated",
-                 add_to_existing: bool = False) -> None:
+def import_files(draft: Draft, paths: list[Path], *, topic: str = "curated", add_to_existing: bool = False) -> None:
     """Add every row of ``paths`` to ``draft``; one :class:`ValidationError` lists all bad rows."""
     tables = [read_table(Path(p)) for p in paths]
     errors: list[str] = []
@@ -179,19 +226,26 @@ def import_files(draft: Draft, paths: list[Path], *, topic: str = "curated",
     if errors:
         shown = errors[:_MAX_REPORTED]
         more = [f"... and {len(errors) - _MAX_REPORTED} more"] if len(errors) > _MAX_REPORTED else []
-        raise ValidationError(f"refused: {len(errors)} problem(s) in the import; nothing was "
-                              "written. Fix these rows and run it again:\n" + "\n".join(shown + more))
+        raise ValidationError(
+            f"refused: {len(errors)} problem(s) in the import; nothing was "
+            "written. Fix these rows and run it again:\n" + "\n".join(shown + more)
+        )
 
 
 def _import_concepts(draft: Draft, rows: list[Row], errors: list[str]) -> None:
     """Concepts first without broader links, then the links (so order in the file is free)."""
     added: list[tuple[Row, str, Path]] = []
     for row in rows:
-        spec = ConceptSpec(label=row.get("label"), category=row.get("category"),
-                           definition=row.get("definition"), id=row.get("id"),
-                           synonyms=row.many("synonyms"), exact_match=row.many("exact_match"),
-                           close_match=row.many("close_match"),
-                           definition_source=row.get("definition_source"))
+        spec = ConceptSpec(
+            label=row.get("label"),
+            category=row.get("category"),
+            definition=row.get("definition"),
+            id=row.get("id"),
+            synonyms=row.many("synonyms"),
+            exact_match=row.many("exact_match"),
+            close_match=row.many("close_match"),
+            definition_source=row.get("definition_source"),
+        )
         try:
             change = add_concept(draft, spec)
         except GutKGError as exc:
@@ -220,8 +274,7 @@ class _Group:
     evidence: list[EvidenceSpec] = field(default_factory=list)
 
 
-def _import_claims(draft: Draft, rows: list[Row], topic: str, add_to_existing: bool,
-                   errors: list[str]) -> None:
+def _import_claims(draft: Draft, rows: list[Row], topic: str, add_to_existing: bool, errors: list[str]) -> None:
     groups: dict[tuple[str, str, str], _Group] = {}
     index = draft.concepts()
     for row in rows:
@@ -241,15 +294,20 @@ def _import_claims(draft: Draft, rows: list[Row], topic: str, add_to_existing: b
     for group in groups.values():
         if group.failed:
             continue
-        spec = ClaimSpec(cause=f"gkc:{group.cause}", effect=f"gkc:{group.effect}", sign=group.sign,
-                         status=group.claim.get("status", ""), mechanism=group.claim.get("mechanism", ""),
-                         evidence=group.evidence, hypotheses=group.hypotheses)
+        spec = ClaimSpec(
+            cause=f"gkc:{group.cause}",
+            effect=f"gkc:{group.effect}",
+            sign=group.sign,
+            status=group.claim.get("status", ""),
+            mechanism=group.claim.get("mechanism", ""),
+            evidence=group.evidence,
+            hypotheses=group.hypotheses,
+        )
         if not spec.status:
             errors.append(f"{group.first.where()}: status is empty: give it on the claim's first row")
             continue
         try:
-            add_claim(draft, spec, topic=group.claim.get("topic") or topic,
-                      add_to_existing=add_to_existing)
+            add_claim(draft, spec, topic=group.claim.get("topic") or topic, add_to_existing=add_to_existing)
         except GutKGError as exc:
             errors.append(f"{group.first.where()}: {exc}")
 
@@ -263,8 +321,10 @@ def _merge(group: _Group, row: Row) -> None:
         before = group.claim.get(name)
         same = before is not None and (norm(before) == norm(value) if name != "mechanism" else before == value)
         if before is not None and not same:
-            raise ValidationError(f"{name} {value!r} contradicts {before!r} given on line "
-                                  f"{group.lines[name]} for the same claim (cause, effect, sign)")
+            raise ValidationError(
+                f"{name} {value!r} contradicts {before!r} given on line "
+                f"{group.lines[name]} for the same claim (cause, effect, sign)"
+            )
         group.claim[name] = value
         group.lines.setdefault(name, row.line)
     group.hypotheses += [h for h in row.many("hypotheses") if h not in group.hypotheses]

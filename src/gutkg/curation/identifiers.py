@@ -89,11 +89,14 @@ class VerifiedIdentifiers:
             raise ValidationError(
                 f"cannot verify the mapping {text!r}: the identifier table {self.path} is missing. "
                 "Mappings are only written from verified rows of reference/identifiers.tsv; "
-                "set GUTKG_IDENTIFIERS to its path, or add the concept without mappings.")
+                "set GUTKG_IDENTIFIERS to its path, or add the concept without mappings."
+            )
         prefix = key(self.to_curie(text)).split(":")[0]
         if prefix in _NOT_CONCEPTS:
-            raise ValidationError(f"mapping {text!r} is a {prefix} term (a relation or an evidence "
-                                  "class), not something a concept can match")
+            raise ValidationError(
+                f"mapping {text!r} is a {prefix} term (a relation or an evidence "
+                "class), not something a concept can match"
+            )
         return self._check(text, "mapping")
 
     def evidence_code(self, text: str, prefix: str, what: str, fallback: set[str]) -> str:
@@ -105,7 +108,8 @@ class VerifiedIdentifiers:
             if key(curie) not in {key(c) for c in fallback}:
                 raise ValidationError(
                     f"{what} {text!r} cannot be verified: {self.path} is missing and it is not one of "
-                    "the ids gutkg knows: " + ", ".join(sorted(fallback)))
+                    "the ids gutkg knows: " + ", ".join(sorted(fallback))
+                )
             iri = iri_of(curie)
             assert iri is not None
             return iri
@@ -119,15 +123,17 @@ class VerifiedIdentifiers:
                 why = f"its row in {self.path.name} is marked {self.unverified[k]!r}, not 'yes'"
             else:
                 close = difflib.get_close_matches(k, list(self.rows), n=3, cutoff=0.8)
-                why = f"it is not in {self.path.name}" + (
-                    f" (close: {', '.join(close)})" if close else "")
+                why = f"it is not in {self.path.name}" + (f" (close: {', '.join(close)})" if close else "")
             raise ValidationError(
                 f"{what} {text!r} is not verified: {why}. Only rows marked 'yes' may be used; "
-                "check the identifier in the ontology's own files and add a verified row first.")
+                "check the identifier in the ontology's own files and add a verified row first."
+            )
         iri = iri_of(curie)
         if iri is None:
-            raise ValidationError(f"{what} {text!r}: gutkg has no IRI prefix for "
-                                  f"{curie.partition(':')[0]!r}; it cannot be written as a mapping.")
+            raise ValidationError(
+                f"{what} {text!r}: gutkg has no IRI prefix for "
+                f"{curie.partition(':')[0]!r}; it cannot be written as a mapping."
+            )
         return iri
 
 

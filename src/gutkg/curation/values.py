@@ -41,35 +41,53 @@ def _table(names: Mapping[Any, str], extra: Mapping[str, Any] | None = None) -> 
 
 #: value set -> (accepted word -> IRI, the words shown in messages)
 TABLES: dict[str, tuple[dict[str, str], list[str]]] = {
-    "sign": (_table(SIGNS, {"increase": GKV.Increases, "+": GKV.Increases,
-                            "decrease": GKV.Decreases, "-": GKV.Decreases,
-                            "no-effect": GKV.NoEffect, "none": GKV.NoEffect, "0": GKV.NoEffect}),
-             ["increases", "decreases", "no-effect"]),
-    "status": (_table(STATUSES, {"hypothesized": GKV.Hypothesised}),
-               [n for n in STATUSES.values()]),
-    "strength": (_table({k: v[1] for k, v in STRENGTHS.items()}),
-                 [v[1] for v in STRENGTHS.values()]),
-    "model": (_table(MODELS, {"synthesis": GKV.Synthesis, "review": GKV.Synthesis}),
-              ["in-vivo", "ex-vivo", "in-vitro", "synthesis"]),
-    "direction": (_table(DIRECTIONS, {"rct": GKV.ControlledHumanIntervention,
-                                      "randomised": GKV.ControlledHumanIntervention,
-                                      "interventional": GKV.Interventional,
-                                      "knockout": GKV.Interventional,
-                                      "prospective": GKV.ProspectiveCohort,
-                                      "mendelian randomization": GKV.MendelianRandomisation,
-                                      "mr": GKV.MendelianRandomisation,
-                                      "transfer": GKV.CommunityTransfer,
-                                      "germ-free": GKV.CommunityTransfer,
-                                      "temporal": GKV.Temporal,
-                                      "familial": GKV.FamilialAggregation,
-                                      "case-control": GKV.CrossSectional,
-                                      "review": GKV.Unspecified}),
-                  list(DIRECTIONS.values())),
-    "stance": (_table(STANCES, {"support": GKV.Supports, "oppose": GKV.Opposes,
-                                "against": GKV.Opposes, "for": GKV.Supports}),
-               list(STANCES.values())),
-    "category": (_table(CATEGORIES, {str(k).rsplit("#", 1)[-1]: k for k in CATEGORIES}),
-                 list(CATEGORIES.values())),
+    "sign": (
+        _table(
+            SIGNS,
+            {
+                "increase": GKV.Increases,
+                "+": GKV.Increases,
+                "decrease": GKV.Decreases,
+                "-": GKV.Decreases,
+                "no-effect": GKV.NoEffect,
+                "none": GKV.NoEffect,
+                "0": GKV.NoEffect,
+            },
+        ),
+        ["increases", "decreases", "no-effect"],
+    ),
+    "status": (_table(STATUSES, {"hypothesized": GKV.Hypothesised}), [n for n in STATUSES.values()]),
+    "strength": (_table({k: v[1] for k, v in STRENGTHS.items()}), [v[1] for v in STRENGTHS.values()]),
+    "model": (
+        _table(MODELS, {"synthesis": GKV.Synthesis, "review": GKV.Synthesis}),
+        ["in-vivo", "ex-vivo", "in-vitro", "synthesis"],
+    ),
+    "direction": (
+        _table(
+            DIRECTIONS,
+            {
+                "rct": GKV.ControlledHumanIntervention,
+                "randomised": GKV.ControlledHumanIntervention,
+                "interventional": GKV.Interventional,
+                "knockout": GKV.Interventional,
+                "prospective": GKV.ProspectiveCohort,
+                "mendelian randomization": GKV.MendelianRandomisation,
+                "mr": GKV.MendelianRandomisation,
+                "transfer": GKV.CommunityTransfer,
+                "germ-free": GKV.CommunityTransfer,
+                "temporal": GKV.Temporal,
+                "familial": GKV.FamilialAggregation,
+                "case-control": GKV.CrossSectional,
+                "review": GKV.Unspecified,
+            },
+        ),
+        list(DIRECTIONS.values()),
+    ),
+    "stance": (
+        _table(STANCES, {"support": GKV.Supports, "oppose": GKV.Opposes, "against": GKV.Opposes, "for": GKV.Supports}),
+        list(STANCES.values()),
+    ),
+    "category": (_table(CATEGORIES, {str(k).rsplit("#", 1)[-1]: k for k in CATEGORIES}), list(CATEGORIES.values())),
 }
 
 
@@ -95,8 +113,7 @@ def sign_slug(sign_iri: str) -> str:
     >>> sign_slug(str(GKV.NoEffect))
     'no_effect'
     """
-    return {str(GKV.Increases): "increases", str(GKV.Decreases): "decreases",
-            str(GKV.NoEffect): "no_effect"}[sign_iri]
+    return {str(GKV.Increases): "increases", str(GKV.Decreases): "decreases", str(GKV.NoEffect): "no_effect"}[sign_iri]
 
 
 def strength_rank(iri: str) -> int:

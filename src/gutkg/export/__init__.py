@@ -29,16 +29,28 @@ EXPORTERS: dict[str, str] = {
     # teaching exports: slide-ready figures and interchange files (decks need a story, not a
     # graph: see gutkg.export.slides)
     **{fmt: "gutkg.export.figure" for fmt in ("svg", "png", "pdf")},
-    **{fmt: "gutkg.export.graph_formats" for fmt in ("graphml", "gexf", "cyjs", "jsonld", "turtle",
-                                                     "ntriples", "csv", "mermaid", "dot")},
+    **{
+        fmt: "gutkg.export.graph_formats"
+        for fmt in ("graphml", "gexf", "cyjs", "jsonld", "turtle", "ntriples", "csv", "mermaid", "dot")
+    },
 }
 #: File suffix -> format name, for picking an exporter from an output path.
 SUFFIXES: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
-    ".svg": "svg", ".png": "png", ".pdf": "pdf",
-    ".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cyjs", ".jsonld": "jsonld", ".ttl": "turtle",
-    ".nt": "ntriples", ".csv": "csv", ".mmd": "mermaid", ".dot": "dot", ".gv": "dot",
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".cyjs": "cyjs",
+    ".jsonld": "jsonld",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".csv": "csv",
+    ".mmd": "mermaid",
+    ".dot": "dot",
+    ".gv": "dot",
 }
 
 
@@ -47,8 +59,7 @@ def exporter(name: str) -> ModuleType:
     try:
         return importlib.import_module(EXPORTERS[name])
     except KeyError:
-        raise GutKGError(f"unknown export format {name!r}: use one of "
-                         + ", ".join(sorted(EXPORTERS))) from None
+        raise GutKGError(f"unknown export format {name!r}: use one of " + ", ".join(sorted(EXPORTERS))) from None
 
 
 def format_for_path(path: str | Path) -> str:
@@ -57,8 +68,11 @@ def format_for_path(path: str | Path) -> str:
     try:
         return SUFFIXES[suffix]
     except KeyError:
-        raise GutKGError(f"cannot tell the format of {str(path)!r} from its suffix: use one of "
-                         + ", ".join(sorted(SUFFIXES)) + " or give the format") from None
+        raise GutKGError(
+            f"cannot tell the format of {str(path)!r} from its suffix: use one of "
+            + ", ".join(sorted(SUFFIXES))
+            + " or give the format"
+        ) from None
 
 
 def to(name: str, graph: nx.MultiDiGraph, **opts: Any) -> str | bytes:
@@ -67,8 +81,7 @@ def to(name: str, graph: nx.MultiDiGraph, **opts: Any) -> str | bytes:
     return result
 
 
-def write(graph: nx.MultiDiGraph, path: str | Path, /, name: str | None = None,
-          **opts: Any) -> Path:
+def write(graph: nx.MultiDiGraph, path: str | Path, /, name: str | None = None, **opts: Any) -> Path:
     """Write ``graph`` to ``path`` in format ``name`` (default: from the suffix).
 
     ``path`` is positional-only (as in each ``write_x``), so ``path=`` can be an export option.

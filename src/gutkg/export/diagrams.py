@@ -66,23 +66,26 @@ def to_mermaid(graph: nx.MultiDiGraph, *, title: str = "", direction: str = "LR"
         label = f'|"{mermaid_text(cites)}"|' if cites else ""
         lines.append(f"  {ids[u]} {_mermaid_arrow(data)}{label} {ids[v]}")
         look = style.edge_style(data)
-        link_styles.append(f"  linkStyle {index} stroke:{look['color']},"
-                           f"stroke-width:{look['penwidth']:g}px")
+        link_styles.append(f"  linkStyle {index} stroke:{look['color']},stroke-width:{look['penwidth']:g}px")
     categories: dict[str, list[str]] = {}
     for node in sorted(graph.nodes):
         categories.setdefault(str(graph.nodes[node].get("category", "unknown")), []).append(ids[node])
     theme = style.THEMES["light"]
     for cat, members in sorted(categories.items()):
-        lines.append(f"  classDef cat_{cat} fill:{style.node_fill(cat)},stroke:{theme.node_border},"
-                     f"color:{theme.node_text}")
+        lines.append(
+            f"  classDef cat_{cat} fill:{style.node_fill(cat)},stroke:{theme.node_border},color:{theme.node_text}"
+        )
         lines.append(f"  class {','.join(members)} cat_{cat}")
     lines += link_styles
     refs = graph.graph.get("references", {})
     cited = sorted({k for _, _, d in graph.edges(data=True) for k in references_of(d)})
     for key in cited:
         ref = refs.get(key, {})
-        lines.append(f"%% {key}: {ref.get('citation', key)}. {ref.get('title', '')} "
-                     f"{ref.get('url', '')}".rstrip().replace("\n", " "))
+        lines.append(
+            f"%% {key}: {ref.get('citation', key)}. {ref.get('title', '')} {ref.get('url', '')}".rstrip().replace(
+                "\n", " "
+            )
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -94,24 +97,33 @@ def to_dot(graph: nx.MultiDiGraph, *, title: str = "", theme: str = "light") -> 
     """
     th = style.THEMES[theme]
     font = style.FONT_FAMILY
-    lines = ["digraph gutkg {",
-             f'  graph [rankdir=LR, bgcolor="{th.background}", fontname="{font}", fontsize=24, '
-             f'fontcolor="{th.text}", labelloc=t, nodesep=0.35, ranksep=0.6'
-             + (f", label={dot_quote(title)}" if title else "") + "];",
-             f'  node [shape=box, style="rounded,filled", fontname="{font}", fontsize=16, '
-             f'fontcolor="{th.node_text}", color="{th.node_border}"];',
-             f'  edge [fontname="{font}", fontsize=12, fontcolor="{th.text}"];']
+    lines = [
+        "digraph gutkg {",
+        f'  graph [rankdir=LR, bgcolor="{th.background}", fontname="{font}", fontsize=24, '
+        f'fontcolor="{th.text}", labelloc=t, nodesep=0.35, ranksep=0.6'
+        + (f", label={dot_quote(title)}" if title else "")
+        + "];",
+        f'  node [shape=box, style="rounded,filled", fontname="{font}", fontsize=16, '
+        f'fontcolor="{th.node_text}", color="{th.node_border}"];',
+        f'  edge [fontname="{font}", fontsize=12, fontcolor="{th.text}"];',
+    ]
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
         label = dot_lines(wrap_label(str(data.get("label") or node), most=None))  # data: never clipped
         cat = str(data.get("category", "unknown"))
-        lines.append(f"  {dot_quote(str(node))} [label={label}, fillcolor=\"{style.node_fill(cat)}\", "
-                     f"category={dot_quote(cat)}, iri={dot_quote(str(data.get('iri', '')))}];")
+        lines.append(
+            f'  {dot_quote(str(node))} [label={label}, fillcolor="{style.node_fill(cat)}", '
+            f"category={dot_quote(cat)}, iri={dot_quote(str(data.get('iri', '')))}];"
+        )
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         look = style.edge_style(data, theme)
-        attrs = [f'color="{look["color"]}"', f"arrowhead={look['arrowhead']}",
-                 f"style={look['style']}", f"penwidth={look['penwidth']:g}",
-                 f"claim={dot_quote(str(key))}"]
+        attrs = [
+            f'color="{look["color"]}"',
+            f"arrowhead={look['arrowhead']}",
+            f"style={look['style']}",
+            f"penwidth={look['penwidth']:g}",
+            f"claim={dot_quote(str(key))}",
+        ]
         if data.get("citations"):
             attrs.append(f"label={dot_lines(list(data['citations']))}")
         for name in ("sign_label", "status", "strength_label", "citations", "systems", "mechanism"):

@@ -81,21 +81,29 @@ class Figure:
         try:
             import cairosvg
         except (ImportError, OSError) as exc:  # OSError: the cairo library itself is missing
-            raise GutKGError(f"cannot render {fmt.upper()}: CairoSVG is unavailable ({exc}). "
-                             "Install it with: pip install cairosvg (it needs the cairo library, "
-                             "which Graphviz installs), or export SVG.") from None
+            raise GutKGError(
+                f"cannot render {fmt.upper()}: CairoSVG is unavailable ({exc}). "
+                "Install it with: pip install cairosvg (it needs the cairo library, "
+                "which Graphviz installs), or export SVG."
+            ) from None
         data = self.svg.encode("utf-8")
         with _interrupt_after():
             if fmt == "png":
-                return bytes(cairosvg.svg2png(bytestring=data, output_width=self.width,
-                                              output_height=self.height))
+                return bytes(cairosvg.svg2png(bytestring=data, output_width=self.width, output_height=self.height))
             return bytes(cairosvg.svg2pdf(bytestring=data))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "width": self.width, "height": self.height,
-                "rankdir": self.rankdir, "label_px": round(self.label_px, 1),
-                "concepts": self.concepts, "claims": self.claims, "footnotes": self.footnotes,
-                "adapted": self.adapted}
+        return {
+            "title": self.title,
+            "width": self.width,
+            "height": self.height,
+            "rankdir": self.rankdir,
+            "label_px": round(self.label_px, 1),
+            "concepts": self.concepts,
+            "claims": self.claims,
+            "footnotes": self.footnotes,
+            "adapted": self.adapted,
+        }
 
 
 @contextmanager
@@ -135,8 +143,9 @@ def parse_size(text: str | tuple[int, int]) -> tuple[int, int]:
             raise InputError(f"bad --size {text!r}: write WIDTHxHEIGHT in pixels, e.g. 1920x1080")
         width, height = int(match[1]), int(match[2])
     if not (320 <= width <= 10000 and 180 <= height <= 10000):
-        raise InputError(f"bad --size '{width}x{height}': width must be 320-10000 and height "
-                         "180-10000 pixels, e.g. 1920x1080")
+        raise InputError(
+            f"bad --size '{width}x{height}': width must be 320-10000 and height 180-10000 pixels, e.g. 1920x1080"
+        )
     return width, height
 
 
@@ -144,8 +153,9 @@ def check_format(fmt: str) -> str:
     """A known figure format (case-insensitive), else :class:`InputError`."""
     name = fmt.lower().lstrip(".")
     if name not in FORMATS:
-        raise InputError(f"unknown figure format {fmt!r}: use one of {', '.join(FORMATS)} "
-                         "(the -o file's suffix picks it)")
+        raise InputError(
+            f"unknown figure format {fmt!r}: use one of {', '.join(FORMATS)} (the -o file's suffix picks it)"
+        )
     return name
 
 
@@ -155,8 +165,7 @@ def format_of(path: str | Path, fmt: str | None = None) -> str:
         return check_format(fmt)
     suffix = Path(path).suffix
     if not suffix:
-        raise InputError(f"cannot tell the figure format of {path}: end the file name with "
-                         ".svg, .png or .pdf")
+        raise InputError(f"cannot tell the figure format of {path}: end the file name with .svg, .png or .pdf")
     return check_format(suffix)
 
 
@@ -164,16 +173,23 @@ def dot_binary() -> str:
     """The Graphviz ``dot`` program ($GUTKG_DOT or on PATH), or a :class:`GutKGError` saying how to get it."""
     found = os.environ.get("GUTKG_DOT") or shutil.which("dot")
     if not found:
-        raise GutKGError("Graphviz 'dot' was not found. Install Graphviz (Debian/Ubuntu: "
-                         "apt-get install graphviz; macOS: brew install graphviz) or set GUTKG_DOT.")
+        raise GutKGError(
+            "Graphviz 'dot' was not found. Install Graphviz (Debian/Ubuntu: "
+            "apt-get install graphviz; macOS: brew install graphviz) or set GUTKG_DOT."
+        )
     return found
 
 
 def run_dot(source: str, fmt: str = "svg") -> bytes:
     """Run Graphviz ``dot -T<fmt>`` on ``source``; a layout failure is a :class:`GutKGError`."""
     try:
-        done = subprocess.run([dot_binary(), f"-T{fmt}"], input=source.encode("utf-8"),
-                              capture_output=True, timeout=120, check=False)
+        done = subprocess.run(  # noqa: S603 - fixed argv: the dot binary, the source on stdin
+            [dot_binary(), f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise GutKGError("Graphviz took more than 2 minutes: narrow the selection") from None
     if done.returncode != 0:
@@ -262,8 +278,14 @@ def edge_marks(data: dict[str, Any], numbers: dict[str, int]) -> str:
     return "[" + ",".join(map(str, cited)) + "]" if cited else ""
 
 
-def figure_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "LR",
-               numbers: dict[str, int] | None = None, colours: dict[str, str] | None = None) -> str:
+def figure_dot(
+    graph: nx.MultiDiGraph,
+    *,
+    theme: str = "light",
+    rankdir: str = "LR",
+    numbers: dict[str, int] | None = None,
+    colours: dict[str, str] | None = None,
+) -> str:
     """Graphviz source for the figure's drawing (no title or legend: the frame adds those).
 
     ``colours`` (claim id -> colour) overrides the sign colour of those claims, e.g. one colour per
@@ -284,15 +306,21 @@ def figure_dot(graph: nx.MultiDiGraph, *, theme: str = "light", rankdir: str = "
         data = graph.nodes[node]
         label = dot_lines(wrap_label(str(data.get("label") or node)))
         fill = style.node_fill(str(data.get("category", "unknown")))
-        lines.append(f"  {dot_quote(str(node))} [id={dot_quote('node-' + str(node))}, "
-                     f"label={label}, fillcolor=\"{fill}\", fontcolor=\"{style.text_on(fill)}\"];")
+        lines.append(
+            f"  {dot_quote(str(node))} [id={dot_quote('node-' + str(node))}, "
+            f'label={label}, fillcolor="{fill}", fontcolor="{style.text_on(fill)}"];'
+        )
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         look = style.edge_style(data, theme)
         mark = edge_marks(data, numbers)
         colour = (colours or {}).get(str(key), look["color"])
-        attrs = [f"id={dot_quote('claim-' + str(key))}", f'color="{colour}"',
-                 f"arrowhead={look['arrowhead']}", f"style={look['style']}",
-                 f"penwidth={look['penwidth']:g}"]
+        attrs = [
+            f"id={dot_quote('claim-' + str(key))}",
+            f'color="{colour}"',
+            f"arrowhead={look['arrowhead']}",
+            f"style={look['style']}",
+            f"penwidth={look['penwidth']:g}",
+        ]
         if mark:
             attrs.append(f"label={dot_quote(mark)}")
         lines.append(f"  {dot_quote(str(u))} -> {dot_quote(str(v))} [{', '.join(attrs)}];")
@@ -315,7 +343,7 @@ def _layout(source: str, cache: dict[str, str] | None = None) -> tuple[str, floa
         if cache is not None:
             cache[source] = svg
     box = _VIEWBOX.search(svg)
-    start = svg.find("<g id=\"graph0\"")
+    start = svg.find('<g id="graph0"')
     end = svg.rfind("</svg>")
     if not box or start < 0 or end < 0:
         raise GutKGError("Graphviz returned an SVG gutkg cannot read; check your Graphviz version")
@@ -348,16 +376,26 @@ def _pack(entries: list[str], size: float, width: float, sep: str = "  ·  ") ->
     return lines
 
 
-def _t(x: float, y: float, text: str, size: float, fill: str, *, bold: bool = False,
-       anchor: str = "start") -> str:
+def _t(x: float, y: float, text: str, size: float, fill: str, *, bold: bool = False, anchor: str = "start") -> str:
     weight = ' font-weight="bold"' if bold else ""
-    return (f'<text xml:space="preserve" x="{x:.1f}" y="{y:.1f}" font-family="{style.FONT_FAMILY}"'
-            f' font-size="{size:.1f}"{weight} fill="{fill}" text-anchor="{anchor}">{escape(text, quote=False)}</text>')
+    return (
+        f'<text xml:space="preserve" x="{x:.1f}" y="{y:.1f}" font-family="{style.FONT_FAMILY}"'
+        f' font-size="{size:.1f}"{weight} fill="{fill}" text-anchor="{anchor}">{escape(text, quote=False)}</text>'
+    )
 
 
-def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float,
-            u: float, *, marks: bool = True, groups: list[tuple[str, str]] | None = None,
-            row_px: float = 30) -> tuple[list[str], float]:
+def _legend(
+    graph: nx.MultiDiGraph,
+    theme: str,
+    x: float,
+    y: float,
+    width: float,
+    u: float,
+    *,
+    marks: bool = True,
+    groups: list[tuple[str, str]] | None = None,
+    row_px: float = 30,
+) -> tuple[list[str], float]:
     """SVG of the legend panel at (x, y), only for the encodings the figure uses; returns its height.
 
     ``groups`` ((name, colour) pairs) adds a "colour" section, for claims coloured by group
@@ -369,8 +407,9 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
     cy = y + 34 * u
     out.append(_t(x + 16 * u, cy, "Legend", 22 * u, th.text, bold=True))
     cy += 14 * u
-    categories = [c for c in style.CATEGORY_COLOURS if any(
-        d.get("category", "unknown") == c for _, d in graph.nodes(data=True))]
+    categories = [
+        c for c in style.CATEGORY_COLOURS if any(d.get("category", "unknown") == c for _, d in graph.nodes(data=True))
+    ]
     edges = [d for _, _, d in graph.edges(data=True)]
     signs = [s for s in (1, -1, 0) if any(int(d.get("sign", 0)) == s for d in edges)]
     statuses = [s for s in style.STATUS_ORDER if any(d.get("status") == s for d in edges)]
@@ -386,15 +425,19 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
         chars = max(int((width - 78 * u) / (size * 0.6)), 8)
         for name, colour in groups:
             cy += row
-            out.append(f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
-                       f'y2="{cy - 6 * u:.1f}" stroke="{colour}" stroke-width="{5 * u:.1f}"/>')
+            out.append(
+                f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
+                f'y2="{cy - 6 * u:.1f}" stroke="{colour}" stroke-width="{5 * u:.1f}"/>'
+            )
             out.append(_t(x + 62 * u, cy, clip(name, chars), size, th.text))
     header("concept category")
     for cat in categories:
         cy += row
-        out.append(f'<rect x="{x + 16 * u:.1f}" y="{cy - 17 * u:.1f}" width="{34 * u:.1f}" '
-                   f'height="{22 * u:.1f}" rx="{5 * u:.1f}" fill="{style.node_fill(cat)}" '
-                   f'stroke="{th.node_border}" stroke-width="{1.2 * u:.1f}"/>')
+        out.append(
+            f'<rect x="{x + 16 * u:.1f}" y="{cy - 17 * u:.1f}" width="{34 * u:.1f}" '
+            f'height="{22 * u:.1f}" rx="{5 * u:.1f}" fill="{style.node_fill(cat)}" '
+            f'stroke="{th.node_border}" stroke-width="{1.2 * u:.1f}"/>'
+        )
         out.append(_t(x + 62 * u, cy, style.CATEGORY_NAMES.get(cat, cat), size, th.text))
     if signs:
         header("claim: cause → effect")
@@ -402,8 +445,10 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
             cy += row
             colour = th.text if groups else style.SIGN_COLOURS[theme][sign]
             x0, x1, ym = x + 16 * u, x + 42 * u, cy - 6 * u
-            out.append(f'<line x1="{x0:.1f}" y1="{ym:.1f}" x2="{x1:.1f}" y2="{ym:.1f}" '
-                       f'stroke="{colour}" stroke-width="{3 * u:.1f}"/>')
+            out.append(
+                f'<line x1="{x0:.1f}" y1="{ym:.1f}" x2="{x1:.1f}" y2="{ym:.1f}" '
+                f'stroke="{colour}" stroke-width="{3 * u:.1f}"/>'
+            )
             out.append(_arrowhead(style.SIGN_ARROWHEADS[sign], x1, ym, colour, u))
             out.append(_t(x + 62 * u, cy, style.SIGN_NAMES[sign], size, th.text))
     if statuses:
@@ -411,38 +456,49 @@ def _legend(graph: nx.MultiDiGraph, theme: str, x: float, y: float, width: float
         for status in statuses:
             cy += row
             dash = style.STATUS_DASHES[style.STATUS_STYLES[status]]
-            dash_attr = (' stroke-dasharray="' + ",".join(f"{float(d) * u:.1f}" for d in dash.split(","))
-                         + '"') if dash else ""
-            out.append(f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
-                       f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" stroke-width="{2.4 * u:.1f}"'
-                       f"{dash_attr}/>")
+            dash_attr = (
+                (' stroke-dasharray="' + ",".join(f"{float(d) * u:.1f}" for d in dash.split(",")) + '"') if dash else ""
+            )
+            out.append(
+                f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
+                f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" stroke-width="{2.4 * u:.1f}"'
+                f"{dash_attr}/>"
+            )
             out.append(_t(x + 62 * u, cy, status, size, th.text))
     if strengths:
         header("width: strongest evidence")
         for rank in strengths:
             cy += row
-            out.append(f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
-                       f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" '
-                       f'stroke-width="{style.STRENGTH_WIDTHS[rank] * u:.1f}"/>')
+            out.append(
+                f'<line x1="{x + 16 * u:.1f}" y1="{cy - 6 * u:.1f}" x2="{x + 54 * u:.1f}" '
+                f'y2="{cy - 6 * u:.1f}" stroke="{th.text}" '
+                f'stroke-width="{style.STRENGTH_WIDTHS[rank] * u:.1f}"/>'
+            )
             out.append(_t(x + 62 * u, cy, style.STRENGTH_NAMES[rank], size, th.text))
     if marks:
         cy += row * 0.8
         out.append(_t(x + 16 * u, cy, "[n]: footnoted reference", size, th.muted))
     height = cy - y + 18 * u
-    panel = (f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-             f'rx="{10 * u:.1f}" fill="{th.panel}"/>')
+    panel = (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" rx="{10 * u:.1f}" fill="{th.panel}"/>'
+    )
     return [panel, *out], height
 
 
 def _arrowhead(kind: str, x: float, y: float, colour: str, u: float) -> str:
     if kind == "tee":
-        return (f'<line x1="{x:.1f}" y1="{y - 9 * u:.1f}" x2="{x:.1f}" y2="{y + 9 * u:.1f}" '
-                f'stroke="{colour}" stroke-width="{3.5 * u:.1f}"/>')
+        return (
+            f'<line x1="{x:.1f}" y1="{y - 9 * u:.1f}" x2="{x:.1f}" y2="{y + 9 * u:.1f}" '
+            f'stroke="{colour}" stroke-width="{3.5 * u:.1f}"/>'
+        )
     if kind == "odot":
-        return (f'<circle cx="{x + 5 * u:.1f}" cy="{y:.1f}" r="{5 * u:.1f}" fill="none" '
-                f'stroke="{colour}" stroke-width="{2.5 * u:.1f}"/>')
-    return (f'<polygon points="{x:.1f},{y - 7 * u:.1f} {x + 12 * u:.1f},{y:.1f} {x:.1f},{y + 7 * u:.1f}" '
-            f'fill="{colour}"/>')
+        return (
+            f'<circle cx="{x + 5 * u:.1f}" cy="{y:.1f}" r="{5 * u:.1f}" fill="none" '
+            f'stroke="{colour}" stroke-width="{2.5 * u:.1f}"/>'
+        )
+    return (
+        f'<polygon points="{x:.1f},{y - 7 * u:.1f} {x + 12 * u:.1f},{y:.1f} {x:.1f},{y + 7 * u:.1f}" fill="{colour}"/>'
+    )
 
 
 class TooDense(GutKGError):
@@ -453,11 +509,19 @@ class TooDense(GutKGError):
         self.label_px = label_px
 
 
-def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme: str = "light",
-                 size: str | tuple[int, int] = (BASE_W, BASE_H), marks: bool = True,
-                 colours: dict[str, str] | None = None, groups: list[tuple[str, str]] | None = None,
-                 judge_at: tuple[int, int] = (BASE_W, BASE_H),
-                 cache: dict[str, str] | None = None) -> Figure:
+def build_figure(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str,
+    subtitle: str = "",
+    theme: str = "light",
+    size: str | tuple[int, int] = (BASE_W, BASE_H),
+    marks: bool = True,
+    colours: dict[str, str] | None = None,
+    groups: list[tuple[str, str]] | None = None,
+    judge_at: tuple[int, int] = (BASE_W, BASE_H),
+    cache: dict[str, str] | None = None,
+) -> Figure:
     """Lay out ``graph`` (a selection) and frame it: title, legend, footnotes, at ``size`` pixels.
 
     ``marks=False`` draws no ``[n]`` marks and no footnotes (for a deck's map, whose step slides
@@ -475,8 +539,10 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         raise InputError(f"unknown theme {theme!r}: use one of {', '.join(style.THEMES)}")
     width, height = parse_size(size)
     if graph.number_of_nodes() == 0:
-        raise GutKGError("the selection is empty: nothing to draw. Check the concept names and "
-                         "loosen the evidence filters (gutkg search TEXT lists concepts).")
+        raise GutKGError(
+            "the selection is empty: nothing to draw. Check the concept names and "
+            "loosen the evidence filters (gutkg search TEXT lists concepts)."
+        )
     th = style.THEMES[theme]
     u = max(width / BASE_W, height / BASE_H)  # frame unit: 1 px at 1920×1080
     screen = min(judge_at[0] / width, judge_at[1] / height)  # how much the figure grows on that screen
@@ -498,32 +564,45 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
     foot: list[str] = []
     note_size = 16 * u
     if notes:
-        note_lines = _pack([f"[{i + 1}] {n}" for i, n in enumerate(notes)], note_size,
-                           width - 2 * margin)
+        note_lines = _pack([f"[{i + 1}] {n}" for i, n in enumerate(notes)], note_size, width - 2 * margin)
         fy = height - margin - (len(note_lines) - 1) * 22 * u
         bottom = fy - 28 * u
-        foot.append(f'<line x1="{margin:.1f}" y1="{fy - 24 * u:.1f}" x2="{width - margin:.1f}" '
-                    f'y2="{fy - 24 * u:.1f}" stroke="{th.muted}" stroke-width="{u:.1f}"/>')
+        foot.append(
+            f'<line x1="{margin:.1f}" y1="{fy - 24 * u:.1f}" x2="{width - margin:.1f}" '
+            f'y2="{fy - 24 * u:.1f}" stroke="{th.muted}" stroke-width="{u:.1f}"/>'
+        )
         for i, line in enumerate(note_lines):
             foot.append(_t(margin, fy + i * 22 * u, line, note_size, th.muted))
     else:
         bottom = height - margin
 
     legend_w = 390 * u
-    legend, legend_h = _legend(graph, theme, width - margin - legend_w, top, legend_w, u,
-                               marks=marks, groups=groups)
+    legend, legend_h = _legend(graph, theme, width - margin - legend_w, top, legend_w, u, marks=marks, groups=groups)
     if top + legend_h > bottom:  # a tall legend above long footnotes: tighter rows
-        legend, _ = _legend(graph, theme, width - margin - legend_w, top, legend_w, u,
-                            marks=marks, groups=groups, row_px=24)
+        legend, _ = _legend(
+            graph, theme, width - margin - legend_w, top, legend_w, u, marks=marks, groups=groups, row_px=24
+        )
     area_w = width - 3 * margin - legend_w
     area_h = bottom - top
     if area_h < 100 * u or area_w < 200 * u:
-        taken = ", ".join(part for part, n in (("the title and subtitle", top > height / 3),
-                                               (f"{len(notes)} footnoted references", len(notes)))
-                          if n) or "the title, legend and margins"
-        raise TooDense(f"the figure at {width}x{height} has no room left for the graph: "
-                       f"{taken} take the page. Use a larger --size, a shorter --title"
-                       + (", or --no-marks (no footnotes)" if notes else "") + ".", 0.0)
+        taken = (
+            ", ".join(
+                part
+                for part, n in (
+                    ("the title and subtitle", top > height / 3),
+                    (f"{len(notes)} footnoted references", len(notes)),
+                )
+                if n
+            )
+            or "the title, legend and margins"
+        )
+        raise TooDense(
+            f"the figure at {width}x{height} has no room left for the graph: "
+            f"{taken} take the page. Use a larger --size, a shorter --title"
+            + (", or --no-marks (no footnotes)" if notes else "")
+            + ".",
+            0.0,
+        )
 
     best: tuple[float, str, str, float, float, str] | None = None
     for rankdir in ("LR", "TB"):
@@ -540,36 +619,68 @@ def build_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", them
         raise TooDense(
             f"{graph.number_of_nodes()} concepts and {graph.number_of_edges()} claims would need "
             f"labels of {label_px:.1f} px at {judge_at[0]}x{judge_at[1]} (at least {MIN_LABEL_PX:g})",
-            label_px)
+            label_px,
+        )
     ox = margin + (area_w - gw * scale) / 2
     oy = top + (area_h - gh * scale) / 2
 
-    svg = "\n".join([
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-        f"<title>{escape(title, quote=False)}</title>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="{th.background}"/>',
-        '<g id="header">', *head, "</g>",
-        f'<g id="drawing" transform="translate({ox:.2f},{oy:.2f}) scale({scale:.4f})">',
-        inner, "</g>",
-        '<g id="legend">', *legend, "</g>",
-        '<g id="footnotes">', *foot, "</g>",
-        "</svg>", ""])
-    return Figure(svg=svg, width=width, height=height, title=title, rankdir=rankdir,
-                  label_px=label_px, footnotes=notes, concepts=graph.number_of_nodes(),
-                  claims=graph.number_of_edges(), dot=source, groups=list(groups or []))
+    svg = "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+            f"<title>{escape(title, quote=False)}</title>",
+            f'<rect x="0" y="0" width="{width}" height="{height}" fill="{th.background}"/>',
+            '<g id="header">',
+            *head,
+            "</g>",
+            f'<g id="drawing" transform="translate({ox:.2f},{oy:.2f}) scale({scale:.4f})">',
+            inner,
+            "</g>",
+            '<g id="legend">',
+            *legend,
+            "</g>",
+            '<g id="footnotes">',
+            *foot,
+            "</g>",
+            "</svg>",
+            "",
+        ]
+    )
+    return Figure(
+        svg=svg,
+        width=width,
+        height=height,
+        title=title,
+        rankdir=rankdir,
+        label_px=label_px,
+        footnotes=notes,
+        concepts=graph.number_of_nodes(),
+        claims=graph.number_of_edges(),
+        dot=source,
+        groups=list(groups or []),
+    )
 
 
 #: Larger canvases :func:`fit_figure` tries when no --size was given (judged at their own size).
 CANVASES = ((2560, 1440), (3840, 2160))
 
 
-def fit_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme: str = "light",
-               size: str | tuple[int, int] | None = None, marks: bool = True,
-               keep: tuple[str, ...] = (), tracks: list[list[tuple[str, str, str]]] | None = None,
-               track_kind: str = "loops", colours: dict[str, str] | None = None,
-               groups: list[tuple[str, str]] | None = None, grow: bool = True) -> Figure:
+def fit_figure(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str,
+    subtitle: str = "",
+    theme: str = "light",
+    size: str | tuple[int, int] | None = None,
+    marks: bool = True,
+    keep: tuple[str, ...] = (),
+    tracks: list[list[tuple[str, str, str]]] | None = None,
+    track_kind: str = "loops",
+    colours: dict[str, str] | None = None,
+    groups: list[tuple[str, str]] | None = None,
+    grow: bool = True,
+) -> Figure:
     """A legible figure of ``graph``, adapting before refusing.
 
     1. as asked (at ``size``, legible on a 1920×1080 screen);
@@ -587,17 +698,18 @@ def fit_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme:
     if size is None and grow:
         canvases += [c for c in CANVASES if c[0] > requested[0]]
     cache: dict[str, str] = {}
-    opts: dict[str, Any] = {"theme": theme, "marks": marks, "colours": colours, "groups": groups,
-                            "cache": cache}
+    opts: dict[str, Any] = {"theme": theme, "marks": marks, "colours": colours, "groups": groups, "cache": cache}
 
     def draw(g: nx.MultiDiGraph, canvas: tuple[int, int], extra: str = "", hint: str = "") -> Figure:
         judge = (BASE_W, BASE_H) if canvas == requested else canvas
         sub = " · ".join(x for x in (subtitle, extra) if x)
         fig = build_figure(g, title=title, subtitle=sub, size=canvas, judge_at=judge, **opts)
         if canvas != requested:
-            fig.adapted.append(f"enlarged to {canvas[0]}x{canvas[1]} so that labels stay at least "
-                               f"{MIN_LABEL_PX:g} px at full size (zoom in or print it; --size "
-                               f"{canvas[0]}x{canvas[1]} asks for this canvas)")
+            fig.adapted.append(
+                f"enlarged to {canvas[0]}x{canvas[1]} so that labels stay at least "
+                f"{MIN_LABEL_PX:g} px at full size (zoom in or print it; --size "
+                f"{canvas[0]}x{canvas[1]} asks for this canvas)"
+            )
         if extra:
             fig.adapted.append(f"{extra} ({hint})")
         return fig
@@ -618,15 +730,17 @@ def fit_figure(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "", theme:
     where = f"{canvases[-1][0]}x{canvases[-1][1]}"
     raise TooDense(
         f"the selection is too large for a legible figure: {first}; it does not fit even at "
-        f"{where}" + (f" with only the best {track_kind[:-1]}" if tracks else
-                      " with only the claims of strong evidence")
+        f"{where}"
+        + (f" with only the best {track_kind[:-1]}" if tracks else " with only the claims of strong evidence")
         + ". Narrow it: --depth 1, a shorter --path, --species human, one --loop or --hypothesis"
-        + (", or --no-marks (no [n] citation marks)." if marks else "."), first.label_px)
+        + (", or --no-marks (no [n] citation marks)." if marks else "."),
+        first.label_px,
+    )
 
 
-def _prunings(graph: nx.MultiDiGraph, keep: tuple[str, ...],
-              tracks: list[list[tuple[str, str, str]]] | None,
-              track_kind: str) -> list[tuple[nx.MultiDiGraph, str, str]]:
+def _prunings(
+    graph: nx.MultiDiGraph, keep: tuple[str, ...], tracks: list[list[tuple[str, str, str]]] | None, track_kind: str
+) -> list[tuple[nx.MultiDiGraph, str, str]]:
     """Smaller and smaller versions of ``graph``, each with the note that says what was left out
     (for the subtitle: no command-line advice on a slide) and the option that selects it."""
     out: list[tuple[nx.MultiDiGraph, str, str]] = []
@@ -635,8 +749,7 @@ def _prunings(graph: nx.MultiDiGraph, keep: tuple[str, ...],
         for n in range(len(tracks) - 1, 0, -1):
             wanted = {e for t in tracks[:n] for e in t}
             sub = _keep_claims(graph, wanted, keep)
-            out.append((sub, f"the best {n} of {len(tracks)} {track_kind} drawn",
-                        f"--limit {n} draws just these"))
+            out.append((sub, f"the best {n} of {len(tracks)} {track_kind} drawn", f"--limit {n} draws just these"))
         return out
     if tracks:
         return out
@@ -646,11 +759,12 @@ def _prunings(graph: nx.MultiDiGraph, keep: tuple[str, ...],
     centre = [n for n in keep if n in graph]
     own = {(u, v, k) for u, v, k in graph.edges(keys=True) if u in centre or v in centre}
     names = " and ".join(str(graph.nodes[n].get("label", n)) for n in centre)
-    hint = ("pruned by each claim's grade: to choose what is drawn, narrow the selection "
-            "(--depth, --species, --min-strength, --status)")
+    hint = (
+        "pruned by each claim's grade: to choose what is drawn, narrow the selection "
+        "(--depth, --species, --min-strength, --status)"
+    )
     for level in sorted(GRADE_NAMES)[1:]:  # a claim's edge "strength" is its grade level
-        wanted = {(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
-                  if int(d.get("strength", 0)) >= level}
+        wanted = {(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if int(d.get("strength", 0)) >= level}
         if centre:  # around a focus: its own claims stay, and only what still connects to it
             wanted = _connected(wanted | own, centre)
         if not wanted or len(wanted) >= previous:
@@ -658,12 +772,22 @@ def _prunings(graph: nx.MultiDiGraph, keep: tuple[str, ...],
         previous = len(wanted)
         name = GRADE_NAMES[level]
         if centre:
-            out.append((_keep_claims(graph, wanted, keep),
-                        f"only the {len(wanted)} of {total} claims graded {name} or higher that "
-                        f"connect to {clip(names, 60)}, and its own, drawn", hint))
+            out.append(
+                (
+                    _keep_claims(graph, wanted, keep),
+                    f"only the {len(wanted)} of {total} claims graded {name} or higher that "
+                    f"connect to {clip(names, 60)}, and its own, drawn",
+                    hint,
+                )
+            )
         else:
-            out.append((_keep_claims(graph, wanted, keep),
-                        f"only the {len(wanted)} of {total} claims graded {name} or higher drawn", hint))
+            out.append(
+                (
+                    _keep_claims(graph, wanted, keep),
+                    f"only the {len(wanted)} of {total} claims graded {name} or higher drawn",
+                    hint,
+                )
+            )
     return out
 
 
@@ -685,21 +809,28 @@ def _connected(claims: set[tuple[str, str, str]], centre: list[str]) -> set[tupl
     return found
 
 
-def _keep_claims(graph: nx.MultiDiGraph, claims: set[tuple[str, str, str]],
-                 keep: tuple[str, ...]) -> nx.MultiDiGraph:
+def _keep_claims(graph: nx.MultiDiGraph, claims: set[tuple[str, str, str]], keep: tuple[str, ...]) -> nx.MultiDiGraph:
     """The claims listed, the concepts they join and the ``keep`` concepts (graph attributes kept)."""
     nodes = {n for u, v, _ in claims for n in (u, v)} | {n for n in keep if n in graph}
     out = graph.__class__()
     out.graph.update(graph.graph)
     out.add_nodes_from((n, graph.nodes[n]) for n in graph if n in nodes)
-    out.add_edges_from((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)
-                       if (u, v, k) in claims)
+    out.add_edges_from((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True) if (u, v, k) in claims)
     return out
 
 
-def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle: str = "",
-                 theme: str = "light", size: str | tuple[int, int] | None = None,
-                 fmt: str | None = None, marks: bool = True, **fit: Any) -> Figure:
+def write_figure(
+    graph: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    title: str,
+    subtitle: str = "",
+    theme: str = "light",
+    size: str | tuple[int, int] | None = None,
+    fmt: str | None = None,
+    marks: bool = True,
+    **fit: Any,
+) -> Figure:
     """Render the figure (:func:`fit_figure`: it adapts before refusing) and write it to ``path``
     atomically (format from ``fmt`` or the suffix). ``fit`` passes ``keep``, ``tracks`` and
     ``track_kind`` on to :func:`fit_figure`."""
@@ -709,13 +840,13 @@ def write_figure(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtit
     if size is not None:
         parse_size(size)
     check_writable(path)
-    figure = fit_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size, marks=marks,
-                        **fit)
+    figure = fit_figure(graph, title=title, subtitle=subtitle, theme=theme, size=size, marks=marks, **fit)
     write_atomic(path, figure.render(kind))
     return figure
 
 
 # Registry entry points (gutkg.export.EXPORTERS): ``to_<fmt>`` / ``write_<fmt>`` per figure format.
+
 
 def to_svg(graph: nx.MultiDiGraph, *, title: str = "gutkg", **opts: Any) -> bytes:
     """The figure of ``graph`` as SVG bytes (``opts`` go to :func:`fit_figure`)."""

@@ -44,17 +44,32 @@ if TYPE_CHECKING:
     from gutkg.store import Store
 
 #: Edge attributes that are summaries kept as they are (scalars) or joined (lists).
-_EDGE_FIELDS = ("claim", "iri", "sign", "sign_label", "status", "strength", "strength_label",
-                "systems", "directions", "designs", "citations", "opposed", "hypotheses",
-                "mechanism")
+_EDGE_FIELDS = (
+    "claim",
+    "iri",
+    "sign",
+    "sign_label",
+    "status",
+    "strength",
+    "strength_label",
+    "systems",
+    "directions",
+    "designs",
+    "citations",
+    "opposed",
+    "hypotheses",
+    "mechanism",
+)
 
 
 def flat_node(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """A concept's attributes as scalars."""
     data = graph.nodes[node]
-    out: dict[str, Any] = {"label": flatten_value(str(data.get("label") or node)),
-                           "category": str(data.get("category", "unknown")),
-                           "iri": flatten_value(str(data.get("iri", "")))}
+    out: dict[str, Any] = {
+        "label": flatten_value(str(data.get("label") or node)),
+        "category": str(data.get("category", "unknown")),
+        "iri": flatten_value(str(data.get("iri", ""))),
+    }
     for key in ("definition", "synonyms", "broader", "mappings"):
         if key in data:
             out[key] = flatten_value(data[key])
@@ -103,8 +118,9 @@ def to_gexf(graph: nx.MultiDiGraph) -> bytes:
         data["id"] = key  # GEXF edge id = claim id (Gephi shows it)
     for node, data in flat.nodes(data=True):
         colour = style.node_fill(data["category"]).lstrip("#")
-        data["viz"] = {"color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16),
-                                 "b": int(colour[4:6], 16), "a": 1.0}}
+        data["viz"] = {
+            "color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16), "a": 1.0}
+        }
         flat.nodes[node].update(data)
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
@@ -124,22 +140,55 @@ def to_cyjs(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
     edges = []
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         look = style.edge_style(data)
-        edges.append({"data": {"id": str(key), "source": str(u), "target": str(v), **data,
-                               "references": references_of(data), "dois": dois_of(data),
-                               "color": look["color"], "line_style": look["style"],
-                               "width": look["penwidth"]}})
-    doc = {"format_version": "1.0", "generated_by": "gutkg",
-           "target_cytoscapejs_version": "~3.0",
-           "data": {"name": title or "gutkg", "shared_name": title or "gutkg"},
-           "elements": {"nodes": nodes, "edges": edges}}
+        edges.append(
+            {
+                "data": {
+                    "id": str(key),
+                    "source": str(u),
+                    "target": str(v),
+                    **data,
+                    "references": references_of(data),
+                    "dois": dois_of(data),
+                    "color": look["color"],
+                    "line_style": look["style"],
+                    "width": look["penwidth"],
+                }
+            }
+        )
+    doc = {
+        "format_version": "1.0",
+        "generated_by": "gutkg",
+        "target_cytoscapejs_version": "~3.0",
+        "data": {"name": title or "gutkg", "shared_name": title or "gutkg"},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
     return (json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
 
 
 #: CSV columns, in order.
-CSV_COLUMNS = ("claim", "cause", "cause_label", "cause_category", "sign", "effect", "effect_label",
-               "effect_category", "status", "strength", "systems", "directions", "designs",
-               "citations", "references", "dois", "opposed", "hypotheses", "mechanism",
-               "evidence_count", "claim_iri")
+CSV_COLUMNS = (
+    "claim",
+    "cause",
+    "cause_label",
+    "cause_category",
+    "sign",
+    "effect",
+    "effect_label",
+    "effect_category",
+    "status",
+    "strength",
+    "systems",
+    "directions",
+    "designs",
+    "citations",
+    "references",
+    "dois",
+    "opposed",
+    "hypotheses",
+    "mechanism",
+    "evidence_count",
+    "claim_iri",
+)
 
 
 def to_csv(graph: nx.MultiDiGraph) -> bytes:
@@ -151,17 +200,34 @@ def to_csv(graph: nx.MultiDiGraph) -> bytes:
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         touched.update((u, v))
         nu, nv, flat = graph.nodes[u], graph.nodes[v], flat_edge(data)
-        writer.writerow([key, u, nu.get("label", u), nu.get("category", ""), data.get("sign_label", ""),
-                         v, nv.get("label", v), nv.get("category", ""), flat.get("status", ""),
-                         flat.get("strength_label", ""), flat.get("systems", ""),
-                         flat.get("directions", ""), flat.get("designs", ""),
-                         flat.get("citations", ""), flat["references"], flat["dois"],
-                         flat.get("opposed", ""), flat.get("hypotheses", ""),
-                         flat.get("mechanism", ""), flat["evidence_count"], flat.get("iri", "")])
+        writer.writerow(
+            [
+                key,
+                u,
+                nu.get("label", u),
+                nu.get("category", ""),
+                data.get("sign_label", ""),
+                v,
+                nv.get("label", v),
+                nv.get("category", ""),
+                flat.get("status", ""),
+                flat.get("strength_label", ""),
+                flat.get("systems", ""),
+                flat.get("directions", ""),
+                flat.get("designs", ""),
+                flat.get("citations", ""),
+                flat["references"],
+                flat["dois"],
+                flat.get("opposed", ""),
+                flat.get("hypotheses", ""),
+                flat.get("mechanism", ""),
+                flat["evidence_count"],
+                flat.get("iri", ""),
+            ]
+        )
     for node in sorted(set(graph.nodes) - touched):
         data = graph.nodes[node]
-        writer.writerow(["", node, data.get("label", node), data.get("category", "")]
-                        + [""] * (len(CSV_COLUMNS) - 4))
+        writer.writerow(["", node, data.get("label", node), data.get("category", "")] + [""] * (len(CSV_COLUMNS) - 4))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -215,20 +281,28 @@ def to_dagitty(graph: nx.MultiDiGraph) -> bytes:
 
 
 #: Every interchange format, by the name ``--format`` takes.
-GRAPH_FORMATS: dict[str, GraphFormat] = {f.name: f for f in (
-    GraphFormat("graphml", ".graphml", to_graphml, description="GraphML (yEd, Cytoscape, networkx)"),
-    GraphFormat("gexf", ".gexf", to_gexf, description="GEXF 1.2 (Gephi)"),
-    GraphFormat("cyjs", ".cyjs", to_cyjs, description="Cytoscape JSON"),
-    GraphFormat("jsonld", ".jsonld", _rdf("jsonld"), True, "JSON-LD (RDF)"),
-    GraphFormat("turtle", ".ttl", _rdf("turtle"), True, "Turtle (RDF)"),
-    GraphFormat("ntriples", ".nt", _rdf("ntriples"), True, "N-Triples (RDF)"),
-    GraphFormat("csv", ".csv", to_csv, description="CSV, one row per claim"),
-    GraphFormat("mermaid", ".mmd", _diagram("mermaid"), description="Mermaid flowchart"),
-    GraphFormat("dot", ".dot", _diagram("dot"), description="Graphviz DOT"),
-    GraphFormat("dagitty", ".dagitty", to_dagitty, description="DAGitty model (causal claims)"),
-)}
+GRAPH_FORMATS: dict[str, GraphFormat] = {
+    f.name: f
+    for f in (
+        GraphFormat("graphml", ".graphml", to_graphml, description="GraphML (yEd, Cytoscape, networkx)"),
+        GraphFormat("gexf", ".gexf", to_gexf, description="GEXF 1.2 (Gephi)"),
+        GraphFormat("cyjs", ".cyjs", to_cyjs, description="Cytoscape JSON"),
+        GraphFormat("jsonld", ".jsonld", _rdf("jsonld"), True, "JSON-LD (RDF)"),
+        GraphFormat("turtle", ".ttl", _rdf("turtle"), True, "Turtle (RDF)"),
+        GraphFormat("ntriples", ".nt", _rdf("ntriples"), True, "N-Triples (RDF)"),
+        GraphFormat("csv", ".csv", to_csv, description="CSV, one row per claim"),
+        GraphFormat("mermaid", ".mmd", _diagram("mermaid"), description="Mermaid flowchart"),
+        GraphFormat("dot", ".dot", _diagram("dot"), description="Graphviz DOT"),
+        GraphFormat("dagitty", ".dagitty", to_dagitty, description="DAGitty model (causal claims)"),
+    )
+}
 _SUFFIXES = {f.suffix: f.name for f in GRAPH_FORMATS.values()} | {
-    ".json": "cyjs", ".mermaid": "mermaid", ".gv": "dot", ".n3": "turtle", ".json-ld": "jsonld"}
+    ".json": "cyjs",
+    ".mermaid": "mermaid",
+    ".gv": "dot",
+    ".n3": "turtle",
+    ".json-ld": "jsonld",
+}
 
 
 def graph_format(name: str | None, path: str | Path | None = None) -> GraphFormat:
@@ -236,21 +310,23 @@ def graph_format(name: str | None, path: str | Path | None = None) -> GraphForma
     if not name and path is not None:
         name = _SUFFIXES.get(Path(path).suffix.lower())
         if name is None:
-            raise InputError(f"cannot tell the format of {path} from its suffix: give --format "
-                             f"({', '.join(GRAPH_FORMATS)})")
+            raise InputError(
+                f"cannot tell the format of {path} from its suffix: give --format ({', '.join(GRAPH_FORMATS)})"
+            )
     key = (name or "").lower()
     if key not in GRAPH_FORMATS:
         raise InputError(f"unknown format {name!r}: use one of {', '.join(GRAPH_FORMATS)}")
     return GRAPH_FORMATS[key]
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str, *, store: Store | None = None,
-                 title: str = "") -> bytes:
+def export_graph(graph: nx.MultiDiGraph, fmt: str, *, store: Store | None = None, title: str = "") -> bytes:
     """``graph`` in format ``fmt`` (a name from :data:`GRAPH_FORMATS`)."""
     spec = graph_format(fmt)
     if graph.number_of_nodes() == 0:
-        raise GutKGError("the selection is empty: nothing to export. Check the concept names and "
-                         "loosen the evidence filters (gutkg search TEXT lists concepts).")
+        raise GutKGError(
+            "the selection is empty: nothing to export. Check the concept names and "
+            "loosen the evidence filters (gutkg search TEXT lists concepts)."
+        )
     return _call(spec.writer, graph, store=store, title=title)
 
 
@@ -264,8 +340,9 @@ def _call(writer: Callable[..., bytes], graph: nx.MultiDiGraph, **options: Any) 
     return writer(graph, **{k: v for k, v in options.items() if k in accepted})
 
 
-def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None, *,
-                store: Store | None = None, title: str = "") -> GraphFormat:
+def write_graph(
+    graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None, *, store: Store | None = None, title: str = ""
+) -> GraphFormat:
     """Export ``graph`` to ``path`` atomically (format from ``fmt`` or the suffix)."""
     from gutkg.atomic import check_writable, write_atomic
 
@@ -276,6 +353,7 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None
 
 
 # Registry entry points (gutkg.export.EXPORTERS): ``to_<name>`` / ``write_<name>`` per format.
+
 
 def to_jsonld(graph: nx.MultiDiGraph, *, store: Store | None = None) -> bytes:
     """The selection ``graph`` as JSON-LD, read from ``store`` (required: the one it was made from)."""
@@ -303,8 +381,7 @@ def to_dot(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
 
 
 def _writer(name: str) -> Callable[..., Path]:
-    def write(graph: nx.MultiDiGraph, path: str | Path, /, *, store: Store | None = None,
-              title: str = "") -> Path:
+    def write(graph: nx.MultiDiGraph, path: str | Path, /, *, store: Store | None = None, title: str = "") -> Path:
         write_graph(graph, path, name, store=store, title=title)
         return Path(path)
 

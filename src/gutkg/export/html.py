@@ -88,12 +88,18 @@ QUESTION_BOX = (1040.0, 720.0)
 
 _TEMPLATES = resources.files("gutkg.export") / "templates"
 _VENDOR = resources.files("gutkg.export") / "vendor"
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                 "\u2029": "\\u2029"}
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def to_html(graph: nx.MultiDiGraph, *, title: str | None = None, layout: str = "auto",
-            seed: int = 0, selection: Selection | None = None, **select_opts: Any) -> str:
+def to_html(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str | None = None,
+    layout: str = "auto",
+    seed: int = 0,
+    selection: Selection | None = None,
+    **select_opts: Any,
+) -> str:
     """The explorer page for ``graph`` (a :func:`gutkg.network.to_network` MultiDiGraph).
 
     Keyword options are those of :func:`gutkg.export.selection.select` (``focus``, ``depth``,
@@ -135,10 +141,12 @@ class Explorer:
         self.html = to_html(graph, **opts)
 
     def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-                f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd" '
-                'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
-                'title="gutkg explorer"></iframe>')
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd" '
+            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+            'title="gutkg explorer"></iframe>'
+        )
 
     def save(self, path: str | Path, /) -> Path:
         """Write the page to ``path`` (atomically) and return the path."""
@@ -153,14 +161,19 @@ def explore(graph: nx.MultiDiGraph, **opts: Any) -> Explorer:
 
 
 #: Line style of a claim by status (vis-network ``dashes``): the status is never an edge label.
-DASHES: dict[str, list[int] | bool] = {"hypothesised": [8, 6], "contested": [2, 4],
-                                       "refuted": [2, 4, 8, 4]}
+DASHES: dict[str, list[int] | bool] = {"hypothesised": [8, 6], "contested": [2, 4], "refuted": [2, 4, 8, 4]}
 SIGN_COLOURS = {1: "#2f7d4a", -1: "#c0392b", 0: "#8c8c8c"}
 SIGN_ARROWS = {1: "arrow", -1: "bar", 0: "circle"}
 
 
-def to_pyvis(selection: Selection | nx.MultiDiGraph, *, height: str = "640px", layout: str = "auto",
-             seed: int = 0, notebook: bool = True) -> Any:
+def to_pyvis(
+    selection: Selection | nx.MultiDiGraph,
+    *,
+    height: str = "640px",
+    layout: str = "auto",
+    seed: int = 0,
+    notebook: bool = True,
+) -> Any:
     """A configured ``pyvis.network.Network`` of ``selection`` (or a whole network) for notebooks.
 
     Concepts are coloured by category at positions computed in Python (physics off, so it does not
@@ -183,27 +196,41 @@ def to_pyvis(selection: Selection | nx.MultiDiGraph, *, height: str = "640px", l
     graph = selection.graph if isinstance(selection, Selection) else selection
     sizes = {n: (len(str(d.get("label", n))) * 7.2 + 24, 44.0) for n, d in graph.nodes(data=True)}
     positions = compute_layout(graph, method=layout, seed=seed, sizes=sizes)
-    net = Network(height=height, width="100%", directed=True, notebook=notebook,
-                  cdn_resources="in_line")
+    net = Network(height=height, width="100%", directed=True, notebook=notebook, cdn_resources="in_line")
     for node, d in graph.nodes(data=True):
         category = d.get("category") if d.get("category") in CATEGORIES else "unknown"
         name, colour = CATEGORIES[category]
         x, y = positions.get(node, (0.0, 0.0))
-        net.add_node(str(node), label=str(d.get("label", node)), color=colour, x=x, y=y,
-                     title=f"{d.get('label', node)}\n{name}", shape="dot", size=12, physics=False)
+        net.add_node(
+            str(node),
+            label=str(d.get("label", node)),
+            color=colour,
+            x=x,
+            y=y,
+            title=f"{d.get('label', node)}\n{name}",
+            shape="dot",
+            size=12,
+            physics=False,
+        )
     for u, v, _, d in graph.edges(keys=True, data=True):
         sign, status = int(d.get("sign", 1)), str(d.get("status", "supported"))
-        net.add_edge(str(u), str(v), color=SIGN_COLOURS.get(sign, "#8c8c8c"),
-                     width=1 + int(d.get("strength", 0)), dashes=DASHES.get(status, False),
-                     arrows={"to": {"enabled": True, "type": SIGN_ARROWS.get(sign, "arrow")}},
-                     title=(f"{graph.nodes[u].get('label', u)} → {graph.nodes[v].get('label', v)}\n"
-                            f"{d.get('sign_label', '')}, {status}, grade {d.get('strength_label', 'none')}"))
+        net.add_edge(
+            str(u),
+            str(v),
+            color=SIGN_COLOURS.get(sign, "#8c8c8c"),
+            width=1 + int(d.get("strength", 0)),
+            dashes=DASHES.get(status, False),
+            arrows={"to": {"enabled": True, "type": SIGN_ARROWS.get(sign, "arrow")}},
+            title=(
+                f"{graph.nodes[u].get('label', u)} → {graph.nodes[v].get('label', v)}\n"
+                f"{d.get('sign_label', '')}, {status}, grade {d.get('strength_label', 'none')}"
+            ),
+        )
     net.toggle_physics(False)
     return net
 
 
-def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
-              title: str | None = None) -> dict[str, Any]:
+def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *, title: str | None = None) -> dict[str, Any]:
     """The JSON the page reads: nodes with positions, claims with evidence, hypotheses, highlights.
 
     Empty fields are left out to keep 5,000-node pages small; the page supplies defaults.
@@ -216,13 +243,24 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
     for node, d in graph.nodes(data=True):
         x, y = positions.get(node, (0.0, 0.0))
         category = d.get("category") if d.get("category") in CATEGORIES else "unknown"
-        item: dict[str, Any] = {"id": str(node), "label": str(d.get("label", node)),
-                                "category": category, "x": x, "y": y}
+        item: dict[str, Any] = {
+            "id": str(node),
+            "label": str(d.get("label", node)),
+            "category": category,
+            "x": x,
+            "y": y,
+        }
         _put(item, "definition", d.get("definition"))
         _put(item, "synonyms", [str(s) for s in d.get("synonyms", ())])
         _put(item, "broader", [str(b) for b in d.get("broader", ()) if b in graph])
-        _put(item, "mappings", [{"curie": str(m.get("curie", "")), "iri": str(m.get("iri", "")),
-                                 "match": str(m.get("match", ""))} for m in d.get("mappings", ())])
+        _put(
+            item,
+            "mappings",
+            [
+                {"curie": str(m.get("curie", "")), "iri": str(m.get("iri", "")), "match": str(m.get("match", ""))}
+                for m in d.get("mappings", ())
+            ],
+        )
         nodes.append(item)
     rank: dict[tuple[Any, Any], int] = {}
     refs: dict[str, dict[str, str]] = {}
@@ -230,9 +268,15 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
     systems: set[str] = set()
     designs: set[str] = set()
     for u, v, k, d in graph.edges(keys=True, data=True):
-        item = {"id": ids[u, v, k], "from": str(u), "to": str(v),
-                "sign": int(d.get("sign", 1)), "status": str(d.get("status", "supported")),
-                "strength": int(d.get("strength", 0)), "grade": str(d.get("strength_label", "none"))}
+        item = {
+            "id": ids[u, v, k],
+            "from": str(u),
+            "to": str(v),
+            "sign": int(d.get("sign", 1)),
+            "status": str(d.get("status", "supported")),
+            "strength": int(d.get("strength", 0)),
+            "grade": str(d.get("strength_label", "none")),
+        }
         if graph.number_of_edges(u, v) + graph.number_of_edges(v, u) > 1 and u != v:
             rank[u, v] = rank.get((u, v), 0) + 1
             item["curve"] = round(0.18 * rank[u, v], 2)
@@ -245,15 +289,26 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
         designs.update(ev["design"] for ev in evidence if ev.get("design"))
         edges.append(item)
     claim_ids = {k: ids[u, v, k] for u, v, k in graph.edges(keys=True)}
-    hypotheses = [{"id": str(h), "label": str(d.get("label", h)),
-                   "definition": str(d.get("definition", "")), "question": str(d.get("question", "")),
-                   "role": str(d.get("role", "")),
-                   "claims": sorted({claim_ids[c] for c in d.get("claims", ()) if c in claim_ids})}
-                  for h, d in graph.graph.get("hypotheses", {}).items()]
-    questions: list[dict[str, Any]] = [{"id": str(q), "label": str(d.get("label", q)),
-                  "definition": str(d.get("definition", "")),
-                  "hypotheses": [str(h) for h in d.get("hypotheses", ())]}
-                 for q, d in graph.graph.get("questions", {}).items()]
+    hypotheses = [
+        {
+            "id": str(h),
+            "label": str(d.get("label", h)),
+            "definition": str(d.get("definition", "")),
+            "question": str(d.get("question", "")),
+            "role": str(d.get("role", "")),
+            "claims": sorted({claim_ids[c] for c in d.get("claims", ()) if c in claim_ids}),
+        }
+        for h, d in graph.graph.get("hypotheses", {}).items()
+    ]
+    questions: list[dict[str, Any]] = [
+        {
+            "id": str(q),
+            "label": str(d.get("label", q)),
+            "definition": str(d.get("definition", "")),
+            "hypotheses": [str(h) for h in d.get("hypotheses", ())],
+        }
+        for q, d in graph.graph.get("questions", {}).items()
+    ]
     size = {h["id"]: len(h["claims"]) for h in hypotheses}
     for q in questions:
         q["claims"] = sum(size.get(h, 0) for h in q["hypotheses"])
@@ -262,32 +317,59 @@ def page_data(sel: Selection, positions: dict[Any, tuple[float, float]], *,
             q["ends"] = [str(d["exposure"]), str(d["outcome"])]
             _put(q, "verdict", _verdict(graph, str(d["exposure"]), str(d["outcome"])))
         if q["claims"]:
-            q["pos"] = _question_layout(graph, [c for h in q["hypotheses"]
-                                                for c in graph.graph["hypotheses"].get(h, {}).get("claims", ())])
-    highlights = [{"kind": h.kind, "label": h.label, "id": h.id, "nodes": [str(n) for n in h.nodes],
-                   "edges": [ids[e] for e in h.edges if e in ids]} for h in sel.highlights]
+            q["pos"] = _question_layout(
+                graph, [c for h in q["hypotheses"] for c in graph.graph["hypotheses"].get(h, {}).get("claims", ())]
+            )
+    highlights = [
+        {
+            "kind": h.kind,
+            "label": h.label,
+            "id": h.id,
+            "nodes": [str(n) for n in h.nodes],
+            "edges": [ids[e] for e in h.edges if e in ids],
+        }
+        for h in sel.highlights
+    ]
     return {
-        "title": title or "gutkg explorer", "version": __version__,
+        "title": title or "gutkg explorer",
+        "version": __version__,
         "categories": [{"id": c, "label": lab, "color": col} for c, (lab, col) in CATEGORIES.items()],
-        "statuses": list(STATUSES), "strengths": list(STRENGTHS), "grades": list(GRADES), "systems": sorted(systems),
-        "designs": sorted(designs), "opening": None if sel.highlights or sel.focus is not None else _opening(questions),
+        "statuses": list(STATUSES),
+        "strengths": list(STRENGTHS),
+        "grades": list(GRADES),
+        "systems": sorted(systems),
+        "designs": sorted(designs),
+        "opening": None if sel.highlights or sel.focus is not None else _opening(questions),
         "big": graph.number_of_nodes() > BIG_NODES or graph.number_of_edges() > BIG_EDGES,
-        "nodes": nodes, "edges": edges, "refs": refs, "questions": questions,
+        "nodes": nodes,
+        "edges": edges,
+        "refs": refs,
+        "questions": questions,
         "hypotheses": hypotheses,
-        "highlights": highlights, "focus": None if sel.focus is None else str(sel.focus),
-        "notes": list(sel.notes), "truncated": sel.truncated,
+        "highlights": highlights,
+        "focus": None if sel.focus is None else str(sel.focus),
+        "notes": list(sel.notes),
+        "truncated": sel.truncated,
     }
 
 
 def render(data: dict[str, Any]) -> str:
     """Fill the template: CSS, data JSON, vis-network and the app script, plus a hashed CSP."""
     scripts = [vis_network_js(), _asset("explorer.js")]
-    csp = ("default-src 'none'; script-src " + " ".join(_hash(s) for s in scripts)
-           + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
-           "connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
-    parts = {"TITLE": html.escape(str(data.get("title", ""))), "CSP": csp,
-             "CSS": _asset("explorer.css"), "DATA": json_for_script(data),
-             "VIS": scripts[0], "APP": scripts[1]}
+    csp = (
+        "default-src 'none'; script-src "
+        + " ".join(_hash(s) for s in scripts)
+        + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+        "connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'"
+    )
+    parts = {
+        "TITLE": html.escape(str(data.get("title", ""))),
+        "CSP": csp,
+        "CSS": _asset("explorer.css"),
+        "DATA": json_for_script(data),
+        "VIS": scripts[0],
+        "APP": scripts[1],
+    }
     # one pass, so text inside the data can never be taken for a later placeholder
     return re.sub(r"@@([A-Z]+)@@", lambda m: parts[m.group(1)], _asset("explorer.html"))
 
@@ -312,8 +394,10 @@ def vis_network_js() -> str:
     try:
         text = (_VENDOR / "vis-network.min.js").read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
-        raise GutKGError("gutkg/export/vendor/vis-network.min.js is missing from this install; "
-                         "reinstall gutkg, or in a checkout run: bash scripts/build_assets.sh") from None
+        raise GutKGError(
+            "gutkg/export/vendor/vis-network.min.js is missing from this install; "
+            "reinstall gutkg, or in a checkout run: bash scripts/build_assets.sh"
+        ) from None
     # inlined in <script>: keep "</script" and "<!--" from ending or confusing the element
     return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
@@ -348,9 +432,14 @@ def _evidence(e: dict[str, Any], refs: dict[str, dict[str, str]]) -> dict[str, A
         refs.setdefault(key, {k: v for k, v in cite.items() if v})
     else:
         item.update({k: v for k, v in cite.items() if v})
-    for key, src in (("type", "type_label"), ("design", "design_label"), ("model", "model"),
-                     ("direction", "direction"), ("description", "description"),
-                     ("system", "system")):
+    for key, src in (
+        ("type", "type_label"),
+        ("design", "design_label"),
+        ("model", "model"),
+        ("direction", "direction"),
+        ("description", "description"),
+        ("system", "system"),
+    ):
         _put(item, key, str(e.get(src) or ""))
     _put(item, "species", ", ".join(str(s) for s in e.get("species", ())))
     _put(item, "synthesis", not e.get("primary", True))
@@ -361,8 +450,10 @@ def _evidence(e: dict[str, Any], refs: dict[str, dict[str, str]]) -> dict[str, A
 def _opening(questions: list[dict[str, Any]]) -> str | None:
     """The question the page opens on: the graded one with the most claims (the founding question
     on the bundled graph: dysbiosis and autoimmune disease, four rivals), else any with claims."""
-    ranked = sorted((q for q in questions if q["claims"]),
-                    key=lambda q: (not q.get("verdict"), -len(q["hypotheses"]), -q["claims"], q["id"]))
+    ranked = sorted(
+        (q for q in questions if q["claims"]),
+        key=lambda q: (not q.get("verdict"), -len(q["hypotheses"]), -q["claims"], q["id"]),
+    )
     return ranked[0]["id"] if ranked else None
 
 
@@ -378,10 +469,24 @@ def _verdict(graph: nx.MultiDiGraph, a: str, b: str) -> dict[str, Any] | None:
     v = result.verdict
     if v is None:
         return None
-    return {"a": v.a_label, "b": v.b_label, "answer": list(v.answer), "human": v.human_answer,
-            "leaders": list(v.leaders),
-            "rows": [{"role": r.role, "title": r.title, "level": r.level, "label": r.label,
-                      "human_level": r.human_level, "human_label": r.human_label} for r in v.rows]}
+    return {
+        "a": v.a_label,
+        "b": v.b_label,
+        "answer": list(v.answer),
+        "human": v.human_answer,
+        "leaders": list(v.leaders),
+        "rows": [
+            {
+                "role": r.role,
+                "title": r.title,
+                "level": r.level,
+                "label": r.label,
+                "human_level": r.human_level,
+                "human_label": r.human_label,
+            }
+            for r in v.rows
+        ],
+    }
 
 
 def _question_layout(graph: nx.MultiDiGraph, claims: list[str]) -> dict[str, list[float]]:
@@ -398,8 +503,7 @@ def _question_layout(graph: nx.MultiDiGraph, claims: list[str]) -> dict[str, lis
     # labels; the page's label thinning keeps the labels that would then collide apart
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    k = min(1.0, QUESTION_BOX[0] / max(max(xs) - min(xs), 1.0),
-            QUESTION_BOX[1] / max(max(ys) - min(ys), 1.0))
+    k = min(1.0, QUESTION_BOX[0] / max(max(xs) - min(xs), 1.0), QUESTION_BOX[1] / max(max(ys) - min(ys), 1.0))
     return {str(n): [round((x - cx) * k, 1), round((y - cy) * k, 1)] for n, (x, y) in pos.items()}
 
 

@@ -49,8 +49,9 @@ EDGE_PX = 150.0
 METHODS = ("auto", "spring", "sfdp", "circle")
 
 
-def layout(graph: nx.Graph, *, method: str = "auto", seed: int = 0,
-           sizes: dict[Hashable, tuple[float, float]] | None = None) -> Positions:
+def layout(
+    graph: nx.Graph, *, method: str = "auto", seed: int = 0, sizes: dict[Hashable, tuple[float, float]] | None = None
+) -> Positions:
     """Positions for every node of ``graph`` (any networkx graph; direction is ignored).
 
     ``sizes`` (node -> (width, height) in pixels, e.g. the dot and its label) lets sfdp remove
@@ -92,12 +93,11 @@ def spring(graph: nx.Graph, *, seed: int = 0, iterations: int | None = None) -> 
     nodes = sorted(graph, key=str)
     n = len(nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    links = sorted({(min(index[u], index[v]), max(index[u], index[v]))
-                    for u, v in graph.edges() if u != v})
+    links = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v})
     exact = n <= EXACT_MAX
     if iterations is None:
         iterations = max(30, min(200, int(2.5e6 / n**2))) if exact else 40
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible layout, not a secret
     side = math.sqrt(n)
     xs = [rng.uniform(-side, side) for _ in range(n)]
     ys = [rng.uniform(-side, side) for _ in range(n)]
@@ -119,7 +119,7 @@ def spring(graph: nx.Graph, *, seed: int = 0, iterations: int | None = None) -> 
             for pos_i, i in enumerate(members):
                 xi, yi = xs[i], ys[i]
                 for group_no, group in enumerate(others):
-                    for j in (group[pos_i + 1:] if group_no == 0 else group):
+                    for j in group[pos_i + 1 :] if group_no == 0 else group:
                         ddx, ddy = xi - xs[j], yi - ys[j]
                         d2 = ddx * ddx + ddy * ddy
                         if d2 > cutoff2:
@@ -153,8 +153,9 @@ def spring(graph: nx.Graph, *, seed: int = 0, iterations: int | None = None) -> 
     return {node: (xs[i], ys[i]) for i, node in enumerate(nodes)}
 
 
-def sfdp(graph: nx.Graph, *, seed: int = 0, sizes: dict[Hashable, tuple[float, float]] | None = None,
-         timeout: float = 120.0) -> Positions:
+def sfdp(
+    graph: nx.Graph, *, seed: int = 0, sizes: dict[Hashable, tuple[float, float]] | None = None, timeout: float = 120.0
+) -> Positions:
     """Positions from Graphviz ``sfdp`` (raises :class:`GutKGError` when it is not installed).
 
     With ``sizes`` (pixels), nodes are boxes of that size and overlaps are removed (``prism``);
@@ -162,23 +163,35 @@ def sfdp(graph: nx.Graph, *, seed: int = 0, sizes: dict[Hashable, tuple[float, f
     """
     exe = shutil.which("sfdp")
     if exe is None:
-        raise GutKGError("the sfdp layout needs Graphviz: install it (apt-get install graphviz) "
-                         "or use --layout spring")
+        raise GutKGError("the sfdp layout needs Graphviz: install it (apt-get install graphviz) or use --layout spring")
     nodes = sorted(graph, key=str)
     index = {node: i for i, node in enumerate(nodes)}
     if sizes:
         lines = ["graph G {", 'node [shape=box, fixedsize=true, label=""];']
-        lines += [f"n{i} [width={sizes.get(v, (20, 20))[0] / 72:.3f}, "
-                  f"height={sizes.get(v, (20, 20))[1] / 72:.3f}];" for i, v in enumerate(nodes)]
+        lines += [
+            f"n{i} [width={sizes.get(v, (20, 20))[0] / 72:.3f}, height={sizes.get(v, (20, 20))[1] / 72:.3f}];"
+            for i, v in enumerate(nodes)
+        ]
     else:
         lines = ["graph G {", "node [shape=point];"]
         lines += [f"n{i};" for i in range(len(nodes))]
     lines += [f"n{index[u]} -- n{index[v]};" for u, v in {(u, v) for u, v in graph.edges()}]
     lines.append("}")
     try:
-        done = subprocess.run([exe, "-Tplain", f"-Goverlap={'prism' if sizes else 'true'}",
-                               "-Gsplines=false", f"-Gstart={seed}"], input="\n".join(lines),
-                              capture_output=True, text=True, timeout=timeout, check=True)
+        done = subprocess.run(  # noqa: S603 - fixed argv: the sfdp binary, the graph on stdin
+            [
+                exe,
+                "-Tplain",
+                f"-Goverlap={'prism' if sizes else 'true'}",
+                "-Gsplines=false",
+                f"-Gstart={seed}",
+            ],
+            input="\n".join(lines),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         raise GutKGError(f"sfdp failed ({exc}); try --layout spring") from None
     pos: Positions = {}
@@ -194,12 +207,13 @@ def sfdp(graph: nx.Graph, *, seed: int = 0, sizes: dict[Hashable, tuple[float, f
 def _circle(graph: nx.Graph) -> Positions:
     nodes = sorted(graph, key=str)
     n = len(nodes)
-    return {node: (math.cos(2 * math.pi * i / n) * n / 6, math.sin(2 * math.pi * i / n) * n / 6)
-            for i, node in enumerate(nodes)}
+    return {
+        node: (math.cos(2 * math.pi * i / n) * n / 6, math.sin(2 * math.pi * i / n) * n / 6)
+        for i, node in enumerate(nodes)
+    }
 
 
-def _rows(nodes: list[Hashable], placed: Positions,
-          sizes: dict[Hashable, tuple[float, float]]) -> Positions:
+def _rows(nodes: list[Hashable], placed: Positions, sizes: dict[Hashable, tuple[float, float]]) -> Positions:
     """Concepts without claims, in rows under the rest (sorted, so the same graph looks the same)."""
     if not nodes:
         return {}

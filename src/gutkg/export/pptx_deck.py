@@ -24,10 +24,28 @@ if TYPE_CHECKING:
     from gutkg.export.story import Story
 
 _COLOURS = {
-    "light": {"bg": "FFFFFF", "fg": "111827", "muted": "4B5563", "accent": "C2410C",
-              "card": "F3F4F6", "head": "374151", "row": "F9FAFB", "row2": "E5E7EB", "cell": "111827"},
-    "dark": {"bg": "15191F", "fg": "F3F4F6", "muted": "9CA3AF", "accent": "FB923C",
-             "card": "222831", "head": "4B5563", "row": "222831", "row2": "2D333B", "cell": "F3F4F6"},
+    "light": {
+        "bg": "FFFFFF",
+        "fg": "111827",
+        "muted": "4B5563",
+        "accent": "C2410C",
+        "card": "F3F4F6",
+        "head": "374151",
+        "row": "F9FAFB",
+        "row2": "E5E7EB",
+        "cell": "111827",
+    },
+    "dark": {
+        "bg": "15191F",
+        "fg": "F3F4F6",
+        "muted": "9CA3AF",
+        "accent": "FB923C",
+        "card": "222831",
+        "head": "4B5563",
+        "row": "222831",
+        "row2": "2D333B",
+        "cell": "F3F4F6",
+    },
 }
 FONT = "DejaVu Sans"
 #: The smallest type on any slide, in points.
@@ -83,8 +101,7 @@ def _text(frame: Any, parts: Sequence[Part], *, first: bool = True, space: float
         run.font.color.rgb = _rgb(colour)
 
 
-def _box(slide: Any, left: float, top: float, width: float, height: float, *,
-         fill: str | None = None) -> Any:
+def _box(slide: Any, left: float, top: float, width: float, height: float, *, fill: str | None = None) -> Any:
     from pptx.util import Inches, Pt
 
     shape = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
@@ -127,8 +144,10 @@ def _render_map(prs: Any, slide: Slide, c: dict[str, str]) -> None:
     if _map_scale(layout) is None:
         if len(prs.slides):
             notes = prs.slides[-1].notes_slide.notes_text_frame
-            notes.text += ("\nThe map is left out of this PowerPoint deck: its labels would fall "
-                           "under 18 pt (the HTML deck and gutkg export figure show it).")
+            notes.text += (
+                "\nThe map is left out of this PowerPoint deck: its labels would fall "
+                "under 18 pt (the HTML deck and gutkg export figure show it)."
+            )
         return
     page = prs.slides.add_slide(prs.slide_layouts[5])
     _background(page, c)
@@ -152,8 +171,10 @@ def _draw_title(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -
     sub = page.placeholders[1]
     sub.left, sub.top, sub.width, sub.height = Inches(0.6), Inches(4.4), Inches(12.1), Inches(2.6)
     sub.text_frame.clear()
-    _text(sub.text_frame, [(d.get("subtitle") or "", 22, c["muted"], False, False),
-                           (d["footer"], 18, c["muted"], False, False)])
+    _text(
+        sub.text_frame,
+        [(d.get("subtitle") or "", 22, c["muted"], False, False), (d["footer"], 18, c["muted"], False, False)],
+    )
 
 
 def _draw_question(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
@@ -179,8 +200,12 @@ def _draw_rival(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -
 def _draw_step(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
     _bar(page, _colour(d, c))
     _title(page, slide.title, 26, _colour(d, c))
-    sizes = {"head": (44, c["fg"], True, False), "facts": (30, c["fg"], False, False),
-             "design": (28, c["muted"], False, False), "cite": (28, c["fg"], False, True)}
+    sizes = {
+        "head": (44, c["fg"], True, False),
+        "facts": (30, c["fg"], False, False),
+        "design": (28, c["muted"], False, False),
+        "cite": (28, c["fg"], False, True),
+    }
     _text(_box(page, 0.7, 1.5, 12.0, 5.7), [(t, *sizes[r]) for r, t in d["lines"]], space=14)
 
 
@@ -197,38 +222,48 @@ def _draw_table(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -
         widths = [3.3, 4.6, 2.1, 2.1] if slide.kind == "verdict" else [5.6, 1.6, 2.6, 2.3]
     bottom = _table(page, header, rows, widths, top, c, d.get("colours", []))
     if d.get("answer") and slide.kind != "human":
-        _text(_box(page, 0.6, bottom + 0.15, 12.1, max(H - bottom - 0.3, 0.6)),
-              [(d["answer"], 20, c["fg"], False, False)])
+        _text(
+            _box(page, 0.6, bottom + 0.15, 12.1, max(H - bottom - 0.3, 0.6)), [(d["answer"], 20, c["fg"], False, False)]
+        )
 
 
 def _draw_keystones(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
     _title(page, slide.title, 30, c["fg"])
     parts: list[Part] = []
     for claim, cite, change in d["items"]:
-        parts += [(claim, 24, c["fg"], True, False), (cite, 20, c["muted"], False, True),
-                  (f"if wrong: {change}", 20, c["muted"], False, False)]
+        parts += [
+            (claim, 24, c["fg"], True, False),
+            (cite, 20, c["muted"], False, True),
+            (f"if wrong: {change}", 20, c["muted"], False, False),
+        ]
     _text(_box(page, 0.6, 1.3, 12.1, 5.9), parts)
 
 
 def _draw_settle(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
     _title(page, slide.title, 30, c["fg"])
-    _text(_box(page, 0.6, 1.3, 12.1, 5.9), [(f"• {x}", 20, c["fg"], False, False) for x in d["items"]],
-          space=12)
+    _text(_box(page, 0.6, 1.3, 12.1, 5.9), [(f"• {x}", 20, c["fg"], False, False) for x in d["items"]], space=12)
 
 
 def _draw_references(page: Any, slide: Slide, d: dict[str, Any], c: dict[str, str]) -> None:
     _title(page, slide.title, 30, c["fg"])
-    parts: list[Part] = [(f"{r['citation']}: {r['text']} {r['id']}".strip(), 18, c["fg"], False, False)
-                         for r in d["refs"]] or [("No claim in this deck cites a reference yet.", 20,
-                                                  c["muted"], False, True)]
+    parts: list[Part] = [
+        (f"{r['citation']}: {r['text']} {r['id']}".strip(), 18, c["fg"], False, False) for r in d["refs"]
+    ] or [("No claim in this deck cites a reference yet.", 20, c["muted"], False, True)]
     _text(_box(page, 0.6, 1.3, 12.1, 5.9), parts, space=10)
 
 
 #: Slide kind -> the function drawing it on a PowerPoint page.
 _DRAW: dict[str, Callable[[Any, Slide, dict[str, Any], dict[str, str]], None]] = {
-    "title": _draw_title, "question": _draw_question, "rival": _draw_rival, "step": _draw_step,
-    "verdict": _draw_table, "summary": _draw_table, "human": _draw_table, "keystones": _draw_keystones,
-    "settle": _draw_settle, "references": _draw_references,
+    "title": _draw_title,
+    "question": _draw_question,
+    "rival": _draw_rival,
+    "step": _draw_step,
+    "verdict": _draw_table,
+    "summary": _draw_table,
+    "human": _draw_table,
+    "keystones": _draw_keystones,
+    "settle": _draw_settle,
+    "references": _draw_references,
 }
 
 
@@ -259,16 +294,26 @@ def _runs(para: Any, runs: Sequence[tuple[str, float, str, bool]]) -> None:
         run.font.color.rgb = _rgb(colour)
 
 
-def _table(page: Any, header: list[str], rows: list[list[str]], widths: list[float], top: float,
-           c: dict[str, str], colours: list[str]) -> float:
+def _table(
+    page: Any,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    top: float,
+    c: dict[str, str],
+    colours: list[str],
+) -> float:
     """A table at 18-20 pt; returns the estimated bottom (inches)."""
     from pptx.util import Inches
 
     size = 20 if len(rows) <= 3 else 18
-    heights = [max(_lines(cell, w, size) for cell, w in zip(row, widths, strict=False)) * size * 1.3 / 72
-               + 0.2 for row in [header, *rows]]
-    shape = page.shapes.add_table(len(rows) + 1, len(header), Inches(0.6), Inches(top),
-                                  Inches(sum(widths)), Inches(sum(heights)))
+    heights = [
+        max(_lines(cell, w, size) for cell, w in zip(row, widths, strict=False)) * size * 1.3 / 72 + 0.2
+        for row in [header, *rows]
+    ]
+    shape = page.shapes.add_table(
+        len(rows) + 1, len(header), Inches(0.6), Inches(top), Inches(sum(widths)), Inches(sum(heights))
+    )
     table = shape.table
     for j, w in enumerate(widths):
         table.columns[j].width = Inches(w)
@@ -349,15 +394,32 @@ def _plain(text: str, dot: str) -> Layout:
         elif parts[0] == "node":
             name = parts[1]
             x, y, w, h = map(float, parts[2:6])
-            nodes.append({"name": name, "x": x, "y": height - y, "w": w, "h": h,
-                          "lines": parts[6].split("\\n"), **fills.get(name, {})})
+            nodes.append(
+                {
+                    "name": name,
+                    "x": x,
+                    "y": height - y,
+                    "w": w,
+                    "h": h,
+                    "lines": parts[6].split("\\n"),
+                    **fills.get(name, {}),
+                }
+            )
         elif parts[0] == "edge":
             n = int(parts[3])
             pts = [(float(parts[4 + 2 * i]), height - float(parts[5 + 2 * i])) for i in range(n)]
-            rest = parts[4 + 2 * n:]
+            rest = parts[4 + 2 * n :]
             queue = heads.get((parts[1], parts[2]), [])
-            edges.append({"tail": parts[1], "head": parts[2], "points": pts, "style": rest[-2],
-                          "colour": rest[-1], "arrowhead": queue.pop(0) if queue else "normal"})
+            edges.append(
+                {
+                    "tail": parts[1],
+                    "head": parts[2],
+                    "points": pts,
+                    "style": rest[-2],
+                    "colour": rest[-1],
+                    "arrowhead": queue.pop(0) if queue else "normal",
+                }
+            )
     return width, height, nodes, edges
 
 
@@ -370,12 +432,15 @@ def _dot_attrs(dot: str) -> tuple[dict[str, dict[str, str]], dict[tuple[str, str
         return text.replace('\\"', '"').replace("\\\\", "\\")
 
     nodes = {}
-    for m in re.finditer(r'^\s*"((?:[^"\\]|\\.)*)" \[id=.*?fillcolor="(#[0-9a-fA-F]{6})", '
-                         r'fontcolor="(#[0-9a-fA-F]{6})"\];$', dot, re.M):
+    for m in re.finditer(
+        r'^\s*"((?:[^"\\]|\\.)*)" \[id=.*?fillcolor="(#[0-9a-fA-F]{6})", '
+        r'fontcolor="(#[0-9a-fA-F]{6})"\];$',
+        dot,
+        re.M,
+    ):
         nodes[unquote(m[1])] = {"fill": m[2], "font": m[3]}
     heads: dict[tuple[str, str], list[str]] = {}
-    for m in re.finditer(r'^\s*"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)" \[.*?arrowhead=(\w+)',
-                         dot, re.M):
+    for m in re.finditer(r'^\s*"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)" \[.*?arrowhead=(\w+)', dot, re.M):
         heads.setdefault((unquote(m[1]), unquote(m[2])), []).append(m[3])
     return nodes, heads
 
@@ -420,13 +485,11 @@ def _native_map(page: Any, figure: Figure, layout: Layout, c: dict[str, str]) ->
         line.line.color.rgb = _rgb(e["colour"])
         line.line.width = Pt(3)
         if e["style"] in {"dashed", "dotted"}:
-            line.line.dash_style = (MSO_LINE_DASH_STYLE.DASH if e["style"] == "dashed"
-                                    else MSO_LINE_DASH_STYLE.ROUND_DOT)
+            line.line.dash_style = MSO_LINE_DASH_STYLE.DASH if e["style"] == "dashed" else MSO_LINE_DASH_STYLE.ROUND_DOT
         _line_end(line, _LINE_ENDS.get(e["arrowhead"], "triangle"))
     for n in nodes:
         x, y = at(n["x"] - n["w"] / 2, n["y"] - n["h"] / 2)
-        box = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, Inches(n["w"] * scale),
-                                    Inches(n["h"] * scale))
+        box = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, Inches(n["w"] * scale), Inches(n["h"] * scale))
         box.fill.solid()
         box.fill.fore_color.rgb = _rgb(n.get("fill", "#d9d9d9"))
         box.line.color.rgb = _rgb("#374151")
@@ -444,13 +507,28 @@ def _native_map(page: Any, figure: Figure, layout: Layout, c: dict[str, str]) ->
     frame = _box(page, 3.3, 0.25, 9.9, 1.0)
     groups = _groups(figure)
     if groups:
-        _runs(frame.paragraphs[0], [part for name, col in groups
-                                    for part in ((" ━ ", 18, col.lstrip("#"), True),
-                                                 (clip(name, 64 // len(groups) - 3), 18, c["fg"], False))])
-    _runs(frame.add_paragraph() if groups else frame.paragraphs[0],
-          [(" ▶ ", 18, c["fg"], True), ("increases", 18, c["muted"], False),
-           (" ◆ ", 18, c["fg"], True), ("decreases", 18, c["muted"], False),
-           (" ┅ ", 18, c["fg"], True), ("hypothesised", 18, c["muted"], False)])
+        _runs(
+            frame.paragraphs[0],
+            [
+                part
+                for name, col in groups
+                for part in (
+                    (" ━ ", 18, col.lstrip("#"), True),
+                    (clip(name, 64 // len(groups) - 3), 18, c["fg"], False),
+                )
+            ],
+        )
+    _runs(
+        frame.add_paragraph() if groups else frame.paragraphs[0],
+        [
+            (" ▶ ", 18, c["fg"], True),
+            ("increases", 18, c["muted"], False),
+            (" ◆ ", 18, c["fg"], True),
+            ("decreases", 18, c["muted"], False),
+            (" ┅ ", 18, c["fg"], True),
+            ("hypothesised", 18, c["muted"], False),
+        ],
+    )
 
 
 def _groups(figure: Figure) -> list[tuple[str, str]]:

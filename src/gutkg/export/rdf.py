@@ -24,9 +24,9 @@ def selection_iris(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     from gutkg.vocab import EVIDENCE, HYPOTHESIS, QUESTION
 
     refs = graph.graph.get("references", {})
-    out: dict[str, set[str]] = {k: set() for k in
-                                ("concepts", "claims", "evidence", "references", "hypotheses",
-                                 "questions")}
+    out: dict[str, set[str]] = {
+        k: set() for k in ("concepts", "claims", "evidence", "references", "hypotheses", "questions")
+    }
     for _, data in graph.nodes(data=True):
         if data.get("iri"):
             out["concepts"].add(str(data["iri"]))
@@ -59,8 +59,11 @@ def selection_triples(graph: nx.MultiDiGraph, store: Store) -> list[Triple]:
     plain = {str(RO_POSITIVE), str(RO_NEGATIVE), str(RO_UPSTREAM)}
     sign_iri = {1: str(RO_POSITIVE), -1: str(RO_NEGATIVE)}
     nodes = {n: str(d.get("iri", "")) for n, d in graph.nodes(data=True)}
-    allowed_plain = {(nodes[u], sign_iri[int(d["sign"])], nodes[v])
-                     for u, v, d in graph.edges(data=True) if int(d.get("sign", 0)) in sign_iri}
+    allowed_plain = {
+        (nodes[u], sign_iri[int(d["sign"])], nodes[v])
+        for u, v, d in graph.edges(data=True)
+        if int(d.get("sign", 0)) in sign_iri
+    }
     kept = []
     for s, p, o in triples:
         if p.value in plain and (s.value, p.value, o.value) not in allowed_plain:
@@ -80,6 +83,8 @@ def to_rdf(graph: nx.MultiDiGraph, store: Store, fmt: str) -> bytes:
 
     triples = selection_triples(graph, store)
     if not triples:
-        raise GutKGError("the store holds no triples about this selection: was it made from "
-                         "another graph? Pass the same --graph to the export.")
+        raise GutKGError(
+            "the store holds no triples about this selection: was it made from "
+            "another graph? Pass the same --graph to the export."
+        )
     return serialise(triples, fmt, PREFIXES)

@@ -68,8 +68,13 @@ class Highlight:
     id: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": self.label, "id": self.id, "nodes": list(self.nodes),
-                "edges": [list(e) for e in self.edges]}
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "id": self.id,
+            "nodes": list(self.nodes),
+            "edges": [list(e) for e in self.edges],
+        }
 
 
 @dataclass
@@ -98,21 +103,35 @@ class Selection:
         out = self.graph.__class__()
         out.graph.update(self.graph.graph)
         out.add_nodes_from((n, self.graph.nodes[n]) for n in self.graph if n in nodes)
-        out.add_edges_from((u, v, k, d) for u, v, k, d in self.graph.edges(keys=True, data=True)
-                           if (u, v, k) in edges)
+        out.add_edges_from((u, v, k, d) for u, v, k, d in self.graph.edges(keys=True, data=True) if (u, v, k) in edges)
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        return {"nodes": self.graph.number_of_nodes(), "claims": self.graph.number_of_edges(),
-                "focus": self.focus, "notes": list(self.notes), "truncated": self.truncated,
-                "highlights": [h.as_dict() for h in self.highlights]}
+        return {
+            "nodes": self.graph.number_of_nodes(),
+            "claims": self.graph.number_of_edges(),
+            "focus": self.focus,
+            "notes": list(self.notes),
+            "truncated": self.truncated,
+            "highlights": [h.as_dict() for h in self.highlights],
+        }
 
 
-def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
-           focus: str | None = None, depth: int = 1, path: Sequence[str] | None = None,
-           loops: bool = False, question: str | None = None, hypothesis: str | None = None,
-           max_length: int = 5, loop_length: int = 4, limit: int = 50,
-           time_budget: float = 2.0) -> Selection:
+def select(
+    graph: nx.MultiDiGraph,
+    *,
+    evidence: EvidenceFilter | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    path: Sequence[str] | None = None,
+    loops: bool = False,
+    question: str | None = None,
+    hypothesis: str | None = None,
+    max_length: int = 5,
+    loop_length: int = 4,
+    limit: int = 50,
+    time_budget: float = 2.0,
+) -> Selection:
     """Select and highlight part of ``graph`` (a :func:`gutkg.network.to_network` graph).
 
     ``focus``: a concept (id, label or synonym) and ``depth`` steps around it. ``path``: (A, B),
@@ -134,8 +153,12 @@ def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
         sel.notes.append(evidence.describe())
     if question is not None:
         qid = resolve_question(graph, question)
-        claims = {c for h in graph.graph.get("hypotheses", {}).values() if h.get("question") == qid
-                  for c in h.get("claims", [])}
+        claims = {
+            c
+            for h in graph.graph.get("hypotheses", {}).values()
+            if h.get("question") == qid
+            for c in h.get("claims", [])
+        }
         work = restrict_to_claims(work, claims)
         sel.notes.append("question: " + graph.graph["questions"][qid].get("label", qid))
     focus_id = resolve_concept(graph, focus) if focus is not None else None
@@ -143,21 +166,20 @@ def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
         if len(path) != 2:
             raise GutKGError("path takes two concepts: --path CAUSE EFFECT")
         a, b = (resolve_concept(graph, name) for name in path)
-        found, cut = simple_paths(work, a, b, max_length=max_length, limit=limit,
-                                  time_budget=time_budget)
+        found, cut = simple_paths(work, a, b, max_length=max_length, limit=limit, time_budget=time_budget)
         sel.truncated |= cut
         sel.highlights += [_walk("path", work, p) for p in found]
         if not found:
-            sel.notes.append(f"no path from {_label(graph, a)} to {_label(graph, b)} "
-                             f"within {max_length} claims")
+            sel.notes.append(f"no path from {_label(graph, a)} to {_label(graph, b)} within {max_length} claims")
     if loops:
-        ranked, cut, total = ranked_loops(work, focus_id, max_length=loop_length, limit=limit,
-                                          time_budget=time_budget)
+        ranked, cut, total = ranked_loops(work, focus_id, max_length=loop_length, limit=limit, time_budget=time_budget)
         sel.truncated |= cut
         sel.highlights += ranked
         if total > len(ranked):
-            sel.notes.append(f"the best {len(ranked)} of {total} loops (strongest weakest link, "
-                             "then shortest, as gutkg loops ranks them)")
+            sel.notes.append(
+                f"the best {len(ranked)} of {total} loops (strongest weakest link, "
+                "then shortest, as gutkg loops ranks them)"
+            )
         if not ranked:
             where = f" through {_label(graph, focus_id)}" if focus_id else ""
             sel.notes.append(f"no feedback loop{where} within {loop_length} claims")
@@ -167,8 +189,7 @@ def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
         claims = set(h.get("claims", []))
         edges = sorted(e for e in work.edges(keys=True) if e[2] in claims)
         nodes = sorted({n for e in edges for n in e[:2]})
-        sel.highlights.append(Highlight("hypothesis", "hypothesis: " + h.get("label", hid),
-                                        nodes, edges, id=hid))
+        sel.highlights.append(Highlight("hypothesis", "hypothesis: " + h.get("label", hid), nodes, edges, id=hid))
     if focus_id is not None:
         sel.focus = focus_id
         keep = neighbourhood(work, focus_id, depth)
@@ -177,11 +198,13 @@ def select(graph: nx.MultiDiGraph, *, evidence: EvidenceFilter | None = None,
         sub = work.__class__()
         sub.graph.update(work.graph)
         sub.add_nodes_from((n, work.nodes[n]) for n in work if n in keep)
-        sub.add_edges_from((u, v, k, d) for u, v, k, d in work.edges(keys=True, data=True)
-                           if (u in keep and v in keep) or (u, v, k) in lit)
+        sub.add_edges_from(
+            (u, v, k, d)
+            for u, v, k, d in work.edges(keys=True, data=True)
+            if (u in keep and v in keep) or (u, v, k) in lit
+        )
         work = sub
-        sel.notes.append(f"within {depth} step{'s' if depth != 1 else ''} of "
-                         f"{_label(graph, focus_id)}")
+        sel.notes.append(f"within {depth} step{'s' if depth != 1 else ''} of {_label(graph, focus_id)}")
     if sel.truncated:
         sel.notes.append(f"search truncated (limit {limit} or {time_budget:g} s budget)")
     sel.graph = work
@@ -214,7 +237,7 @@ def resolve_concept(graph: nx.MultiDiGraph, name: str) -> str:
     if found:
         raise UnknownConceptError(name, sorted(_label(graph, n) for n in found), ambiguous=True)
     close = difflib.get_close_matches(key, list(labels), n=5, cutoff=0.6)
-    close += [k for k in labels if key and key in k and k not in close][:5 - len(close)]
+    close += [k for k in labels if key and key in k and k not in close][: 5 - len(close)]
     raise UnknownConceptError(name, [labels[k] for k in close])
 
 
@@ -240,8 +263,7 @@ def _resolve_named(items: dict[str, dict[str, Any]], name: str, kind: str) -> st
         return partial[0]
     known = "; ".join(f"{i} ({d.get('label', i)})" for i, d in items.items()) or "none"
     if partial:
-        raise GutKGError(f"{kind} {name!r} is ambiguous: it matches " + ", ".join(partial)
-                         + ". Use the id.")
+        raise GutKGError(f"{kind} {name!r} is ambiguous: it matches " + ", ".join(partial) + ". Use the id.")
     raise GutKGError(f"unknown {kind} {name!r}. Known: {known}")
 
 
@@ -277,8 +299,9 @@ def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int) -> set[str]:
     return seen
 
 
-def simple_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length: int = 5,
-                 limit: int = 50, time_budget: float = 2.0) -> tuple[list[list[str]], bool]:
+def simple_paths(
+    graph: nx.MultiDiGraph, source: str, target: str, *, max_length: int = 5, limit: int = 50, time_budget: float = 2.0
+) -> tuple[list[list[str]], bool]:
     """Causal paths ``source`` → … → ``target`` (node lists, shortest first) and a truncated flag.
 
     Uses ``networkx.shortest_simple_paths`` (Yen's algorithm) on the collapsed digraph (parallel
@@ -310,8 +333,9 @@ def simple_paths(graph: nx.MultiDiGraph, source: str, target: str, *, max_length
     return found, truncated
 
 
-def loops_through(graph: nx.MultiDiGraph, node: str | None = None, *, max_length: int = 4,
-                  limit: int = 50, time_budget: float = 2.0) -> tuple[list[list[str]], bool]:
+def loops_through(
+    graph: nx.MultiDiGraph, node: str | None = None, *, max_length: int = 4, limit: int = 50, time_budget: float = 2.0
+) -> tuple[list[list[str]], bool]:
     """Feedback loops of at most ``max_length`` claims (through ``node`` if given), and a flag.
 
     Each loop is listed once, rotated to start at ``node`` (or at its smallest node), shortest
@@ -328,8 +352,9 @@ def loops_through(graph: nx.MultiDiGraph, node: str | None = None, *, max_length
     deadline = time.monotonic() + time_budget
     found: list[list[str]] = []
     truncated = False
-    comps = [c for c in nx.strongly_connected_components(digraph)
-             if len(c) > 1 or any(digraph.has_edge(n, n) for n in c)]
+    comps = [
+        c for c in nx.strongly_connected_components(digraph) if len(c) > 1 or any(digraph.has_edge(n, n) for n in c)
+    ]
     order = {n: i for i, n in enumerate(sorted(digraph, key=str))}
     for comp in sorted(comps, key=lambda c: min(order[n] for n in c)):
         if node is not None and node not in comp:
@@ -351,8 +376,9 @@ def loops_through(graph: nx.MultiDiGraph, node: str | None = None, *, max_length
     return found, truncated
 
 
-def ranked_loops(graph: nx.MultiDiGraph, node: str | None = None, *, max_length: int = 4,
-                 limit: int = 50, time_budget: float = 2.0) -> tuple[list[Highlight], bool, int]:
+def ranked_loops(
+    graph: nx.MultiDiGraph, node: str | None = None, *, max_length: int = 4, limit: int = 50, time_budget: float = 2.0
+) -> tuple[list[Highlight], bool, int]:
     """The best ``limit`` feedback loops (through ``node``), ranked as ``gutkg loops`` ranks them.
 
     Uses :func:`gutkg.analysis.loops.find_loops` (strongest weakest link, then shortest, then best
@@ -363,8 +389,7 @@ def ranked_loops(graph: nx.MultiDiGraph, node: str | None = None, *, max_length:
     """
     from gutkg.analysis.loops import find_loops
 
-    result = find_loops(graph, through=node, max_length=max_length, limit=3 * limit,
-                        budget=time_budget, evidence=False)
+    result = find_loops(graph, through=node, max_length=max_length, limit=3 * limit, budget=time_budget, evidence=False)
     walks: dict[tuple[str, ...], list[EdgeKey]] = {}
     for lp in result.loops:
         order = list(lp.nodes)
@@ -372,8 +397,7 @@ def ranked_loops(graph: nx.MultiDiGraph, node: str | None = None, *, max_length:
             i = order.index(node)
             order = order[i:] + order[:i]
         edges = walks.setdefault(tuple(order), [])
-        edges += [(h.cause, h.effect, h.claim) for h in lp.hops
-                  if (h.cause, h.effect, h.claim) not in edges]
+        edges += [(h.cause, h.effect, h.claim) for h in lp.hops if (h.cause, h.effect, h.claim) not in edges]
     shown = list(walks.items())[:limit]
     out = []
     for walk, edges in shown:
@@ -383,8 +407,7 @@ def ranked_loops(graph: nx.MultiDiGraph, node: str | None = None, *, max_length:
     return out, result.truncated or result.loops_found > len(out), result.loops_found
 
 
-def _cycles_from(digraph: nx.DiGraph, start: str, allowed: set[str],
-                 max_length: int) -> Iterator[list[str]]:
+def _cycles_from(digraph: nx.DiGraph, start: str, allowed: set[str], max_length: int) -> Iterator[list[str]]:
     """Simple cycles start → … → start of at most ``max_length`` edges, within ``allowed``."""
     path = [start]
     on_path = {start}

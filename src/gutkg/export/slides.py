@@ -28,22 +28,35 @@ __all__ = ["FORMATS", "deck_format", "html_deck", "plan", "story_to_html", "writ
 
 # --- HTML (reveal.js) -------------------------------------------------------------------------
 
-_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        "img-src data:; font-src data:")
+_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 _THEME_CSS = {
-    "light": {"bg": "#ffffff", "fg": "#111827", "muted": "#6b7280", "accent": "#c2410c",
-              "card": "#f3f4f6", "new": "#fff7ed", "line": "#d1d5db"},
-    "dark": {"bg": "#15191f", "fg": "#f3f4f6", "muted": "#9ca3af", "accent": "#fb923c",
-             "card": "#222831", "new": "#3b2a1d", "line": "#374151"},
+    "light": {
+        "bg": "#ffffff",
+        "fg": "#111827",
+        "muted": "#6b7280",
+        "accent": "#c2410c",
+        "card": "#f3f4f6",
+        "new": "#fff7ed",
+        "line": "#d1d5db",
+    },
+    "dark": {
+        "bg": "#15191f",
+        "fg": "#f3f4f6",
+        "muted": "#9ca3af",
+        "accent": "#fb923c",
+        "card": "#222831",
+        "new": "#3b2a1d",
+        "line": "#374151",
+    },
 }
 
 
 def _css(theme: str) -> str:
     c = _THEME_CSS[theme]
     return f"""
-:root {{ --bg:{c['bg']}; --fg:{c['fg']}; --muted:{c['muted']}; --accent:{c['accent']};
-        --card:{c['card']}; --new:{c['new']}; --line:{c['line']}; }}
+:root {{ --bg:{c["bg"]}; --fg:{c["fg"]}; --muted:{c["muted"]}; --accent:{c["accent"]};
+        --card:{c["card"]}; --new:{c["new"]}; --line:{c["line"]}; }}
 html, body, .reveal-viewport {{ background: var(--bg); }}
 .reveal {{ font-family: "DejaVu Sans", "Source Sans Pro", Helvetica, Arial, sans-serif;
           font-size: 28px; color: var(--fg); }}
@@ -106,14 +119,17 @@ def _html_slide(slide: Slide) -> str:
         import base64
 
         data = base64.b64encode(slide.data["svg"].encode("utf-8")).decode("ascii")
-        return (f'<section data-kind="map" class="map"><img alt="{_e(slide.title)}" '
-                f'src="data:image/svg+xml;base64,{data}">\n'
-                f'<aside class="notes">{_e(slide.notes)}</aside>\n</section>')
+        return (
+            f'<section data-kind="map" class="map"><img alt="{_e(slide.title)}" '
+            f'src="data:image/svg+xml;base64,{data}">\n'
+            f'<aside class="notes">{_e(slide.notes)}</aside>\n</section>'
+        )
     draw = _BODIES.get(slide.kind)
     attrs, body = draw(slide, slide.data) if draw else ("", [])
     notes = f'<aside class="notes">{_e(slide.notes)}</aside>'
-    return (f'<section data-kind="{slide.kind}" class="{slide.kind}"{attrs}>\n' + "\n".join(body)
-            + f"\n{notes}\n</section>")
+    return (
+        f'<section data-kind="{slide.kind}" class="{slide.kind}"{attrs}>\n' + "\n".join(body) + f"\n{notes}\n</section>"
+    )
 
 
 def _title_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
@@ -132,14 +148,21 @@ def _question_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 def _rival_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
-    return (f' style="--rival:{_e(d["colour"])}"',
-            [f"<h2>{_e(slide.title)}</h2>", f'<div class="definition">{_e(d["definition"])}</div>',
-             *(f'<div class="fact">{_e(f)}</div>' for f in d["facts"])])
+    return (
+        f' style="--rival:{_e(d["colour"])}"',
+        [
+            f"<h2>{_e(slide.title)}</h2>",
+            f'<div class="definition">{_e(d["definition"])}</div>',
+            *(f'<div class="fact">{_e(f)}</div>' for f in d["facts"]),
+        ],
+    )
 
 
 def _step_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
-    return (f' style="--rival:{_e(d["colour"])}" data-claim="{_e(d["claim"])}"',
-            [f"<h2>{_e(slide.title)}</h2>", *(f'<div class="{role}">{_e(text)}</div>' for role, text in d["lines"])])
+    return (
+        f' style="--rival:{_e(d["colour"])}" data-claim="{_e(d["claim"])}"',
+        [f"<h2>{_e(slide.title)}</h2>", *(f'<div class="{role}">{_e(text)}</div>' for role, text in d["lines"])],
+    )
 
 
 def _verdict_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
@@ -150,14 +173,22 @@ def _verdict_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 def _keystones_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
-    return "", [f"<h2>{_e(slide.title)}</h2>",
-                *(f'<div class="item"><b>{_e(claim)}</b><div class="cite">{_e(cite)}</div>'
-                  f'<div class="fact">if wrong: {_e(change)}</div></div>' for claim, cite, change in d["items"])]
+    return "", [
+        f"<h2>{_e(slide.title)}</h2>",
+        *(
+            f'<div class="item"><b>{_e(claim)}</b><div class="cite">{_e(cite)}</div>'
+            f'<div class="fact">if wrong: {_e(change)}</div></div>'
+            for claim, cite, change in d["items"]
+        ),
+    ]
 
 
 def _human_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
-    return "", [f"<h2>{_e(slide.title)}</h2>", f'<div class="answer">{_e(d["answer"])}</div>',
-                *_table(["rival route", "grade", "best human route"], [list(r) for r in d["rows"]], [])]
+    return "", [
+        f"<h2>{_e(slide.title)}</h2>",
+        f'<div class="answer">{_e(d["answer"])}</div>',
+        *_table(["rival route", "grade", "best human route"], [list(r) for r in d["rows"]], []),
+    ]
 
 
 def _settle_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
@@ -167,8 +198,11 @@ def _settle_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
 def _references_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
     body = [f"<h2>{_e(slide.title)}</h2>", '<ul class="refs">']
     for ref in d["refs"]:
-        link = (f' <a href="{_e(ref["url"])}">{_e(ref["id"])}</a>' if ref["url"]
-                else f' <span class="id">{_e(ref["id"])}</span>')
+        link = (
+            f' <a href="{_e(ref["url"])}">{_e(ref["id"])}</a>'
+            if ref["url"]
+            else f' <span class="id">{_e(ref["id"])}</span>'
+        )
         body.append(f"<li><b>{_e(ref['citation'])}</b>: {_e(ref['text'])}{link}</li>")
     if not d["refs"]:
         body.append("<li>No claim in this deck cites a reference yet.</li>")
@@ -177,9 +211,16 @@ def _references_body(slide: Slide, d: dict[str, Any]) -> tuple[str, list[str]]:
 
 #: Slide kind -> the function drawing its body (extra ``<section>`` attributes, lines).
 _BODIES: dict[str, Callable[[Slide, dict[str, Any]], tuple[str, list[str]]]] = {
-    "title": _title_body, "question": _question_body, "rival": _rival_body, "step": _step_body,
-    "verdict": _verdict_body, "summary": _verdict_body, "keystones": _keystones_body, "human": _human_body,
-    "settle": _settle_body, "references": _references_body,
+    "title": _title_body,
+    "question": _question_body,
+    "rival": _rival_body,
+    "step": _step_body,
+    "verdict": _verdict_body,
+    "summary": _verdict_body,
+    "keystones": _keystones_body,
+    "human": _human_body,
+    "settle": _settle_body,
+    "references": _references_body,
 }
 
 
@@ -187,15 +228,19 @@ def _vendor(name: str) -> str:
     try:
         return (resources.files("gutkg.export") / "vendor" / name).read_text("utf-8")
     except (FileNotFoundError, ModuleNotFoundError, OSError):
-        raise GutKGError(f"the vendored reveal.js file {name} is missing from the gutkg package: "
-                         "reinstall gutkg, or run scripts/build_teaching_assets.sh in a checkout") from None
+        raise GutKGError(
+            f"the vendored reveal.js file {name} is missing from the gutkg package: "
+            "reinstall gutkg, or run scripts/build_teaching_assets.sh in a checkout"
+        ) from None
 
 
-def story_to_html(story: Story, *, theme: str = "light", subtitle: str = "", with_map: bool = True,
-                  max_words: int = MAX_WORDS) -> str:
+def story_to_html(
+    story: Story, *, theme: str = "light", subtitle: str = "", with_map: bool = True, max_words: int = MAX_WORDS
+) -> str:
     """The deck as one self-contained HTML file (reveal.js and styles inlined)."""
-    return html_deck(story, plan(story, subtitle=subtitle, with_map=with_map, theme=theme,
-                                 max_words=max_words), theme=theme)
+    return html_deck(
+        story, plan(story, subtitle=subtitle, with_map=with_map, theme=theme, max_words=max_words), theme=theme
+    )
 
 
 def html_deck(story: Story, slides: list[Slide], *, theme: str = "light") -> str:
@@ -203,19 +248,32 @@ def html_deck(story: Story, slides: list[Slide], *, theme: str = "light") -> str
     if theme not in _THEME_CSS:
         raise InputError(f"unknown theme {theme!r}: use one of {', '.join(_THEME_CSS)}")
     script = _vendor("reveal.js").replace("</script", "<\\/script")
-    return "\n".join([
-        "<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="gutkg">', f"<title>{_e(story.title)}</title>",
-        f"<style>{_vendor('reveal.css')}</style>", f"<style>{_css(theme)}</style>", "</head>",
-        "<body>", '<div class="reveal"><div class="slides">',
-        *(_html_slide(s) for s in slides),
-        "</div></div>", f"<script>{script}</script>",
-        "<script>Reveal.initialize({hash: false, history: false, width: 1280, height: 720, "
-        "margin: 0.04, controls: true, progress: true, slideNumber: 'c/t', transition: 'none', "
-        "center: false});</script>",
-        "</body>", "</html>", ""])
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="gutkg">',
+            f"<title>{_e(story.title)}</title>",
+            f"<style>{_vendor('reveal.css')}</style>",
+            f"<style>{_css(theme)}</style>",
+            "</head>",
+            "<body>",
+            '<div class="reveal"><div class="slides">',
+            *(_html_slide(s) for s in slides),
+            "</div></div>",
+            f"<script>{script}</script>",
+            "<script>Reveal.initialize({hash: false, history: false, width: 1280, height: 720, "
+            "margin: 0.04, controls: true, progress: true, slideNumber: 'c/t', transition: 'none', "
+            "center: false});</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def deck_format(path: str | Path, fmt: str | None = None) -> str:
@@ -224,13 +282,20 @@ def deck_format(path: str | Path, fmt: str | None = None) -> str:
     if name == "htm":
         name = "html"
     if name not in FORMATS:
-        raise InputError(f"unknown deck format {name or str(path)!r}: end the -o file name with "
-                         ".html or .pptx")
+        raise InputError(f"unknown deck format {name or str(path)!r}: end the -o file name with .html or .pptx")
     return name
 
 
-def write_deck(story: Story, path: str | Path, *, fmt: str | None = None, theme: str = "light",
-               subtitle: str = "", with_map: bool = True, max_words: int = MAX_WORDS) -> list[Slide]:
+def write_deck(
+    story: Story,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    theme: str = "light",
+    subtitle: str = "",
+    with_map: bool = True,
+    max_words: int = MAX_WORDS,
+) -> list[Slide]:
     """Write the deck for ``story`` to ``path`` atomically; returns the slides written."""
     from gutkg.atomic import check_writable, write_atomic
 

@@ -101,8 +101,13 @@ class Story:
     def references(self) -> list[dict[str, Any]]:
         """Every reference the story's revealed claims cite, in citation order."""
         refs = self.graph.graph.get("references", {})
-        keys = {e["source"] for t in self.tracks for edge in t.claims
-                for e in self.claim(edge).get("evidence", []) if e.get("source")}
+        keys = {
+            e["source"]
+            for t in self.tracks
+            for edge in t.claims
+            for e in self.claim(edge).get("evidence", [])
+            if e.get("source")
+        }
         found = [refs.get(k) or {"key": k, "citation": k} for k in keys]
         return sorted(found, key=lambda r: (str(r.get("citation", "")).casefold(), r.get("key", "")))
 
@@ -116,17 +121,19 @@ class Story:
                 out.append(f"An independent test of {claim}: the verdict hangs on it ({k.change}).")
             for row in v.rows:
                 if row.level > 0 and row.human_level < row.level:
-                    out.append(f"Primary human evidence for {row.title}: its best route rests on "
-                               "animal, cell or indirect data.")
+                    out.append(
+                        f"Primary human evidence for {row.title}: its best route rests on "
+                        "animal, cell or indirect data."
+                    )
                 elif row.level <= 0:
                     out.append(f"No primary study yet shows the direction of {row.title}.")
         for t in self.tracks:
             shown = [e for e in t.all_claims if e in t.claims]
-            untested = [e for e in shown + t.hidden
-                        if not int((self.claim(e).get("grading") or {}).get("level", 0))]
+            untested = [e for e in shown + t.hidden if not int((self.claim(e).get("grading") or {}).get("level", 0))]
             for u, v_, _ in untested[:1]:
-                out.append(f"No primary study yet shows the direction of {self.label(u)} → "
-                           f"{self.label(v_)} ({t.label}).")
+                out.append(
+                    f"No primary study yet shows the direction of {self.label(u)} → {self.label(v_)} ({t.label})."
+                )
         return list(dict.fromkeys(out))
 
 
@@ -158,8 +165,7 @@ def causal_order(graph: nx.MultiDiGraph | None, edges: list[EdgeKey]) -> list[Ed
     return ordered
 
 
-def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
-               most: int = MAX_STEPS) -> list[EdgeKey]:
+def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str], most: int = MAX_STEPS) -> list[EdgeKey]:
     """At most ``most`` of ``edges`` to reveal, in causal order, that tell a connected story.
 
     The claims of ``route`` (the rival's best-graded route in the verdict) come first; then, one
@@ -182,8 +188,13 @@ def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
     def rank(e: EdgeKey) -> tuple[Any, ...]:
         d = graph.edges[e]
         grade = int((d.get("grading") or {}).get("level", 0))
-        return (e[2] not in route, -grade, -int(d.get("strength", 0)),
-                -STATUS_RANK.get(str(d.get("status", "")), 0), position[e])
+        return (
+            e[2] not in route,
+            -grade,
+            -int(d.get("strength", 0)),
+            -STATUS_RANK.get(str(d.get("status", "")), 0),
+            position[e],
+        )
 
     left = sorted(ordered, key=rank)
     chosen: list[EdgeKey] = []
@@ -198,8 +209,14 @@ def best_steps(graph: nx.MultiDiGraph, edges: list[EdgeKey], route: list[str],
     return [e for e in ordered if e in chosen]
 
 
-def question_story(graph: nx.MultiDiGraph, question: str, *, base: nx.MultiDiGraph | None = None,
-                   evidence: EvidenceFilter | None = None, max_steps: int = MAX_STEPS) -> Story:
+def question_story(
+    graph: nx.MultiDiGraph,
+    question: str,
+    *,
+    base: nx.MultiDiGraph | None = None,
+    evidence: EvidenceFilter | None = None,
+    max_steps: int = MAX_STEPS,
+) -> Story:
     """The rival hypotheses of ``question`` (an id) as tracks, over ``graph`` (already filtered).
 
     With ``base`` (the whole graph) and a question that names an exposure and an outcome, the
@@ -228,19 +245,38 @@ def question_story(graph: nx.MultiDiGraph, question: str, *, base: nx.MultiDiGra
         h = hypotheses.get(hid, {})
         edges = [present[c] for c in h.get("claims", []) if c in present]
         role = str(h.get("role", ""))
-        tracks.append(Track("hypothesis", str(h.get("label", hid)), str(h.get("definition", "")),
-                            best_steps(graph, edges, routes.get(role, []), max_steps), id=hid,
-                            role=role, colour=style.RIVAL_COLOURS[i % len(style.RIVAL_COLOURS)],
-                            all_claims=causal_order(graph, edges)))
+        tracks.append(
+            Track(
+                "hypothesis",
+                str(h.get("label", hid)),
+                str(h.get("definition", "")),
+                best_steps(graph, edges, routes.get(role, []), max_steps),
+                id=hid,
+                role=role,
+                colour=style.RIVAL_COLOURS[i % len(style.RIVAL_COLOURS)],
+                all_claims=causal_order(graph, edges),
+            )
+        )
     if not tracks:
         raise GutKGError(f"question {q.get('label', question)!r} has no hypotheses to compare")
-    return Story(title=str(q.get("label", question)), question=str(q.get("label", question)),
-                 graph=graph, tracks=tracks, context=str(q.get("definition", "")), verdict=verdict)
+    return Story(
+        title=str(q.get("label", question)),
+        question=str(q.get("label", question)),
+        graph=graph,
+        tracks=tracks,
+        context=str(q.get("definition", "")),
+        verdict=verdict,
+    )
 
 
-def selection_story(selection: Selection, *, question: str | None = None,
-                    title: str | None = None, base: nx.MultiDiGraph | None = None,
-                    max_steps: int = MAX_STEPS) -> Story:
+def selection_story(
+    selection: Selection,
+    *,
+    question: str | None = None,
+    title: str | None = None,
+    base: nx.MultiDiGraph | None = None,
+    max_steps: int = MAX_STEPS,
+) -> Story:
     """A story from a :class:`~gutkg.export.selection.Selection`.
 
     With ``question`` (an id): its rival hypotheses (and, given ``base``, the verdict under the
@@ -248,33 +284,40 @@ def selection_story(selection: Selection, *, question: str | None = None,
     become the tracks.
     """
     if question is not None:
-        story = question_story(selection.graph, question, base=base, evidence=selection.evidence,
-                               max_steps=max_steps)
+        story = question_story(selection.graph, question, base=base, evidence=selection.evidence, max_steps=max_steps)
         story.notes = list(selection.notes)
         return story
     tracks = [h for h in selection.highlights if h.kind in {"loop", "path"}]
     if not tracks:
         why = "; ".join(selection.notes) or "nothing was highlighted"
-        raise GutKGError(f"the selection is empty: no loop or path to tell ({why}). "
-                         "Try a longer --max-length or looser evidence filters.")
+        raise GutKGError(
+            f"the selection is empty: no loop or path to tell ({why}). "
+            "Try a longer --max-length or looser evidence filters."
+        )
     from gutkg.export.figure import clip
 
     graph = selection.highlighted()
     label = {n: clip(str(graph.nodes[n].get("label", n)), 120) for n in graph}
     out = []
     for i, h in enumerate(tracks, 1):
-        hops = list(zip(h.nodes, [*h.nodes[1:], *([h.nodes[0]] if h.kind == "loop" else [])],
-                        strict=False))
+        hops = list(zip(h.nodes, [*h.nodes[1:], *([h.nodes[0]] if h.kind == "loop" else [])], strict=False))
         ordered = [e for u, v in hops for e in h.edges if e[0] == u and e[1] == v]
         walk = [*h.nodes, h.nodes[0]] if h.kind == "loop" else h.nodes
         sign = 1
         for edge in ordered:
             sign *= int(graph.edges[edge].get("sign", 1))
         kind = ("reinforcing" if sign > 0 else "balancing") if h.kind == "loop" else h.kind
-        out.append(Track(h.kind, f"{h.kind} {i}" + (f" ({kind})" if h.kind == "loop" else ""),
-                         " → ".join(label.get(n, n) for n in walk), ordered, id=f"{h.kind}{i}",
-                         colour=style.RIVAL_COLOURS[(i - 1) % len(style.RIVAL_COLOURS)],
-                         all_claims=list(ordered)))
+        out.append(
+            Track(
+                h.kind,
+                f"{h.kind} {i}" + (f" ({kind})" if h.kind == "loop" else ""),
+                " → ".join(label.get(n, n) for n in walk),
+                ordered,
+                id=f"{h.kind}{i}",
+                colour=style.RIVAL_COLOURS[(i - 1) % len(style.RIVAL_COLOURS)],
+                all_claims=list(ordered),
+            )
+        )
     kinds = {t.kind for t in out}
     if kinds == {"loop"}:
         focus = label.get(selection.focus or "", selection.focus or "")
@@ -285,8 +328,7 @@ def selection_story(selection: Selection, *, question: str | None = None,
         a, b = label.get(first.nodes[0], first.nodes[0]), label.get(first.nodes[-1], first.nodes[-1])
         q = f"How could {a} lead to {b}?"
         default = f"From {a} to {b}"
-    return Story(title=title or default, question=q, graph=graph, tracks=out,
-                 notes=list(selection.notes))
+    return Story(title=title or default, question=q, graph=graph, tracks=out, notes=list(selection.notes))
 
 
 def best_evidence(claim: dict[str, Any]) -> dict[str, Any] | None:
@@ -294,8 +336,15 @@ def best_evidence(claim: dict[str, Any]) -> dict[str, Any] | None:
     items = [e for e in claim.get("evidence", []) if e.get("stance", "supports") == "supports"]
     if not items:
         return None
-    best: dict[str, Any] = max(items, key=lambda e: (int(e.get("strength") or 0), e.get("system") == "human",
-                                                     bool(e.get("citation")), str(e.get("citation", ""))))
+    best: dict[str, Any] = max(
+        items,
+        key=lambda e: (
+            int(e.get("strength") or 0),
+            e.get("system") == "human",
+            bool(e.get("citation")),
+            str(e.get("citation", "")),
+        ),
+    )
     return best
 
 
@@ -312,8 +361,11 @@ def evidence_summary(story: Story, track: Track) -> dict[str, Any]:
         "claims": len(claims),
         "statuses": statuses,
         "human_claims": sum(1 for c in claims if "human" in c.get("systems", [])),
-        "directional_claims": sum(1 for c in claims if set(c.get("directions", []))
-                                  & {"interventional", "germ-free or transfer", "genetic", "temporal"}),
+        "directional_claims": sum(
+            1
+            for c in claims
+            if set(c.get("directions", [])) & {"interventional", "germ-free or transfer", "genetic", "temporal"}
+        ),
         "hypothesised": sum(1 for c in claims if not c.get("evidence")),
         "supporting": len(supporting),
         "opposing": len(opposing),

@@ -38,10 +38,16 @@ CATEGORY_COLOURS: dict[str, str] = {
 
 #: Readable names of the categories, for legends.
 CATEGORY_NAMES: dict[str, str] = {
-    "anatomy": "anatomical structure", "cell": "cell type", "molecule": "molecular component",
-    "microbial": "microbial entity or state", "immune": "immune or inflammatory process",
-    "state": "physiological state", "disease": "disease", "exposure": "exposure",
-    "intervention": "intervention", "measurement": "measurement method or biomarker",
+    "anatomy": "anatomical structure",
+    "cell": "cell type",
+    "molecule": "molecular component",
+    "microbial": "microbial entity or state",
+    "immune": "immune or inflammatory process",
+    "state": "physiological state",
+    "disease": "disease",
+    "exposure": "exposure",
+    "intervention": "intervention",
+    "measurement": "measurement method or biomarker",
     "unknown": "uncategorised",
 }
 
@@ -57,8 +63,11 @@ SIGN_ARROWHEADS = {1: "normal", -1: "tee", 0: "odot"}
 
 #: Line style by claim status (Graphviz style names; SVG dash arrays for legends and the browser).
 STATUS_STYLES: dict[str, str] = {
-    "established": "solid", "supported": "solid", "hypothesised": "dashed",
-    "contested": "dotted", "refuted": "dotted",
+    "established": "solid",
+    "supported": "solid",
+    "hypothesised": "dashed",
+    "contested": "dotted",
+    "refuted": "dotted",
 }
 STATUS_DASHES: dict[str, str] = {"solid": "", "dashed": "10,6", "dotted": "2,5"}
 #: Statuses in legend order: the line styles together (solid, dashed, dotted), from the one value set.
@@ -104,11 +113,12 @@ def text_on(fill: str) -> str:
     >>> text_on("#1f2937"), text_on("#edc948")
     ('#ffffff', '#111111')
     """
+
     def channel(c: int) -> float:
         v = c / 255
         return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(fill.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(fill.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
     return "#ffffff" if 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 else "#111111"
 
@@ -119,19 +129,27 @@ def edge_style(edge: dict[str, Any], theme: str = "light") -> dict[str, Any]:
     status = str(edge.get("status", "supported"))
     strength = int(edge.get("strength", 0))
     colour = SIGN_COLOURS.get(theme, SIGN_COLOURS["light"]).get(sign, "#6b7280")
-    return {"color": colour, "arrowhead": SIGN_ARROWHEADS.get(sign, "normal"),
-            "style": STATUS_STYLES.get(status, "solid"),
-            "penwidth": STRENGTH_WIDTHS.get(strength, 1.2), "faded": status == "refuted"}
+    return {
+        "color": colour,
+        "arrowhead": SIGN_ARROWHEADS.get(sign, "normal"),
+        "style": STATUS_STYLES.get(status, "solid"),
+        "penwidth": STRENGTH_WIDTHS.get(strength, 1.2),
+        "faded": status == "refuted",
+    }
 
 
 def palette() -> dict[str, Any]:
     """Every encoding as plain JSON (for pages that draw the graph in the browser)."""
-    return {"categories": CATEGORY_COLOURS, "category_names": CATEGORY_NAMES,
-            "signs": {t: {str(k): v for k, v in c.items()} for t, c in SIGN_COLOURS.items()},
-            "sign_names": {str(k): v for k, v in SIGN_NAMES.items()},
-            "statuses": STATUS_STYLES, "dashes": STATUS_DASHES,
-            "strength_widths": {str(k): v for k, v in STRENGTH_WIDTHS.items()},
-            "themes": {k: vars(t) for k, t in THEMES.items()}}
+    return {
+        "categories": CATEGORY_COLOURS,
+        "category_names": CATEGORY_NAMES,
+        "signs": {t: {str(k): v for k, v in c.items()} for t, c in SIGN_COLOURS.items()},
+        "sign_names": {str(k): v for k, v in SIGN_NAMES.items()},
+        "statuses": STATUS_STYLES,
+        "dashes": STATUS_DASHES,
+        "strength_widths": {str(k): v for k, v in STRENGTH_WIDTHS.items()},
+        "themes": {k: vars(t) for k, t in THEMES.items()},
+    }
 
 
 #: One colour per rival answer (or loop, or path) on a deck's map and slides: the Okabe-Ito

@@ -26,8 +26,7 @@ FIGURE_TRACKS = 6
 DECK_TRACKS = 4
 
 
-def view_of(selection: Selection, *, wanted_highlights: bool,
-            need_claims: bool = True) -> nx.MultiDiGraph:
+def view_of(selection: Selection, *, wanted_highlights: bool, need_claims: bool = True) -> nx.MultiDiGraph:
     """The part of ``selection`` to draw or write (see the module docstring).
 
     ``need_claims``: a view without any claim is empty (figures and decks); otherwise only a
@@ -36,21 +35,32 @@ def view_of(selection: Selection, *, wanted_highlights: bool,
     if selection.highlights:
         graph = selection.highlighted()
     elif wanted_highlights:
-        raise GutKGError("the selection is empty: " + ("; ".join(selection.notes) or
-                         "nothing matched") + ". Try a longer --max-length / --loop-length, "
-                         "another concept, or looser evidence filters.")
+        raise GutKGError(
+            "the selection is empty: "
+            + ("; ".join(selection.notes) or "nothing matched")
+            + ". Try a longer --max-length / --loop-length, "
+            "another concept, or looser evidence filters."
+        )
     else:
         graph = selection.graph
     no_claims = graph.number_of_edges() == 0 and (need_claims or bool(selection.notes))
     if graph.number_of_nodes() == 0 or no_claims:
         why = f" ({'; '.join(selection.notes)})" if selection.notes else ""
-        raise GutKGError(f"the selection is empty{why}: no claim is left to show. Check the "
-                         "names and loosen the evidence filters (gutkg search TEXT lists concepts).")
+        raise GutKGError(
+            f"the selection is empty{why}: no claim is left to show. Check the "
+            "names and loosen the evidence filters (gutkg search TEXT lists concepts)."
+        )
     return graph
 
 
-def title_for(graph: nx.MultiDiGraph, selection: Selection, *, question: str | None = None,
-              path: tuple[str, str] | None = None, loop: str | None = None) -> str:
+def title_for(
+    graph: nx.MultiDiGraph,
+    selection: Selection,
+    *,
+    question: str | None = None,
+    path: tuple[str, str] | None = None,
+    loop: str | None = None,
+) -> str:
     """A plain-language title for what the export shows."""
     from gutkg.export.selection import resolve_concept, resolve_question
 
@@ -83,10 +93,10 @@ def subtitle_for(shown: nx.MultiDiGraph, selection: Selection, *, dropped: int =
     for kind in ("loop", "path"):
         n = sum(1 for h in selection.highlights if h.kind == kind)
         if n:
-            parts.insert(0, f"{n} {kind}{'s' if n != 1 else ''}"
-                         + (" (shortest first)" if kind == "path" else " (best first)"))
-    parts += [n for n in selection.notes
-              if not n.startswith(("question:", "within 0 steps", "search truncated"))]
+            parts.insert(
+                0, f"{n} {kind}{'s' if n != 1 else ''}" + (" (shortest first)" if kind == "path" else " (best first)")
+            )
+    parts += [n for n in selection.notes if not n.startswith(("question:", "within 0 steps", "search truncated"))]
     if dropped:
         parts.append(f"{dropped} more not shown")
     return " · ".join(parts)

@@ -15,5 +15,4 @@ from gutkg.sparql.questions import Param, Question, catalog
 from gutkg.sparql.results import FORMATS, write
 from gutkg.sparql.runner import default_prefixes, prepare, run, to_frame
 
-__all__ = ["FORMATS", "Param", "Question", "catalog", "default_prefixes", "prepare", "run", "to_frame",
-           "write"]
+__all__ = ["FORMATS", "Param", "Question", "catalog", "default_prefixes", "prepare", "run", "to_frame", "write"]

@@ -43,8 +43,10 @@ from gutkg.sparql.pool import WorkerPool, default_size
 
 #: Headers on the JSON pages: any origin may read them (the data is public).
 CORS = {"Access-Control-Allow-Origin": "*"}
-_UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
+_UI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'"
+)
 STATIC_FILES = ("yasgui.min.js", "yasgui.min.css", "index.html", "gutkg-ui.js", "gutkg-ui.css")
 
 
@@ -77,8 +79,7 @@ def check_static() -> list[str]:
 
 def error(status: int, message: str, extra: dict[str, str] | None = None) -> Response:
     """A protocol error: plain text that says what went wrong and how to fix it."""
-    return PlainTextResponse(message.rstrip() + "\n", status_code=status,
-                             headers={**CORS, **(extra or {})})
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers={**CORS, **(extra or {})})
 
 
 class Endpoint:
@@ -86,27 +87,38 @@ class Endpoint:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.pool = WorkerPool(settings.graph, settings.store,
-                               size=settings.workers or default_size(),
-                               memory_mb=settings.worker_memory_mb, sandbox=settings.sandbox,
-                               heavy_after=min(0.5, settings.timeout / 4))
+        self.pool = WorkerPool(
+            settings.graph,
+            settings.store,
+            size=settings.workers or default_size(),
+            memory_mb=settings.worker_memory_mb,
+            sandbox=settings.sandbox,
+            heavy_after=min(0.5, settings.timeout / 4),
+        )
         self.info: dict[str, Any] = {}
         self._explore_cache: str | None = None
         self._labels_cache: list[dict[str, Any]] | None = None
-        self.handler = SparqlHandler(self.pool, timeout=settings.timeout, max_rows=settings.max_rows,
-                                     max_query_bytes=settings.max_query_bytes,
-                                     cache_mb=settings.cache_mb,
-                                     max_answer_bytes=settings.max_answer_mb * 1024 * 1024)
-        self.app = Starlette(routes=[
-            Route("/", self.index),
-            Route("/queries", self.questions),
-            Route("/prefixes", self.prefixes),
-            Route("/queries/{name}", self.question),
-            Route("/explore", self.explore),
-            Route("/labels", self.labels),
-            Route("/health", self.health),
-            Mount("/static", app=StaticFiles(directory=str(static_dir()), check_dir=False)),
-        ], lifespan=self.lifespan)
+        self.handler = SparqlHandler(
+            self.pool,
+            timeout=settings.timeout,
+            max_rows=settings.max_rows,
+            max_query_bytes=settings.max_query_bytes,
+            cache_mb=settings.cache_mb,
+            max_answer_bytes=settings.max_answer_mb * 1024 * 1024,
+        )
+        self.app = Starlette(
+            routes=[
+                Route("/", self.index),
+                Route("/queries", self.questions),
+                Route("/prefixes", self.prefixes),
+                Route("/queries/{name}", self.question),
+                Route("/explore", self.explore),
+                Route("/labels", self.labels),
+                Route("/health", self.health),
+                Mount("/static", app=StaticFiles(directory=str(static_dir()), check_dir=False)),
+            ],
+            lifespan=self.lifespan,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry: ``/sparql`` goes straight to the protocol handler, the pages to Starlette."""
@@ -128,10 +140,14 @@ class Endpoint:
     async def index(self, request: Request) -> Response:
         page = static_dir().joinpath("index.html")
         if not page.is_file():
-            return error(500, "the query UI files are missing from this installation; rebuild them "
-                              "with scripts/build_assets.sh or reinstall gutkg")
-        return Response(page.read_bytes(), media_type="text/html; charset=utf-8",
-                        headers={"Content-Security-Policy": _UI_CSP})
+            return error(
+                500,
+                "the query UI files are missing from this installation; rebuild them "
+                "with scripts/build_assets.sh or reinstall gutkg",
+            )
+        return Response(
+            page.read_bytes(), media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": _UI_CSP}
+        )
 
     async def questions(self, request: Request) -> Response:
         from gutkg.sparql.questions import catalog
@@ -147,8 +163,7 @@ class Endpoint:
 
         q = find(request.path_params["name"])
         if q is None:
-            return error(404, f"no bundled question named {request.path_params['name']!r}; "
-                              "see /queries")
+            return error(404, f"no bundled question named {request.path_params['name']!r}; see /queries")
         return JSONResponse({**q.as_dict(text=True), "ui_query": ui_query(q)}, headers=CORS)
 
     async def explore(self, request: Request) -> Response:
@@ -160,28 +175,38 @@ class Endpoint:
                 html_export = None  # type: ignore[assignment]
             to_html = getattr(html_export, "to_html", None)
             if to_html is None:
-                return error(404, "the explorer page is not available in this installation "
-                                  "(gutkg.export.html.to_html is missing)")
+                return error(
+                    404,
+                    "the explorer page is not available in this installation (gutkg.export.html.to_html is missing)",
+                )
             self._explore_cache = await asyncio.get_running_loop().run_in_executor(
-                None, _build_explorer, to_html, self.settings)
+                None, _build_explorer, to_html, self.settings
+            )
         return Response(self._explore_cache, media_type="text/html; charset=utf-8")
 
     async def labels(self, request: Request) -> Response:
         """Every concept's IRI, CURIE, label, synonyms and category, so the UI can offer
         parameters by name (read from the graph once, then cached: the graph is read-only)."""
         if self._labels_cache is None:
-            self._labels_cache = await asyncio.get_running_loop().run_in_executor(
-                None, _concept_labels, self.settings)
+            self._labels_cache = await asyncio.get_running_loop().run_in_executor(None, _concept_labels, self.settings)
         return JSONResponse(self._labels_cache, headers=CORS)
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", **self.info, "alive_workers": self.pool.alive,
-                             "worker_pids": self.pool.pids,
-                             "timeout_s": self.settings.timeout, "max_rows": self.settings.max_rows,
-                             "max_query_bytes": self.settings.max_query_bytes,
-                             "queued": self.pool.queued, **self.pool.stats,
-                             **self.handler.stats()},
-                            headers=CORS)
+        return JSONResponse(
+            {
+                "status": "ok",
+                **self.info,
+                "alive_workers": self.pool.alive,
+                "worker_pids": self.pool.pids,
+                "timeout_s": self.settings.timeout,
+                "max_rows": self.settings.max_rows,
+                "max_query_bytes": self.settings.max_query_bytes,
+                "queued": self.pool.queued,
+                **self.pool.stats,
+                **self.handler.stats(),
+            },
+            headers=CORS,
+        )
 
 
 def _prefixes() -> dict[str, str]:
@@ -218,7 +243,7 @@ def ui_query(question: Any) -> str:
         return str(question.text)
     start = bound.index(" VALUES (", len(question.text[: question.text.index("{")]))
     end = bound.index(") } ", start) + 4
-    return bound[:start] + "\n  " + bound[start + 1:end - 1] + "\n  " + bound[end:]
+    return bound[:start] + "\n  " + bound[start + 1 : end - 1] + "\n  " + bound[end:]
 
 
 def _concept_labels(settings: Settings) -> list[dict[str, Any]]:
@@ -230,8 +255,10 @@ def _concept_labels(settings: Settings) -> list[dict[str, Any]]:
         concepts = sorted(ConceptIndex.from_store(store), key=lambda c: (c.label.casefold(), c.iri))
     finally:
         store.close()
-    return [{"iri": c.iri, "curie": c.curie, "label": c.label, "synonyms": list(c.synonyms),
-             "category": c.category} for c in concepts]
+    return [
+        {"iri": c.iri, "curie": c.curie, "label": c.label, "synonyms": list(c.synonyms), "category": c.category}
+        for c in concepts
+    ]
 
 
 def _build_explorer(to_html: Callable[[Any], str], settings: Settings) -> str:
@@ -264,14 +291,21 @@ def exposure_warning(host: str) -> str:
             return ""
     except ValueError:
         pass  # a host name: it may resolve to any address
-    what = "every network interface" if host in {"0.0.0.0", "::", "[::]"} else host
-    return (f"--host {host} opens the read-only endpoint to the network ({what}): anyone who can "
-            "reach this machine can query the graph and use its CPU. Use --host 127.0.0.1 (the "
-            "default) to keep it on this machine.")
+    what = "every network interface" if host in {"0.0.0.0", "::", "[::]"} else host  # noqa: S104 - naming it, not binding
+    return (
+        f"--host {host} opens the read-only endpoint to the network ({what}): anyone who can "
+        "reach this machine can query the graph and use its CPU. Use --host 127.0.0.1 (the "
+        "default) to keep it on this machine."
+    )
 
 
-def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878,
-                  announce: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+def serve_forever(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    announce: Callable[[str, dict[str, Any]], None] | None = None,
+) -> None:
     """Build the graph store once (errors surface before binding), then serve until Ctrl+C."""
     import socket
 
@@ -280,27 +314,28 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
     from gutkg.loading import load
 
     if settings.store not in {"memory", "oxigraph"}:
-        raise QueryError(f"gutkg serve runs on --store oxigraph (default) or memory, not "
-                         f"{settings.store!r}")
+        raise QueryError(f"gutkg serve runs on --store oxigraph (default) or memory, not {settings.store!r}")
     missing = check_static()
     if missing:
-        raise QueryError("the query UI files are missing (" + ", ".join(missing) + "); run "
-                         "scripts/build_assets.sh or reinstall gutkg")
+        raise QueryError(
+            "the query UI files are missing (" + ", ".join(missing) + "); run "
+            "scripts/build_assets.sh or reinstall gutkg"
+        )
     store = load(settings.graph or None, store=settings.store)  # parse errors are reported here
     store.close()
     del store
     endpoint = Endpoint(settings)
     # IPPROTO_TCP given explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and
     # without it every response waits ~40 ms for the client's delayed ACK.
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
-                         socket.IPPROTO_TCP)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise QueryError(f"cannot listen on {host}:{port}: {exc.strerror}. Choose another --port "
-                         "(0 picks a free one).") from None
+        raise QueryError(
+            f"cannot listen on {host}:{port}: {exc.strerror}. Choose another --port (0 picks a free one)."
+        ) from None
     sock.listen(1024)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
@@ -315,9 +350,15 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 78
             if announce:
                 announce(url, endpoint.info)
             _log_to_stderr()
-            config = uvicorn.Config(endpoint, log_level="warning", access_log=False, lifespan="off",
-                                    timeout_graceful_shutdown=2, http=_http_impl(),
-                                    h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 65536)
+            config = uvicorn.Config(
+                endpoint,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                timeout_graceful_shutdown=2,
+                http=_http_impl(),
+                h11_max_incomplete_event_size=settings.max_query_bytes * 3 + 65536,
+            )
             await uvicorn.Server(config).serve(sockets=[sock])
         finally:
             await endpoint.pool.close()
@@ -348,9 +389,11 @@ def _http_impl() -> Any:
     return _httptools_protocol() if importlib.util.find_spec("httptools") else "h11"
 
 
-_LONG_GET = (b"the request line is too long (a GET query must fit in 64 kB once URL-encoded): send "
-             b"the query with POST, as the body with Content-Type: application/sparql-query, or as "
-             b"a form (application/x-www-form-urlencoded, query=...)\n")
+_LONG_GET = (
+    b"the request line is too long (a GET query must fit in 64 kB once URL-encoded): send "
+    b"the query with POST, as the body with Content-Type: application/sparql-query, or as "
+    b"a form (application/x-www-form-urlencoded, query=...)\n"
+)
 
 
 def _httptools_protocol() -> Any:
@@ -361,10 +404,11 @@ def _httptools_protocol() -> Any:
             if len(getattr(self, "url", b"")) < 65535:
                 super().send_400_response(msg)
                 return
-            self.transport.write(b"HTTP/1.1 414 URI Too Long\r\ncontent-type: text/plain; "
-                                 b"charset=utf-8\r\naccess-control-allow-origin: *\r\n"
-                                 b"content-length: " + str(len(_LONG_GET)).encode() +
-                                 b"\r\nconnection: close\r\n\r\n" + _LONG_GET)
+            self.transport.write(
+                b"HTTP/1.1 414 URI Too Long\r\ncontent-type: text/plain; "
+                b"charset=utf-8\r\naccess-control-allow-origin: *\r\n"
+                b"content-length: " + str(len(_LONG_GET)).encode() + b"\r\nconnection: close\r\n\r\n" + _LONG_GET
+            )
             self.transport.close()
 
     return Protocol
@@ -382,4 +426,3 @@ def _log_to_stderr() -> None:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-

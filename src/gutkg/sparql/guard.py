@@ -50,14 +50,14 @@ class BadRequest(QueryError):
 
 
 #: Keywords that start a SPARQL Update operation.
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
-                             "COPY", "WITH"})
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 #: Deepest bracket nesting accepted: pyoxigraph's recursive parser overflows its stack (and kills
 #: the process) somewhere past a few hundred levels of nested calls such as CONCAT(CONCAT(...)).
 MAX_NESTING = 200
 _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 #: Query forms and the result kind each gives.
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -106,21 +106,29 @@ def check_query(text: str, *, max_bytes: int | None = None) -> Checked:
     line and column.
     """
     if max_bytes is not None and len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
-        raise QueryTooLarge(f"the query is {len(text.encode()):,} bytes; this endpoint accepts at "
-                            f"most {max_bytes:,} (start gutkg serve with --max-query-bytes to change it)")
+        raise QueryTooLarge(
+            f"the query is {len(text.encode()):,} bytes; this endpoint accepts at "
+            f"most {max_bytes:,} (start gutkg serve with --max-query-bytes to change it)"
+        )
     words, deepest = _scan(text)
     if deepest > MAX_NESTING:
-        raise BadRequest(f"the query has brackets nested more than {MAX_NESTING} levels deep (counting (, "
-                         "{ and [); this endpoint refuses deeper nesting, which can crash the query "
-                         "parser. Flatten it: chain BIND steps instead of nesting calls.")
+        raise BadRequest(
+            f"the query has brackets nested more than {MAX_NESTING} levels deep (counting (, "
+            "{ and [); this endpoint refuses deeper nesting, which can crash the query "
+            "parser. Flatten it: chain BIND steps instead of nesting calls."
+        )
     first = next((w for w in words if w not in {"BASE", "PREFIX"}), "")
     if first in UPDATE_KEYWORDS or "LOAD" in words:
         op = first if first in UPDATE_KEYWORDS else "LOAD"
-        raise QueryRefused(f"{op} is an update; this endpoint is read-only and refuses SPARQL Update "
-                           "(INSERT, DELETE, LOAD, CLEAR, DROP, ...). Edit the graph with gutkg add / "
-                           "gutkg import instead.")
+        raise QueryRefused(
+            f"{op} is an update; this endpoint is read-only and refuses SPARQL Update "
+            "(INSERT, DELETE, LOAD, CLEAR, DROP, ...). Edit the graph with gutkg add / "
+            "gutkg import instead."
+        )
     if "SERVICE" in words:
-        raise QueryRefused("SERVICE (federated query) is refused: this endpoint never calls other "
-                           "endpoints. Run the federated part against the remote endpoint yourself, "
-                           "or load its data with --graph.")
+        raise QueryRefused(
+            "SERVICE (federated query) is refused: this endpoint never calls other "
+            "endpoints. Run the federated part against the remote endpoint yourself, "
+            "or load its data with --graph."
+        )
     return Checked(QUERY_FORMS.get(first, "select"), first)

@@ -31,11 +31,16 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 #: Headers on every answer: any origin may query (the data is public and the endpoint read-only).
-CORS = [(b"access-control-allow-origin", b"*"),
-        (b"access-control-expose-headers", b"X-GutKG-Truncated, X-GutKG-Note, X-GutKG-Rows, X-GutKG-Cache")]
-PREFLIGHT = [*CORS, (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
-             (b"access-control-allow-headers", b"Accept, Content-Type"),
-             (b"access-control-max-age", b"86400")]
+CORS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"X-GutKG-Truncated, X-GutKG-Note, X-GutKG-Rows, X-GutKG-Cache"),
+]
+PREFLIGHT = [
+    *CORS,
+    (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept, Content-Type"),
+    (b"access-control-max-age", b"86400"),
+]
 _TEXT = b"text/plain; charset=utf-8"
 log = logging.getLogger("gutkg.serve")
 #: Seconds a request waits for its answer before the server starts watching for its client
@@ -74,8 +79,16 @@ class ReplyCache:
 class SparqlHandler:
     """ASGI callable for ``/sparql``: protocol in, worker pool, negotiated result out."""
 
-    def __init__(self, pool: WorkerPool, *, timeout: float, max_rows: int, max_query_bytes: int,
-                 cache_mb: int = 64, max_answer_bytes: int = 0) -> None:
+    def __init__(
+        self,
+        pool: WorkerPool,
+        *,
+        timeout: float,
+        max_rows: int,
+        max_query_bytes: int,
+        cache_mb: int = 64,
+        max_answer_bytes: int = 0,
+    ) -> None:
         self.pool, self.timeout, self.max_rows = pool, timeout, max_rows
         self.max_query_bytes, self.max_answer_bytes = max_query_bytes, max_answer_bytes
         self.cache = ReplyCache(cache_mb * 1024 * 1024) if cache_mb > 0 else None
@@ -87,9 +100,12 @@ class SparqlHandler:
             await _send(send, 204, b"", PREFLIGHT)
             return
         if method not in {"GET", "POST"}:
-            await _error(send, 405, f"{method} is not part of the SPARQL query protocol: use GET or "
-                                    "POST (this endpoint is read-only)",
-                         [(b"allow", b"GET, POST, OPTIONS")])
+            await _error(
+                send,
+                405,
+                f"{method} is not part of the SPARQL query protocol: use GET or POST (this endpoint is read-only)",
+                [(b"allow", b"GET, POST, OPTIONS")],
+            )
             return
         try:
             operation = await self._operation(scope, receive, headers)
@@ -107,8 +123,15 @@ class SparqlHandler:
         state, waited, ticket = b"hit", 0.0, None
         if reply is None:
             state = b"miss"
-            job = Job(operation.query, fmt, self.max_rows, operation.default_graphs,
-                      operation.named_graphs, base, self.max_answer_bytes)
+            job = Job(
+                operation.query,
+                fmt,
+                self.max_rows,
+                operation.default_graphs,
+                operation.named_graphs,
+                base,
+                self.max_answer_bytes,
+            )
             waited = time.perf_counter()
             client = scope.get("client")
             ticket = self.pool.submit(job, self.timeout, (client[0], client[1]) if client else ("", 0))
@@ -121,8 +144,7 @@ class SparqlHandler:
         if reply.status != 200:
             await _error(send, reply.status, reply.body.decode("utf-8", "replace"))
             return
-        extra = [*CORS, (b"vary", b"Accept"), (b"x-gutkg-rows", str(reply.rows).encode()),
-                 (b"x-gutkg-cache", state)]
+        extra = [*CORS, (b"vary", b"Accept"), (b"x-gutkg-rows", str(reply.rows).encode()), (b"x-gutkg-cache", state)]
         if state == b"miss":  # Server-Timing: the query's own time, and the queue and hand-over
             extra.append((b"server-timing", f"query;dur={reply.ms:.2f}, wait;dur={waited:.2f}".encode()))
         if reply.truncated:
@@ -166,30 +188,38 @@ class SparqlHandler:
             for gone in watching:
                 gone.cancel()
 
-    async def _stream(self, send: Send, ticket: Ticket, length: int,
-                      headers: list[tuple[bytes, bytes]]) -> None:
+    async def _stream(self, send: Send, ticket: Ticket, length: int, headers: list[tuple[bytes, bytes]]) -> None:
         """Forward a large answer chunk by chunk as the client takes it. A client that takes no
         chunk for the time limit is cut off; the rest is read away and the worker kept."""
         stream = ticket.stream
         assert stream is not None
         try:
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [*headers, (b"content-length", str(length).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*headers, (b"content-length", str(length).encode())],
+                }
+            )
             while chunk := await stream.next():
-                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk,
-                                             "more_body": True}), self.timeout)
+                await asyncio.wait_for(
+                    send({"type": "http.response.body", "body": chunk, "more_body": True}), self.timeout
+                )
             await send({"type": "http.response.body", "body": b""})
         except TimeoutError:
             self.pool.stats["stalled"] += 1
-            log.warning("a client stopped reading a %s-byte answer for %g s; its connection is "
-                        "dropped (query sha256:%s)", f"{length:,}", self.timeout, ticket.digest)
+            log.warning(
+                "a client stopped reading a %s-byte answer for %g s; its connection is dropped (query sha256:%s)",
+                f"{length:,}",
+                self.timeout,
+                ticket.digest,
+            )
             stream.drain()
         except BaseException:
             stream.drain()
             raise
 
-    async def _operation(self, scope: Scope, receive: Receive,
-                         headers: dict[str, str]) -> Operation | None:
+    async def _operation(self, scope: Scope, receive: Receive, headers: dict[str, str]) -> Operation | None:
         params = read_params(scope.get("query_string", b""))
         if scope["method"] == "GET":
             if not params and "text/html" in headers.get("accept", ""):
@@ -199,12 +229,17 @@ class SparqlHandler:
         media = media.strip().lower()
         charset = _charset(rest)
         if media == "application/sparql-update":
-            raise QueryRefused("SPARQL Update is refused: this endpoint is read-only. Edit the graph "
-                               "with gutkg add / gutkg import instead.")
+            raise QueryRefused(
+                "SPARQL Update is refused: this endpoint is read-only. Edit the graph "
+                "with gutkg add / gutkg import instead."
+            )
         if media not in {"application/x-www-form-urlencoded", "application/sparql-query"}:
             what = f"Content-Type {media!r}" if media else "no Content-Type"
-            raise BadRequest(f"{what}: POST a query as application/x-www-form-urlencoded (query=...) "
-                             "or as application/sparql-query (the query as the body)", status=415)
+            raise BadRequest(
+                f"{what}: POST a query as application/x-www-form-urlencoded (query=...) "
+                "or as application/sparql-query (the query as the body)",
+                status=415,
+            )
         if charset not in {None, "utf-8", "utf8"}:
             raise BadRequest(f"charset {charset!r}: the protocol requires UTF-8 query text", status=415)
         body = await self._body(receive, headers)
@@ -212,8 +247,7 @@ class SparqlHandler:
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise BadRequest(f"the query is not UTF-8 (bad byte at offset {exc.start}); "
-                                 "send UTF-8 text") from None
+                raise BadRequest(f"the query is not UTF-8 (bad byte at offset {exc.start}); send UTF-8 text") from None
             return query_operation(params, text)
         form = read_params(body)
         for key, values in params.items():  # dataset parameters may sit in the URL
@@ -225,8 +259,10 @@ class SparqlHandler:
         cap = self.max_query_bytes * 3 + 65536  # percent-encoding can triple a query's size
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > cap:
-            raise QueryTooLarge(f"the request body is {int(length):,} bytes; this endpoint accepts "
-                                f"queries of at most {self.max_query_bytes:,} bytes")
+            raise QueryTooLarge(
+                f"the request body is {int(length):,} bytes; this endpoint accepts "
+                f"queries of at most {self.max_query_bytes:,} bytes"
+            )
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -235,8 +271,10 @@ class SparqlHandler:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > cap:
-                raise QueryTooLarge(f"the request body passed {cap:,} bytes; this endpoint accepts "
-                                    f"queries of at most {self.max_query_bytes:,} bytes")
+                raise QueryTooLarge(
+                    f"the request body passed {cap:,} bytes; this endpoint accepts "
+                    f"queries of at most {self.max_query_bytes:,} bytes"
+                )
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
@@ -245,8 +283,11 @@ class SparqlHandler:
     def stats(self) -> dict[str, int]:
         if self.cache is None:
             return {"cache_hits": 0, "cache_misses": 0, "cache_entries": 0}
-        return {"cache_hits": self.cache.hits, "cache_misses": self.cache.misses,
-                "cache_entries": len(self.cache.items)}
+        return {
+            "cache_hits": self.cache.hits,
+            "cache_misses": self.cache.misses,
+            "cache_entries": len(self.cache.items),
+        }
 
 
 async def _disconnected(receive: Receive) -> None:
@@ -264,13 +305,16 @@ def _charset(params: str) -> str | None:
 
 
 async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-async def _error(send: Send, status: int, message: str,
-                 extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _error(send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
     """A protocol error: plain text that says what went wrong and how to fix it."""
-    await _send(send, status, message.rstrip().encode() + b"\n",
-                [(b"content-type", _TEXT), *CORS, *(extra or [])])
+    await _send(send, status, message.rstrip().encode() + b"\n", [(b"content-type", _TEXT), *CORS, *(extra or [])])

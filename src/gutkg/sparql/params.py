@@ -31,8 +31,11 @@ from gutkg.store import Store, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LITERAL = re.compile(r'"(?P<text>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
-                      r"|\^\^(?P<dt><[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*))?", re.S)
+_LITERAL = re.compile(
+    r'"(?P<text>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
+    r"|\^\^(?P<dt><[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*))?",
+    re.S,
+)
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\", "b": "\b", "f": "\f"}
 
 
@@ -85,7 +88,7 @@ def parse_value(text: str) -> Term:
 
 def _iri(value: str) -> Term:
     if re.search(r'[\s<>"{}|^`\\]', value):
-        raise QueryError(f"<{value}> is not a valid IRI (it contains a space or one of <>\"{{}}|^`\\)")
+        raise QueryError(f'<{value}> is not a valid IRI (it contains a space or one of <>"{{}}|^`\\)')
     return Term.iri(value)
 
 
@@ -98,8 +101,7 @@ def split_assignment(text: str) -> tuple[str, str]:
     return name, value
 
 
-def bind(assignments: Iterable[str], question: object | None = None,
-         store: Store | None = None) -> dict[str, Term]:
+def bind(assignments: Iterable[str], question: object | None = None, store: Store | None = None) -> dict[str, Term]:
     """Parse ``name=value`` strings into bindings, checked against a bundled question's params.
 
     With a question: unknown names are refused (its parameters are listed), required ones must be
@@ -119,12 +121,17 @@ def bind(assignments: Iterable[str], question: object | None = None,
     for name in raw:
         if name not in declared:
             listed = ", ".join(declared) or "none"
-            raise QueryError(f"{question.name} has no parameter {name!r} (its parameters: {listed}). "
-                             f"See: gutkg queries {question.name}")
+            raise QueryError(
+                f"{question.name} has no parameter {name!r} (its parameters: {listed}). "
+                f"See: gutkg queries {question.name}"
+            )
     missing = [p.name for p in question.params if not p.optional and p.name not in raw]
     if missing:
-        raise QueryError(f"{question.name} needs --param " + ", --param ".join(f"{m}=..." for m in missing)
-                         + f" (see: gutkg queries {question.name})")
+        raise QueryError(
+            f"{question.name} needs --param "
+            + ", --param ".join(f"{m}=..." for m in missing)
+            + f" (see: gutkg queries {question.name})"
+        )
     return {name: _typed(declared[name], value, store, question.name) for name, value in raw.items()}
 
 
@@ -142,8 +149,9 @@ def _typed(param: object, value: str, store: Store | None, qname: str) -> Term:
         assert concept is not None
         return Term.iri(concept.iri)
     if param.kind in {"concept", "IRI"} and not term.is_iri:
-        raise QueryError(f"--param {param.name} of {qname} must be an IRI or a CURIE such as "
-                         f"gkc:zonulin or gkref:KEY; got {value!r}")
+        raise QueryError(
+            f"--param {param.name} of {qname} must be an IRI or a CURIE such as gkc:zonulin or gkref:KEY; got {value!r}"
+        )
     if param.kind == "integer" and not (term.kind == "literal" and term.datatype == XSD + "integer"):
         raise QueryError(f"--param {param.name} of {qname} must be a whole number; got {value!r}")
     if param.kind == "literal" and term.is_iri:

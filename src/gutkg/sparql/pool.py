@@ -98,8 +98,20 @@ class _Flow:
 class Ticket:
     """One request's place in the pool: queued, then running on a worker, then answered."""
 
-    __slots__ = ("abandoned", "answer", "flow", "heavy", "job", "long", "queued_at", "started_at",
-                 "stream", "timeout", "timers", "worker")
+    __slots__ = (
+        "abandoned",
+        "answer",
+        "flow",
+        "heavy",
+        "job",
+        "long",
+        "queued_at",
+        "started_at",
+        "stream",
+        "timeout",
+        "timers",
+        "worker",
+    )
 
     def __init__(self, job: Job, flow: _Flow, answer: asyncio.Future[Reply], timeout: float) -> None:
         self.job, self.flow, self.answer, self.timeout = job, flow, answer, timeout
@@ -121,15 +133,22 @@ class Ticket:
 class WorkerPool:
     """``size`` worker processes serving queries on the graph ``graph`` loaded into ``store``."""
 
-    def __init__(self, graph: list[str], store: str = "oxigraph", *, size: int = 2,
-                 memory_mb: int = 4096, sandbox: bool = True, start_timeout: float = 300,
-                 heavy_after: float = 1.0) -> None:
+    def __init__(
+        self,
+        graph: list[str],
+        store: str = "oxigraph",
+        *,
+        size: int = 2,
+        memory_mb: int = 4096,
+        sandbox: bool = True,
+        start_timeout: float = 300,
+        heavy_after: float = 1.0,
+    ) -> None:
         self.graph, self.store, self.size = list(graph), store, max(1, size)
         self.memory_mb, self.sandbox, self.start_timeout = memory_mb, sandbox, start_timeout
         self.heavy_after = heavy_after
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.loading", "gutkg.sparql.results",
-                                          "pyoxigraph"])
+        self._ctx.set_forkserver_preload(["gutkg.sparql.worker", "gutkg.loading", "gutkg.sparql.results", "pyoxigraph"])
         self._idle: deque[_Worker] = deque()
         self._addresses: dict[str, _Address] = {}
         self._flows: dict[tuple[str, int], _Flow] = {}
@@ -141,8 +160,16 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self.info: dict[str, Any] = {}
         #: Counters for /health and the tests.
-        self.stats = {"queries": 0, "timeouts": 0, "restarts": 0, "crashes": 0, "abandoned": 0,
-                      "preempted": 0, "refused_busy": 0, "stalled": 0}
+        self.stats = {
+            "queries": 0,
+            "timeouts": 0,
+            "restarts": 0,
+            "crashes": 0,
+            "abandoned": 0,
+            "preempted": 0,
+            "refused_busy": 0,
+            "stalled": 0,
+        }
         self._closed = False
 
     # ------------------------------------------------------------------ life cycle
@@ -152,8 +179,7 @@ class WorkerPool:
         self._started = True
         workers = [self._spawn() for _ in range(self.size)]
         try:
-            infos = await asyncio.wait_for(asyncio.gather(*(w.ready for w in workers)),
-                                           self.start_timeout)
+            infos = await asyncio.wait_for(asyncio.gather(*(w.ready for w in workers)), self.start_timeout)
         except BaseException:
             await self.close()
             raise
@@ -167,8 +193,12 @@ class WorkerPool:
 
         loop = asyncio.get_running_loop()
         parent, child = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=worker.main, name="gutkg-sparql-worker", daemon=True,
-                                 args=(child, self.graph, self.store, self.memory_mb, self.sandbox))
+        proc = self._ctx.Process(
+            target=worker.main,
+            name="gutkg-sparql-worker",
+            daemon=True,
+            args=(child, self.graph, self.store, self.memory_mb, self.sandbox),
+        )
         proc.start()
         child.close()
         w = _Worker(proc, parent, loop.create_future(), spare=spare)
@@ -224,10 +254,15 @@ class WorkerPool:
             w.proc.join(timeout=1.0)
         killed = w.proc.is_alive()
         self._discard(w)
-        log.warning("query worker %s %s (%s) %s%s; %s", pid, "killed" if killed else "died",
-                    signal_name(-9 if killed else w.proc.exitcode), why,
-                    f", query sha256:{ticket.digest}" if ticket else "",
-                    "starting a fresh one" if not self._closed else "server stopping")
+        log.warning(
+            "query worker %s %s (%s) %s%s; %s",
+            pid,
+            "killed" if killed else "died",
+            signal_name(-9 if killed else w.proc.exitcode),
+            why,
+            f", query sha256:{ticket.digest}" if ticket else "",
+            "starting a fresh one" if not self._closed else "server stopping",
+        )
         if self._closed:
             return
         self.stats["restarts"] += 1
@@ -292,9 +327,14 @@ class WorkerPool:
         ticket = Ticket(job, flow, loop.create_future(), timeout)
         if len(flow.queue) >= MAX_QUEUED_PER_CLIENT:
             self.stats["refused_busy"] += 1
-            ticket.answer.set_result(Reply(503, f"{len(flow.queue)} requests from this connection are "
-                                                "already waiting; wait for their answers before "
-                                                "sending more".encode()))
+            ticket.answer.set_result(
+                Reply(
+                    503,
+                    f"{len(flow.queue)} requests from this connection are "
+                    "already waiting; wait for their answers before "
+                    "sending more".encode(),
+                )
+            )
             return ticket
         flow.queue.append(ticket)
         self._waiting[flow.key] = flow
@@ -335,8 +375,9 @@ class WorkerPool:
 
     def _next_ticket(self) -> Ticket | None:
         now = time.monotonic()
-        capped = self.size > 1 and sum(
-            1 for w in self._workers if w.ticket is not None and w.ticket.heavy) >= self.size - 1
+        capped = (
+            self.size > 1 and sum(1 for w in self._workers if w.ticket is not None and w.ticket.heavy) >= self.size - 1
+        )
         best: _Flow | None = None
         best_key = (0, 0, 0.0)  # fewest running on the address, then on the connection, then FIFO
         for flow in self._waiting.values():
@@ -452,11 +493,17 @@ class WorkerPool:
         victim = max(running, key=lambda t: (t.flow.address.running, t.flow.running, t.started_at))
         ran = now - victim.started_at
         self.stats["preempted"] += 1
-        self._kill(victim, "stopped to let other clients' queries run", Reply(
-            503, f"the query was stopped after running {ran:.1f} s so that other clients' queries "
-                 "could run: queries from your address have been running long while others "
-                 "waited. Narrow the query (more specific patterns, LIMIT) or try again "
-                 "shortly.".encode()))
+        self._kill(
+            victim,
+            "stopped to let other clients' queries run",
+            Reply(
+                503,
+                f"the query was stopped after running {ran:.1f} s so that other clients' queries "
+                "could run: queries from your address have been running long while others "
+                "waited. Narrow the query (more specific patterns, LIMIT) or try again "
+                "shortly.".encode(),
+            ),
+        )
 
     # ------------------------------------------------------------------ endings
 
@@ -466,10 +513,16 @@ class WorkerPool:
         now = time.monotonic()
         ran, waited = now - ticket.started_at, ticket.started_at - ticket.queued_at
         self.stats["timeouts"] += 1
-        self._kill(ticket, "at the time limit", Reply(
-            503, f"the query was stopped after the time limit of {ticket.timeout:g} s (after running "
-                 f"{ran:.1f} s on a worker; it waited {waited:.1f} s for one). Narrow it (more "
-                 "specific patterns, LIMIT) or raise the limit with gutkg serve --timeout.".encode()))
+        self._kill(
+            ticket,
+            "at the time limit",
+            Reply(
+                503,
+                f"the query was stopped after the time limit of {ticket.timeout:g} s (after running "
+                f"{ran:.1f} s on a worker; it waited {waited:.1f} s for one). Narrow it (more "
+                "specific patterns, LIMIT) or raise the limit with gutkg serve --timeout.".encode(),
+            ),
+        )
 
     def _stop_abandoned(self, ticket: Ticket) -> None:
         if ticket.worker is None or ticket.stream is not None:
@@ -482,8 +535,9 @@ class WorkerPool:
         self._unqueue(ticket)
         self.stats["refused_busy"] += 1
         waited = time.monotonic() - ticket.queued_at
-        ticket.answer.set_result(Reply(503, f"the server is busy: no query worker was free for "
-                                            f"{waited:.0f} s; try again shortly".encode()))
+        ticket.answer.set_result(
+            Reply(503, f"the server is busy: no query worker was free for {waited:.0f} s; try again shortly".encode())
+        )
 
     def _kill(self, ticket: Ticket, why: str, reply: Reply | None) -> None:
         w = ticket.worker
@@ -503,12 +557,16 @@ class WorkerPool:
         self._replace(w, "while running a query", ticket, died=True)
         code = w.proc.exitcode
         if code == -signal.SIGABRT:  # Rust's allocation failure under the address-space cap
-            text = ("the query stopped its worker process: it needed more memory than a query may "
-                    "use; narrow it down (LIMIT, more specific patterns) and try again")
+            text = (
+                "the query stopped its worker process: it needed more memory than a query may "
+                "use; narrow it down (LIMIT, more specific patterns) and try again"
+            )
         else:
-            text = (f"the query crashed its worker process ({signal_name(code)}); the worker has "
-                    "been restarted. Simplify the query (less deeply nested expressions) and try "
-                    "again")
+            text = (
+                f"the query crashed its worker process ({signal_name(code)}); the worker has "
+                "been restarted. Simplify the query (less deeply nested expressions) and try "
+                "again"
+            )
         if not ticket.answer.done():
             ticket.answer.set_result(Reply(503, text.encode()))
 
@@ -546,9 +604,8 @@ class WorkerPool:
         """Forget the connections idle longest, down to half the table (an address stays known,
         and heavy, while its heaviness lasts)."""
         now = time.monotonic()
-        idle = sorted((f for f in self._flows.values() if not f.queue and not f.running),
-                      key=lambda f: f.last_seen)
-        for flow in idle[:max(0, len(self._flows) - 2048)]:
+        idle = sorted((f for f in self._flows.values() if not f.queue and not f.running), key=lambda f: f.last_seen)
+        for flow in idle[: max(0, len(self._flows) - 2048)]:
             del self._flows[flow.key]
             flow.address.flows -= 1
             if not flow.address.flows and flow.address.heavy_until <= now:
@@ -576,6 +633,7 @@ class Stream:
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
         fd = w.conn.fileno()
+
         def wake() -> None:
             if not ready.done():
                 ready.set_result(None)

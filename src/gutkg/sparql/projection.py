@@ -48,7 +48,7 @@ def projection(text: str) -> list[str] | None:
         i += 1
     names: list[str] = []
     if i < len(tokens) and tokens[i] == ("other", "*"):
-        for kind, value in tokens[i + 1:]:
+        for kind, value in tokens[i + 1 :]:
             if kind == "var" and value[1:] not in names:
                 names.append(value[1:])
         return names

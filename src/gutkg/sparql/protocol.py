@@ -26,33 +26,69 @@ from gutkg.sparql.results import FORMATS, default_format
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 #: An absolute IRI as RFC 3987 spells it, loosely: a scheme, then no space or ``<>"{}|^`\``.
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
-PROTOCOL_PARAMS = frozenset({"query", "default-graph-uri", "named-graph-uri", "format", "output",
-                             "update", "using-graph-uri", "using-named-graph-uri", "timeout"})
+PROTOCOL_PARAMS = frozenset(
+    {
+        "query",
+        "default-graph-uri",
+        "named-graph-uri",
+        "format",
+        "output",
+        "update",
+        "using-graph-uri",
+        "using-named-graph-uri",
+        "timeout",
+    }
+)
 
 #: Media types a client may ask for, per result kind, mapped to our format names.
 _TABULAR_MEDIA = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "text/javascript": "json", "application/javascript": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv", "text/plain": "table",
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "text/javascript": "json",
+    "application/javascript": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/plain": "table",
 }
 _GRAPH_MEDIA = {
-    "text/turtle": "turtle", "application/turtle": "turtle", "application/x-turtle": "turtle",
-    "text/n3": "turtle", "text/rdf+n3": "turtle",
-    "application/n-triples": "ntriples", "text/plain": "ntriples",
-    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
+    "text/turtle": "turtle",
+    "application/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/x-json+ld": "jsonld",
+    "application/json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
 }
 #: ``format=`` / ``output=`` values (short names and common aliases).
 _ALIASES = {
-    "json": {"select": "json", "graph": "jsonld"}, "srj": {"select": "json"},
-    "xml": {"select": "xml", "graph": "rdfxml"}, "srx": {"select": "xml"},
-    "csv": {"select": "csv"}, "tsv": {"select": "tsv"}, "table": {"select": "table", "graph": "table"},
+    "json": {"select": "json", "graph": "jsonld"},
+    "srj": {"select": "json"},
+    "xml": {"select": "xml", "graph": "rdfxml"},
+    "srx": {"select": "xml"},
+    "csv": {"select": "csv"},
+    "tsv": {"select": "tsv"},
+    "table": {"select": "table", "graph": "table"},
     "text": {"select": "table", "graph": "table"},
-    "turtle": {"graph": "turtle"}, "ttl": {"graph": "turtle"}, "n3": {"graph": "turtle"},
-    "ntriples": {"graph": "ntriples"}, "nt": {"graph": "ntriples"}, "n-triples": {"graph": "ntriples"},
-    "jsonld": {"graph": "jsonld"}, "json-ld": {"graph": "jsonld"},
-    "rdfxml": {"graph": "rdfxml"}, "rdf": {"graph": "rdfxml"}, "rdf+xml": {"graph": "rdfxml"},
+    "turtle": {"graph": "turtle"},
+    "ttl": {"graph": "turtle"},
+    "n3": {"graph": "turtle"},
+    "ntriples": {"graph": "ntriples"},
+    "nt": {"graph": "ntriples"},
+    "n-triples": {"graph": "ntriples"},
+    "jsonld": {"graph": "jsonld"},
+    "json-ld": {"graph": "jsonld"},
+    "rdfxml": {"graph": "rdfxml"},
+    "rdf": {"graph": "rdfxml"},
+    "rdf+xml": {"graph": "rdfxml"},
 }
 
 
@@ -69,9 +105,11 @@ def read_params(raw: bytes) -> dict[str, list[str]]:
     if _BAD_ESCAPE.search(raw):
         bad = _BAD_ESCAPE.search(raw)
         assert bad is not None
-        snippet = raw[bad.start(): bad.start() + 3].decode("latin-1")
-        raise BadRequest(f"malformed percent-encoding {snippet!r} at byte {bad.start()}: every % "
-                         "must be followed by two hex digits (encode a literal % as %25)")
+        snippet = raw[bad.start() : bad.start() + 3].decode("latin-1")
+        raise BadRequest(
+            f"malformed percent-encoding {snippet!r} at byte {bad.start()}: every % "
+            "must be followed by two hex digits (encode a literal % as %25)"
+        )
     for part in raw.split(b"&"):
         if not part:
             continue
@@ -80,8 +118,9 @@ def read_params(raw: bytes) -> dict[str, list[str]]:
             name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8")
             text = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
         except UnicodeDecodeError:
-            raise BadRequest("the request parameters are not UTF-8 once percent-decoded; encode "
-                             "the query as UTF-8") from None
+            raise BadRequest(
+                "the request parameters are not UTF-8 once percent-decoded; encode the query as UTF-8"
+            ) from None
         out.setdefault(name, []).append(text)
     return out
 
@@ -99,21 +138,23 @@ class Operation:
 def query_operation(params: dict[str, list[str]], body_query: str | None = None) -> Operation:
     """The query operation in ``params`` (plus a direct-POST body); updates are refused."""
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
-        raise QueryRefused("SPARQL Update is refused: this endpoint is read-only. Edit the graph "
-                           "with gutkg add / gutkg import instead.")
+        raise QueryRefused(
+            "SPARQL Update is refused: this endpoint is read-only. Edit the graph "
+            "with gutkg add / gutkg import instead."
+        )
     queries = params.get("query", [])
     if body_query is not None:
         if queries:
             raise BadRequest("a direct POST carries the query in its body; do not also pass query=")
         queries = [body_query]
     if not queries:
-        raise BadRequest("no query: pass query=... (GET or form POST) or POST the query with "
-                         "Content-Type: application/sparql-query")
+        raise BadRequest(
+            "no query: pass query=... (GET or form POST) or POST the query with Content-Type: application/sparql-query"
+        )
     if len(queries) > 1:
         raise BadRequest(f"{len(queries)} query parameters; the protocol allows exactly one")
     fmt = ",".join(params.get("format", []) + params.get("output", [])) or None
-    return Operation(queries[0], _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"),
-                     fmt)
+    return Operation(queries[0], _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"), fmt)
 
 
 def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
@@ -126,8 +167,10 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
         return None
     for value in params[name]:
         if not _ABSOLUTE_IRI.fullmatch(value):
-            raise BadRequest(f"{name}={value!r} is not an absolute IRI: give the graph's full IRI, "
-                             "e.g. http://example.org/graph (a scheme, and no spaces or <>\"{}|^`\\)")
+            raise BadRequest(
+                f"{name}={value!r} is not an absolute IRI: give the graph's full IRI, "
+                'e.g. http://example.org/graph (a scheme, and no spaces or <>"{}|^`\\)'
+            )
     return tuple(params[name])
 
 
@@ -169,9 +212,11 @@ def negotiate(accept: str | None, fmt: str | None, form: str) -> str:
             if choice:
                 return choice
         if not accept or accept.strip() == "*/*":
-            raise NotAcceptable(f"format={fmt!r} cannot carry a {'graph' if kind == 'graph' else 'table'} "
-                                "result; use one of: " + ", ".join(sorted(
-                                    name for name, by_kind in _ALIASES.items() if kind in by_kind)))
+            raise NotAcceptable(
+                f"format={fmt!r} cannot carry a {'graph' if kind == 'graph' else 'table'} "
+                "result; use one of: "
+                + ", ".join(sorted(name for name, by_kind in _ALIASES.items() if kind in by_kind))
+            )
     if not accept:
         return default_format(kind)
     for range_, _q in _accept(accept):
@@ -185,5 +230,6 @@ def negotiate(accept: str | None, fmt: str | None, form: str) -> str:
                 if name.startswith(top):
                     return fmt_name
     offered = sorted({FORMATS[f].media_type for f in media.values()})
-    raise NotAcceptable("none of the media types in Accept fits this result; this query can give: "
-                        + ", ".join(offered))
+    raise NotAcceptable(
+        "none of the media types in Accept fits this result; this query can give: " + ", ".join(offered)
+    )

@@ -45,8 +45,7 @@ class Param:
     optional: bool = False
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "kind": self.kind, "description": self.description,
-                "optional": self.optional}
+        return {"name": self.name, "kind": self.kind, "description": self.description, "optional": self.optional}
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,13 @@ class Question:
         return next((p for p in self.params if p.name == name), None)
 
     def as_dict(self, *, text: bool = False) -> dict[str, object]:
-        out: dict[str, object] = {"name": self.name, "title": self.title,
-                                  "description": self.description,
-                                  "params": [p.as_dict() for p in self.params],
-                                  "examples": list(self.examples)}
+        out: dict[str, object] = {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "params": [p.as_dict() for p in self.params],
+            "examples": list(self.examples),
+        }
         if text:
             out["query"] = self.text
         return out
@@ -108,13 +110,15 @@ def parse_header(text: str, *, source: str = "") -> dict[str, object]:
 def _param(spec: str, source: str) -> Param:
     match = _PARAM.fullmatch(spec)
     if not match:
-        raise QueryError(f"{source}: bad '# param:' line {spec!r}; write "
-                         "'# param: NAME (KIND[, optional]) - what it is'")
+        raise QueryError(
+            f"{source}: bad '# param:' line {spec!r}; write '# param: NAME (KIND[, optional]) - what it is'"
+        )
     flags = [f.strip() for f in match["kind"].split(",")]
     kind = flags[0]
     if kind not in PARAM_KINDS:
-        raise QueryError(f"{source}: parameter {match['name']} has unknown kind {kind!r}; use one "
-                         "of " + ", ".join(PARAM_KINDS))
+        raise QueryError(
+            f"{source}: parameter {match['name']} has unknown kind {kind!r}; use one of " + ", ".join(PARAM_KINDS)
+        )
     return Param(match["name"], kind, (match["doc"] or "").strip(), "optional" in flags[1:])
 
 
@@ -129,10 +133,14 @@ def catalog() -> dict[str, Question]:
         text = entry.read_text(encoding="utf-8")
         header = parse_header(text, source=entry.name)
         name = str(header.get("name") or entry.name.removesuffix(".rq"))
-        out[name] = Question(name, str(header.get("description", "")), text,
-                             tuple(header["params"]),  # type: ignore[arg-type]
-                             tuple(header["examples"]),  # type: ignore[arg-type]
-                             str(header.get("title", "")))
+        out[name] = Question(
+            name,
+            str(header.get("description", "")),
+            text,
+            tuple(header["params"]),  # type: ignore[arg-type]
+            tuple(header["examples"]),  # type: ignore[arg-type]
+            str(header.get("title", "")),
+        )
     return out
 
 
@@ -148,8 +156,7 @@ def get(name: str) -> Question:
     except KeyError:
         close = difflib.get_close_matches(name, names(), n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise QueryError(f"no bundled question named {name!r}.{hint} List them with: gutkg queries"
-                         ) from None
+        raise QueryError(f"no bundled question named {name!r}.{hint} List them with: gutkg queries") from None
 
 
 def find(name: str) -> Question | None:

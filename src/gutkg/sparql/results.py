@@ -54,17 +54,20 @@ _TABULAR = frozenset({"select", "ask"})
 _GRAPH = frozenset({"graph"})
 
 #: Every format, by short name. The first of each group is the default for its query forms.
-FORMATS: dict[str, Format] = {f.name: f for f in [
-    Format("json", "application/sparql-results+json", _TABULAR, ".srj"),
-    Format("xml", "application/sparql-results+xml", _TABULAR, ".srx"),
-    Format("csv", "text/csv", _TABULAR, ".csv"),
-    Format("tsv", "text/tab-separated-values", _TABULAR, ".tsv"),
-    Format("table", "text/plain", _TABULAR | _GRAPH, ".txt"),
-    Format("turtle", "text/turtle", _GRAPH, ".ttl"),
-    Format("ntriples", "application/n-triples", _GRAPH, ".nt"),
-    Format("jsonld", "application/ld+json", _GRAPH, ".jsonld"),
-    Format("rdfxml", "application/rdf+xml", _GRAPH, ".rdf"),
-]}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in [
+        Format("json", "application/sparql-results+json", _TABULAR, ".srj"),
+        Format("xml", "application/sparql-results+xml", _TABULAR, ".srx"),
+        Format("csv", "text/csv", _TABULAR, ".csv"),
+        Format("tsv", "text/tab-separated-values", _TABULAR, ".tsv"),
+        Format("table", "text/plain", _TABULAR | _GRAPH, ".txt"),
+        Format("turtle", "text/turtle", _GRAPH, ".ttl"),
+        Format("ntriples", "application/n-triples", _GRAPH, ".nt"),
+        Format("jsonld", "application/ld+json", _GRAPH, ".jsonld"),
+        Format("rdfxml", "application/rdf+xml", _GRAPH, ".rdf"),
+    ]
+}
 TABULAR_FORMATS = ("json", "xml", "csv", "tsv", "table")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 
@@ -83,8 +86,7 @@ def check_format(fmt: str, form: str) -> Format:
     if form not in spec.forms:
         kind = "CONSTRUCT/DESCRIBE" if form == "graph" else "SELECT/ASK"
         allowed = GRAPH_FORMATS if form == "graph" else TABULAR_FORMATS
-        raise QueryError(f"a {kind} result cannot be written as {fmt}; use one of: "
-                         + ", ".join(allowed))
+        raise QueryError(f"a {kind} result cannot be written as {fmt}; use one of: " + ", ".join(allowed))
     return spec
 
 
@@ -95,6 +97,7 @@ def write(result: QueryResult, fmt: str, *, prefixes: Mapping[str, str] | None =
 
 
 # ------------------------------------------------------------------ SPARQL JSON
+
 
 def _json_term(term: Term) -> dict[str, str]:
     if term.kind == "uri":
@@ -115,8 +118,9 @@ def write_json(result: QueryResult, prefixes: Mapping[str, str] | None = None) -
     if result.kind == "ask":
         doc = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        bindings = [{v: _json_term(t) for v, t in zip(result.vars, row, strict=True) if t is not None}
-                    for row in result.rows]
+        bindings = [
+            {v: _json_term(t) for v, t in zip(result.vars, row, strict=True) if t is not None} for row in result.rows
+        ]
         doc = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
     if result.truncated:
         doc["truncated"] = True
@@ -125,6 +129,7 @@ def write_json(result: QueryResult, prefixes: Mapping[str, str] | None = None) -
 
 
 # ------------------------------------------------------------------ SPARQL XML
+
 
 def _xml_text(text: str) -> str:
     """XML-escaped text with characters XML 1.0 cannot carry replaced by U+FFFD."""
@@ -159,8 +164,11 @@ def write_xml(result: QueryResult, prefixes: Mapping[str, str] | None = None) ->
         out.append("<results>\n")
         for row in result.rows:
             out.append("<result>")
-            out.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                       for v, t in zip(result.vars, row, strict=True) if t is not None)
+            out.extend(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(result.vars, row, strict=True)
+                if t is not None
+            )
             out.append("</result>\n")
         out.append("</results>\n")
     out.append("</sparql>\n")
@@ -168,6 +176,7 @@ def write_xml(result: QueryResult, prefixes: Mapping[str, str] | None = None) ->
 
 
 # ------------------------------------------------------------------ CSV / TSV
+
 
 def write_csv(result: QueryResult, prefixes: Mapping[str, str] | None = None) -> bytes:
     """SPARQL 1.1 CSV: lexical forms only (lossy by design), RFC 4180 quoting and CRLF line
@@ -179,8 +188,7 @@ def write_csv(result: QueryResult, prefixes: Mapping[str, str] | None = None) ->
         return buf.getvalue().encode()
     writer.writerow(result.vars)
     for row in result.rows:
-        writer.writerow(["" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value)
-                         for t in row])
+        writer.writerow(["" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value) for t in row])
     return buf.getvalue().encode()
 
 
@@ -192,9 +200,12 @@ def _tsv_term(term: Term | None) -> str:
     return term.n3().replace("\t", "\\t")
 
 
-_SHORT = {XSD + "integer": re.compile(r"[+-]?\d+"), XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
-          XSD + "double": re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
-          XSD + "boolean": re.compile(r"true|false")}
+_SHORT = {
+    XSD + "integer": re.compile(r"[+-]?\d+"),
+    XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    XSD + "double": re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
 
 
 def _plain_number(term: Term) -> bool:
@@ -213,6 +224,7 @@ def write_tsv(result: QueryResult, prefixes: Mapping[str, str] | None = None) ->
 
 # ------------------------------------------------------------------ text table
 
+
 def compact(iri: str, prefixes: Mapping[str, str]) -> str:
     """``iri`` as a CURIE when one of ``prefixes`` fits (longest namespace first).
 
@@ -223,7 +235,7 @@ def compact(iri: str, prefixes: Mapping[str, str]) -> str:
     for name, ns in prefixes.items():
         if iri.startswith(ns) and len(ns) > len(best):
             best, found = ns, name
-    return f"{found}:{iri[len(best):]}" if best else iri
+    return f"{found}:{iri[len(best) :]}" if best else iri
 
 
 def cell(term: Term | None, prefixes: Mapping[str, str] | None = None) -> str:
@@ -243,15 +255,13 @@ def _default_prefixes() -> dict[str, str]:
     return dict(PREFIXES)
 
 
-def write_table(result: QueryResult, prefixes: Mapping[str, str] | None = None,
-                *, width: int = 60) -> bytes:
+def write_table(result: QueryResult, prefixes: Mapping[str, str] | None = None, *, width: int = 60) -> bytes:
     """An aligned plain-text table (cells cut at ``width`` characters) with a row count."""
     pre = _default_prefixes() if prefixes is None else prefixes
     if result.kind == "ask":
         text = "true\n" if result.boolean else "false\n"
     elif result.kind == "graph":
-        head, rows = ["subject", "predicate", "object"], [
-            [cell(t, pre) for t in triple] for triple in result.triples]
+        head, rows = ["subject", "predicate", "object"], [[cell(t, pre) for t in triple] for triple in result.triples]
         text = _table(head, rows, width) + f"{len(rows)} triple{'s' * (len(rows) != 1)}\n"
     else:
         rows = [[cell(t, pre) for t in row] for row in result.rows]
@@ -264,13 +274,16 @@ def write_table(result: QueryResult, prefixes: Mapping[str, str] | None = None,
 def _table(head: list[str], rows: list[list[str]], width: int) -> str:
     cut = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cut]) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cut)
     return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------ RDF (CONSTRUCT / DESCRIBE)
+
 
 def _rdf_writer(fmt: str) -> Callable[[QueryResult, Mapping[str, str] | None], bytes]:
     def write_rdf(result: QueryResult, prefixes: Mapping[str, str] | None = None) -> bytes:
@@ -287,6 +300,10 @@ def _rdf_writer(fmt: str) -> Callable[[QueryResult, Mapping[str, str] | None], b
 
 
 _WRITERS: dict[str, Callable[[QueryResult, Mapping[str, str] | None], bytes]] = {
-    "json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv, "table": write_table,
+    "json": write_json,
+    "xml": write_xml,
+    "csv": write_csv,
+    "tsv": write_tsv,
+    "table": write_table,
     **{name: _rdf_writer(name) for name in GRAPH_FORMATS},
 }

@@ -56,8 +56,9 @@ def prepare(spec: str) -> Prepared:
     return Prepared(spec, "query")
 
 
-def run(store: Store, spec: str, params: Iterable[str] | Mapping[str, Term] = (), *,
-        limit: int | None = None) -> QueryResult:
+def run(
+    store: Store, spec: str, params: Iterable[str] | Mapping[str, Term] = (), *, limit: int | None = None
+) -> QueryResult:
     """Run ``spec`` (see :func:`prepare`) on ``store`` with ``params`` bound as RDF terms.
 
     ``params`` is either ``name=value`` strings (as typed on the command line, parsed by
@@ -70,8 +71,7 @@ def run(store: Store, spec: str, params: Iterable[str] | Mapping[str, Term] = ()
     return execute(store, prepared, bindings, limit=limit)
 
 
-def execute(store: Store, prepared: Prepared, bindings: Mapping[str, Term], *,
-            limit: int | None = None) -> QueryResult:
+def execute(store: Store, prepared: Prepared, bindings: Mapping[str, Term], *, limit: int | None = None) -> QueryResult:
     """Run a prepared query; syntax errors name the query's source with line and column. SELECT
     columns come in the query's order on every store (:mod:`gutkg.sparql.projection`)."""
     from gutkg.errors import ParseError
@@ -82,8 +82,13 @@ def execute(store: Store, prepared: Prepared, bindings: Mapping[str, Term], *,
         return in_query_order(result, prepared.text)
     except ParseError as exc:
         if exc.source == "query" and prepared.source != "query":
-            raise ParseError(str(exc).partition(": ")[2].split("\n")[0], source=prepared.source,
-                             line=exc.line, column=exc.column, excerpt=exc.excerpt) from None
+            raise ParseError(
+                str(exc).partition(": ")[2].split("\n")[0],
+                source=prepared.source,
+                line=exc.line,
+                column=exc.column,
+                excerpt=exc.excerpt,
+            ) from None
         raise
     except ValueError as exc:  # e.g. a binding the backend cannot place
         raise QueryError(f"cannot run the query: {exc}") from None

@@ -70,8 +70,10 @@ def isolate_network() -> str:
     if not sys.platform.startswith("linux"):
         return "unavailable (not Linux); SERVICE is refused by the query guard only"
     libc = ctypes.CDLL(None, use_errno=True)
-    for flags, how in ((_CLONE_NEWNET, "network namespace"),
-                       (_CLONE_NEWUSER | _CLONE_NEWNET, "user+network namespace")):
+    for flags, how in (
+        (_CLONE_NEWNET, "network namespace"),
+        (_CLONE_NEWUSER | _CLONE_NEWNET, "user+network namespace"),
+    ):
         if libc.unshare(flags) == 0:
             return how
     return f"unavailable ({os.strerror(ctypes.get_errno())}); SERVICE is refused by the query guard only"
@@ -94,8 +96,7 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int,
-         sandbox: bool = True) -> None:
+def main(conn: Connection, graph: list[str], store_spec: str, memory_mb: int, sandbox: bool = True) -> None:
     """Worker process entry point: fence in, load the graph, then answer jobs until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
     os.environ["RUST_BACKTRACE"] = "0"  # a query stopped by the memory cap: one line, not a trace
@@ -133,7 +134,7 @@ def send(conn: Connection, reply: Reply) -> None:
     conn.send(reply._replace(body=b"", length=len(body)))
     view = memoryview(body)
     for start in range(0, len(body), CHUNK):
-        conn.send_bytes(view[start:start + CHUNK])
+        conn.send_bytes(view[start : start + CHUNK])
 
 
 def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> Reply:
@@ -142,12 +143,12 @@ def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> 
     from gutkg.sparql.results import FORMATS, write
 
     try:
-        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": prefixes,
-                                     "base_iri": job.base_iri}
+        kwargs: dict[str, object] = {"limit": job.max_rows, "prefixes": prefixes, "base_iri": job.base_iri}
         if job.default_graphs is not None or job.named_graphs is not None:
             if getattr(store, "backend", "") != "oxigraph":
-                return Reply(400, b"default-graph-uri / named-graph-uri need the Oxigraph store "
-                                  b"(gutkg serve --store oxigraph)")
+                return Reply(
+                    400, b"default-graph-uri / named-graph-uri need the Oxigraph store (gutkg serve --store oxigraph)"
+                )
             kwargs["default_graphs"] = job.default_graphs if job.default_graphs is not None else []
             kwargs["named_graphs"] = job.named_graphs if job.named_graphs is not None else []
         started = time.perf_counter()
@@ -158,23 +159,34 @@ def execute(store: object, job: Job, prefixes: dict[str, str] | None = None) -> 
         body = write(result, fmt)
         if job.max_bytes and len(body) > job.max_bytes:
             return _too_large(job.max_bytes)
-        return Reply(200, body, FORMATS[fmt].content_type, result.truncated, result.note, len(result),
-                     (time.perf_counter() - started) * 1000)
+        return Reply(
+            200,
+            body,
+            FORMATS[fmt].content_type,
+            result.truncated,
+            result.note,
+            len(result),
+            (time.perf_counter() - started) * 1000,
+        )
     except ParseError as exc:
         return Reply(400, str(exc).encode())
     except (QueryError, StoreError) as exc:
         return Reply(400, str(exc).encode())
     except RuntimeError as exc:  # raised by the engine while evaluating, e.g. an unknown function
-        return Reply(400, f"the query cannot be evaluated: {exc}. Only SPARQL 1.1 functions (and "
-                          "GeoSPARQL's basic ones) are available here.".encode())
+        return Reply(
+            400,
+            f"the query cannot be evaluated: {exc}. Only SPARQL 1.1 functions (and "
+            "GeoSPARQL's basic ones) are available here.".encode(),
+        )
     except MemoryError:
-        return Reply(503, b"the query needed more memory than a query may use; narrow it down "
-                          b"(add LIMIT, more specific patterns)")
+        return Reply(
+            503,
+            b"the query needed more memory than a query may use; narrow it down (add LIMIT, more specific patterns)",
+        )
     except OSError as exc:
         return Reply(500, f"the store failed to run the query: {exc}".encode())
     except Exception as exc:
-        return Reply(500, f"internal error while running the query: {type(exc).__name__}: {exc}"
-                     .encode())
+        return Reply(500, f"internal error while running the query: {type(exc).__name__}: {exc}".encode())
 
 
 def _text_size(result: object) -> int:
@@ -186,15 +198,22 @@ def _text_size(result: object) -> int:
 
 def _too_large(max_bytes: int) -> Reply:
     mib = max_bytes / (1024 * 1024)
-    return Reply(503, f"the answer is larger than {mib:g} MiB, the most this endpoint sends for one "
-                      "query. Narrow the query (fewer rows with LIMIT, shorter values) or start "
-                      "gutkg serve with a larger --max-answer-mb.".encode())
+    return Reply(
+        503,
+        f"the answer is larger than {mib:g} MiB, the most this endpoint sends for one "
+        "query. Narrow the query (fewer rows with LIMIT, shorter values) or start "
+        "gutkg serve with a larger --max-answer-mb.".encode(),
+    )
 
 
 def _fallback(fmt: str, kind: str) -> str:
     """The closest format for a result whose form the guard could not foresee."""
     from gutkg.sparql.results import default_format
 
-    pairs = {("json", "graph"): "jsonld", ("xml", "graph"): "rdfxml", ("jsonld", "select"): "json",
-             ("rdfxml", "select"): "xml"}
+    pairs = {
+        ("json", "graph"): "jsonld",
+        ("xml", "graph"): "rdfxml",
+        ("jsonld", "select"): "json",
+        ("rdfxml", "select"): "xml",
+    }
     return pairs.get((fmt, "select" if kind == "ask" else kind), default_format(kind))

@@ -38,5 +38,7 @@ def new_store(spec: str = "memory", **options: object) -> Store:
         return RemoteStore.from_spec(spec, **options)
     if spec.startswith(("http://", "https://")):
         raise StoreError(f"unknown store {spec!r}: write a SPARQL endpoint as sparql+{spec}")
-    raise StoreError(f"unknown store {spec!r}: use 'memory', 'oxigraph', 'oxigraph:PATH' or "
-                     "'sparql+http://HOST:PORT/PATH' (a SPARQL endpoint)")
+    raise StoreError(
+        f"unknown store {spec!r}: use 'memory', 'oxigraph', 'oxigraph:PATH' or "
+        "'sparql+http://HOST:PORT/PATH' (a SPARQL endpoint)"
+    )

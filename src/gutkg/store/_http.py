@@ -64,8 +64,7 @@ class Response:
 
 def _parse_challenge(header: str) -> tuple[str, dict[str, str]]:
     scheme, _, rest = header.strip().partition(" ")
-    params = {k.lower(): v1 if v1 else v2
-              for k, v1, v2 in re.findall(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))', rest)}
+    params = {k.lower(): v1 if v1 else v2 for k, v1, v2 in re.findall(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))', rest)}
     return scheme.lower(), params
 
 
@@ -86,8 +85,7 @@ class _Upload:
 class HttpClient:
     """Requests to one server with optional credentials (Basic or Digest, chosen by the server)."""
 
-    def __init__(self, user: str | None = None, password: str | None = None, *,
-                 timeout: float = 120.0) -> None:
+    def __init__(self, user: str | None = None, password: str | None = None, *, timeout: float = 120.0) -> None:
         self.user, self.password, self.timeout = user, password, timeout
         self.challenge: tuple[str, dict[str, str]] | None = None
         self._nc = 0
@@ -103,11 +101,12 @@ class HttpClient:
             token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
             return f"Basic {token}"
         if scheme != "digest":
-            raise StoreError(f"the server asks for {scheme!r} authentication; gutkg supports "
-                             "Basic and Digest. Use an endpoint with Basic or Digest auth.")
+            raise StoreError(
+                f"the server asks for {scheme!r} authentication; gutkg supports "
+                "Basic and Digest. Use an endpoint with Basic or Digest auth."
+            )
         algorithm = params.get("algorithm", "MD5").upper()
-        hash_name = {"MD5": "md5", "MD5-SESS": "md5", "SHA-256": "sha256",
-                     "SHA-256-SESS": "sha256"}.get(algorithm)
+        hash_name = {"MD5": "md5", "MD5-SESS": "md5", "SHA-256": "sha256", "SHA-256-SESS": "sha256"}.get(algorithm)
         if hash_name is None:
             raise StoreError(f"unsupported Digest algorithm {algorithm!r} (use MD5 or SHA-256)")
 
@@ -123,23 +122,38 @@ class HttpClient:
         ha2 = h(f"{method}:{uri}")
         qop = "auth" if "auth" in params.get("qop", "").split(",") or params.get("qop") == "auth" else ""
         response = h(f"{ha1}:{nonce}:{nc}:{cnonce}:{qop}:{ha2}") if qop else h(f"{ha1}:{nonce}:{ha2}")
-        parts = [f'username="{self.user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"',
-                 f'response="{response}"', f"algorithm={algorithm}"]
+        parts = [
+            f'username="{self.user}"',
+            f'realm="{realm}"',
+            f'nonce="{nonce}"',
+            f'uri="{uri}"',
+            f'response="{response}"',
+            f"algorithm={algorithm}",
+        ]
         if qop:
             parts += [f"qop={qop}", f"nc={nc}", f'cnonce="{cnonce}"']
         if "opaque" in params:
             parts.append(f'opaque="{params["opaque"]}"')
         return "Digest " + ", ".join(parts)
 
-    def request(self, method: str, url: str, *, params: Sequence[tuple[str, str]] = (),
-                body: Body = None, content_type: str | None = None, accept: str | None = None,
-                on_progress: Callable[[int], None] | None = None,
-                timeout: float | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        body: Body = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        on_progress: Callable[[int], None] | None = None,
+        timeout: float | None = None,
+    ) -> Response:
         """Send a request and return the response, whatever its status (errors are the caller's).
 
         Connection failures raise :class:`StoreError` (or :class:`QueryError` for a timeout)
         with a message naming the URL; a 401 is answered once with the credentials.
         """
+        _check_scheme(url)
         if params:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(list(params))
         retried = False
@@ -161,34 +175,46 @@ class HttpClient:
                 data = _Upload(body, on_progress)
             else:
                 data = body
-            req = urllib.request.Request(url, data=data, headers=headers, method=method)
+            req = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310 - http(s) only, checked above
             response = self._open(req, timeout)
             if response.status != 401:
                 return response
             challenge = response.headers.get("www-authenticate", "")
             response.read()
             if not self.user:
-                raise StoreError(f"{_where(url)} asks for a user name and password (HTTP 401). "
-                                 "Pass --user and --password (or set GUTKG_SPARQL_USER and "
-                                 "GUTKG_SPARQL_PASSWORD).")
+                raise StoreError(
+                    f"{_where(url)} asks for a user name and password (HTTP 401). "
+                    "Pass --user and --password (or set GUTKG_SPARQL_USER and "
+                    "GUTKG_SPARQL_PASSWORD)."
+                )
             if not challenge:
-                raise StoreError(f"{_where(url)} refused the request (HTTP 401) without saying "
-                                 "which authentication it wants.")
+                raise StoreError(
+                    f"{_where(url)} refused the request (HTTP 401) without saying which authentication it wants."
+                )
             fresh = _parse_challenge(challenge)
             used = self.challenge[1].get("nonce") if self.challenge else None
             new_nonce = fresh[0] == "digest" and fresh[1].get("nonce") != used
             if sent_auth and (retried or not new_nonce):
-                raise StoreError(f"{_where(url)} refused the user name or password for "
-                                 f"{self.user!r} (HTTP 401). Check --user and --password.")
+                raise StoreError(
+                    f"{_where(url)} refused the user name or password for "
+                    f"{self.user!r} (HTTP 401). Check --user and --password."
+                )
             retried = sent_auth  # a Digest nonce may expire once; a second refusal is final
             self.challenge = fresh
         raise StoreError(f"{_where(url)} keeps asking for authentication (HTTP 401).")
 
     def prime(self, url: str) -> None:
         """Learn the server's challenge before a large upload, so the body is sent only once."""
+        _check_scheme(url)
         if self.user and self.challenge is None:
-            response = self._open(urllib.request.Request(url, method="HEAD",
-                                                         headers={"User-Agent": "gutkg"}), None)
+            response = self._open(
+                urllib.request.Request(  # noqa: S310 - http(s) only, checked above
+                    url,
+                    method="HEAD",
+                    headers={"User-Agent": "gutkg"},
+                ),
+                None,
+            )
             if response.status == 401 and response.headers.get("www-authenticate"):
                 self.challenge = _parse_challenge(response.headers["www-authenticate"])
             response.read()
@@ -197,15 +223,16 @@ class HttpClient:
         url = req.full_url
         try:
             stream = self._opener.open(req, timeout=timeout or self.timeout)
-            return Response(url, stream.status, {k.lower(): v for k, v in stream.headers.items()},
-                            stream)
+            return Response(url, stream.status, {k.lower(): v for k, v in stream.headers.items()}, stream)
         except urllib.error.HTTPError as exc:
             return Response(url, exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc)
         except urllib.error.URLError as exc:
             raise _connection_error(url, exc.reason) from None
         except TimeoutError:
-            raise QueryError(f"{_where(url)} did not answer within {timeout or self.timeout:g} s. "
-                             "Simplify the query, add a LIMIT, or raise the timeout.") from None
+            raise QueryError(
+                f"{_where(url)} did not answer within {timeout or self.timeout:g} s. "
+                "Simplify the query, add a LIMIT, or raise the timeout."
+            ) from None
         except (ConnectionError, HTTPException, OSError) as exc:
             raise _connection_error(url, exc) from None
 
@@ -217,8 +244,9 @@ def _where(url: str) -> str:
 
 def _connection_error(url: str, reason: object) -> GutKGError:
     if isinstance(reason, TimeoutError):
-        return QueryError(f"{_where(url)} did not answer in time. Simplify the query, add a LIMIT, "
-                          "or raise the timeout.")
+        return QueryError(
+            f"{_where(url)} did not answer in time. Simplify the query, add a LIMIT, or raise the timeout."
+        )
     if isinstance(reason, ConnectionRefusedError):
         why = "connection refused. Is the server running, and are the host and port right?"
     elif isinstance(reason, socket.gaierror):
@@ -228,3 +256,16 @@ def _connection_error(url: str, reason: object) -> GutKGError:
     else:
         why = f"{reason}."
     return StoreError(f"cannot reach {_where(url)}: {why}")
+
+
+def _check_scheme(url: str) -> None:
+    """Refuse any URL that is not http(s): a store never reads ``file:`` or other local schemes.
+
+    >>> _check_scheme("file:///etc/passwd")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    gutkg.errors.StoreError: ...
+    """
+    if urllib.parse.urlsplit(url).scheme.lower() not in {"http", "https"}:
+        raise StoreError(
+            f"{url!r} is not an http(s) URL: a remote store speaks HTTP only (write it as sparql+http://HOST:PORT/PATH)"
+        )

@@ -30,9 +30,15 @@ class Store(ABC):
         """Parse ``data`` and add its triples; raise :class:`ParseError` naming ``source``."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
-              limit: int | None = None, prefixes: Mapping[str, str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        limit: int | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query; every backend takes these keywords.
 
         ``bindings`` pre-bind variables (never string formatting); ``limit`` keeps that many
@@ -81,8 +87,9 @@ def query_parse_error(message: str, sparql: str) -> ParseError:
     line, col = int(match[1]), int(match[2])
     lines = sparql.splitlines() or [""]
     excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
-    return ParseError(f"SPARQL syntax error: {match[3].strip()}", source="query", line=line,
-                      column=col, excerpt=excerpt)
+    return ParseError(
+        f"SPARQL syntax error: {match[3].strip()}", source="query", line=line, column=col, excerpt=excerpt
+    )
 
 
 def turtle_parse_error(exc: SyntaxError, source: str, text: str) -> ParseError:
@@ -94,8 +101,7 @@ def turtle_parse_error(exc: SyntaxError, source: str, text: str) -> ParseError:
     msg = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", msg)
     lines = text.splitlines()
     excerpt = lines[line - 1] if line and 0 < line <= len(lines) else ""
-    return ParseError(f"Turtle syntax error: {msg}", source=source, line=line, column=col,
-                      excerpt=excerpt)
+    return ParseError(f"Turtle syntax error: {msg}", source=source, line=line, column=col, excerpt=excerpt)
 
 
 def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
@@ -118,8 +124,7 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ValueError(f"invalid variable name {name!r}")
-    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(bindings[n].n3() for n in names) + ") } ")
+    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") } "
     template_depth = 0  # > 0 while inside a CONSTRUCT template
     last_word = ""
     for token in tokens(sparql):
@@ -135,6 +140,6 @@ def inject_values(sparql: str, bindings: Mapping[str, Term]) -> str:
             template_depth = 1
         elif token.text == "{":
             i = token.start
-            return sparql[: i + 1] + " " + block + sparql[i + 1:].lstrip()
+            return sparql[: i + 1] + " " + block + sparql[i + 1 :].lstrip()
         last_word = ""
     raise ValueError("cannot bind parameters: the query has no group pattern")

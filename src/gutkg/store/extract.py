@@ -37,7 +37,7 @@ def describe(store: Store, iris: Iterable[str]) -> list[Triple]:
             raise StoreError(f"cannot describe {iri!r}: not a valid IRI")
     triples: set[Triple] = set()
     for start in range(0, len(wanted), _CHUNK):
-        values = " ".join(f"<{iri}>" for iri in wanted[start:start + _CHUNK])
+        values = " ".join(f"<{iri}>" for iri in wanted[start : start + _CHUNK])
         result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
         triples.update(result.triples)
     return sorted(triples)

@@ -32,8 +32,7 @@ def ntriples_chunks(path: Path, size: int) -> Iterator[list[str]]:
         for line in fh:
             if not line.strip():
                 continue
-            labels = (re.findall(r"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]", blank(line))
-                      if "_:" in line else [])
+            labels = re.findall(r"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]", blank(line)) if "_:" in line else []
             if labels:
                 for other in labels[1:]:
                     parent[find(other)] = find(labels[0])
@@ -82,8 +81,7 @@ def file_to_ntriples(path: Path, out: Path, *, fmt: str = "turtle") -> int:
     from pyoxigraph import RdfFormat, parse, serialize
 
     try:
-        serialize(parse(path=str(path), format=_ox_format(fmt)), output=str(out),
-                  format=RdfFormat.N_TRIPLES)
+        serialize(parse(path=str(path), format=_ox_format(fmt)), output=str(out), format=RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         raise turtle_parse_error(exc, str(path), path.read_text("utf-8", "replace")) from None
     except MemoryError as exc:

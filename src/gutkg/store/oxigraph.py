@@ -15,9 +15,14 @@ from gutkg.store.terms import QueryResult, Term
 def _formats() -> dict[str, Any]:
     from pyoxigraph import RdfFormat
 
-    return {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
-            "nquads": RdfFormat.N_QUADS, "rdfxml": RdfFormat.RDF_XML,
-            "jsonld": RdfFormat.JSON_LD, "trig": RdfFormat.TRIG}
+    return {
+        "turtle": RdfFormat.TURTLE,
+        "ntriples": RdfFormat.N_TRIPLES,
+        "nquads": RdfFormat.N_QUADS,
+        "rdfxml": RdfFormat.RDF_XML,
+        "jsonld": RdfFormat.JSON_LD,
+        "trig": RdfFormat.TRIG,
+    }
 
 
 _KINDS: dict[type, str] = {}
@@ -40,8 +45,11 @@ def to_term(node: object) -> Term | None:
         return Term("uri", node.value)  # type: ignore[attr-defined]
     if kind == "literal":
         datatype = node.datatype  # type: ignore[attr-defined]
-        return Term.literal(node.value, datatype.value if datatype else None,  # type: ignore[attr-defined]
-                            node.language)  # type: ignore[attr-defined]
+        return Term.literal(
+            node.value,  # type: ignore[attr-defined]
+            datatype.value if datatype else None,
+            node.language,  # type: ignore[attr-defined]
+        )
     if kind == "bnode":
         return Term("bnode", node.value)  # type: ignore[attr-defined]
     return Term.literal(str(node))
@@ -85,15 +93,22 @@ def too_large(exc: MemoryError, source: str) -> ParseError:
     """The clear error for pyoxigraph's "buffer maximal size" refusal (re-raises any other MemoryError)."""
     if "maximal size" not in str(exc):
         raise exc
-    return ParseError(f"a single literal or IRI is larger than {MAX_TOKEN // (1024 * 1024)} MiB, the most "
-                      "the RDF parser accepts. Shorten it: long text belongs in a document the graph "
-                      "cites, not in a literal.", source=source)
+    return ParseError(
+        f"a single literal or IRI is larger than {MAX_TOKEN // (1024 * 1024)} MiB, the most "
+        "the RDF parser accepts. Shorten it: long text belongs in a document the graph "
+        "cites, not in a literal.",
+        source=source,
+    )
 
 
 def bom_error(source: str) -> ParseError:
     """The error for a file that starts with a UTF-8 byte-order mark (Turtle does not allow one)."""
-    return ParseError("the file starts with a byte-order mark (an invisible U+FEFF); re-save it as "
-                      "UTF-8 without BOM", source=source, line=1, column=1)
+    return ParseError(
+        "the file starts with a byte-order mark (an invisible U+FEFF); re-save it as UTF-8 without BOM",
+        source=source,
+        line=1,
+        column=1,
+    )
 
 
 def _starts_with_bom(data: bytes | str) -> bool:
@@ -144,8 +159,10 @@ class OxigraphStore(Store):
             else:
                 self.ox = OxStore(str(self.path))
         except OSError as exc:
-            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}. "
-                             "Delete the folder to rebuild it, or choose another --store path.") from None
+            raise StoreError(
+                f"cannot open the Oxigraph store at {self.path}: {exc}. "
+                "Delete the folder to rebuild it, or choose another --store path."
+            ) from None
 
     def load(self, data: bytes | str, *, fmt: str = "turtle", source: str = "<input>") -> None:
         try:
@@ -163,8 +180,7 @@ class OxigraphStore(Store):
         except MemoryError as exc:
             raise too_large(exc, source) from None
 
-    def load_file(self, path: Path, *, fmt: str = "turtle",
-                  on_progress: Callable[[int], None] | None = None) -> None:
+    def load_file(self, path: Path, *, fmt: str = "turtle", on_progress: Callable[[int], None] | None = None) -> None:
         """Bulk-load a file without reading it into Python memory.
 
         ``on_progress`` receives the bytes read as the loader streams the file (for a progress
@@ -175,8 +191,7 @@ class OxigraphStore(Store):
                 self.ox.bulk_load(path=str(path), format=_formats()[fmt])
             else:
                 with path.open("rb") as fh:
-                    self.ox.bulk_load(input=cast(Any, _Counting(fh, on_progress)),
-                                      format=_formats()[fmt])
+                    self.ox.bulk_load(input=cast(Any, _Counting(fh, on_progress)), format=_formats()[fmt])
         except SyntaxError as exc:
             with path.open("rb") as fh:
                 if _starts_with_bom(fh.read(3)):
@@ -185,10 +200,17 @@ class OxigraphStore(Store):
         except MemoryError as exc:
             raise too_large(exc, str(path)) from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
-              limit: int | None = None, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None,
-              prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        limit: int | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run a query; ``limit`` stops reading rows/triples after that many (``truncated`` is
         then set), so a huge result is never built. ``default_graphs`` / ``named_graphs`` give the
         SPARQL Protocol dataset (graph IRIs of this store; nothing is fetched). ``prefixes`` are
@@ -218,12 +240,10 @@ class OxigraphStore(Store):
         cap = None if limit is None else limit + 1
         if isinstance(result, QuerySolutions):
             names = [v.value for v in result.variables]
-            rows = [tuple(to_term(sol[i]) for i in range(len(names)))
-                    for sol in islice(result, cap)]
+            rows = [tuple(to_term(sol[i]) for i in range(len(names))) for sol in islice(result, cap)]
             out = QueryResult("select", vars=names, rows=rows)
         else:
-            triples = [(to_term(t.subject), to_term(t.predicate), to_term(t.object))
-                       for t in islice(result, cap)]
+            triples = [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in islice(result, cap)]
             out = QueryResult("graph", triples=triples)  # type: ignore[arg-type]
         if limit is not None and len(out) > limit:
             del (out.rows if out.kind == "select" else out.triples)[limit:]
@@ -235,9 +255,11 @@ class OxigraphStore(Store):
         """Every triple of the default graph whose object is a literal."""
         from pyoxigraph import DefaultGraph, Literal
 
-        return [(to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
-                for q in self.ox.quads_for_pattern(None, None, None, DefaultGraph())
-                if isinstance(q.object, Literal)]
+        return [
+            (to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
+            for q in self.ox.quads_for_pattern(None, None, None, DefaultGraph())
+            if isinstance(q.object, Literal)
+        ]
 
     def update(self, sparql: str) -> None:
         self.ox.update(sparql)
@@ -260,8 +282,10 @@ def parse_triples(data: bytes | str, *, fmt: str = "turtle", source: str = "<inp
     from pyoxigraph import parse
 
     try:
-        return [(to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
-                for q in parse(data, format=_formats()[fmt])]
+        return [
+            (to_term(q.subject), to_term(q.predicate), to_term(q.object))  # type: ignore[misc]
+            for q in parse(data, format=_formats()[fmt])
+        ]
     except SyntaxError as exc:
         if _starts_with_bom(data):
             raise bom_error(source) from None
@@ -271,8 +295,9 @@ def parse_triples(data: bytes | str, *, fmt: str = "turtle", source: str = "<inp
         raise too_large(exc, source) from None
 
 
-def serialize_triples(triples: Sequence[tuple[Term, Term, Term]], fmt: str = "turtle",
-                      prefixes: Mapping[str, str] | None = None) -> bytes:
+def serialize_triples(
+    triples: Sequence[tuple[Term, Term, Term]], fmt: str = "turtle", prefixes: Mapping[str, str] | None = None
+) -> bytes:
     """Serialise :class:`Term` triples (a CONSTRUCT/DESCRIBE result) as ``fmt``.
 
     Only the ``prefixes`` some IRI actually uses are declared.
@@ -289,6 +314,7 @@ def serialize_triples(triples: Sequence[tuple[Term, Term, Term]], fmt: str = "tu
     for name, base in (prefixes or {}).items():
         if any(i.startswith(base) for i in iris):
             used[name] = base
-    out = ox_serialize((Triple(*(from_term(t) for t in triple)) for triple in triples),
-                       format=_formats()[fmt], prefixes=used or None)
+    out = ox_serialize(
+        (Triple(*(from_term(t) for t in triple)) for triple in triples), format=_formats()[fmt], prefixes=used or None
+    )
     return out if isinstance(out, bytes) else b""

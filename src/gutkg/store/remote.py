@@ -51,10 +51,16 @@ REMOTE_PREFIXES = ("sparql+http://", "sparql+https://")
 CHUNK = 500
 _JSON = "application/sparql-results+json"
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_RDF_TYPES = {"application/n-triples": "ntriples", "text/plain": "ntriples",
-              "text/ntriples": "ntriples", "text/turtle": "turtle",
-              "application/x-turtle": "turtle", "application/rdf+xml": "rdfxml",
-              "application/ld+json": "jsonld", "application/n-quads": "nquads"}
+_RDF_TYPES = {
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
+    "text/ntriples": "ntriples",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "rdfxml",
+    "application/ld+json": "jsonld",
+    "application/n-quads": "nquads",
+}
 _NT = "application/n-triples"
 
 
@@ -103,8 +109,7 @@ def query_form(sparql: str) -> str:
     word = match[1].upper() if match else ""
     if word in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
         return word.lower()
-    if word in {"INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
-                "COPY"}:
+    if word in {"INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}:
         return "update"
     return "select"
 
@@ -133,7 +138,7 @@ def _retarget(update: str, graph: str | None) -> str:
     data = re.match(r"(INSERT\s+DATA|DELETE\s+DATA|DELETE\s+WHERE)\s*\{", body, re.I)
     if data:
         end = body.rstrip().rfind("}")
-        return f"{head}{data[0]} GRAPH {g} {{{body[data.end():end]}}} }}"
+        return f"{head}{data[0]} GRAPH {g} {{{body[data.end() : end]}}} }}"
     if re.match(r"(INSERT|DELETE)\b", body, re.I):
         return f"{head}WITH {g} {body}"
     if re.match(r"(CLEAR|DROP)\s+(SILENT\s+)?DEFAULT\b", body, re.I):
@@ -165,10 +170,19 @@ class RemoteStore(Store):
 
     backend = "sparql"
 
-    def __init__(self, query_url: str, *, update_url: str | None = None,
-                 gsp_url: str | None = None, graph: str | None = None, user: str | None = None,
-                 password: str | None = None, timeout: float = 120.0,
-                 server_timeout: int | None = None, chunk_size: int = CHUNK) -> None:
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        graph: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 120.0,
+        server_timeout: int | None = None,
+        chunk_size: int = CHUNK,
+    ) -> None:
         derived_update, derived_gsp = derive_urls(query_url)
         self.query_url = query_url
         self.update_url = update_url or derived_update
@@ -201,8 +215,12 @@ class RemoteStore(Store):
         if ":" in split.hostname:
             netloc = f"[{split.hostname}]" + (f":{split.port}" if split.port else "")
         url = urllib.parse.urlunsplit((split.scheme, netloc, split.path or "/", rest, ""))
-        env = {"user": "GUTKG_SPARQL_USER", "password": "GUTKG_SPARQL_PASSWORD",
-               "update_url": "GUTKG_SPARQL_UPDATE", "gsp_url": "GUTKG_SPARQL_GSP"}
+        env = {
+            "user": "GUTKG_SPARQL_USER",
+            "password": "GUTKG_SPARQL_PASSWORD",
+            "update_url": "GUTKG_SPARQL_UPDATE",
+            "gsp_url": "GUTKG_SPARQL_GSP",
+        }
         kwargs: dict[str, object] = {k: os.environ[v] for k, v in env.items() if os.environ.get(v)}
         if split.username:
             kwargs["user"] = urllib.parse.unquote(split.username)
@@ -219,17 +237,22 @@ class RemoteStore(Store):
         """The ``--store`` spec that opens this store (without credentials)."""
         url = "sparql+" + self.query_url
         if self.graph:
-            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(
-                {"default-graph-uri": self.graph})
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"default-graph-uri": self.graph})
         return url
 
     # -- queries ---------------------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
-              limit: int | None = None, default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None,
-              prefixes: Mapping[str, str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        limit: int | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run a query on the endpoint; the same keywords as the embedded stores.
 
         ``limit`` keeps that many rows/triples (``truncated`` is then set); ``default_graphs`` /
@@ -237,8 +260,7 @@ class RemoteStore(Store):
         ``prefixes`` and ``base_iri`` are declared on the query's first line (line numbers kept).
         """
         text = inject_values(sparql, bindings) if bindings else sparql
-        declared = "".join(f"PREFIX {p}: {Term.iri(iri).n3()} "
-                           for p, iri in (prefixes or {}).items())
+        declared = "".join(f"PREFIX {p}: {Term.iri(iri).n3()} " for p, iri in (prefixes or {}).items())
         if base_iri:
             declared = f"BASE {Term.iri(base_iri).n3()} " + declared
         if declared:
@@ -249,8 +271,9 @@ class RemoteStore(Store):
         dataset += [("named-graph-uri", g) for g in named_graphs or ()]
         form = query_form(text)
         if form == "update":
-            raise QueryError("this is a SPARQL Update, not a query: stores run updates only "
-                             "through update(), never through query().")
+            raise QueryError(
+                "this is a SPARQL Update, not a query: stores run updates only through update(), never through query()."
+            )
         if form in {"construct", "describe"}:
             result = self._graph_query(text, sparql, dataset, limit)
             return _cut(result, limit)
@@ -264,22 +287,28 @@ class RemoteStore(Store):
                     "Virtuoso's ResultSetMaxRows) and this query has LIMIT, OFFSET, ORDER BY or "
                     f"VALUES, so gutkg cannot page it safely. Page it yourself with LIMIT "
                     f"{self.row_cap} OFFSET n (without ORDER BY: Virtuoso will not sort past its "
-                    "cap), or raise ResultSetMaxRows in virtuoso.ini.")
-            rows = list(islice(self._pages(text, sparql, dataset, rows),
-                               None if limit is None else limit + 1))
+                    "cap), or raise ResultSetMaxRows in virtuoso.ini."
+                )
+            rows = list(islice(self._pages(text, sparql, dataset, rows), None if limit is None else limit + 1))
         names = list(head.get("head", {}).get("vars", []))
-        return _cut(QueryResult("select", vars=names,
-                                rows=[tuple(_term(b[v]) if v in b else None for v in names)
-                                      for b in rows]), limit)
+        return _cut(
+            QueryResult(
+                "select", vars=names, rows=[tuple(_term(b[v]) if v in b else None for v in names) for b in rows]
+            ),
+            limit,
+        )
 
-    def _select(self, text: str, original: str,
-                dataset: list[tuple[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    def _select(
+        self, text: str, original: str, dataset: list[tuple[str, str]]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
         response = self._post_query(text, original, _JSON, dataset)
         try:
             data = json.loads(response.read())
         except ValueError:
-            raise StoreError(f"{self._who()} did not answer with SPARQL JSON results. Check that "
-                             f"{self.query_url} is a SPARQL query endpoint.") from None
+            raise StoreError(
+                f"{self._who()} did not answer with SPARQL JSON results. Check that "
+                f"{self.query_url} is a SPARQL query endpoint."
+            ) from None
         rows = data.get("results", {}).get("bindings", []) if "boolean" not in data else []
         cap = response.headers.get("x-sparql-maxrows")
         cut = False
@@ -289,41 +318,42 @@ class RemoteStore(Store):
             cut = len(rows) >= self.row_cap and not (limits and limits[-1] <= self.row_cap)
         return data, rows, cut
 
-    def _pages(self, text: str, original: str, dataset: list[tuple[str, str]],
-               first: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def _pages(
+        self, text: str, original: str, dataset: list[tuple[str, str]], first: list[dict[str, Any]]
+    ) -> Iterator[dict[str, Any]]:
         """Every row of an uncapped SELECT, in pages of the server's row cap (no ORDER BY)."""
         cap = self.row_cap or len(first)
         yield from first
         offset = len(first)
         while True:
-            _head, rows, _cut = self._select(f"{text}\nLIMIT {cap} OFFSET {offset}", original,
-                                             dataset)
+            _head, rows, _cut = self._select(f"{text}\nLIMIT {cap} OFFSET {offset}", original, dataset)
             yield from rows
             if len(rows) < cap:
                 return
             offset += len(rows)
 
-    def _graph_query(self, text: str, original: str, dataset: list[tuple[str, str]],
-                     limit: int | None) -> QueryResult:
+    def _graph_query(self, text: str, original: str, dataset: list[tuple[str, str]], limit: int | None) -> QueryResult:
         from gutkg.store.oxigraph import parse_triples
 
         response = self._post_query(text, original, _RDF_ACCEPT, dataset)
         ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
         fmt = _RDF_TYPES.get(ctype)
         if fmt is None:
-            raise StoreError(f"{self._who()} answered a CONSTRUCT with {ctype or 'no type'}, "
-                             "not RDF. Check that the URL is a SPARQL query endpoint.")
+            raise StoreError(
+                f"{self._who()} answered a CONSTRUCT with {ctype or 'no type'}, "
+                "not RDF. Check that the URL is a SPARQL query endpoint."
+            )
         triples = parse_triples(response.read(), fmt=fmt, source=self.query_url)
         cap = self.row_cap or (10000 if "virtuoso" in self.server.lower() else None)
         if cap and len(triples) >= cap and not (limit is not None and limit < cap):
             raise QueryError(
                 f"{self._who()} returned exactly {cap:,} triples, its row cap (Virtuoso's "
                 "ResultSetMaxRows): the result is almost certainly cut. Ask for SELECT ?s ?p ?o "
-                "instead (gutkg pages SELECTs), or raise ResultSetMaxRows in virtuoso.ini.")
+                "instead (gutkg pages SELECTs), or raise ResultSetMaxRows in virtuoso.ini."
+            )
         return QueryResult("graph", triples=triples)
 
-    def _post_query(self, text: str, original: str, accept: str,
-                    dataset: list[tuple[str, str]]) -> Response:
+    def _post_query(self, text: str, original: str, accept: str, dataset: list[tuple[str, str]]) -> Response:
         form = [("query", text)]
         if dataset:
             form += dataset
@@ -331,9 +361,13 @@ class RemoteStore(Store):
             form.append(("default-graph-uri", self.graph))
         if self.server_timeout:
             form.append(("timeout", str(self.server_timeout)))
-        response = self.http.request("POST", self.query_url, accept=accept,
-                                     content_type="application/x-www-form-urlencoded",
-                                     body=urllib.parse.urlencode(form).encode())
+        response = self.http.request(
+            "POST",
+            self.query_url,
+            accept=accept,
+            content_type="application/x-www-form-urlencoded",
+            body=urllib.parse.urlencode(form).encode(),
+        )
         self.server = response.headers.get("server", self.server)
         if response.status >= 300:
             self._fail(response, self.query_url, original)
@@ -342,11 +376,11 @@ class RemoteStore(Store):
             raise QueryError(
                 f"{self._who()} stopped the query at its time limit and sent back partial results "
                 "(X-SQL-State: S1TAT), which gutkg refuses to use. Simplify the query, add a "
-                "LIMIT, or raise the limit (Virtuoso: MaxQueryExecutionTime in virtuoso.ini).")
+                "LIMIT, or raise the limit (Virtuoso: MaxQueryExecutionTime in virtuoso.ini)."
+            )
         return response
 
-    def _fail(self, response: Response, url: str, sparql: str | None,
-              text: str | None = None) -> None:
+    def _fail(self, response: Response, url: str, sparql: str | None, text: str | None = None) -> None:
         """Raise the error a failed request means, with what to do about it."""
         status = response.status
         text = response.text() if text is None else text
@@ -360,36 +394,43 @@ class RemoteStore(Store):
             raise StoreError(
                 f"{url} refused the write: the account may not update. Use an "
                 "authenticated endpoint with --user/--password (Virtuoso: /sparql-auth, "
-                "/sparql-graph-crud-auth) or grant SPARQL_UPDATE. Server said: " + text[:200])
+                "/sparql-graph-crud-auth) or grant SPARQL_UPDATE. Server said: " + text[:200]
+            )
         if status == 404:
             raise StoreError(
                 f"no SPARQL endpoint at {url} (HTTP 404). Oxigraph serves /query, /update and "
-                "/store; Virtuoso /sparql, /sparql-auth and /sparql-graph-crud(-auth).")
+                "/store; Virtuoso /sparql, /sparql-auth and /sparql-graph-crud(-auth)."
+            )
         if "estimated execution time" in low:
             raise QueryError(
                 f"{self._who()} refused the query before running it: its estimated execution "
                 "time exceeds the server's time limit (Virtuoso 42000, MaxQueryCostEstimationTime "
-                "in virtuoso.ini). Simplify the query or add a LIMIT. Server said: "
-                + " ".join(text.split())[:300])
+                "in virtuoso.ini). Simplify the query or add a LIMIT. Server said: " + " ".join(text.split())[:300]
+            )
         if "s1t00" in low or "timed out" in low or "timeout" in low:
-            raise QueryError(f"{self._who()} timed out: {text[:300]}. Simplify the query or "
-                             "raise the server's time limit.")
+            raise QueryError(
+                f"{self._who()} timed out: {text[:300]}. Simplify the query or raise the server's time limit."
+            )
         raise StoreError(f"{url} answered HTTP {status}: {text[:400]}")
 
     def _who(self) -> str:
-        return f"the SPARQL endpoint {self.query_url}" + (f" ({self.server.split()[0]})"
-                                                          if self.server else "")
+        return f"the SPARQL endpoint {self.query_url}" + (f" ({self.server.split()[0]})" if self.server else "")
 
     # -- writes ----------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
         if not self.update_url:
-            raise StoreError(f"no SPARQL Update endpoint for {self.query_url}: pass its URL "
-                             "(update_url=..., or GUTKG_SPARQL_UPDATE).")
+            raise StoreError(
+                f"no SPARQL Update endpoint for {self.query_url}: pass its URL "
+                "(update_url=..., or GUTKG_SPARQL_UPDATE)."
+            )
         form = [("update", _retarget(sparql, self.graph))]
-        response = self.http.request("POST", self.update_url,
-                                     content_type="application/x-www-form-urlencoded",
-                                     body=urllib.parse.urlencode(form).encode())
+        response = self.http.request(
+            "POST",
+            self.update_url,
+            content_type="application/x-www-form-urlencoded",
+            body=urllib.parse.urlencode(form).encode(),
+        )
         if response.status >= 300:
             self._fail(response, self.update_url, sparql)
         response.read()
@@ -402,8 +443,7 @@ class RemoteStore(Store):
             path.write_bytes(payload)
             self.send(path, replace=False)
 
-    def load_file(self, path: Path, *, fmt: str = "turtle",
-                  on_progress: Callable[[int], None] | None = None) -> int:
+    def load_file(self, path: Path, *, fmt: str = "turtle", on_progress: Callable[[int], None] | None = None) -> int:
         """Stream a file of any size into the graph; return the number of triples sent."""
         with tempfile.TemporaryDirectory(prefix="gutkg-") as tmp:
             nt = Path(tmp) / "data.nt"
@@ -411,8 +451,14 @@ class RemoteStore(Store):
             self.send(nt, replace=False, on_progress=on_progress)
             return count
 
-    def send(self, ntriples: Path, *, replace: bool, use_gsp: bool | None = None,
-             on_progress: Callable[[int], None] | None = None) -> None:
+    def send(
+        self,
+        ntriples: Path,
+        *,
+        replace: bool,
+        use_gsp: bool | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
         """Add (or with ``replace``, replace the graph with) an N-Triples file.
 
         Through the Graph Store Protocol when there is one (one request, atomic on servers with
@@ -430,8 +476,7 @@ class RemoteStore(Store):
             text = "".join(chunk)
             # Virtuoso refuses blank nodes in INSERT DATA; a template with an empty WHERE is the
             # standard equivalent (one solution: each label is one fresh node)
-            self.update(f"INSERT {{\n{text}}} WHERE {{}}" if "_:" in text
-                        else f"INSERT DATA {{\n{text}}}")
+            self.update(f"INSERT {{\n{text}}} WHERE {{}}" if "_:" in text else f"INSERT DATA {{\n{text}}}")
             if on_progress:
                 on_progress(len(chunk))
 
@@ -442,33 +487,35 @@ class RemoteStore(Store):
         """An empty POST (adds nothing): learns the auth challenge and whether the endpoint has
         the target graph before a large body is sent (a server refusing early cuts an upload)."""
         if not self.gsp_url:
-            raise StoreError(f"no Graph Store Protocol endpoint for {self.query_url}: pass "
-                             "gsp_url=... (or GUTKG_SPARQL_GSP), or push with --update.")
+            raise StoreError(
+                f"no Graph Store Protocol endpoint for {self.query_url}: pass "
+                "gsp_url=... (or GUTKG_SPARQL_GSP), or push with --update."
+            )
         self._gsp_request("POST", b"", None)
 
-    def _gsp_send(self, path: Path, replace: bool,
-                  on_progress: Callable[[int], None] | None) -> None:
+    def _gsp_send(self, path: Path, replace: bool, on_progress: Callable[[int], None] | None) -> None:
         self.check_gsp()
         self._gsp_request("PUT" if replace else "POST", path, on_progress)
 
-    def _gsp_request(self, method: str, body: bytes | Path,
-                     on_progress: Callable[[int], None] | None) -> None:
+    def _gsp_request(self, method: str, body: bytes | Path, on_progress: Callable[[int], None] | None) -> None:
         assert self.gsp_url
-        response = self.http.request(method, self.gsp_url, params=self._gsp_params(), body=body,
-                                     content_type=_NT, on_progress=on_progress)
+        response = self.http.request(
+            method, self.gsp_url, params=self._gsp_params(), body=body, content_type=_NT, on_progress=on_progress
+        )
         if response.status >= 300:
             text = response.text()
             if "default" in text.lower() and not self.graph:
-                raise StoreError(f"{self.gsp_url} has no default graph (Virtuoso): name a "
-                                 "graph with --named-graph IRI (push), or default-graph-uri "
-                                 "in the store URL.")
+                raise StoreError(
+                    f"{self.gsp_url} has no default graph (Virtuoso): name a "
+                    "graph with --named-graph IRI (push), or default-graph-uri "
+                    "in the store URL."
+                )
             self._fail(response, self.gsp_url, None, text)
         response.read()
 
     def clear(self) -> None:
         """Remove every triple of the store's graph."""
-        self.update("CLEAR SILENT GRAPH " + Term.iri(self.graph).n3() if self.graph
-                    else "CLEAR SILENT DEFAULT")
+        self.update("CLEAR SILENT GRAPH " + Term.iri(self.graph).n3() if self.graph else "CLEAR SILENT DEFAULT")
 
     # -- reads -----------------------------------------------------------------------------
 

@@ -51,8 +51,7 @@ class Term:
             return f"<{self.value}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
-        text = (self.value.replace("\\", "\\\\").replace('"', '\\"')
-                .replace("\n", "\\n").replace("\r", "\\r"))
+        text = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if self.lang:
             return f'"{text}"@{self.lang}'
         if self.datatype:
@@ -64,8 +63,7 @@ class Term:
         if self.kind == "literal" and self.datatype:
             local = self.datatype.removeprefix(XSD)
             try:
-                if local in {"integer", "int", "long", "short", "nonNegativeInteger",
-                             "positiveInteger", "gYear"}:
+                if local in {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "gYear"}:
                     return int(self.value)
                 if local in {"decimal", "double", "float"}:
                     return float(self.value)

@@ -8,7 +8,9 @@ them at once, so later steps of the same change (a claim on a concept added a mo
 :meth:`Draft.commit` then
 
 1. renders each touched file as canonical Turtle (the old triples plus the new, its header kept),
-2. validates the whole new graph (SHACL + referential checks, :func:`gutkg.validate.validate_store`)
+2. validates the new graph (:func:`gutkg.validate.validate_store`: the referential and curation
+   checks on the whole graph, SHACL on the nodes the change can affect, :meth:`Draft.focus`, which
+   gives the same results for them as validating everything: tests/test_curate_incremental.py)
    and refuses with the grouped report if the change introduces a violation (violations the graph
    already had are reported as a note, not blamed on the change),
 3. unless ``dry_run``, replaces the files with :func:`gutkg.atomic.write_files`: all or nothing,
@@ -24,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gutkg.curation.shaclcache import read_shacl_cache, shacl_key, write_shacl_cache
 from gutkg.errors import InputError, StoreError, ValidationError
 from gutkg.store import Store, Term, Triple
-from gutkg.vocab import CATEGORIES, CONCEPT, RDF
+from gutkg.vocab import CATEGORIES, CONCEPT, RDF, RDFS
 
 if TYPE_CHECKING:
     from gutkg.concepts import ConceptIndex
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 
 HYPOTHESES_FILE = "hypotheses.ttl"
 _TYPE = str(RDF.type)
+#: Predicates that change what a class is: a change adding or removing one is validated whole.
+_SCHEMA = frozenset({str(RDFS.subClassOf), str(RDFS.subPropertyOf), str(RDFS.domain), str(RDFS.range)})
 
 
 @dataclass
@@ -70,9 +75,15 @@ class Result:
         return bool(self.files) and not self.dry_run
 
     def as_dict(self) -> dict[str, object]:
-        return {"dry_run": self.dry_run, "written": self.written, "files": self.files,
-                "changes": [c.as_dict() for c in self.changes], "notes": self.notes,
-                "triples": self.triples, "diff": self.diff}
+        return {
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "files": self.files,
+            "changes": [c.as_dict() for c in self.changes],
+            "notes": self.notes,
+            "triples": self.triples,
+            "diff": self.diff,
+        }
 
     def text(self, *, diff: bool = False) -> str:
         lines = [c.text() for c in self.changes]
@@ -82,8 +93,11 @@ class Result:
         if not self.files:
             lines.append("nothing to change")
         elif self.dry_run:
-            lines.append(f"dry run: valid; nothing written ({len(self.files)} file(s) would change: "
-                         + ", ".join(self.files) + ")")
+            lines.append(
+                f"dry run: valid; nothing written ({len(self.files)} file(s) would change: "
+                + ", ".join(self.files)
+                + ")"
+            )
         else:
             lines.append(f"valid; wrote {len(self.files)} file(s): " + ", ".join(self.files))
         return "\n".join(lines)
@@ -92,20 +106,22 @@ class Result:
 class Draft:
     """The graph folder ``graph_dir`` (default: the bundled ``graph/``) plus pending additions."""
 
-    def __init__(self, graph_dir: Path | str | None = None, *,
-                 identifiers: VerifiedIdentifiers | None = None) -> None:
+    def __init__(self, graph_dir: Path | str | None = None, *, identifiers: VerifiedIdentifiers | None = None) -> None:
         from gutkg.loading import RDF_SUFFIXES, default_graph_dir, fmt_of, ontology_files, read_rdf
         from gutkg.store import new_store
         from gutkg.store.oxigraph import parse_triples
 
         root = Path(graph_dir) if graph_dir else default_graph_dir()
         if not root.is_dir():
-            raise InputError(f"{root} is not a folder: --graph must name the graph folder to change "
-                             "(the one holding concepts/, claims/, hypotheses.ttl).")
+            raise InputError(
+                f"{root} is not a folder: --graph must name the graph folder to change "
+                "(the one holding concepts/, claims/, hypotheses.ttl)."
+            )
         self.root = root.resolve()
         self._identifiers = identifiers
-        self.files = sorted(p for p in self.root.rglob("*")
-                            if p.suffix in RDF_SUFFIXES and p.is_file() and not p.name.startswith("."))
+        self.files = sorted(
+            p for p in self.root.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
         self._bytes: dict[Path, bytes] = {}
         self._triples: dict[Path, list[Triple]] = {}
         self._defined: dict[str, Path] = {}
@@ -127,6 +143,8 @@ class Draft:
         self.notes: list[str] = []
         self._index: ConceptIndex | None = None
         self._refs: set[str] | None = None
+        self._on_disk: Store | None = None
+        self._found: list[tuple[str, str, str, str]] = []
 
     # -- what the graph holds (including pending additions) ---------------------------------
     @property
@@ -179,16 +197,20 @@ class Draft:
         from gutkg.curation.values import ID_PATTERN
 
         if not ID_PATTERN.match(topic.replace("-", "_")):
-            raise ValidationError(f"topic {topic!r} must be a short lower-case name such as "
-                                  "'curated' or 'barrier_regulation' (it names graph/claims/<topic>.ttl)")
+            raise ValidationError(
+                f"topic {topic!r} must be a short lower-case name such as "
+                "'curated' or 'barrier_regulation' (it names graph/claims/<topic>.ttl)"
+            )
         return self.root / "claims" / f"{topic}.ttl"
 
     def file_of(self, iri: str, default: Path) -> Path:
         """The file defining ``iri``, else ``default``; refuses files it cannot rewrite."""
         path = self.defined_in(iri) or default
         if path.suffix != ".ttl":
-            raise InputError(f"{self.display(path)} is not a Turtle file: gutkg rewrites only .ttl "
-                             "files. Convert it (gutkg export ttl) or edit it by hand.")
+            raise InputError(
+                f"{self.display(path)} is not a Turtle file: gutkg rewrites only .ttl "
+                "files. Convert it (gutkg export ttl) or edit it by hand."
+            )
         return path
 
     # -- changing -----------------------------------------------------------------------------
@@ -198,8 +220,9 @@ class Draft:
         if not triples:
             return
         self.added.setdefault(path, []).extend(triples)
-        self.store.load("\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples) + "\n",
-                        fmt="ntriples", source="<change>")
+        self.store.load(
+            "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples) + "\n", fmt="ntriples", source="<change>"
+        )
         for s, p, _o in triples:
             self._subjects.add(s.value)
             if p.value == _TYPE:
@@ -211,8 +234,11 @@ class Draft:
 
     def replace(self, path: Path, subject: Term, predicate: Term, value: Term) -> None:
         """Set ``subject predicate value`` in file ``path``, dropping the values it had there."""
-        old = {t for t in [*self._triples.get(path, []), *self.added.get(path, [])]
-               if t[0] == subject and t[1] == predicate}
+        old = {
+            t
+            for t in [*self._triples.get(path, []), *self.added.get(path, [])]
+            if t[0] == subject and t[1] == predicate
+        }
         self.removed.setdefault(path, set()).update(old)
         self.added[path] = [t for t in self.added.get(path, []) if t not in old]
         for s, p, o in old:
@@ -229,19 +255,18 @@ class Draft:
             old = self._bytes.get(path)
             header = header_of(old.decode("utf-8")) if old is not None else self._new_header(path)
             gone = self.removed.get(path, set())
-            out[path] = to_turtle([*(t for t in self._triples.get(path, []) if t not in gone), *new],
-                                  header=header)
+            out[path] = to_turtle([*(t for t in self._triples.get(path, []) if t not in gone), *new], header=header)
         return out
 
     def _new_header(self, path: Path) -> str:
         rel = path.relative_to(self.root)
         if rel.parts[0] == "concepts":
             cls = next(str(k).rsplit("#", 1)[-1] for k, v in CATEGORIES.items() if v == path.stem)
-            return (f"gutkg concepts: {path.stem} ({cls}). Mappings only from verified rows of "
-                    "reference/identifiers.tsv.")
+            return (
+                f"gutkg concepts: {path.stem} ({cls}). Mappings only from verified rows of reference/identifiers.tsv."
+            )
         if rel.parts[0] == "claims":
-            return (f"gutkg claims: {path.stem}. Added with gutkg add / gutkg import; "
-                    "keep it canonical (gutkg format).")
+            return f"gutkg claims: {path.stem}. Added with gutkg add / gutkg import; keep it canonical (gutkg format)."
         return ""
 
     def commit(self, *, dry_run: bool = False) -> Result:
@@ -252,24 +277,34 @@ class Draft:
             return Result(list(self.changes), [], dry_run, notes=[*self.notes, "the graph already holds all of this"])
         texts = self.texts()
         notes = list(self.notes) + self._validate()
-        notes += [f"{self.display(p)} was not in canonical form: the diff also shows it reformatted"
-                  for p in texts if p in self._bytes and not self._was_canonical(p)]
+        notes += [
+            f"{self.display(p)} was not in canonical form: the diff also shows it reformatted"
+            for p in texts
+            if p in self._bytes and not self._was_canonical(p)
+        ]
         diff = "".join(
-            "".join(difflib.unified_diff(
-                self._bytes.get(p, b"").decode("utf-8").splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile="a/" + self.display(p) if p in self._bytes else "/dev/null",
-                tofile="b/" + self.display(p)))
-            for p, text in sorted(texts.items()))
+            "".join(
+                difflib.unified_diff(
+                    self._bytes.get(p, b"").decode("utf-8").splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    fromfile="a/" + self.display(p) if p in self._bytes else "/dev/null",
+                    tofile="b/" + self.display(p),
+                )
+            )
+            for p, text in sorted(texts.items())
+        )
         ordered = dict(sorted(texts.items(), key=lambda kv: (self._write_rank(kv[0]), str(kv[0]))))
         if not dry_run:
             try:
                 write_files(ordered, expected={p: self._bytes.get(p) for p in ordered})
             except OSError as exc:
-                raise StoreError(f"writing the graph failed ({exc}); every file was restored to "
-                                 "what it was, nothing changed. Fix the cause and run it again.") from exc
-        return Result(list(self.changes), [self.display(p) for p in ordered], dry_run, diff, notes,
-                      len(self.store))
+                raise StoreError(
+                    f"writing the graph failed ({exc}); every file was restored to "
+                    "what it was, nothing changed. Fix the cause and run it again."
+                ) from exc
+            written = {**self._bytes, **{p: t.encode("utf-8") for p, t in ordered.items()}}
+            write_shacl_cache(self.root, shacl_key(self.root, written), self._found)
+        return Result(list(self.changes), [self.display(p) for p in ordered], dry_run, diff, notes, len(self.store))
 
     def _was_canonical(self, path: Path) -> bool:
         from gutkg.canonical import to_turtle
@@ -286,37 +321,87 @@ class Draft:
     def _validate(self) -> list[str]:
         """Raise :class:`ValidationError` on violations the change introduces; return notes."""
         from gutkg.loading import materialise_plain_edges
-        from gutkg.validate import validate_store
+        from gutkg.validate import shacl_results, validate_store
 
         materialise_plain_edges(self.store)
-        report = validate_store(self.store, self.files)
+        focus = self.focus()
+        known = None if focus is None else self._known_shacl()
+        self._found = shacl_results(self.store, focus, known)
+        report = validate_store(self.store, self.files, shacl_found=self._found)
         self._place_new_subjects(report)
         if report.conforms:
             return []
-        before = self._baseline()
-        old = {(p.message, r, d) for p in before.problems if p.severity == "violation"
-               for _f, r, d in p.places}
-        fresh = _only(report, lambda p, place: p.severity == "violation"
-                      and (p.message, place[1], place[2]) not in old)
+        before = self._baseline(focus, known)
+        old = {(p.message, r, d) for p in before.problems if p.severity == "violation" for _f, r, d in p.places}
+        fresh = _only(report, lambda p, place: p.severity == "violation" and (p.message, place[1], place[2]) not in old)
         if fresh.problems:
-            raise ValidationError("refused: the change would make the graph invalid. Nothing was "
-                                  "written.\n" + fresh.text(), fresh)
+            raise ValidationError(
+                "refused: the change would make the graph invalid. Nothing was written.\n" + fresh.text(), fresh
+            )
         n = sum(len(p.places) for p in before.problems if p.severity == "violation")
         return [f"the graph already had {n} violation(s) unrelated to this change: run gutkg validate"]
 
-    def _baseline(self) -> Report:
-        """The report of the graph as it is on disk (to tell old problems from new ones)."""
+    def focus(self) -> set[str] | None:
+        """The nodes whose SHACL result the change can alter (``None``: the whole graph).
+
+        The shapes are local (:func:`gutkg.validate.local_shapes`): a node's result reads its own
+        triples, its values' types and the class hierarchy. So the change can alter the result of
+        every subject it adds or removes triples of, and, where it adds or removes an ``rdf:type``,
+        of every node pointing at that subject. The values the change adds are checked too (the
+        materialised ``cause RO:0002304 effect`` edges start at them). A change to the class
+        hierarchy, or a blank node among these, is validated whole.
+        """
+        changed = [t for ts in self.added.values() for t in ts] + [t for ts in self.removed.values() for t in ts]
+        if any(p.value in _SCHEMA or not s.is_iri for s, p, _o in changed):
+            return None
+        nodes = {s.value for s, _p, _o in changed}
+        nodes |= {o.value for ts in self.added.values() for _s, _p, o in ts if o.is_iri}
+        retyped = sorted({s.value for s, p, _o in changed if p.value == _TYPE})
+        for start in range(0, len(retyped), 500):
+            values = " ".join(Term.iri(i).n3() for i in retyped[start : start + 500])
+            for (referrer,) in self.store.query(
+                f"SELECT DISTINCT ?x WHERE {{ VALUES ?o {{ {values} }} ?x ?p ?o }}"
+            ).rows:
+                if referrer is None or not referrer.is_iri:
+                    return None
+                nodes.add(referrer.value)
+        return nodes
+
+    def _baseline(self, focus: set[str] | None, known: list[tuple[str, str, str, str]] | None) -> Report:
+        """The report of the graph as it is on disk (to tell old problems from new ones). Its SHACL
+        results on ``focus`` are computed afresh (so what a change is refused for never rests on the
+        cache), the others' taken from ``known``."""
+        from gutkg.validate import shacl_results, validate_store
+
+        store = self._baseline_store()
+        return validate_store(store, self.files, shacl_found=shacl_results(store, focus, known))
+
+    def _baseline_store(self) -> Store:
+        """The graph as it is on disk (with the vocabulary and the materialised edges)."""
         from gutkg.loading import fmt_of, materialise_plain_edges, ontology_files, read_rdf
         from gutkg.store import new_store
-        from gutkg.validate import validate_store
 
-        store = new_store("memory")
-        for path in ontology_files():
-            store.load(read_rdf(path), fmt=fmt_of(path), source=str(path))
-        for path, data in self._bytes.items():
-            store.load(data, fmt=fmt_of(path), source=str(path))
-        materialise_plain_edges(store)
-        return validate_store(store, self.files)
+        if self._on_disk is None:
+            store = new_store("memory")
+            for path in ontology_files():
+                store.load(read_rdf(path), fmt=fmt_of(path), source=str(path))
+            for path, data in self._bytes.items():
+                store.load(data, fmt=fmt_of(path), source=str(path))
+            materialise_plain_edges(store)
+            self._on_disk = store
+        return self._on_disk
+
+    def _known_shacl(self) -> list[tuple[str, str, str, str]]:
+        """The SHACL results of the graph on disk: from :mod:`gutkg.curation.shaclcache`, else
+        computed (whole graph, once) and cached."""
+        from gutkg.validate import shacl_results
+
+        key = shacl_key(self.root, self._bytes)
+        found = read_shacl_cache(self.root, key)
+        if found is None:
+            found = shacl_results(self._baseline_store())
+            write_shacl_cache(self.root, key, found)
+        return found
 
     def _place_new_subjects(self, report: Report) -> None:
         """Problems on new resources name the file they would be written to, not ``?``."""
@@ -341,4 +426,3 @@ def _only(report: Report, keep: Callable[[Problem, tuple[str, str, str]], bool])
 def literal(value: str) -> Term:
     """An English text literal (labels, definitions, notes)."""
     return Term.literal(value, lang="en")
-

@@ -1,9 +1,11 @@
 """A pending change to a graph folder: built in memory, validated, then written atomically.
 
 :class:`Draft` reads every file of the folder once, keeps each file's triples, and loads them (with
-the vocabulary) into an in-memory store. Curation functions (:mod:`gutkg.curation.concepts`,
-:mod:`gutkg.curation.claims`) add triples to a named file through :meth:`Draft.add`; the store sees
-them at once, so later steps of the same change (a claim on a concept added a moment ago) resolve.
+the vocabulary) into an in-memory Oxigraph store (its SPARQL answers the curation and referential
+checks ten times faster than rdflib; pySHACL reads an rdflib copy of what it checks). Curation
+functions (:mod:`gutkg.curation.concepts`, :mod:`gutkg.curation.claims`) add triples to a named
+file through :meth:`Draft.add`; the store sees them at once, so later steps of the same change (a
+claim on a concept added a moment ago) resolve.
 
 :meth:`Draft.commit` then
 
@@ -125,7 +127,7 @@ class Draft:
         self._bytes: dict[Path, bytes] = {}
         self._triples: dict[Path, list[Triple]] = {}
         self._defined: dict[str, Path] = {}
-        self.store: Store = new_store("memory")
+        self.store: Store = new_store("oxigraph")
         for path in ontology_files():
             self.store.load(read_rdf(path), fmt=fmt_of(path), source=str(path))
         for path in self.files:
@@ -382,7 +384,7 @@ class Draft:
         from gutkg.store import new_store
 
         if self._on_disk is None:
-            store = new_store("memory")
+            store = new_store("oxigraph")
             for path in ontology_files():
                 store.load(read_rdf(path), fmt=fmt_of(path), source=str(path))
             for path, data in self._bytes.items():

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
+
+# The tests never read or write the user's own cache (~/.cache/gutkg): every cache (Oxigraph stores,
+# projected networks, SHACL results) goes to a private folder for this session, removed at the end.
+# Child processes (CLI and server tests) inherit it. A test that is about the cache sets its own.
+if "GUTKG_CACHE" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="gutkg-test-cache-")
+    os.environ["GUTKG_CACHE"] = _cache
+    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 
 
 def data(name: str) -> Path:

@@ -12,40 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.curating import snapshot
-
-EVIDENCE = (
-    "source=testref2021,type=ECO:0000179,design=OBI:0003696,species=mouse,model=in-vivo,"
-    "direction=interventional,strength=weak,description=Mice given alpha, then gamma, fell ill."
-)
+from tests.curating import EVIDENCE, add_claim_args, snapshot
 
 
 def report(folder: Path):  # type: ignore[no-untyped-def]
     from gutkg.validate import validate
 
     return validate([folder])
-
-
-def add_claim_args(graph: Path, *extra: str) -> list[str]:
-    return [
-        "add",
-        "claim",
-        "--graph",
-        str(graph),
-        "--cause",
-        "alpha",
-        "--effect",
-        "gamma",
-        "--sign",
-        "increases",
-        "--status",
-        "supported",
-        "--mechanism",
-        "Alpha inflames gamma.",
-        "--evidence",
-        EVIDENCE,
-        *extra,
-    ]
 
 
 # -- add concept -----------------------------------------------------------------------------

@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, data
-from tests.curating import snapshot
-
-CLAIM_HEADER = (
-    "cause,effect,sign,status,mechanism,hypotheses,topic,source,evidence_type,"
-    "study_design,species,model,direction,strength,stance,zonulin_assay,description\n"
-)
+from tests.curating import CLAIM_HEADER, snapshot
 
 
 def write_csv(tmp_path: Path, name: str, text: str) -> str:

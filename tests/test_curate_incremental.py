@@ -21,10 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import data
-from tests.curating import snapshot
-from tests.test_curate import EVIDENCE, add_claim_args
-from tests.test_curate_import import CLAIM_HEADER
-from tests.test_evidence_model import ADD_REFUSALS
+from tests.curating import ADD_REFUSALS, CLAIM_HEADER, EVIDENCE, add_claim_args, snapshot
 
 GKC = "https://w3id.org/gutkg/concept/"
 GKCL = "https://w3id.org/gutkg/claim/"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import data
-from tests.curating import snapshot
+from tests.curating import ADD_REFUSALS, snapshot
 
 PREFIXES = "\n".join(line for line in data("grading.ttl").read_text().splitlines() if line.startswith("@prefix"))
 
@@ -110,28 +110,6 @@ def test_validate_refuses_what_the_standard_forbids(case, tmp_path, run_cli):
     report = json.loads(run_cli("validate", str(bad_graph(tmp_path, extra)), "--format", "json").output)
     assert not report["conforms"]
     assert all(p["fix"] or p["message"] for p in report["problems"])
-
-
-ADD_REFUSALS = {
-    "cross-sectional item on a directed claim": (
-        "supported",
-        "source=testref2021,type=ECO:0000180,species=human,model=in-vivo,"
-        "direction=cross-sectional,strength=weak,description=Patients had more gamma.",
-        "design cannot show direction",
-    ),
-    "review with a species": (
-        "hypothesised",
-        "source=testref2021,type=ECO:0000304,species=human,model=synthesis,"
-        "direction=unspecified,strength=weak,description=A review says so.",
-        "is a review (model=synthesis): leave its species empty",
-    ),
-    "status the evidence does not carry": (
-        "established",
-        "source=testref2021,type=ECO:0000179,design=OBI:0003696,species=mouse,"
-        "model=in-vivo,direction=interventional,strength=weak,description=Mice given alpha had more gamma.",
-        "claim status does not follow from its evidence",
-    ),
-}
 
 
 @pytest.mark.parametrize("case", sorted(ADD_REFUSALS))

@@ -74,3 +74,24 @@ def run_cli():
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+#: Test modules that start servers, browsers, notebooks, wheels or many CLI processes, or run long
+#: property and cross-engine checks: marked ``slow`` as a whole, so ``pytest -m "not slow"`` is the
+#: quick subset (under a minute on 2 cores) to run while working; CI runs everything.
+SLOW_MODULES = frozenset({
+    "test_analysis_notebook.py", "test_analysis_properties.py", "test_causal_dagitty.py",
+    "test_causal_identify.py", "test_cli_references.py", "test_curate_incremental.py",
+    "test_docs_examples.py", "test_endpoint_browser.py", "test_endpoint_fairness.py",
+    "test_endpoint_hostile.py", "test_export_figure.py", "test_export_formats.py",
+    "test_export_html_browser.py", "test_export_slides.py", "test_hardening_cli.py", "test_netcache.py",
+    "test_packaging.py", "test_sparql_notebook.py", "test_store_remote.py", "test_teaching_notebook.py",
+    "test_wheel.py",
+})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of :data:`SLOW_MODULES` as ``slow``."""
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -45,13 +45,14 @@ echo "gutkg: minimum versions: ${pins[*]}" >&2
 
 # The tests that exercise what each dependency provides: stores (pyoxigraph, rdflib), loading and
 # SHACL validation (pySHACL), SPARQL, the analyses (NetworkX), the exports (NetworkX readers and
-# writers, CairoSVG), the Python API (pandas), the endpoint (starlette, uvicorn), the network cache
-# and the packaging checks. The installed gutkg is tested (a wheel, not src/: pytest puts the
+# writers, CairoSVG, python-pptx decks, pyvis networks), the Python API (pandas), the endpoint
+# (starlette, uvicorn), the network cache and the packaging checks. The installed gutkg is tested (a wheel, not src/: pytest puts the
 # checkout, not src/, on sys.path).
 export GUTKG_CACHE="$venv/cache"
 "$venv/bin/python" -c 'import gutkg, sys; sys.exit("min-versions: gutkg imported from src/" if "/src/" in gutkg.__file__ else 0)'
 "$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not browser" \
   tests/test_store_contract.py tests/test_load_and_validate.py tests/test_sparql.py \
   tests/test_analysis_explain.py tests/test_analysis_rivals_adjust_rank.py tests/test_analysis_cli.py \
-  tests/test_export_formats.py tests/test_export_figure.py tests/test_api.py \
+  tests/test_export_formats.py tests/test_export_figure.py tests/test_export_slides.py \
+  tests/test_export_html.py tests/test_api.py \
   tests/test_endpoint_server.py tests/test_netcache.py tests/test_packaging.py "$@"

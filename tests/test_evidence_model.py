@@ -185,6 +185,14 @@ def test_curation_help_lists_the_design_value_set(run_cli):
         assert design.name in import_help, design.name
         assert DIRECTIONS[URIRef(iri_for("direction", design.name))] == design.name
     assert "genetic" not in import_help  # a word the old help listed and the commands refused
+    from gutkg.cli.curate import add_concept
+    from gutkg.scales import CATEGORIES
+    from gutkg.vocab import CATEGORIES as CATEGORY_IRIS
+
+    category_help = next(p for p in add_concept.params if p.name == "category").help or ""
+    assert list(CATEGORY_IRIS.values()) == list(CATEGORIES)
+    for category in CATEGORIES:
+        assert category in category_help and category in import_help, category
 
 
 def test_human_filter_keeps_primary_human_data_only():

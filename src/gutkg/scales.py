@@ -17,6 +17,21 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+#: Concept categories, in display order (``gkv:Concept`` subclasses; :data:`gutkg.vocab.CATEGORIES`
+#: maps each class IRI onto its name here).
+CATEGORIES = (
+    "anatomy",
+    "cell",
+    "molecule",
+    "microbial",
+    "immune",
+    "state",
+    "disease",
+    "exposure",
+    "intervention",
+    "measurement",
+)
+
 #: Claim statuses, best first.
 STATUSES = ("established", "supported", "contested", "hypothesised", "refuted")
 #: Status -> rank (higher is better), to rank chains and pick a chain's weakest status.

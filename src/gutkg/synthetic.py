@@ -23,23 +23,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gutkg.attributes import ClaimEdge, EvidenceItem
+from gutkg.scales import CATEGORIES as CATEGORY_NAMES
 from gutkg.scales import DIRECTIONAL, STRENGTH_NAMES
 
 if TYPE_CHECKING:
     import networkx as nx
 
-CATEGORY_NAMES = (
-    "anatomy",
-    "cell",
-    "molecule",
-    "microbial",
-    "immune",
-    "state",
-    "disease",
-    "exposure",
-    "intervention",
-    "measurement",
-)
 SIGNS = ((1, "increases", 0.70), (-1, "decreases", 0.95), (0, "no effect", 1.0))
 STATUSES = (("established", 0.10), ("supported", 0.60), ("hypothesised", 0.78), ("contested", 0.95), ("refuted", 1.0))
 SYSTEMS = (("human", 0.45), ("mouse", 0.80), ("rat", 0.85), ("in vitro", 1.0))

@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNa
 
 from gutkg.namespaces import BASE
 from gutkg.namespaces import PREFIXES as NAMESPACES
+from gutkg.scales import CATEGORIES as CATEGORY_NAMES
 from gutkg.scales import DESIGN_BY_NAME, SYNTHESIS, Design
 
 
@@ -183,18 +184,24 @@ CAUSAL = INCREASES | DECREASES
 PLAIN_EDGE: dict[URIRef, URIRef] = {GKV.Increases: RO_POSITIVE, GKV.Decreases: RO_NEGATIVE}
 
 #: Concept category classes, in display order, with short names used by the CLI and exports.
-CATEGORIES: dict[URIRef, str] = {
-    GKV.AnatomicalStructure: "anatomy",
-    GKV.CellType: "cell",
-    GKV.MolecularComponent: "molecule",
-    GKV.MicrobialEntity: "microbial",
-    GKV.ImmuneProcess: "immune",
-    GKV.PhysiologicalState: "state",
-    GKV.Disease: "disease",
-    GKV.Exposure: "exposure",
-    GKV.Intervention: "intervention",
-    GKV.MeasurementMethod: "measurement",
-}
+CATEGORIES: dict[URIRef, str] = dict(
+    zip(
+        (
+            GKV.AnatomicalStructure,
+            GKV.CellType,
+            GKV.MolecularComponent,
+            GKV.MicrobialEntity,
+            GKV.ImmuneProcess,
+            GKV.PhysiologicalState,
+            GKV.Disease,
+            GKV.Exposure,
+            GKV.Intervention,
+            GKV.MeasurementMethod,
+        ),
+        CATEGORY_NAMES,
+        strict=True,
+    )
+)
 
 #: Value sets: IRI -> short name used in the CLI, JSON and the network projection.
 SIGNS: dict[URIRef, str] = {GKV.Increases: "increases", GKV.Decreases: "decreases", GKV.NoEffect: "no effect"}

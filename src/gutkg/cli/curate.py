@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from gutkg.cli.common import emit_json, format_option
-from gutkg.scales import DESIGNS
+from gutkg.scales import CATEGORIES, DESIGNS
 
 #: The study designs a curator may give as ``direction``, from the one value set (:mod:`gutkg.scales`).
 DESIGN_WORDS = " | ".join(d.name for d in DESIGNS)
@@ -86,7 +86,7 @@ def add() -> None:
 @click.option("--label", help="English preferred label.")
 @click.option(
     "--category",
-    help="anatomy, cell, molecule, microbial, immune, state, disease, exposure, intervention or measurement.",
+    help=", ".join(CATEGORIES[:-1]) + " or " + CATEGORIES[-1] + ".",
 )
 @click.option("--definition", help="One or two sentences.")
 @click.option("--synonym", "synonyms", multiple=True, help="Alternative label (repeatable).")
@@ -135,8 +135,7 @@ def add_concept(
             (
                 "category",
                 "--category",
-                "Category (anatomy, cell, molecule, microbial, immune, "
-                "state, disease, exposure, intervention, measurement)",
+                "Category (" + ", ".join(CATEGORIES) + ")",
             ),
             ("definition", "--definition", "Definition (one or two sentences)"),
         ],
@@ -304,8 +303,7 @@ def import_(
     Concept columns (one row per concept):
       id                 optional; default: the label in snake case
       label              required; English preferred label
-      category           required; anatomy, cell, molecule, microbial, immune, state,
-                         disease, exposure, intervention, measurement
+      category           required; CATEGORY_LIST
       definition         required; one or two sentences
       synonyms           optional; alternative labels
       broader            optional; broader concepts (label, synonym, id or CURIE)
@@ -354,11 +352,14 @@ def import_(
 
 
 def _fill_design_list(help_text: str) -> str:
-    """``help_text`` with its DESIGN_LIST placeholder replaced by the design value set, wrapped."""
+    """``help_text`` with its DESIGN_LIST and CATEGORY_LIST placeholders replaced by the value sets, wrapped."""
     import textwrap
 
-    lines = textwrap.wrap(", ".join(d.name for d in DESIGNS), width=70)
-    return help_text.replace("DESIGN_LIST", ("\n" + " " * 25).join(lines))
+    designs = textwrap.wrap(", ".join(d.name for d in DESIGNS), width=70)
+    categories = textwrap.wrap(", ".join(CATEGORIES), width=64)
+    return help_text.replace("DESIGN_LIST", ("\n" + " " * 25).join(designs)).replace(
+        "CATEGORY_LIST", ("\n" + " " * 25).join(categories)
+    )
 
 
 import_.help = _fill_design_list(import_.help or "")

@@ -23,6 +23,17 @@ from gutkg.cli.common import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def unrolling_option(func: F) -> F:
+    """``--max-length``: the longest causal chain a time-unrolled graph represents (adjust, instruments)."""
+    return click.option(
+        "--max-length",
+        type=click.IntRange(1, 12),
+        default=6,
+        show_default=True,
+        help="Longest causal chain the time-unrolling represents, in claims.",
+    )(func)
+
+
 def refuted_option(func: F) -> F:
     """``--include-refuted``: also follow refuted claims (left out by default)."""
     return click.option("--include-refuted", is_flag=True, help="Also traverse refuted claims (left out by default).")(
@@ -280,13 +291,7 @@ def explain(
     metavar="CONCEPT",
     help="A concept nobody measures (e.g. 'genetic susceptibility'): never in a set (repeatable).",
 )
-@click.option(
-    "--max-length",
-    type=click.IntRange(1, 12),
-    default=6,
-    show_default=True,
-    help="Longest causal chain the time-unrolling represents, in claims.",
-)
+@unrolling_option
 @click.option(
     "--compare-evidence",
     "compare",
@@ -438,13 +443,7 @@ def implications(
     metavar="CONCEPT",
     help="A concept nobody measures: never an instrument nor conditioned on (repeatable).",
 )
-@click.option(
-    "--max-length",
-    type=click.IntRange(1, 12),
-    default=6,
-    show_default=True,
-    help="Longest causal chain the time-unrolling represents, in claims.",
-)
+@unrolling_option
 @refuted_option
 @evidence_options
 @graph_options

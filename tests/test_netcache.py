@@ -215,7 +215,7 @@ def test_an_interrupted_write_leaves_the_old_entry_whole(
     def interrupted(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "rename", interrupted)  # cache entries are renamed into place (gutkg.atomic)
     assert netcache.write_entry(entry, (nx.MultiDiGraph(), index)) is False
     monkeypatch.undo()
     assert entry.read_bytes() == before

@@ -248,3 +248,40 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_private(path: Path, data: bytes) -> bool:
+    """Write a private cache entry atomically: folder mode 0700, file 0600, a hidden temporary file
+    renamed into place (readers see the old entry or the whole new one). ``False`` if it could not be
+    written (a read-only cache folder only loses the shortcut, never the command).
+
+    It renames with ``os.rename`` (as atomic as ``os.replace`` on POSIX), so a cache write never mixes
+    with the ``os.replace`` calls of a graph write.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.rename(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
+
+
+def prune_private(folder: Path, pattern: str, keep: int, *, stale_seconds: float = 3600) -> None:
+    """Keep the newest ``keep`` entries matching ``pattern`` in a cache ``folder``, and remove the
+    temporary files of :func:`write_private` that a killed writer left over ``stale_seconds`` ago
+    (best effort: a cache is never worth an error)."""
+    import time
+
+    with contextlib.suppress(OSError):
+        entries = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+        for tmp in folder.glob(f".{pattern}.*.tmp"):
+            if tmp.stat().st_mtime < time.time() - stale_seconds:
+                tmp.unlink(missing_ok=True)

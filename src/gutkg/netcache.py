@@ -28,7 +28,6 @@ is not the input files'.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -189,35 +188,12 @@ def _is_projection(value: Any) -> bool:
 
 
 def write_entry(path: Path, value: tuple[nx.MultiDiGraph, ConceptIndex]) -> bool:
-    """Store ``value`` at ``path`` atomically (temporary file, then rename); False if the cache
-    folder is not writable (the projection still works, just without the cache)."""
+    """Store ``value`` at ``path`` atomically and privately (:func:`gutkg.atomic.write_private`);
+    False if the cache folder is not writable (the projection still works, just without the cache)."""
+    from gutkg.atomic import prune_private, write_private
+
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    if not write_private(path, MAGIC + hashlib.sha256(payload).digest() + payload):
         return False
-    _prune(path.parent)
+    prune_private(path.parent, "*.pickle", KEEP)
     return True
-
-
-def _prune(folder: Path) -> None:
-    """Remove all but the newest :data:`KEEP` entries, and temporary files a killed writer left
-    behind over an hour ago (best effort)."""
-    import time
-
-    try:
-        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink(missing_ok=True)
-        for tmp in folder.glob(".*.pickle.*"):
-            if tmp.stat().st_mtime < time.time() - 3600:
-                tmp.unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -19,7 +19,6 @@ nodes (the first write on a graph computes them once).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -78,18 +77,11 @@ def read_shacl_cache(root: Path, key: str) -> Found | None:
 
 def write_shacl_cache(root: Path, key: str, results: Sequence[tuple[str, str, str, str]]) -> bool:
     """Store ``results`` as the SHACL results of ``root`` for ``key``; ``False`` if it could not."""
+    from gutkg.atomic import prune_private, write_private
+
     path = _entry(root)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp.write_text(json.dumps({"magic": MAGIC, "key": key, "results": [list(r) for r in results]}), "utf-8")
-        tmp.rename(path)  # atomic; os.rename, so it never mixes with the graph write's os.replace calls
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    data = json.dumps({"magic": MAGIC, "key": key, "results": [list(r) for r in results]}).encode("utf-8")
+    if not write_private(path, data):
         return False
-    with contextlib.suppress(OSError):
-        entries = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink()
+    prune_private(path.parent, "*.json", KEEP)
     return True

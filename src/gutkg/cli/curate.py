@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from gutkg.cli.common import emit_json, format_option
-from gutkg.scales import CATEGORIES, DESIGNS
+from gutkg.scales import CATEGORIES, DESIGNS, STATUSES, STRENGTH_NAMES
 
 #: The study designs a curator may give as ``direction``, from the one value set (:mod:`gutkg.scales`).
 DESIGN_WORDS = " | ".join(d.name for d in DESIGNS)
@@ -166,7 +166,7 @@ def add_concept(
 @click.option("--cause", help="Cause concept: label, synonym, id or CURIE.")
 @click.option("--effect", help="Effect concept: label, synonym, id or CURIE.")
 @click.option("--sign", help="increases, decreases or no-effect (tested, none found).")
-@click.option("--status", help="established, supported, hypothesised, contested or refuted.")
+@click.option("--status", help=", ".join(STATUSES[:-1]) + " or " + STATUSES[-1] + ".")
 @click.option("--mechanism", help="Mechanism note, in your words (needed for a new claim).")
 @click.option(
     "--evidence",
@@ -221,7 +221,7 @@ def add_claim(
         ("cause", "--cause", "Cause"),
         ("effect", "--effect", "Effect"),
         ("sign", "--sign", "Sign (increases, decreases, no-effect)"),
-        ("status", "--status", "Status (established, supported, hypothesised, contested, refuted)"),
+        ("status", "--status", "Status (" + ", ".join(STATUSES) + ")"),
     ]
     if not add_evidence_to_existing:
         needed.append(("mechanism", "--mechanism", "Mechanism note"))
@@ -317,7 +317,7 @@ def import_(
     its first row):
       cause, effect      required; concept names
       sign               required; increases, decreases, no-effect
-      status             required; established, supported, hypothesised, contested, refuted
+      status             required; STATUS_LIST
       mechanism          required for a new claim; mechanism note
       hypotheses         optional; hypothesis ids the claim belongs to
       topic              optional; claims/<topic>.ttl for a new claim
@@ -330,7 +330,7 @@ def import_(
       model              evidence: in-vivo, ex-vivo, in-vitro, synthesis (a review)
       direction          evidence: the study design, one of
                          DESIGN_LIST
-      strength           evidence: minimal, weak, moderate, strong
+      strength           evidence: STRENGTH_LIST
       stance             optional: supports (default) or opposes
       zonulin_assay      optional: yes if it rests on a serum-zonulin ELISA (strength <= weak)
       description        optional: what the source reports, one sentence
@@ -352,13 +352,17 @@ def import_(
 
 
 def _fill_design_list(help_text: str) -> str:
-    """``help_text`` with its DESIGN_LIST and CATEGORY_LIST placeholders replaced by the value sets, wrapped."""
+    """``help_text`` with its placeholders (DESIGN_LIST, CATEGORY_LIST, STATUS_LIST, STRENGTH_LIST) replaced
+    by the value sets of :mod:`gutkg.scales`, wrapped."""
     import textwrap
 
     designs = textwrap.wrap(", ".join(d.name for d in DESIGNS), width=70)
     categories = textwrap.wrap(", ".join(CATEGORIES), width=64)
-    return help_text.replace("DESIGN_LIST", ("\n" + " " * 25).join(designs)).replace(
-        "CATEGORY_LIST", ("\n" + " " * 25).join(categories)
+    return (
+        help_text.replace("DESIGN_LIST", ("\n" + " " * 25).join(designs))
+        .replace("CATEGORY_LIST", ("\n" + " " * 25).join(categories))
+        .replace("STATUS_LIST", ", ".join(STATUSES))
+        .replace("STRENGTH_LIST", ", ".join(STRENGTH_NAMES[r] for r in sorted(STRENGTH_NAMES)))
     )
 
 

@@ -49,7 +49,14 @@ ADD_REFUSALS = {
 }
 
 
-def add_claim_args(graph: Path, *extra: str) -> list[str]:
+def add_claim_args(
+    graph: Path,
+    *extra: str,
+    status: str = "supported",
+    evidence: str = EVIDENCE,
+    mechanism: str = "Alpha inflames gamma.",
+) -> list[str]:
+    """The arguments of ``gutkg add claim`` alpha → gamma (increases) in ``graph``, then ``extra``."""
     return [
         "add",
         "claim",
@@ -62,10 +69,10 @@ def add_claim_args(graph: Path, *extra: str) -> list[str]:
         "--sign",
         "increases",
         "--status",
-        "supported",
+        status,
         "--mechanism",
-        "Alpha inflames gamma.",
+        mechanism,
         "--evidence",
-        EVIDENCE,
+        evidence,
         *extra,
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import data
-from tests.curating import ADD_REFUSALS, snapshot
+from tests.curating import ADD_REFUSALS, add_claim_args, snapshot
 
 PREFIXES = "\n".join(line for line in data("grading.ttl").read_text().splitlines() if line.startswith("@prefix"))
 
@@ -116,24 +116,7 @@ def test_validate_refuses_what_the_standard_forbids(case, tmp_path, run_cli):
 def test_add_claim_refuses_what_the_standard_forbids(case, graph, run_cli):
     status, evidence, message = ADD_REFUSALS[case]
     before = snapshot(graph)
-    result = run_cli(
-        "add",
-        "claim",
-        "--graph",
-        str(graph),
-        "--cause",
-        "alpha",
-        "--effect",
-        "gamma",
-        "--sign",
-        "increases",
-        "--status",
-        status,
-        "--mechanism",
-        "Test.",
-        "--evidence",
-        evidence,
-    )
+    result = run_cli(*add_claim_args(graph, status=status, evidence=evidence, mechanism="Test."))
     assert result.exit_code != 0
     assert message in result.output
     assert snapshot(graph) == before, "a refused write must leave every file as it was"

@@ -79,10 +79,6 @@ def test_fast_role_levels_agree_with_the_ranked_searches(mini, bundled_network):
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_fast_levels_agree_on_random_graphs(draw):
-    import networkx as nx
-
-    from gutkg.network import summarise
-
     n = draw.draw(st.integers(4, 8))
     nodes = [f"n{i}" for i in range(n)]
     edges = draw.draw(
@@ -91,31 +87,7 @@ def test_fast_levels_agree_on_random_graphs(draw):
             max_size=16,
         )
     )
-    g = nx.MultiDiGraph(broader={}, stages={}, associations=[])
-    g.add_nodes_from(nodes, category="state")
-    for i, (u, v, level, sign) in enumerate(edges):
-        if u == v:
-            continue
-        evidence = (
-            []
-            if level == 0
-            else [
-                {
-                    "stance": "supports",
-                    "model": "in vivo",
-                    "direction": "controlled human intervention",
-                    "species": ["human"],
-                    "strength": level,
-                    "source": f"r{i}",
-                    "citation": f"R {i}",
-                    "system": "human",
-                    "design_label": "",
-                    "zonulin_assay": False,
-                }
-            ]
-        )
-        g.add_edge(u, v, key=f"c{i}", sign=sign, status="supported" if level else "hypothesised", evidence=evidence)
-        summarise(g.edges[u, v, f"c{i}"])
+    g = _graded([(u, v, level, sign) for u, v, level, sign in edges if u != v], nodes)
     _levels_agree(g, "n0", "n1")
 
 
@@ -179,15 +151,17 @@ def test_rivals_are_ranked_by_grade_not_counts(mini):
     assert "never by how many claims" in text
 
 
-def _graded(edges):
-    """A graph of claims ``(cause, effect, grade)`` (grade 0 = hypothesised), ids c0, c1, ..."""
+def _graded(edges, nodes=None):
+    """A graph of claims ``(cause, effect, grade[, sign])`` (grade 0 = hypothesised; sign +1 unless
+    given), ids c0, c1, ..., over ``nodes`` (default n0..n5)."""
     import networkx as nx
 
     from gutkg.network import summarise
 
     g = nx.MultiDiGraph(broader={}, stages={}, associations=[])
-    g.add_nodes_from((f"n{i}" for i in range(6)), category="state")
-    for i, (u, v, level) in enumerate(edges):
+    g.add_nodes_from(nodes or (f"n{i}" for i in range(6)), category="state")
+    for i, (u, v, level, *rest) in enumerate(edges):
+        sign = rest[0] if rest else 1
         evidence = (
             []
             if level == 0
@@ -206,7 +180,7 @@ def _graded(edges):
                 }
             ]
         )
-        g.add_edge(u, v, key=f"c{i}", sign=1, status="supported" if level else "hypothesised", evidence=evidence)
+        g.add_edge(u, v, key=f"c{i}", sign=sign, status="supported" if level else "hypothesised", evidence=evidence)
         summarise(g.edges[u, v, f"c{i}"])
     return g
 
